@@ -1,0 +1,50 @@
+# Mentora: every command the README gives is a target here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install migrate demo-data demo serve test lint format bench browser clean screenshots
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo-data: migrate
+	$(PY) manage.py load_demo
+
+## make demo: set everything up and serve the demo program on http://127.0.0.1:8000
+demo: demo-data
+	MENTORA_DEBUG=1 scripts/serve
+
+## make test: set up and run the whole test suite (SQLite, then PostgreSQL if reachable)
+test: install browser
+	scripts/run-tests
+
+## make browser: Debian's Chromium for the browser tests (installed only where we may)
+browser:
+	@scripts/ensure-chromium
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy mentora conftest.py
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: migrate
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

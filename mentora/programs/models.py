@@ -1,0 +1,246 @@
+"""Programs, their policies, cohorts, who holds which role, and mentorships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from mentora.accounts.timezones import validate_time_zone
+
+
+def _hours(default: int, maximum: int, help_text: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        default=default, validators=[MaxValueValidator(maximum)], help_text=help_text
+    )
+
+
+class Program(models.Model):
+    """One mentoring program with its own policies (every number is a setting)."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(max_length=2000, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Sessions and cancellations
+    default_session_minutes = models.PositiveIntegerField(
+        default=45, validators=[MinValueValidator(15), MaxValueValidator(240)]
+    )
+    notice_hours = _hours(24, 24 * 14, "A cancellation at least this long ahead is on time.")
+    makeup_gap_hours = _hours(24, 24 * 14, "A makeup must start this long before the next session.")
+    unmarked_flag_hours = _hours(48, 24 * 14, "Sessions without attendance are flagged after this.")
+    # Booking
+    min_booking_notice_hours = _hours(12, 24 * 14, "Nobody can book sooner than this.")
+    max_sessions_per_mentee_per_week = models.PositiveIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    buffer_before_minutes = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(120)]
+    )
+    buffer_after_minutes = models.PositiveIntegerField(
+        default=10, validators=[MaxValueValidator(120)]
+    )
+    booking_window_weeks = models.PositiveIntegerField(
+        default=8, validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    slot_grid_minutes = models.PositiveIntegerField(
+        default=15, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    # Reminders
+    first_reminder_hours = _hours(24, 24 * 7, "First reminder, with an agenda nudge.")
+    second_reminder_hours = _hours(1, 24, "Last reminder before a session.")
+    # Matching
+    self_requests_enabled = models.BooleanField(
+        default=True, help_text="Mentees may request mentors themselves."
+    )
+    max_open_requests = models.PositiveIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    request_expiry_days = models.PositiveIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    # After a session
+    reflection_window_days = models.PositiveIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_session_minutes__gte=15), name="program_session_min_length"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_sessions_per_mentee_per_week__gte=1),
+                name="program_weekly_limit_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking_window_weeks__gte=1), name="program_window_positive"
+            ),
+            models.CheckConstraint(condition=Q(slot_grid_minutes__gte=5), name="program_grid_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """A group of mentees who start together."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=80)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="cohort_name_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.program.name})"
+
+
+class Role(models.TextChoices):
+    MENTEE = "mentee", "Mentee"
+    MENTOR = "mentor", "Mentor"
+    SUCCESS_MANAGER = "success_manager", "Success manager"
+    ADMIN = "admin", "Program admin"
+
+
+STAFF_ROLES = frozenset({Role.SUCCESS_MANAGER, Role.ADMIN})
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True)
+
+    def with_role(self, role: Role) -> MembershipQuerySet:
+        return self.filter(role=role)
+
+
+class Membership(models.Model):
+    """A person's role in a program; one person may hold several roles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role)
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    success_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload_memberships",
+        help_text="Only for mentees: the staff member who looks after them.",
+    )
+    is_active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "role", "user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="membership_one_per_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.MENTEE)
+                | Q(cohort__isnull=True, success_manager__isnull=True),
+                name="membership_cohort_and_manager_only_for_mentees",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} in {self.program}"
+
+
+class MentorshipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    ENDED = "ended", "Ended"
+
+
+LIVE_MENTORSHIP_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+
+
+class EndReason(models.TextChoices):
+    COMPLETED = "completed", "Completed its goals"
+    NOT_A_FIT = "not_a_fit", "Not a fit"
+    REMATCHED = "rematched", "Re-matched to another mentor"
+    MENTOR_UNAVAILABLE = "mentor_unavailable", "Mentor no longer available"
+    MENTEE_LEFT = "mentee_left", "Mentee left the program"
+    OTHER = "other", "Other"
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def live(self) -> MentorshipQuerySet:
+        return self.filter(status__in=LIVE_MENTORSHIP_STATUSES)
+
+
+class Mentorship(models.Model):
+    """One pairing of a mentor and a mentee in a program. Ended ones are kept."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentorships_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentorships_as_mentee"
+    )
+    status = models.CharField(
+        max_length=16, choices=MentorshipStatus, default=MentorshipStatus.ACTIVE
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=32, choices=EndReason, blank=True)
+    end_note = models.TextField(max_length=2000, blank=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")), name="mentorship_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentee"],
+                condition=Q(status__in=LIVE_MENTORSHIP_STATUSES),
+                name="mentorship_one_live_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=MentorshipStatus.ENDED, ended_at__isnull=False) & ~Q(end_reason="")
+                )
+                | (~Q(status=MentorshipStatus.ENDED) & Q(ended_at__isnull=True)),
+                name="mentorship_end_fields_match_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["mentee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentoring {self.mentee}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_MENTORSHIP_STATUSES

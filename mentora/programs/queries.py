@@ -1,0 +1,162 @@
+"""Reads about programs: who holds which role, and who may see whom.
+
+Every page that shows a program's people goes through these helpers, so the
+privacy rules live in one place. An outsider gets a 404, never a hint that the
+program or person exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from mentora.programs.models import (
+    STAFF_ROLES,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+
+def roles_in(user: User, program: Program) -> frozenset[Role]:
+    """The roles `user` holds in `program` (cached on the user per request)."""
+    cache: dict[int, frozenset[Role]] = user.__dict__.setdefault("_mentora_roles", {})
+    if program.pk not in cache:
+        cache[program.pk] = frozenset(
+            Role(r)
+            for r in Membership.objects.active()
+            .filter(user=user, program=program)
+            .values_list("role", flat=True)
+        )
+    return cache[program.pk]
+
+
+def is_program_staff(user: User, program: Program) -> bool:
+    return user.is_staff or bool(roles_in(user, program) & STAFF_ROLES)
+
+
+def programs_of(user: User) -> QuerySet[Program]:
+    return Program.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
+
+
+def program_for_member(user: User, slug: str) -> Program:
+    """The program, if `user` takes part in it (Django staff see every program)."""
+    program = Program.objects.filter(slug=slug).first()
+    if program is None or not (user.is_staff or roles_in(user, program)):
+        raise Http404("No such program.")
+    return program
+
+
+def holds_role(user: User, program: Program, role: Role) -> bool:
+    return Membership.objects.active().filter(user=user, program=program, role=role).exists()
+
+
+def mentee_membership(program: Program, mentee: User) -> Membership | None:
+    return (
+        Membership.objects.active()
+        .filter(program=program, user=mentee, role=Role.MENTEE)
+        .select_related("success_manager", "cohort")
+        .first()
+    )
+
+
+def can_view_mentee(viewer: User, program: Program, mentee: User) -> bool:
+    """A mentee's pages: the mentee, their mentors (any time), their success
+    manager, and program admins. Never another mentee."""
+    if viewer.pk == mentee.pk or viewer.is_staff:
+        return True
+    roles = roles_in(viewer, program)
+    if Role.ADMIN in roles:
+        return True
+    membership = mentee_membership(program, mentee)
+    if membership is None:
+        return False
+    if Role.SUCCESS_MANAGER in roles:
+        return True
+    return Mentorship.objects.filter(program=program, mentor=viewer, mentee=mentee).exists()
+
+
+def mentor_in_program(program: Program, mentor_id: int) -> User:
+    from mentora.accounts.models import User
+
+    user = (
+        User.objects.filter(
+            pk=mentor_id,
+            memberships__program=program,
+            memberships__role=Role.MENTOR,
+            memberships__is_active=True,
+        )
+        .select_related("mentor_profile")
+        .prefetch_related("mentor_profile__stack")
+        .first()
+    )
+    if user is None:
+        raise Http404("No such mentor in this program.")
+    return user
+
+
+def live_mentorships_of_mentee(program: Program, mentee: User) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.live()
+        .filter(program=program, mentee=mentee)
+        .select_related("mentor", "mentor__mentor_profile")
+    )
+
+
+def live_mentorships_of_mentor(program: Program, mentor: User) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.live()
+        .filter(program=program, mentor=mentor)
+        .select_related("mentee", "mentee__mentee_profile")
+        .order_by("mentee__name")
+    )
+
+
+def mentee_memberships(program: Program) -> QuerySet[Membership]:
+    """Mentees of a program with their cohort, success manager and live mentors."""
+    return (
+        Membership.objects.active()
+        .filter(program=program, role=Role.MENTEE)
+        .select_related("user", "cohort", "success_manager")
+        .prefetch_related(
+            Prefetch(
+                "user__mentorships_as_mentee",
+                queryset=Mentorship.objects.live().filter(program=program).select_related("mentor"),
+                to_attr="live_mentorships",
+            )
+        )
+        .order_by("user__name")
+    )
+
+
+def caseload(program: Program, success_manager: User) -> QuerySet[Membership]:
+    return mentee_memberships(program).filter(success_manager=success_manager)
+
+
+def people_by_role(program: Program) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(program=program)
+        .select_related("user", "cohort", "success_manager")
+        .order_by("role", "user__name")
+    )
+
+
+def role_counts(program: Program) -> dict[str, int]:
+    rows = Membership.objects.active().filter(program=program).values("role")
+    return {r["role"]: r["n"] for r in rows.annotate(n=Count("id"))}
+
+
+def mentor_load(program: Program, mentor: User) -> int:
+    return Mentorship.objects.filter(
+        Q(status=MentorshipStatus.ACTIVE) | Q(status=MentorshipStatus.PAUSED),
+        program=program,
+        mentor=mentor,
+    ).count()

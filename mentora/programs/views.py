@@ -1,0 +1,58 @@
+"""Home pages: one per program, with a section for each role the viewer holds."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from mentora.programs import queries
+from mentora.programs.models import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    programs = list(queries.programs_of(request.user))
+    if len(programs) == 1:
+        return redirect("program_home", slug=programs[0].slug)
+    return render(request, "programs/choose_program.html", {"programs": programs})
+
+
+@login_required
+def program_home(request: HttpRequest, slug: str) -> HttpResponse:
+    program = queries.program_for_member(request.user, slug)
+    roles = queries.roles_in(request.user, program)
+    context = {
+        "program": program,
+        "roles": roles,
+        "other_programs": queries.programs_of(request.user).exclude(pk=program.pk),
+    }
+    if Role.MENTEE in roles:
+        context["mentee"] = {
+            "mentorships": queries.live_mentorships_of_mentee(program, request.user),
+            "membership": queries.mentee_membership(program, request.user),
+        }
+    if Role.MENTOR in roles:
+        context["mentor"] = {
+            "mentorships": queries.live_mentorships_of_mentor(program, request.user),
+        }
+    if Role.SUCCESS_MANAGER in roles:
+        context["caseload"] = queries.caseload(program, request.user)
+    if Role.ADMIN in roles or request.user.is_staff:
+        context["role_counts"] = queries.role_counts(program)
+        context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]
+    return render(request, "programs/program_home.html", context)
+
+
+@login_required
+def program_people(request: HttpRequest, slug: str) -> HttpResponse:
+    program = queries.program_for_member(request.user, slug)
+    if not queries.is_program_staff(request.user, program):
+        raise Http404("Only program staff see the list of people.")
+    role = request.GET.get("role", "")
+    people = queries.people_by_role(program)
+    if role in Role.values:
+        people = people.filter(role=role)
+    return render(
+        request,
+        "programs/people.html",
+        {"program": program, "people": people, "roles": Role.choices, "selected_role": role},
+    )

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mentora.accounts import views as account_views
+from mentora.programs import invite_views
+from mentora.programs import views as program_views
+
+program_patterns = [
+    path("", program_views.program_home, name="program_home"),
+    path("people/", program_views.program_people, name="program_people"),
+    path("invite/", invite_views.invite_person, name="program_invite"),
+    path("mentors/<int:user_id>/", account_views.mentor_detail, name="mentor_detail"),
+    path("mentees/<int:user_id>/", account_views.mentee_detail, name="mentee_detail"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        invite_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("", program_views.home, name="home"),
+    path("p/<slug:slug>/", include(program_patterns)),
+]
