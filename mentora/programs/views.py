@@ -1,15 +1,16 @@
 """Home pages: one per program, with a section for each role the viewer holds."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from mentora.accounts.http import AuthedRequest
 from mentora.programs import queries
 from mentora.programs.models import Role
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     programs = list(queries.programs_of(request.user))
     if len(programs) == 1:
         return redirect("program_home", slug=programs[0].slug)
@@ -17,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_home(request: HttpRequest, slug: str) -> HttpResponse:
+def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
     program = queries.program_for_member(request.user, slug)
     roles = queries.roles_in(request.user, program)
     context = {
@@ -43,7 +44,7 @@ def program_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def program_people(request: HttpRequest, slug: str) -> HttpResponse:
+def program_people(request: AuthedRequest, slug: str) -> HttpResponse:
     program = queries.program_for_member(request.user, slug)
     if not queries.is_program_staff(request.user, program):
         raise Http404("Only program staff see the list of people.")

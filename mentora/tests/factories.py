@@ -106,7 +106,7 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     def stack(obj: MentorProfile, create: bool, extracted: list[str] | None, **kw: Any) -> None:
         if create:
             names = extracted if extracted is not None else ["Python", "Django"]
-            obj.stack.set([TechnologyFactory(name=n) for n in names])
+            obj.stack.set([TechnologyFactory(name=n) for n in names])  # type: ignore[misc]
 
 
 class MenteeProfileFactory(factory.django.DjangoModelFactory):
@@ -124,7 +124,7 @@ class MenteeProfileFactory(factory.django.DjangoModelFactory):
     def stack(obj: MenteeProfile, create: bool, extracted: list[str] | None, **kw: Any) -> None:
         if create:
             names = extracted if extracted is not None else ["Python"]
-            obj.stack.set([TechnologyFactory(name=n) for n in names])
+            obj.stack.set([TechnologyFactory(name=n) for n in names])  # type: ignore[misc]
 
 
 class BackgroundAnswerFactory(factory.django.DjangoModelFactory):
