@@ -129,6 +129,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentora] "
+# django-axes owns lockouts after failed logins (per address and IP, visible and
+# resettable in the admin); allauth's own failed-login limit would pre-empt it.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
 AXES_FAILURE_LIMIT = env_int("MENTORA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
