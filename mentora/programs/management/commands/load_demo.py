@@ -1,0 +1,38 @@
+"""`manage.py load_demo`: create or refresh the Northwind demo program."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from mentora.programs import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo program 'Northwind Coding Bootcamp' with its people and history. "
+        "Safe to run again: it updates in place and never duplicates."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        result = demo.load_demo()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo program '{result.program.name}' (/{result.program.slug}) is ready "
+                f"in {elapsed:.1f} s; {result.mentorships_created} new mentorships."
+            )
+        )
+        self.write_logins(result.logins)
+
+    def write_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        role_w = max(len(r) for r, _, _ in logins)
+        name_w = max(len(n) for _, n, _ in logins)
+        self.stdout.write(
+            f"\nLog in with any of these; every password is '{demo.DEMO_PASSWORD}':\n"
+        )
+        for role, name, email in logins:
+            self.stdout.write(f"  {role:<{role_w}}  {name:<{name_w}}  {email}")

@@ -1,0 +1,142 @@
+"""The demo program: the stated people and history, loadable twice, and usable to log in."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from mentora.accounts.models import BackgroundAnswer, MentorProfile, Technology, User
+from mentora.programs import demo
+from mentora.programs.models import (
+    Cohort,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out, skip_checks=True)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    program = Program.objects.get(slug="northwind")
+    members = Membership.objects.filter(program=program)
+    return {
+        "programs": Program.objects.count(),
+        "users": User.objects.count(),
+        "cohorts": Cohort.objects.filter(program=program).count(),
+        "mentees": members.with_role(Role.MENTEE).count(),
+        "mentors": members.with_role(Role.MENTOR).count(),
+        "managers": members.with_role(Role.SUCCESS_MANAGER).count(),
+        "admins": members.with_role(Role.ADMIN).count(),
+        "mentorships": Mentorship.objects.count(),
+        "emails": EmailAddress.objects.count(),
+        "technologies": Technology.objects.count(),
+        "background": BackgroundAnswer.objects.count(),
+    }
+
+
+def test_demo_data_is_consistent() -> None:
+    emails = [m.email for m in demo.MENTORS] + [m.email for m in demo.MENTEES]
+    assert len(set(emails)) == len(emails) == 52
+    assert all(e.isascii() and " " not in e for e in emails)
+    for mentee in demo.MENTEES:
+        assert set(demo.TRACKS[mentee.track].stack) <= set(demo.TECHNOLOGIES)
+    for mentor in demo.MENTORS:
+        assert set(mentor.stack) <= set(demo.TECHNOLOGIES)
+        assert 1 <= mentor.capacity <= 4
+
+
+def test_load_demo_creates_the_program_and_its_people() -> None:
+    output = load()
+
+    c = counts()
+    assert (c["programs"], c["cohorts"]) == (1, 2)
+    assert (c["mentees"], c["mentors"], c["managers"], c["admins"]) == (40, 12, 2, 1)
+    program = Program.objects.get(slug="northwind")
+    assert program.name == "Northwind Coding Bootcamp"
+    assert program.time_zone == "Europe/Berlin"
+    assert program.notice_hours == 24  # default policies
+    assert "ada.admin@northwind.example" in output
+    assert "mentora-demo" in output
+
+
+def test_every_mentee_has_a_success_manager_and_a_cohort() -> None:
+    load()
+    mentees = Membership.objects.with_role(Role.MENTEE)
+    assert not mentees.filter(Q(success_manager__isnull=True) | Q(cohort__isnull=True)).exists()
+    managers = set(mentees.values_list("success_manager__email", flat=True))
+    assert managers == {sm.email for sm in demo.SUCCESS_MANAGERS}
+
+
+def test_no_mentor_is_above_capacity() -> None:
+    load()
+    live = dict(
+        Mentorship.objects.live()
+        .values("mentor")
+        .annotate(n=Count("id"))
+        .values_list("mentor", "n")
+    )
+    for profile in MentorProfile.objects.all():
+        assert live.get(profile.user_id, 0) <= profile.capacity, profile.user
+
+
+def test_history_has_active_ended_and_unmatched_mentees() -> None:
+    load()
+    ended = Mentorship.objects.filter(status=MentorshipStatus.ENDED)
+    assert ended.count() == 3
+    for mentorship in ended:
+        assert mentorship.ended_at is not None
+        assert mentorship.end_reason and mentorship.end_note
+        # The ended pairing is followed by a live one with someone else.
+        current = Mentorship.objects.live().get(mentee=mentorship.mentee)
+        assert current.mentor != mentorship.mentor
+        assert current.started_at > mentorship.ended_at
+    active = Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+    assert 26 <= active.count() <= 32
+    assert active.values("mentee").distinct().count() == active.count()  # one each
+    unmatched = Membership.objects.with_role(Role.MENTEE).exclude(
+        user__mentorships_as_mentee__isnull=False
+    )
+    assert unmatched.count() >= 3
+
+
+def test_profiles_are_filled_in_with_mixed_background_visibility() -> None:
+    load()
+    profile = MentorProfile.objects.get(user__email="priya.raman@northwind.example")
+    assert profile.meeting_link == "https://meet.example.com/priya-raman"
+    assert {t.name for t in profile.stack.all()} >= {"Python", "Django"}
+    assert Technology.objects.get(name="Django").kind == "framework"
+    visibilities = set(BackgroundAnswer.objects.values_list("visibility", flat=True))
+    assert visibilities == {"program", "private"}
+
+
+def test_running_twice_changes_no_counts() -> None:
+    load()
+    first = counts()
+    load()
+    assert counts() == first
+
+
+def test_demo_users_can_log_in() -> None:
+    load()
+    for _role, _name, email in demo.sample_logins():
+        user = User.objects.get(email=email)
+        assert user.is_active
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert EmailAddress.objects.filter(
+            user=user, email=email, verified=True, primary=True
+        ).exists()
+    admin = User.objects.get(email="ada.admin@northwind.example")
+    assert admin.is_staff and admin.is_superuser
