@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "mentora.accounts",
     "mentora.programs",
+    "mentora.scheduling",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -67,10 +66,6 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
-
-
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class User(AbstractBaseUser, PermissionsMixin):

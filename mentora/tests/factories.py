@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import time as _time
+from datetime import timedelta as _timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -23,6 +26,15 @@ from mentora.accounts.models import (
     User,
 )
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
+from mentora.scheduling.models import (
+    Cadence,
+    CalendarFeed,
+    DateOverride,
+    MakeupRequest,
+    Session,
+    TimeOff,
+    WeeklyHours,
+)
 
 TEST_PASSWORD = "correct-horse-battery-9"
 
@@ -145,3 +157,73 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     mentor = factory.SubFactory(UserFactory)
     mentee = factory.SubFactory(UserFactory)
     started_at = factory.LazyFunction(timezone.now)
+
+
+# --- scheduling ------------------------------------------------------------
+
+
+class WeeklyHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklyHours
+
+    mentor = factory.SubFactory(UserFactory)
+    weekday = 1
+    start_time = _time(17)
+    end_time = _time(20)
+
+
+class DateOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DateOverride
+
+    mentor = factory.SubFactory(UserFactory)
+    kind = "day_off"
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    mentor = factory.SubFactory(UserFactory)
+
+
+class CadenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadence
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    weekday = 1
+    time_of_day = _time(18)
+    time_zone = factory.LazyAttribute(lambda o: o.mentorship.mentor.time_zone)
+    starts_on = factory.LazyFunction(lambda: timezone.now().date())
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session of a mentorship; times default to a day ahead, 45 minutes."""
+
+    class Meta:
+        model = Session
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    program = factory.LazyAttribute(lambda o: o.mentorship.program)
+    mentor = factory.LazyAttribute(lambda o: o.mentorship.mentor)
+    mentee = factory.LazyAttribute(lambda o: o.mentorship.mentee)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + _timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + _timedelta(minutes=45))
+    blocked_from = factory.LazyAttribute(lambda o: o.starts_at)
+    blocked_until = factory.LazyAttribute(lambda o: o.ends_at + _timedelta(minutes=10))
+
+
+class MakeupRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MakeupRequest
+
+    session = factory.SubFactory(SessionFactory)
+    requested_at = factory.LazyFunction(timezone.now)
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)

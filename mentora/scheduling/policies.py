@@ -1,0 +1,136 @@
+"""The program's rules for cancelling and making up sessions, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from mentora.scheduling import queries
+from mentora.scheduling.models import (
+    CancellationKind,
+    MakeupRequestStatus,
+    Session,
+    SessionStatus,
+)
+
+
+def cancellation_kind(*, starts_at: datetime, now: datetime, notice_hours: int) -> CancellationKind:
+    """On time when at least `notice_hours` remain before the start, else late."""
+    if starts_at - now >= timedelta(hours=notice_hours):
+        return CancellationKind.ON_TIME
+    return CancellationKind.LATE
+
+
+def format_moment(moment: datetime) -> str:
+    """A time in the reader's active zone, with the zone named."""
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({local.tzinfo})"
+
+
+@dataclass(frozen=True)
+class MakeupEligibility:
+    allowed: bool
+    needs_mentor_approval: bool
+    message: str
+    latest_start: datetime | None = None
+    next_regular: Session | None = None
+
+
+def _missed_by_mentor(session: Session) -> bool:
+    if session.status == SessionStatus.MENTOR_NO_SHOW:
+        return True
+    return (
+        session.status == SessionStatus.CANCELLED and session.cancelled_by_id == session.mentor_id
+    )
+
+
+def _missed_by_mentee_on_time(session: Session) -> bool:
+    return (
+        session.status == SessionStatus.CANCELLED
+        and session.cancelled_by_id == session.mentee_id
+        and session.cancellation_kind == CancellationKind.ON_TIME
+    )
+
+
+def _mentor_agreed(session: Session) -> bool:
+    request = getattr(session, "makeup_request", None)
+    return request is not None and request.status == MakeupRequestStatus.APPROVED
+
+
+def makeup_eligibility(session: Session, *, now: datetime) -> MakeupEligibility:
+    """Whether `session` may be made up now, and until when.
+
+    Mentor-caused misses always may; a mentee's on-time cancellation may; a
+    mentee's late cancellation or no-show only once the mentor agrees. The
+    makeup must start before the next regular session, at least the program's
+    gap before it.
+    """
+    if session.status not in (
+        SessionStatus.CANCELLED,
+        SessionStatus.MENTEE_NO_SHOW,
+        SessionStatus.MENTOR_NO_SHOW,
+    ):
+        return MakeupEligibility(False, False, "Only a missed or cancelled session can be made up.")
+    if session.status == SessionStatus.CANCELLED and session.cancelled_by_id is None:
+        return MakeupEligibility(
+            False, False, "This session was cancelled when the schedule changed; no makeup is due."
+        )
+    if session.makeups.exclude(status=SessionStatus.CANCELLED).exists():
+        return MakeupEligibility(False, False, "This session already has a makeup.")
+    needs_approval = not (
+        _missed_by_mentor(session) or _missed_by_mentee_on_time(session) or _mentor_agreed(session)
+    )
+    program = session.program
+    next_regular = queries.next_regular_session(
+        session.mentorship, after=max(now, session.starts_at)
+    )
+    if next_regular is not None:
+        latest = next_regular.starts_at - timedelta(hours=program.makeup_gap_hours)
+        earliest = now + timedelta(hours=program.min_booking_notice_hours)
+        if latest < earliest:
+            return MakeupEligibility(
+                False,
+                needs_approval,
+                f"Your next session is {format_moment(next_regular.starts_at)}; "
+                "there is no time for a makeup before it.",
+                None,
+                next_regular,
+            )
+    else:
+        latest = now + timedelta(weeks=program.booking_window_weeks)
+    if needs_approval:
+        return MakeupEligibility(
+            False,
+            True,
+            "This session was cancelled late or missed, so a makeup needs your mentor's OK.",
+            latest,
+            next_regular,
+        )
+    return MakeupEligibility(True, False, "You can book a makeup.", latest, next_regular)
+
+
+def makeup_options(session: Session, *, now: datetime) -> tuple[MakeupEligibility, list[datetime]]:
+    """Eligibility plus the open times a makeup could take; where none is left,
+    the eligibility says so plainly and names the next session."""
+    eligibility = makeup_eligibility(session, now=now)
+    if not eligibility.allowed or eligibility.latest_start is None:
+        return eligibility, []
+    window = (now, eligibility.latest_start + session.length)
+    open_slots = queries.mentor_open_slots(
+        mentor=session.mentor,
+        program=session.program,
+        window=window,
+        now=now,
+        length=session.length,
+        not_after=eligibility.latest_start,
+    )
+    if open_slots:
+        return eligibility, open_slots
+    if eligibility.next_regular is not None:
+        when = format_moment(eligibility.next_regular.starts_at)
+        message = f"Your next session is {when}; there is no time for a makeup before it."
+    else:
+        message = "Your mentor has no open time for a makeup in the booking window."
+    return MakeupEligibility(False, False, message, None, eligibility.next_regular), []

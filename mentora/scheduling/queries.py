@@ -1,0 +1,166 @@
+"""Reads for scheduling: availability rules, busy time, open slots, schedules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+
+from mentora.programs.models import Mentorship, Program
+from mentora.scheduling import slots
+from mentora.scheduling.models import (
+    DateOverride,
+    OverrideKind,
+    Session,
+    SessionKind,
+    SessionStatus,
+    TimeOff,
+    WeeklyHours,
+)
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+
+def availability_rules(
+    mentor: User, window: slots.Interval | None = None
+) -> slots.AvailabilityRules:
+    weekly: dict[int, list[slots.LocalRange]] = {}
+    for wh in WeeklyHours.objects.filter(mentor=mentor):
+        weekly.setdefault(wh.weekday, []).append(slots.LocalRange(wh.start_time, wh.end_time))
+    overrides = DateOverride.objects.filter(mentor=mentor)
+    time_off = TimeOff.objects.filter(mentor=mentor)
+    if window is not None:
+        # A day's margin either side: local dates differ from UTC dates.
+        first, last = window[0].date() - timedelta(days=2), window[1].date() + timedelta(days=2)
+        overrides = overrides.filter(date__range=(first, last))
+        time_off = time_off.filter(starts_on__lte=last, ends_on__gte=first)
+    extra: dict[date, list[slots.LocalRange]] = {}
+    days_off: set[date] = set()
+    for o in overrides:
+        if o.kind == OverrideKind.DAY_OFF:
+            days_off.add(o.date)
+        elif o.start_time and o.end_time:
+            extra.setdefault(o.date, []).append(slots.LocalRange(o.start_time, o.end_time))
+    return slots.AvailabilityRules(
+        time_zone=ZoneInfo(mentor.time_zone),
+        weekly=weekly,
+        extra=extra,
+        days_off=frozenset(days_off),
+        time_off=[(t.starts_on, t.ends_on) for t in time_off],
+    )
+
+
+def busy_blocks(
+    mentor_id: int, window: slots.Interval, exclude_session_id: int | None = None
+) -> list[slots.Interval]:
+    sessions = Session.objects.live().filter(
+        mentor_id=mentor_id, blocked_until__gt=window[0], blocked_from__lt=window[1]
+    )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pk=exclude_session_id)
+    return list(sessions.values_list("blocked_from", "blocked_until"))
+
+
+def buffers(program: Program) -> tuple[timedelta, timedelta]:
+    return (
+        timedelta(minutes=program.buffer_before_minutes),
+        timedelta(minutes=program.buffer_after_minutes),
+    )
+
+
+def slot_rules(program: Program, length: timedelta, now: datetime) -> slots.SlotRules:
+    before, after = buffers(program)
+    return slots.SlotRules(
+        length=length,
+        buffer_before=before,
+        buffer_after=after,
+        grid=timedelta(minutes=program.slot_grid_minutes),
+        earliest=now + timedelta(hours=program.min_booking_notice_hours),
+        latest=now + timedelta(weeks=program.booking_window_weeks),
+    )
+
+
+def mentor_open_slots(
+    *,
+    mentor: User,
+    program: Program,
+    window: slots.Interval,
+    now: datetime,
+    length: timedelta | None = None,
+    exclude_session_id: int | None = None,
+    not_after: datetime | None = None,
+) -> list[datetime]:
+    """Open start times for `mentor` inside `window` (UTC), program rules applied."""
+    length = length or timedelta(minutes=program.default_session_minutes)
+    rules = slot_rules(program, length, now)
+    if not_after is not None and not_after < rules.latest:
+        rules = slots.SlotRules(**{**rules.__dict__, "latest": not_after})
+    available = slots.availability_intervals(availability_rules(mentor, window), window)
+    busy = busy_blocks(mentor.pk, (window[0] - length, window[1] + length), exclude_session_id)
+    return slots.open_slots(available, busy, rules)
+
+
+def program_week(program: Program, moment: datetime) -> slots.Interval:
+    """Monday to Monday around `moment`, in the program's zone: the week limits count in."""
+    tz = ZoneInfo(program.time_zone)
+    local_day = moment.astimezone(tz).date()
+    monday = local_day - timedelta(days=local_day.weekday())
+    return slots.day_bounds(monday, monday + timedelta(days=6), tz)
+
+
+def mentee_sessions_in_week(
+    program: Program, mentee_id: int, moment: datetime, exclude_session_id: int | None = None
+) -> int:
+    start, end = program_week(program, moment)
+    sessions = Session.objects.live().filter(
+        program=program, mentee_id=mentee_id, starts_at__gte=start, starts_at__lt=end
+    )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pk=exclude_session_id)
+    return sessions.count()
+
+
+def next_regular_session(mentorship: Mentorship, after: datetime) -> Session | None:
+    return (
+        Session.objects.filter(
+            mentorship=mentorship,
+            kind=SessionKind.REGULAR,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gt=after,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def sessions_for(user: User, program: Program) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(Q(mentor=user) | Q(mentee=user), program=program)
+        .select_related("mentor", "mentee", "makeup_for")
+        .order_by("starts_at")
+    )
+
+
+def caseload_sessions(program: Program, success_manager: User) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(
+            program=program,
+            mentee__memberships__program=program,
+            mentee__memberships__success_manager=success_manager,
+        )
+        .select_related("mentor", "mentee")
+        .order_by("starts_at")
+    )
+
+
+def unmarked_sessions(program: Program, now: datetime) -> QuerySet[Session]:
+    """Sessions whose end is longer ago than the program allows without attendance."""
+    cutoff = now - timedelta(hours=program.unmarked_flag_hours)
+    return (
+        Session.objects.filter(program=program, status=SessionStatus.SCHEDULED, ends_at__lte=cutoff)
+        .select_related("mentor", "mentee")
+        .order_by("ends_at")
+    )

@@ -1,0 +1,571 @@
+"""Writes for scheduling: booking, moving, cancelling, attendance, makeups, cadences.
+
+Every function owns its transaction. Bookings lock the mentor and mentee rows
+first (mentora.scheduling.locking), then check limits and overlaps, then write;
+on PostgreSQL an exclusion constraint refuses any overlap that slipped through.
+See docs/locking.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentora.programs.models import Mentorship, MentorshipStatus
+from mentora.scheduling import policies, queries
+from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.locking import lock_people
+from mentora.scheduling.models import (
+    AgendaSwitch,
+    Cadence,
+    CalendarFeed,
+    CancelReason,
+    ChangeKind,
+    Frequency,
+    MakeupRequest,
+    MakeupRequestStatus,
+    Session,
+    SessionChange,
+    SessionKind,
+    SessionStatus,
+)
+from mentora.scheduling.slots import local_to_utc, nearest
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+SLOT_TAKEN_MESSAGE = "That time was just taken."
+
+
+class _SlotTaken(Exception):
+    pass
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _alternatives(
+    mentorship: Mentorship,
+    wanted: datetime,
+    length: timedelta,
+    now: datetime,
+    exclude_session_id: int | None = None,
+) -> list[datetime]:
+    window = (wanted - timedelta(days=3), wanted + timedelta(days=4))
+    open_slots = queries.mentor_open_slots(
+        mentor=mentorship.mentor,
+        program=mentorship.program,
+        window=window,
+        now=now,
+        length=length,
+        exclude_session_id=exclude_session_id,
+    )
+    return nearest(open_slots, wanted)
+
+
+def _check_time_rules(
+    *,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    length: timedelta,
+    by: User,
+    now: datetime,
+    exclude_session_id: int | None = None,
+    not_after: datetime | None = None,
+) -> None:
+    """Refuse a start time that breaks a program rule, with a specific message."""
+    program = mentorship.program
+    grid = timedelta(minutes=program.slot_grid_minutes)
+    if starts_at <= now:
+        raise SchedulingError("in_past", "That time has already passed. Pick a time in the future.")
+    if starts_at - now < timedelta(hours=program.min_booking_notice_hours):
+        raise SchedulingError(
+            "too_soon",
+            f"Sessions need to be booked at least {program.min_booking_notice_hours} hours ahead.",
+        )
+    if starts_at - now > timedelta(weeks=program.booking_window_weeks):
+        raise SchedulingError(
+            "too_far", f"You can book up to {program.booking_window_weeks} weeks ahead."
+        )
+    if not_after is not None and starts_at > not_after:
+        raise SchedulingError(
+            "after_makeup_deadline",
+            f"A makeup must start by {policies.format_moment(not_after)}, before the next session.",
+        )
+    if int(starts_at.timestamp()) % int(grid.total_seconds()) or starts_at.microsecond:
+        raise SchedulingError(
+            "off_grid", f"Pick a start time on the {program.slot_grid_minutes}-minute grid."
+        )
+    booked = queries.mentee_sessions_in_week(
+        program, mentorship.mentee_id, starts_at, exclude_session_id
+    )
+    if booked >= program.max_sessions_per_mentee_per_week:
+        raise SchedulingError(
+            "weekly_limit",
+            f"That week already has {booked} session{'s' if booked != 1 else ''}; the program "
+            f"allows {program.max_sessions_per_mentee_per_week} per week.",
+        )
+    window = (starts_at - timedelta(days=1), starts_at + length + timedelta(days=1))
+    if by.pk == mentorship.mentee_id:
+        # Mentees book inside the mentor's availability; a mentor may pick any free time.
+        free = queries.mentor_open_slots(
+            mentor=mentorship.mentor,
+            program=program,
+            window=window,
+            now=now,
+            length=length,
+            exclude_session_id=exclude_session_id,
+        )
+        if starts_at in free:
+            return
+    before, after = queries.buffers(program)
+    blocks = queries.busy_blocks(mentorship.mentor_id, window, exclude_session_id)
+    if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in blocks):
+        raise _SlotTaken()
+    if by.pk == mentorship.mentee_id:
+        raise SchedulingError(
+            "outside_availability", f"{mentorship.mentor.name} isn't available at that time."
+        )
+
+
+def _require_party(mentorship: Mentorship, by: User) -> None:
+    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+        raise SchedulingError("not_a_party", "Only the mentor and mentee can do this.")
+
+
+def _blocked_range(
+    mentorship: Mentorship, starts_at: datetime, length: timedelta
+) -> tuple[datetime, datetime]:
+    before, after = queries.buffers(mentorship.program)
+    return starts_at - before, starts_at + length + after
+
+
+def _log(
+    session: Session, kind: ChangeKind, by: User | None, now: datetime, **fields: object
+) -> None:
+    SessionChange.objects.create(session=session, kind=kind, by=by, at=now, **fields)
+
+
+def _insert_or_taken(session: Session) -> None:
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        if "session_no_overlap_per_mentor" in str(exc):
+            raise _SlotTaken() from exc
+        raise
+
+
+def session_book(
+    *,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    by: User,
+    kind: SessionKind = SessionKind.EXTRA,
+    makeup_for: Session | None = None,
+    now: datetime | None = None,
+) -> Session:
+    """Book an extra session or a makeup in an open time.
+
+    Steps: lock mentor and mentee; check the mentorship, the makeup rules and
+    every time rule; insert (the database refuses overlaps on PostgreSQL);
+    log the booking. A time that's taken raises SchedulingError("slot_taken")
+    with the nearest open times.
+    """
+    now = _now(now)
+    _require_party(mentorship, by)
+    length = timedelta(minutes=mentorship.program.default_session_minutes)
+    try:
+        with transaction.atomic():
+            lock_people(mentorship.mentor_id, mentorship.mentee_id)
+            mentorship.refresh_from_db(fields=["status"])
+            if mentorship.status != MentorshipStatus.ACTIVE:
+                raise SchedulingError(
+                    "not_active", "Sessions can only be booked in an active mentorship."
+                )
+            not_after = None
+            if kind == SessionKind.MAKEUP:
+                not_after = _check_makeup(makeup_for, mentorship, now)
+            elif kind != SessionKind.EXTRA:
+                raise SchedulingError("bad_kind", "Only extra sessions and makeups can be booked.")
+            _check_time_rules(
+                mentorship=mentorship,
+                starts_at=starts_at,
+                length=length,
+                by=by,
+                now=now,
+                not_after=not_after,
+            )
+            blocked_from, blocked_until = _blocked_range(mentorship, starts_at, length)
+            session = Session(
+                program=mentorship.program,
+                mentorship=mentorship,
+                mentor_id=mentorship.mentor_id,
+                mentee_id=mentorship.mentee_id,
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=starts_at + length,
+                blocked_from=blocked_from,
+                blocked_until=blocked_until,
+                makeup_for=makeup_for,
+                created_by=by,
+            )
+            _insert_or_taken(session)
+            _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
+            return session
+    except _SlotTaken:
+        raise SchedulingError(
+            "slot_taken", SLOT_TAKEN_MESSAGE, _alternatives(mentorship, starts_at, length, now)
+        ) from None
+
+
+def _check_makeup(missed: Session | None, mentorship: Mentorship, now: datetime) -> datetime:
+    if missed is None or missed.mentorship_id != mentorship.pk:
+        raise SchedulingError("no_missed_session", "Choose the missed session this makes up for.")
+    eligibility = policies.makeup_eligibility(missed, now=now)
+    if not eligibility.allowed or eligibility.latest_start is None:
+        raise SchedulingError("makeup_not_allowed", eligibility.message)
+    return eligibility.latest_start
+
+
+def session_reschedule(
+    *, session: Session, starts_at: datetime, by: User, now: datetime | None = None
+) -> Session:
+    """Move a future session to another open time, keeping its history and UID."""
+    now = _now(now)
+    mentorship = session.mentorship
+    _require_party(mentorship, by)
+    try:
+        with transaction.atomic():
+            lock_people(session.mentor_id, session.mentee_id)
+            session.refresh_from_db()
+            if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
+                raise SchedulingError(
+                    "not_movable", "Only a session that is still ahead can be moved."
+                )
+            _check_time_rules(
+                mentorship=mentorship,
+                starts_at=starts_at,
+                length=session.length,
+                by=by,
+                now=now,
+                exclude_session_id=session.pk,
+            )
+            old = session.starts_at
+            length = session.length
+            session.starts_at, session.ends_at = starts_at, starts_at + length
+            session.blocked_from, session.blocked_until = _blocked_range(
+                mentorship, starts_at, length
+            )
+            session.sequence += 1
+            _insert_or_taken(session)
+            _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
+            return session
+    except _SlotTaken:
+        raise SchedulingError(
+            "slot_taken",
+            SLOT_TAKEN_MESSAGE,
+            _alternatives(mentorship, starts_at, session.length, now, session.pk),
+        ) from None
+
+
+def session_cancel(
+    *,
+    session: Session,
+    by: User | None,
+    reason: CancelReason | str,
+    note: str = "",
+    now: datetime | None = None,
+) -> Session:
+    """Cancel a future session; the notice left decides on time or late.
+
+    `by` is None when the system cancels (the cadence changed, the mentorship ended).
+    """
+    now = _now(now)
+    if by is not None:
+        _require_party(session.mentorship, by)
+    if reason not in CancelReason.values:
+        raise SchedulingError("bad_reason", "Choose a reason from the list.")
+    if len(note) > 500:
+        raise SchedulingError("note_too_long", "Keep the note under 500 characters.")
+    with transaction.atomic():
+        kind = policies.cancellation_kind(
+            starts_at=session.starts_at, now=now, notice_hours=session.program.notice_hours
+        )
+        updated = Session.objects.filter(
+            pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
+        ).update(
+            status=SessionStatus.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=by,
+            cancel_reason=reason,
+            cancel_note=note,
+            cancellation_kind=kind,
+            sequence=session.sequence + 1,
+        )
+        if updated != 1:
+            raise SchedulingError(
+                "not_cancellable",
+                "Only a session that hasn't started can be cancelled. For a past session, "
+                "record what happened instead.",
+            )
+        session.refresh_from_db()
+        _log(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
+    return session
+
+
+def session_keep_with_new_agenda(
+    *, session: Session, by: User, switch: AgendaSwitch | str, now: datetime | None = None
+) -> Session:
+    """Keep the session, with a different plan, instead of cancelling it."""
+    now = _now(now)
+    _require_party(session.mentorship, by)
+    if switch not in AgendaSwitch.values:
+        raise SchedulingError("bad_switch", "Choose one of the suggested plans.")
+    with transaction.atomic():
+        updated = Session.objects.filter(
+            pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
+        ).update(agenda_switch=switch)
+        if updated != 1:
+            raise SchedulingError("not_changeable", "This session is no longer ahead.")
+        session.refresh_from_db()
+        _log(session, ChangeKind.AGENDA_SWITCHED, by, now, detail=switch)
+    return session
+
+
+MENTOR_OUTCOMES = (SessionStatus.HELD, SessionStatus.MENTEE_NO_SHOW)
+
+
+def session_mark_attendance(
+    *, session: Session, by: User, outcome: SessionStatus | str, now: datetime | None = None
+) -> Session:
+    """The mentor records held / mentee no-show after the end; the mentee may
+    report a mentor no-show once the session has started."""
+    now = _now(now)
+    if by.pk == session.mentor_id:
+        if outcome not in MENTOR_OUTCOMES:
+            raise SchedulingError("bad_outcome", "Choose whether the session was held.")
+        if now < session.ends_at:
+            raise SchedulingError(
+                "too_early", "Attendance can be recorded once the session has ended."
+            )
+    elif by.pk == session.mentee_id:
+        if outcome != SessionStatus.MENTOR_NO_SHOW:
+            raise SchedulingError("bad_outcome", "Mentees can report that the mentor didn't come.")
+        if now < session.starts_at:
+            raise SchedulingError("too_early", "The session hasn't started yet.")
+    else:
+        raise SchedulingError("not_a_party", "Only the mentor and mentee can do this.")
+    with transaction.atomic():
+        updated = Session.objects.filter(pk=session.pk, status=SessionStatus.SCHEDULED).update(
+            status=outcome, attendance_marked_at=now, attendance_marked_by=by
+        )
+        if updated != 1:
+            raise SchedulingError(
+                "already_marked", "What happened in this session is already recorded."
+            )
+        session.refresh_from_db()
+        _log(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
+    return session
+
+
+def makeup_request_create(
+    *, session: Session, by: User, message: str = "", now: datetime | None = None
+) -> MakeupRequest:
+    """A mentee asks their mentor to agree to a makeup after a late cancel or no-show."""
+    now = _now(now)
+    if by.pk != session.mentee_id:
+        raise SchedulingError("not_mentee", "Only the mentee can ask for a makeup.")
+    if len(message) > 500:
+        raise SchedulingError("message_too_long", "Keep the message under 500 characters.")
+    eligibility = policies.makeup_eligibility(session, now=now)
+    if not eligibility.needs_mentor_approval or eligibility.latest_start is None:
+        raise SchedulingError("no_request_needed", eligibility.message)
+    with transaction.atomic():
+        request, created = MakeupRequest.objects.get_or_create(
+            session=session, defaults={"requested_at": now, "message": message}
+        )
+        if not created:
+            raise SchedulingError("already_requested", "You already asked for this makeup.")
+    return request
+
+
+def makeup_request_decide(
+    *, makeup_request: MakeupRequest, by: User, approve: bool, now: datetime | None = None
+) -> MakeupRequest:
+    now = _now(now)
+    if by.pk != makeup_request.session.mentor_id:
+        raise SchedulingError("not_mentor", "Only the mentor can answer a makeup request.")
+    status = MakeupRequestStatus.APPROVED if approve else MakeupRequestStatus.DECLINED
+    updated = MakeupRequest.objects.filter(
+        pk=makeup_request.pk, status=MakeupRequestStatus.PENDING
+    ).update(status=status, decided_at=now)
+    if updated != 1:
+        raise SchedulingError("already_decided", "This request has already been answered.")
+    makeup_request.refresh_from_db()
+    return makeup_request
+
+
+@dataclass
+class SyncResult:
+    created: list[Session] = field(default_factory=list)
+    moved: list[Session] = field(default_factory=list)
+    cancelled: list[Session] = field(default_factory=list)
+    conflicts: list[datetime] = field(default_factory=list)
+
+
+def cadence_occurrences(cadence: Cadence, *, now: datetime, until: datetime) -> list[datetime]:
+    """Regular start times (UTC) after `now` and up to `until`, at the mentor's wall-clock time."""
+    tz = ZoneInfo(cadence.time_zone)
+    first: date = cadence.starts_on + timedelta(
+        days=(cadence.weekday - cadence.starts_on.weekday()) % 7
+    )
+    result = []
+    day = first
+    while True:
+        start = local_to_utc(day, cadence.time_of_day, tz)
+        if start > until:
+            return result
+        if start > now:
+            result.append(start)
+        day += timedelta(days=cadence.step_days)
+
+
+def cadence_set(
+    *,
+    mentorship: Mentorship,
+    by: User,
+    frequency: Frequency | str,
+    weekday: int,
+    time_of_day: time,
+    length_minutes: int,
+    starts_on: date,
+    now: datetime | None = None,
+) -> SyncResult:
+    """Agree the regular rhythm of a mentorship and bring its future sessions in step."""
+    now = _now(now)
+    _require_party(mentorship, by)
+    with transaction.atomic():
+        cadence, _ = Cadence.objects.get_or_create(
+            mentorship=mentorship,
+            defaults={
+                "weekday": weekday,
+                "time_of_day": time_of_day,
+                "starts_on": starts_on,
+                "time_zone": mentorship.mentor.time_zone,
+            },
+        )
+        cadence.frequency = Frequency(frequency)
+        cadence.weekday, cadence.time_of_day = weekday, time_of_day
+        cadence.length_minutes, cadence.starts_on = length_minutes, starts_on
+        cadence.time_zone = mentorship.mentor.time_zone
+        cadence.full_clean()
+        cadence.save()
+        return regular_sessions_sync(mentorship=mentorship, by=by, now=now)
+
+
+def regular_sessions_sync(
+    *, mentorship: Mentorship, by: User | None = None, now: datetime | None = None
+) -> SyncResult:
+    """Generate regular sessions for the booking window and keep them in step.
+
+    Sessions already held, missed or cancelled are never touched, and a time
+    that already has a regular session in any state is not generated again (a
+    cancelled Tuesday stays cancelled). Future scheduled sessions that no longer
+    match the cadence are moved to the new times (keeping their agenda and
+    history); any left over are cancelled on time.
+    """
+    now = _now(now)
+    result = SyncResult()
+    with transaction.atomic():
+        lock_people(mentorship.mentor_id, mentorship.mentee_id)
+        cadence = Cadence.objects.filter(mentorship=mentorship).first()
+        if cadence is None or mentorship.status != MentorshipStatus.ACTIVE:
+            return result
+        until = now + timedelta(weeks=mentorship.program.booking_window_weeks)
+        wanted = cadence_occurrences(cadence, now=now, until=until)
+        existing = list(
+            Session.objects.filter(
+                mentorship=mentorship, kind=SessionKind.REGULAR, starts_at__gt=now
+            )
+        )
+        taken_times = {s.starts_at for s in existing}
+        missing = [t for t in wanted if t not in taken_times]
+        strays = [
+            s for s in existing if s.status == SessionStatus.SCHEDULED and s.starts_at not in wanted
+        ]
+        length = timedelta(minutes=cadence.length_minutes)
+        for starts_at in missing:
+            session = strays.pop(0) if strays else None
+            placed = _place_regular(mentorship, session, starts_at, length, by, now)
+            if placed is None:
+                result.conflicts.append(starts_at)
+                if session is not None:
+                    strays.insert(0, session)
+            elif session is None:
+                result.created.append(placed)
+            else:
+                result.moved.append(placed)
+        for stray in strays:
+            result.cancelled.append(
+                session_cancel(session=stray, by=None, reason=CancelReason.CADENCE_CHANGED, now=now)
+            )
+    return result
+
+
+def _place_regular(
+    mentorship: Mentorship,
+    session: Session | None,
+    starts_at: datetime,
+    length: timedelta,
+    by: User | None,
+    now: datetime,
+) -> Session | None:
+    """Create or move one regular session; None when the mentor is busy then."""
+    blocked_from, blocked_until = _blocked_range(mentorship, starts_at, length)
+    exclude = session.pk if session else None
+    if any(
+        True
+        for _ in queries.busy_blocks(mentorship.mentor_id, (blocked_from, blocked_until), exclude)
+    ):
+        return None
+    old = session.starts_at if session else None
+    if session is None:
+        session = Session(
+            program=mentorship.program,
+            mentorship=mentorship,
+            mentor_id=mentorship.mentor_id,
+            mentee_id=mentorship.mentee_id,
+            kind=SessionKind.REGULAR,
+            created_by=by,
+        )
+    else:
+        session.sequence += 1
+    session.starts_at, session.ends_at = starts_at, starts_at + length
+    session.blocked_from, session.blocked_until = blocked_from, blocked_until
+    try:
+        _insert_or_taken(session)
+    except _SlotTaken:
+        return None
+    if old is None:
+        _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
+    else:
+        _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
+    return session
+
+
+def calendar_feed_reset(*, user: User, now: datetime | None = None) -> CalendarFeed:
+    """Give a person a new secret feed address; the old one stops working."""
+    from mentora.scheduling.models import _feed_token
+
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    feed.token = _feed_token()
+    feed.reset_at = _now(now)
+    feed.save(update_fields=["token", "reset_at"])
+    return feed
