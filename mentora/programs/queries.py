@@ -68,8 +68,9 @@ def mentee_membership(program: Program, mentee: User) -> Membership | None:
 
 
 def can_view_mentee(viewer: User, program: Program, mentee: User) -> bool:
-    """A mentee's pages: the mentee, their mentors (any time), their success
-    manager, and program admins. Never another mentee."""
+    """A mentee's pages: the mentee, their mentors (any time), their own success
+    manager, and program admins. Never another mentee, nor another success
+    manager's caseload."""
     if viewer.pk == mentee.pk or viewer.is_staff:
         return True
     roles = roles_in(viewer, program)
@@ -78,7 +79,7 @@ def can_view_mentee(viewer: User, program: Program, mentee: User) -> bool:
     membership = mentee_membership(program, mentee)
     if membership is None:
         return False
-    if Role.SUCCESS_MANAGER in roles:
+    if Role.SUCCESS_MANAGER in roles and membership.success_manager_id == viewer.pk:
         return True
     return Mentorship.objects.filter(program=program, mentor=viewer, mentee=mentee).exists()
 

@@ -1,0 +1,322 @@
+"""Forms for editing one's own account, profiles and background.
+
+Every rule is checked on the server with a message next to the field; the
+page's forms carry `novalidate`, and length limits are not mirrored as HTML
+`maxlength` so that an overlong paste is reported instead of silently cut.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from mentora.accounts import services
+from mentora.accounts.choices import (
+    FLAG_BACKGROUND_FIELDS,
+    BackgroundField,
+    KnowledgeArea,
+    SpokenLanguage,
+    Visibility,
+)
+from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile, User
+from mentora.accounts.timezones import time_zone_names
+from mentora.programs.models import Role
+
+TOO_LONG = "Keep this to at most %(limit_value)d characters (you wrote %(show_value)d)."
+BAD_URL = "Enter a full web address starting with https://, for example https://github.com/ada."
+TIME_ZONE_LIST_ID = "time-zone-names"
+
+
+class ClearMessagesMixin:
+    """Length messages that give the limit and the count; no HTML maxlength."""
+
+    fields: dict[str, forms.Field]
+
+    def _clarify(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = TOO_LONG
+                field.widget.attrs.pop("maxlength", None)
+            if isinstance(field, forms.ChoiceField):
+                field.choices = _with_blank_label(field.choices)
+
+
+def _with_blank_label(choices: Any) -> list[tuple[Any, Any]]:
+    # "Prefer not to say" reads better than Django's "---------".
+    return [(v, "Prefer not to say" if v == "" else label) for v, label in choices]
+
+
+class WebAddressField(forms.URLField):
+    """http and https only: a link someone will click must open in a browser."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("error_messages", {"invalid": BAD_URL})
+        super().__init__(**kwargs)
+
+
+class StackField(forms.CharField):
+    """Comma-separated technology names, cleaned into a list of tag names."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Technical stack")
+        kwargs.setdefault("max_length", 1500)
+        kwargs.setdefault(
+            "help_text", "Languages, frameworks and tools, separated by commas: Python, Django, Git"
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        return services.normalise_tags(super().clean(value) or "")
+
+
+def choice_checkboxes(choices: Any, label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices,
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "“%(value)s” is not one of the choices."},
+    )
+
+
+def whole_number(low: int, high: int, label: str, what: str) -> forms.IntegerField:
+    message = f"Enter {what} from {low} to {high}."
+    return forms.IntegerField(
+        min_value=low,
+        max_value=high,
+        label=label,
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class AccountForm(ClearMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "time_zone", "preferred_language"]
+        labels = {"time_zone": "Time zone", "preferred_language": "Language of the app"}
+        help_texts = {"time_zone": "Start typing a city, for example Europe/Berlin."}
+        widgets = {
+            "time_zone": forms.TextInput(attrs={"list": TIME_ZONE_LIST_ID, "autocomplete": "off"})
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clarify()
+
+    def time_zone_names(self) -> Sequence[str]:
+        return time_zone_names()
+
+
+def _stack_text(profile: MentorProfile | MenteeProfile) -> str:
+    return ", ".join(profile.stack_names()) if profile.pk else ""
+
+
+class MentorProfileForm(ClearMessagesMixin, forms.ModelForm):
+    stack = StackField()
+    knowledge_areas = choice_checkboxes(KnowledgeArea.choices, "Knowledge areas")
+    languages = choice_checkboxes(SpokenLanguage.choices, "Languages I mentor in")
+    years_experience = whole_number(0, 60, "Years of professional experience", "a number of years")
+    capacity = whole_number(0, 20, "How many mentees at once", "a number of mentees")
+    meeting_link = WebAddressField(
+        label="Meeting link", help_text="Your video-call room, for your mentees."
+    )
+    github_url = WebAddressField(label="GitHub")
+    linkedin_url = WebAddressField(label="LinkedIn")
+    portfolio_url = WebAddressField(label="Portfolio or website")
+
+    # The stack is not a model field of the form (it is parsed text), so place it.
+    field_order = ["headline", "bio", "stack"]
+
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "headline",
+            "bio",
+            "knowledge_areas",
+            "years_experience",
+            "career_stage",
+            "current_role",
+            "company",
+            "education_path",
+            "languages",
+            "capacity",
+            "meeting_link",
+            "github_url",
+            "linkedin_url",
+            "portfolio_url",
+        ]
+        labels = {"current_role": "Current role", "education_path": "How I learned to code"}
+        help_texts = {"headline": "One line that tells a mentee what you are good at."}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clarify()
+        self.initial["stack"] = _stack_text(self.instance)
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "stack"]}
+
+
+class MenteeProfileForm(ClearMessagesMixin, forms.ModelForm):
+    stack = StackField(label="What I work with")
+    interests = choice_checkboxes(KnowledgeArea.choices, "Areas I want help with")
+    languages = choice_checkboxes(SpokenLanguage.choices, "Languages I speak")
+
+    field_order = ["learning", "target_roles", "stack"]
+
+    class Meta:
+        model = MenteeProfile
+        fields = [
+            "learning",
+            "target_roles",
+            "interests",
+            "education_path",
+            "prior_background",
+            "languages",
+            "wants_shared_background",
+        ]
+        labels = {
+            "learning": "What I'm learning",
+            "target_roles": "Roles I'm aiming for",
+            "education_path": "How I'm learning to code",
+            "prior_background": "My background",
+            "wants_shared_background": "A mentor with a shared background matters to me",
+        }
+        widgets = {"prior_background": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clarify()
+        self.initial["stack"] = _stack_text(self.instance)
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "stack"]}
+
+
+def _visibility_name(field: str) -> str:
+    return f"{field}_visibility"
+
+
+class BackgroundForm(ClearMessagesMixin, forms.Form):
+    """One optional answer per background question, each with who may see it."""
+
+    def __init__(self, *args: Any, answers: Sequence[BackgroundAnswer] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        saved = {a.field: a for a in answers}
+        for question in BackgroundField:
+            self.fields[question.value] = self._answer_field(question)
+            # Not required: a missing choice falls back to the private default.
+            self.fields[_visibility_name(question.value)] = forms.TypedChoiceField(
+                choices=Visibility.choices,
+                initial=Visibility.PRIVATE,
+                required=False,
+                empty_value=Visibility.PRIVATE,
+                label=f"Who sees “{question.label}”",
+            )
+            if question in saved:
+                self._fill(question, saved[question])
+        self._clarify()
+
+    @staticmethod
+    def _answer_field(question: BackgroundField) -> forms.Field:
+        if question in FLAG_BACKGROUND_FIELDS:
+            return forms.BooleanField(required=False, label=question.label)
+        return forms.CharField(
+            required=False,
+            max_length=80,
+            label=question.label,
+            help_text="In your own words; leave empty to not say.",
+        )
+
+    def _fill(self, question: BackgroundField, answer: BackgroundAnswer) -> None:
+        flag = question in FLAG_BACKGROUND_FIELDS
+        self.initial[question.value] = True if flag else answer.value
+        self.initial[_visibility_name(question.value)] = answer.visibility
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[q.value], self[_visibility_name(q.value)]) for q in BackgroundField]
+
+    def entries(self) -> list[services.BackgroundEntry]:
+        return [self._entry(q) for q in BackgroundField]
+
+    def _entry(self, question: BackgroundField) -> services.BackgroundEntry:
+        value = self.cleaned_data[question.value]
+        if isinstance(value, bool):
+            value = services.FLAG_VALUE if value else ""
+        return services.BackgroundEntry(
+            field=question.value,
+            value=value,
+            visibility=self.cleaned_data[_visibility_name(question.value)],
+        )
+
+
+class ProfileForms:
+    """The forms of the profile page, validated and saved together."""
+
+    def __init__(
+        self,
+        *,
+        user: User,
+        roles: frozenset[Role],
+        mentor_profile: MentorProfile | None,
+        mentee_profile: MenteeProfile | None,
+        answers: Sequence[BackgroundAnswer],
+        data: Any = None,
+    ) -> None:
+        self.user = user
+        # A copy: a valid-looking form fills its instance even when another form
+        # fails, and the page must not then show values that were never saved.
+        self.account = AccountForm(data, instance=copy.copy(user), prefix="account")
+        self.mentor = (
+            MentorProfileForm(data, instance=mentor_profile or MentorProfile(), prefix="mentor")
+            if Role.MENTOR in roles
+            else None
+        )
+        self.mentee = (
+            MenteeProfileForm(data, instance=mentee_profile or MenteeProfile(), prefix="mentee")
+            if Role.MENTEE in roles
+            else None
+        )
+        self.background = BackgroundForm(data, answers=answers, prefix="background")
+
+    def all(self) -> list[forms.BaseForm]:
+        return [f for f in (self.account, self.mentor, self.mentee, self.background) if f]
+
+    def is_valid(self) -> bool:
+        results = [form.is_valid() for form in self.all()]  # every form, for all messages
+        return all(results)
+
+    def has_errors(self) -> bool:
+        return any(form.errors for form in self.all())
+
+    def save(self) -> bool:
+        """Save through the service; its ValidationError becomes a page error."""
+        try:
+            services.profile_update(
+                user=self.user,
+                account_data={n: self.account.cleaned_data[n] for n in AccountForm.Meta.fields},
+                mentor_data=self.mentor.service_data() if self.mentor else None,
+                mentee_data=self.mentee.service_data() if self.mentee else None,
+                background=self.background.entries(),
+            )
+        except ValidationError as error:
+            self.account.add_error(None, error.messages)
+            return False
+        return True
