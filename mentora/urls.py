@@ -4,6 +4,7 @@ from django.urls import include, path
 from mentora.accounts import views as account_views
 from mentora.programs import invite_views
 from mentora.programs import views as program_views
+from mentora.scheduling import urls as scheduling_urls
 
 program_patterns = [
     path("", program_views.program_home, name="program_home"),
@@ -11,6 +12,7 @@ program_patterns = [
     path("invite/", invite_views.invite_person, name="program_invite"),
     path("mentors/<int:user_id>/", account_views.mentor_detail, name="mentor_detail"),
     path("mentees/<int:user_id>/", account_views.mentee_detail, name="mentee_detail"),
+    *scheduling_urls.program_patterns,
 ]
 
 urlpatterns = [
@@ -21,6 +23,7 @@ urlpatterns = [
         invite_views.accept_invitation,
         name="accept_invitation",
     ),
+    *scheduling_urls.global_patterns,
     path("accounts/", include("allauth.urls")),
     path("", program_views.home, name="home"),
     path("p/<slug:slug>/", include(program_patterns)),

@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
 from mentora.programs import queries
 from mentora.programs.models import Role
+from mentora.scheduling import queries as scheduling_queries
 
 
 @login_required
@@ -26,6 +28,10 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
         "roles": roles,
         "other_programs": queries.programs_of(request.user).exclude(pk=program.pk),
     }
+    if roles & {Role.MENTEE, Role.MENTOR}:
+        context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(
+            request.user, program, timezone.now()
+        )[:5]
     if Role.MENTEE in roles:
         context["mentee"] = {
             "mentorships": queries.live_mentorships_of_mentee(program, request.user),

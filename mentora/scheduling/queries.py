@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from mentora.programs.models import Mentorship, Program
+from mentora.programs.queries import can_view_mentee, is_program_staff
 from mentora.scheduling import slots
 from mentora.scheduling.models import (
     DateOverride,
@@ -144,6 +147,10 @@ def sessions_for(user: User, program: Program) -> QuerySet[Session]:
     )
 
 
+def upcoming_sessions(user: User, program: Program, now: datetime) -> QuerySet[Session]:
+    return sessions_for(user, program).filter(status=SessionStatus.SCHEDULED, ends_at__gte=now)
+
+
 def caseload_sessions(program: Program, success_manager: User) -> QuerySet[Session]:
     return (
         Session.objects.filter(
@@ -164,3 +171,71 @@ def unmarked_sessions(program: Program, now: datetime) -> QuerySet[Session]:
         .select_related("mentor", "mentee")
         .order_by("ends_at")
     )
+
+
+def mentorship_for_party(user: User, program: Program, mentorship_id: int) -> Mentorship:
+    """A mentorship the user is the mentor or mentee of; 404 for anyone else."""
+    mentorship = (
+        Mentorship.objects.filter(pk=mentorship_id, program=program)
+        .filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "mentor", "mentee", "mentor__mentor_profile")
+        .first()
+    )
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    return mentorship
+
+
+def session_for_viewer(user: User, program: Program, session_id: int) -> Session:
+    """A session the user may see: its mentor and mentee, the mentee's success
+    manager and program admins. Anyone else gets a 404."""
+    session = (
+        Session.objects.filter(pk=session_id, program=program)
+        .select_related("program", "mentorship", "mentor", "mentee", "makeup_for")
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    if session.involves(user.pk):
+        return session
+    if is_program_staff(user, program) and can_view_mentee(user, program, session.mentee):
+        return session
+    raise Http404("No such session.")
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    value: str  # ISO timestamp in UTC, what the form posts back
+    label: str  # local time for the viewer
+
+
+def slots_by_local_day(
+    open_slots: list[datetime], tz: ZoneInfo, first: date, days: int
+) -> list[tuple[date, list[SlotChoice]]]:
+    """Open slots grouped by the viewer's local date, every day listed."""
+    grouped: dict[date, list[SlotChoice]] = {first + timedelta(days=i): [] for i in range(days)}
+    for start in open_slots:
+        local = start.astimezone(tz)
+        if local.date() in grouped:
+            grouped[local.date()].append(SlotChoice(start.isoformat(), f"{local:%H:%M}"))
+    return list(grouped.items())
+
+
+def live_mentorships_of(user: User, program: Program) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.live()
+        .filter(Q(mentor=user) | Q(mentee=user), program=program)
+        .select_related("mentor", "mentee", "cadence")
+        .order_by("started_at")
+    )
+
+
+def split_upcoming(
+    sessions: QuerySet[Session], now: datetime
+) -> tuple[list[Session], list[Session]]:
+    """Sessions still to come (in order) and the rest (latest first)."""
+    upcoming, past = [], []
+    for session in sessions:
+        ahead = session.status == SessionStatus.SCHEDULED and session.ends_at >= now
+        (upcoming if ahead else past).append(session)
+    return upcoming, past[::-1]

@@ -1,0 +1,27 @@
+"""Scheduling pages inside a program (mounted under /p/<slug>/)."""
+
+from django.urls import path
+
+from mentora.scheduling import availability_views, calendar_views, views
+
+program_patterns = [
+    path("schedule/", views.schedule, name="schedule"),
+    path("mentorships/<int:mentorship_id>/book/", views.book, name="session_book"),
+    path("mentorships/<int:mentorship_id>/cadence/", views.cadence_edit, name="cadence_edit"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path(
+        "sessions/<int:session_id>/reschedule/", views.session_reschedule, name="session_reschedule"
+    ),
+    path("sessions/<int:session_id>/makeup/", views.session_makeup, name="session_makeup"),
+    path(
+        "sessions/<int:session_id>/attendance/", views.session_attendance, name="session_attendance"
+    ),
+    path("sessions/<int:session_id>/invite.ics", calendar_views.session_ics, name="session_ics"),
+    path("availability/", availability_views.availability_edit, name="availability_edit"),
+]
+
+global_patterns = [
+    path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
+    path("accounts/calendar/", calendar_views.feed_settings, name="calendar_feed_settings"),
+]

@@ -1,0 +1,101 @@
+"""A mentee books, cancels on time and late, and keeps a session with a new plan."""
+
+import re
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from mentora.scheduling.models import Session
+from mentora.tests import factories as f
+
+
+@pytest.fixture
+def available_mentor(mentor):
+    for weekday in range(7):
+        f.WeeklyHoursFactory(mentor=mentor, weekday=weekday, start_time=time(8), end_time=time(20))
+    return mentor
+
+
+@pytest.fixture
+def session_in(mentee):
+    def make(hours):
+        mentorship = mentee.mentorships_as_mentee.get()
+        start = (timezone.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
+        return f.SessionFactory(mentorship=mentorship, starts_at=start)
+
+    return make
+
+
+def test_mentee_books_a_slot_and_sees_it_in_their_zone(
+    page, login, screenshot, mentee, available_mentor
+):
+    login(mentee)
+    page.get_by_role("link", name="Your schedule").click()
+    page.get_by_role("link", name="Book an extra session").click()
+    expect(page.get_by_text("Times are in your zone, Europe/Berlin")).to_be_visible()
+    screenshot("slot-picker")
+
+    page.locator("button.slot").first.click()
+
+    expect(page.get_by_text("Session booked")).to_be_visible()
+    session = Session.objects.get()
+    local = session.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    page.get_by_role("link", name="← Back to your schedule").click()
+    expect(page.get_by_text(f"{local:%A} {local.day} {local:%B}, {local:%H:%M}")).to_be_visible()
+    screenshot("schedule")
+
+
+def test_cancel_25_hours_ahead_is_on_time_and_offers_a_makeup(
+    page, login, screenshot, mentee, session_in
+):
+    session = session_in(25)
+    login(mentee)
+    page.goto(f"/p/bootcamp/sessions/{session.pk}/")
+    page.get_by_role("link", name="Cancel it").click()
+    expect(page.get_by_text("on-time cancellation")).to_be_visible()
+
+    page.get_by_label("I'm ill").check()
+    page.get_by_role("button", name="Cancel the session").click()
+
+    expect(page.get_by_text("Session cancelled on time")).to_be_visible()
+    expect(page.get_by_role("link", name="Book a makeup")).to_be_visible()
+    screenshot("session-cancelled")
+    session.refresh_from_db()
+    assert session.cancellation_kind == "on_time"
+
+
+def test_cancel_2_hours_ahead_is_late(page, login, mentee, session_in):
+    session = session_in(2)
+    login(mentee)
+    page.goto(f"/p/bootcamp/sessions/{session.pk}/cancel/")
+    expect(page.get_by_text("late cancellation")).to_be_visible()
+
+    page.get_by_label("Something else came up").check()
+    page.get_by_role("button", name="Cancel the session").click()
+
+    expect(page.get_by_text(re.compile("Session cancelled late"))).to_be_visible()
+    expect(page.get_by_role("link", name="Ask for a makeup")).to_be_visible()
+    session.refresh_from_db()
+    assert session.cancellation_kind == "late"
+
+
+def test_didnt_finish_my_work_offers_to_keep_the_session(
+    page, login, screenshot, mentee, session_in
+):
+    session = session_in(48)
+    login(mentee)
+    page.goto(f"/p/bootcamp/sessions/{session.pk}/cancel/")
+
+    page.get_by_label("I didn't finish my work").check()
+    page.get_by_role("button", name="Cancel the session").click()
+    expect(page.get_by_role("heading", name="This session is still worth holding")).to_be_visible()
+    screenshot("keep-session")
+    page.get_by_label("Pair on my project together").check()
+    page.get_by_role("button", name="Keep the session with this plan").click()
+
+    expect(page.get_by_text("the session stays, with a new plan")).to_be_visible()
+    session.refresh_from_db()
+    assert (session.status, session.agenda_switch) == ("scheduled", "pair_on_project")
