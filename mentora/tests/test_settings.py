@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MENTORA_")}
     clean.pop("DATABASE_URL", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; check flags it
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

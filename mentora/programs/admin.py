@@ -1,0 +1,155 @@
+"""Django admin for programs, cohorts, memberships and mentorships, with a CSV import."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+
+from mentora.accounts.models import User
+from mentora.programs import services
+from mentora.programs.csv_import import COLUMNS, LineError, parse_people_csv
+from mentora.programs.errors import ProgramError
+from mentora.programs.forms import PeopleImportForm
+from mentora.programs.models import Cohort, Membership, Mentorship, Program
+
+IMPORT_URL_NAME = "programs_program_import_people"
+
+
+class CohortInline(admin.TabularInline):
+    model = Cohort
+    extra = 0
+    fields = ("name", "starts_on", "ends_on")
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "time_zone", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (CohortInline,)
+    actions = ("import_people",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "time_zone")}),
+        (
+            "Sessions and cancellations",
+            {
+                "fields": (
+                    "default_session_minutes",
+                    "notice_hours",
+                    "makeup_gap_hours",
+                    "unmarked_flag_hours",
+                )
+            },
+        ),
+        (
+            "Booking",
+            {
+                "fields": (
+                    "min_booking_notice_hours",
+                    "max_sessions_per_mentee_per_week",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "booking_window_weeks",
+                    "slot_grid_minutes",
+                )
+            },
+        ),
+        ("Reminders", {"fields": ("first_reminder_hours", "second_reminder_hours")}),
+        (
+            "Matching",
+            {"fields": ("self_requests_enabled", "max_open_requests", "request_expiry_days")},
+        ),
+        ("After a session", {"fields": ("reflection_window_days",)}),
+    )
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.import_people_view)
+        return [path("import-people/", view, name=IMPORT_URL_NAME), *super().get_urls()]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # Importing writes memberships, so it needs the right to change them.
+        return request.user.has_perm("programs.change_membership")
+
+    @admin.action(description="Import people from CSV", permissions=["import"])
+    def import_people(
+        self, request: HttpRequest, queryset: QuerySet[Program]
+    ) -> HttpResponseRedirect:
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        url = reverse(f"admin:{IMPORT_URL_NAME}")
+        return HttpResponseRedirect(f"{url}?{urlencode({'programs': ids})}")
+
+    def import_people_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        programs = _chosen_programs(request.GET.get("programs", ""))
+        form = PeopleImportForm(request.POST or None, request.FILES or None)
+        errors: list[LineError | str] = []
+        if request.method == "POST" and form.is_valid():
+            allowed = [p.pk for p in programs] if programs else None
+            parsed = parse_people_csv(form.cleaned_data["file"], allowed_program_ids=allowed)
+            errors = list(parsed.errors)
+            if parsed.ok:
+                try:
+                    result = services.people_import(
+                        rows=parsed.rows,
+                        invited_by=request.user if isinstance(request.user, User) else None,
+                        send_invitations=form.cleaned_data["send_invitations"],
+                    )
+                except ProgramError as error:
+                    errors = [f"{error.message} Nothing was imported."]
+                else:
+                    self.message_user(request, result.summary(), messages.SUCCESS)
+                    return redirect(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import people from CSV",
+            "opts": self.opts,
+            "form": form,
+            "line_errors": errors,
+            "programs": programs,
+            "columns": COLUMNS,
+        }
+        return TemplateResponse(request, "programs/admin/import_people.html", context)
+
+
+def _chosen_programs(raw: str) -> list[Program]:
+    """The programs picked in the changelist; none means the file may name any program."""
+    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    return list(Program.objects.filter(pk__in=ids)) if ids else []
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "program", "starts_on", "ends_on")
+    list_filter = ("program",)
+    search_fields = ("name", "program__name")
+    list_select_related = ("program",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "program", "role", "cohort", "success_manager", "is_active")
+    list_filter = ("program", "role", "cohort", "is_active")
+    search_fields = ("user__email", "user__name")
+    autocomplete_fields = ("user", "success_manager", "cohort")
+    list_select_related = ("user", "program", "cohort", "success_manager")
+    readonly_fields = ("joined_at",)
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at")
+    list_filter = ("status", "program", "end_reason")
+    search_fields = ("mentor__email", "mentor__name", "mentee__email", "mentee__name")
+    autocomplete_fields = ("mentor", "mentee")
+    list_select_related = ("mentor", "mentee", "program")
+    date_hierarchy = "started_at"

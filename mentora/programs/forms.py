@@ -1,0 +1,106 @@
+"""Forms of the programs app: inviting one person, uploading a people CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from django import forms
+
+from mentora.accounts.timezones import time_zone_names
+from mentora.programs.csv_import import COLUMNS
+from mentora.programs.models import Cohort, Program, Role
+
+MAX_CSV_BYTES = 1024 * 1024
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Cohort) -> str:
+        # The program is already known on the page; its name would only add noise.
+        return obj.name
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    name = forms.CharField(
+        max_length=150,
+        help_text="If they already have an account, they keep the name they chose.",
+    )
+    role = forms.ChoiceField(choices=Role.choices)
+    cohort = CohortChoiceField(
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label="No cohort",
+        help_text="Only for mentees.",
+    )
+    time_zone = forms.ChoiceField(
+        required=False,
+        help_text="Used until they set their own. Leave blank for the program's zone.",
+    )
+
+    def __init__(
+        self, *args: Any, program: Program, roles: Collection[Role] = tuple(Role), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.program = program
+        _choice_field(self, "role").choices = [(r.value, r.label) for r in Role if r in roles]
+        _choice_field(self, "cohort").queryset = program.cohorts.all()
+        zone_default = f"The program's zone ({program.time_zone})"
+        _choice_field(self, "time_zone").choices = [("", zone_default)] + [
+            (z, z) for z in time_zone_names()
+        ]
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("cohort") and cleaned.get("role") not in (None, Role.MENTEE):
+            self.add_error(
+                "cohort",
+                "Only mentees belong to a cohort. Choose “No cohort” or the Mentee role.",
+            )
+        return cleaned
+
+    def invite_kwargs(self) -> dict[str, Any]:
+        """The cleaned values as `services.person_invite` takes them."""
+        data = self.cleaned_data
+        return {
+            "email": data["email"],
+            "name": data["name"],
+            "role": Role(data["role"]),
+            "cohort": data["cohort"],
+            "time_zone": data["time_zone"] or None,
+        }
+
+
+def _choice_field(form: forms.Form, name: str) -> Any:
+    # The declared field classes are known; django-stubs only sees `Field`.
+    return form.fields[name]
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            f"UTF-8, at most 1 MB. Columns: {', '.join(COLUMNS)}. "
+            "Line 1 is the header; a file with any error imports nobody."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    send_invitations = forms.BooleanField(
+        required=False,
+        label="Email each new person their invitation",
+        help_text="People who already have a password get a note with a login link instead.",
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Upload a .csv file (save the spreadsheet as CSV UTF-8).")
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most 1 MB is allowed. "
+                "Split it into smaller files."
+            )
+        return bytes(upload.read())

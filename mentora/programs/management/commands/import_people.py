@@ -1,0 +1,44 @@
+"""manage.py import_people FILE [--invite]: add people to programs from a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mentora.programs import services
+from mentora.programs.csv_import import COLUMNS, parse_people_csv
+from mentora.programs.errors import ProgramError
+
+
+class Command(BaseCommand):
+    help = (
+        f"Import people from a UTF-8 CSV file with the columns {', '.join(COLUMNS)}. "
+        "A file with any error imports nobody."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="path to the CSV file")
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="email each new person an invitation (and others a note that they were added)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from error
+        parsed = parse_people_csv(data)
+        if not parsed.ok:
+            for line_error in parsed.errors:
+                self.stderr.write(str(line_error))
+            raise CommandError(f"{len(parsed.errors)} error(s) in {path}; nothing was imported.")
+        try:
+            result = services.people_import(rows=parsed.rows, send_invitations=options["invite"])
+        except ProgramError as error:
+            raise CommandError(f"{error.message} Nothing was imported.") from error
+        self.stdout.write(self.style.SUCCESS(result.summary()))

@@ -1,0 +1,402 @@
+"""Writes about programs: memberships, invitations and imports of people.
+
+Each public function owns its transaction, validates with `full_clean()`, and
+sends email only after the transaction commits, so nobody is ever told about
+a membership that was rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from urllib.parse import urlencode
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from mentora.accounts.models import MenteeProfile, MentorProfile, User
+from mentora.programs import queries
+from mentora.programs.csv_import import ImportRow
+from mentora.programs.errors import ProgramError
+from mentora.programs.models import Cohort, Membership, Program, Role
+
+# --- Memberships -----------------------------------------------------------
+
+
+def membership_add(
+    *,
+    user: User,
+    program: Program,
+    role: Role,
+    cohort: Cohort | None = None,
+    success_manager: User | None = None,
+) -> Membership:
+    """Give `user` a role in `program`; an active membership is returned as is.
+
+    Steps: check cohort and manager belong to the program, reactivate or create
+    the membership, create the mentor or mentee profile if missing.
+    """
+    with transaction.atomic():
+        membership, _ = _membership_ensure(
+            user=user, program=program, role=role, cohort=cohort, success_manager=success_manager
+        )
+    return membership
+
+
+def _membership_ensure(
+    *,
+    user: User,
+    program: Program,
+    role: Role,
+    cohort: Cohort | None = None,
+    success_manager: User | None = None,
+) -> tuple[Membership, bool]:
+    """The membership and whether it was added now (False: it was already active)."""
+    role = Role(role)
+    _check_membership_args(
+        program=program, role=role, cohort=cohort, success_manager=success_manager
+    )
+    membership = (
+        Membership.objects.select_for_update().filter(user=user, program=program, role=role).first()
+    )
+    if membership is not None and membership.is_active:
+        return membership, False
+    # A deactivated membership is reused: the unique (user, program, role) row keeps its history.
+    membership = membership or Membership(user=user, program=program, role=role)
+    membership.cohort = cohort
+    membership.success_manager = success_manager
+    membership.is_active = True
+    membership.full_clean()
+    membership.save()
+    _profile_ensure(user=user, role=role)
+    return membership, True
+
+
+def _check_membership_args(
+    *, program: Program, role: Role, cohort: Cohort | None, success_manager: User | None
+) -> None:
+    if (cohort or success_manager) and role != Role.MENTEE:
+        raise ProgramError(
+            "cohort_only_for_mentees",
+            "Only mentees have a cohort and a success manager.",
+            field="cohort",
+        )
+    if cohort is not None and cohort.program_id != program.pk:
+        raise ProgramError(
+            "cohort_not_in_program",
+            f"The cohort “{cohort.name}” is not part of {program.name}.",
+            field="cohort",
+        )
+    if success_manager is not None and not queries.holds_role(
+        success_manager, program, Role.SUCCESS_MANAGER
+    ):
+        raise ProgramError(
+            "not_a_success_manager",
+            f"{success_manager} is not a success manager in {program.name}.",
+            field="success_manager",
+        )
+
+
+def _profile_ensure(*, user: User, role: Role) -> None:
+    # Directory and matching pages expect every mentor and mentee to have a profile row.
+    if role == Role.MENTOR:
+        MentorProfile.objects.get_or_create(user=user)
+    elif role == Role.MENTEE:
+        MenteeProfile.objects.get_or_create(user=user)
+
+
+# --- Invitations -----------------------------------------------------------
+
+
+def person_invite(
+    *,
+    program: Program,
+    email: str,
+    name: str,
+    role: Role,
+    cohort: Cohort | None = None,
+    time_zone: str | None = None,
+    invited_by: User,
+) -> User:
+    """Invite a person to `program` in `role`.
+
+    Steps: find or create the account (new ones get an unusable password and the
+    program's zone), add the membership, and after commit email either a
+    one-time set-password link (no password yet) or a note with a login link.
+    Inviting again someone who has not set a password yet re-sends the link.
+    """
+    with transaction.atomic():
+        user, _ = _user_get_or_create(
+            email=email, name=name, time_zone=time_zone or program.time_zone
+        )
+        if not user.is_active:
+            raise ProgramError(
+                "inactive_account",
+                f"The account of {user.email} is deactivated. A Django admin can reactivate it.",
+                field="email",
+            )
+        membership, added = _membership_ensure_or_error(
+            user=user, program=program, role=role, cohort=cohort
+        )
+        if not added and user.has_usable_password():
+            raise ProgramError(
+                "already_member",
+                f"{user.email} is already a {membership.get_role_display().lower()} "
+                f"in {program.name}.",
+                field="email",
+            )
+        transaction.on_commit(
+            partial(_send_welcome, user=user, memberships=[membership], invited_by=invited_by),
+            robust=True,
+        )
+    return user
+
+
+def invitation_accept(*, user: User, password: str) -> User:
+    """Set the invited person's password and mark their email verified.
+
+    Setting the password changes the hash the token was made from, which is
+    what makes the invitation link work only once.
+    """
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        _email_verify(user)
+    return user
+
+
+def invitation_link(user: User) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("accept_invitation", args=[uidb64, token])
+
+
+def _email_verify(user: User) -> None:
+    # allauth refuses to log in unverified addresses; following our link proves the address.
+    addresses = EmailAddress.objects.filter(user=user)
+    addresses.exclude(email__iexact=user.email).filter(primary=True).update(primary=False)
+    address = addresses.filter(email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+def _user_get_or_create(*, email: str, name: str, time_zone: str) -> tuple[User, bool]:
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is not None:
+        # An existing person keeps the name and zone they chose themselves.
+        return user, False
+    user = _user_new(email=email, name=name, time_zone=time_zone)
+    user.save()
+    return user, True
+
+
+def _user_new(*, email: str, name: str, time_zone: str, check_unique: bool = True) -> User:
+    """A validated, unsaved account with an unusable password (set via the invitation)."""
+    user = User(email=email.strip().lower(), name=name.strip(), time_zone=time_zone)
+    user.set_unusable_password()
+    try:
+        user.full_clean(validate_unique=check_unique, validate_constraints=check_unique)
+    except ValidationError as error:
+        raise _program_error(error) from error
+    return user
+
+
+def _membership_ensure_or_error(
+    *, user: User, program: Program, role: Role, cohort: Cohort | None
+) -> tuple[Membership, bool]:
+    try:
+        return _membership_ensure(user=user, program=program, role=role, cohort=cohort)
+    except ValidationError as error:
+        raise _program_error(error) from error
+
+
+def _program_error(error: ValidationError) -> ProgramError:
+    """A model validation error as a ProgramError on its (first) field."""
+    if hasattr(error, "error_dict"):
+        name, errors = next(iter(error.error_dict.items()))
+        field_name = None if name == "__all__" else name
+        return ProgramError("invalid", " ".join(errors[0].messages), field=field_name)
+    return ProgramError("invalid", " ".join(error.messages))
+
+
+def _send_welcome(
+    *, user: User, memberships: Sequence[Membership], invited_by: User | None
+) -> None:
+    """One email per person: a set-password link, or, with a password, a login link."""
+    if user.has_usable_password():
+        kind, link = "added", _login_link(memberships)
+    else:
+        kind, link = "invitation", invitation_link(user)
+    context = {
+        "user": user,
+        "memberships": memberships,
+        "programs": sorted({m.program.name for m in memberships}),
+        "invited_by": invited_by,
+        "link": link,
+        "site_url": settings.SITE_URL,
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = render_to_string(f"programs/email/{kind}_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),  # a header must be one line
+        body=render_to_string(f"programs/email/{kind}_body.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"programs/email/{kind}_body.html", context), "text/html"
+    )
+    message.send()
+
+
+def _login_link(memberships: Sequence[Membership]) -> str:
+    slugs = {m.program.slug for m in memberships}
+    target = reverse("program_home", args=[slugs.pop()]) if len(slugs) == 1 else reverse("home")
+    return f"{settings.SITE_URL}{reverse('account_login')}?{urlencode({'next': target})}"
+
+
+# --- Import ----------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created_people: int = 0
+    added_memberships: int = 0
+    already_member_lines: list[int] = field(default_factory=list)
+    invitations_sent: int = 0
+
+    @property
+    def already_members(self) -> int:
+        return len(self.already_member_lines)
+
+    def summary(self) -> str:
+        text = (
+            f"Created {self.created_people} people, added {self.added_memberships} memberships, "
+            f"{self.already_members} already members"
+        )
+        if self.already_member_lines:
+            text += f" (lines {', '.join(map(str, self.already_member_lines))})"
+        return f"{text}. Queued {self.invitations_sent} invitation emails."
+
+
+def people_import(
+    *,
+    rows: Sequence[ImportRow],
+    invited_by: User | None = None,
+    send_invitations: bool = False,
+) -> ImportResult:
+    """Import checked rows (see csv_import) all at once, or nothing.
+
+    Steps: create the missing accounts with their memberships and profiles in
+    bulk (a 5,000-line file must not take a query per field), add the roles of
+    existing people one by one (rows whose person already holds the role are
+    counted, not errors), and after commit, if asked, send each person who got
+    something new a single email.
+    """
+    result = ImportResult()
+    with transaction.atomic():
+        users = {u.email: u for u in User.objects.filter(email__in={r.email for r in rows})}
+        fresh_rows = [r for r in rows if r.email not in users]
+        new_users = _import_new_users(fresh_rows)
+        users.update(new_users)
+        added = _import_new_memberships(fresh_rows, new_users)
+        for row in rows:
+            if row.email in new_users:
+                continue
+            with _at_line(row):
+                membership, is_new = _membership_ensure_or_error(
+                    user=users[row.email], program=row.program, role=row.role, cohort=row.cohort
+                )
+            if is_new:
+                added.setdefault(row.email, []).append(membership)
+            else:
+                result.already_member_lines.append(row.line)
+        result.created_people = len(new_users)
+        result.added_memberships = sum(len(ms) for ms in added.values())
+        if send_invitations:
+            for email, memberships in added.items():
+                transaction.on_commit(
+                    partial(
+                        _send_welcome,
+                        user=users[email],
+                        memberships=memberships,
+                        invited_by=invited_by,
+                    ),
+                    robust=True,
+                )
+            result.invitations_sent = len(added)
+    return result
+
+
+def _import_new_users(rows: Sequence[ImportRow]) -> dict[str, User]:
+    new: dict[str, User] = {}
+    for row in rows:
+        if row.email not in new:
+            with _at_line(row):
+                # Uniqueness was settled by the lookup in this transaction; the
+                # database constraint still guards a concurrent insert.
+                new[row.email] = _user_new(
+                    email=row.email, name=row.name, time_zone=row.time_zone, check_unique=False
+                )
+    try:
+        User.objects.bulk_create(new.values())
+    except IntegrityError as error:
+        raise ProgramError(
+            "conflict",
+            "Some of these people were added by someone else at the same moment. "
+            "Upload the file again.",
+        ) from error
+    return new
+
+
+def _import_new_memberships(
+    rows: Sequence[ImportRow], users: dict[str, User]
+) -> dict[str, list[Membership]]:
+    """Memberships and profiles of brand-new accounts: nothing of theirs can exist yet."""
+    added: dict[str, list[Membership]] = {}
+    for row in rows:
+        membership = Membership(
+            user=users[row.email], program=row.program, role=row.role, cohort=row.cohort
+        )
+        with _at_line(row):
+            _check_membership_args(
+                program=row.program, role=row.role, cohort=row.cohort, success_manager=None
+            )
+            # The related objects were just loaded or created: check only the plain values.
+            membership.clean_fields(exclude=["user", "program", "cohort", "success_manager"])
+        added.setdefault(row.email, []).append(membership)
+    created = Membership.objects.bulk_create([m for ms in added.values() for m in ms])
+    MentorProfile.objects.bulk_create(
+        MentorProfile(user=m.user) for m in created if m.role == Role.MENTOR
+    )
+    MenteeProfile.objects.bulk_create(
+        MenteeProfile(user=m.user) for m in created if m.role == Role.MENTEE
+    )
+    return added
+
+
+@contextmanager
+def _at_line(row: ImportRow) -> Iterator[None]:
+    """Name the file's line in any error; raising rolls back every row before it too."""
+    try:
+        yield
+    except ValidationError as error:
+        raise _line_error(row, _program_error(error)) from error
+    except ProgramError as error:
+        raise _line_error(row, error) from error
+
+
+def _line_error(row: ImportRow, error: ProgramError) -> ProgramError:
+    return ProgramError(error.code, f"line {row.line}: {error.message}", field=error.field)
