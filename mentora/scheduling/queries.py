@@ -234,7 +234,8 @@ def split_upcoming(
     sessions: QuerySet[Session], now: datetime
 ) -> tuple[list[Session], list[Session]]:
     """Sessions still to come (in order) and the rest (latest first)."""
-    upcoming, past = [], []
+    upcoming: list[Session] = []
+    past: list[Session] = []
     for session in sessions:
         ahead = session.status == SessionStatus.SCHEDULED and session.ends_at >= now
         (upcoming if ahead else past).append(session)

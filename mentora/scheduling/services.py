@@ -426,7 +426,7 @@ def cadence_occurrences(cadence: Cadence, *, now: datetime, until: datetime) -> 
     first: date = cadence.starts_on + timedelta(
         days=(cadence.weekday - cadence.starts_on.weekday()) % 7
     )
-    result = []
+    result: list[datetime] = []
     day = first
     while True:
         start = local_to_utc(day, cadence.time_of_day, tz)

@@ -138,7 +138,7 @@ def book(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
             request,
             "scheduling/slot_picker.html",
             context,
-            SchedulingError("bad_time", form.errors["starts_at"][0]),
+            SchedulingError("bad_time", str(form.errors["starts_at"][0])),
         )
     try:
         session = services.session_book(
@@ -277,7 +277,7 @@ def session_reschedule(request: AuthedRequest, slug: str, session_id: int) -> Ht
             request,
             "scheduling/slot_picker.html",
             context,
-            SchedulingError("bad_time", form.errors["starts_at"][0]),
+            SchedulingError("bad_time", str(form.errors["starts_at"][0])),
         )
     try:
         services.session_reschedule(
@@ -324,7 +324,7 @@ def _makeup_action(
         if action == "book":
             form = SlotForm(request.POST)
             if not form.is_valid():
-                raise SchedulingError("bad_time", form.errors["starts_at"][0])
+                raise SchedulingError("bad_time", str(form.errors["starts_at"][0]))
             makeup = services.session_book(
                 mentorship=session.mentorship,
                 starts_at=form.cleaned_data["starts_at"],

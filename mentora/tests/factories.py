@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import time as _time
 from datetime import timedelta as _timedelta
+from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
@@ -39,7 +38,7 @@ from mentora.scheduling.models import (
 TEST_PASSWORD = "correct-horse-battery-9"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -63,7 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
-class TechnologyFactory(factory.django.DjangoModelFactory):
+class TechnologyFactory(factory.django.DjangoModelFactory[Technology]):
     class Meta:
         model = Technology
         django_get_or_create = ("name",)
@@ -71,7 +70,7 @@ class TechnologyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Tech{n}")
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(factory.django.DjangoModelFactory[Program]):
     class Meta:
         model = Program
 
@@ -80,7 +79,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/Berlin"
 
 
-class CohortFactory(factory.django.DjangoModelFactory):
+class CohortFactory(factory.django.DjangoModelFactory[Cohort]):
     class Meta:
         model = Cohort
 
@@ -88,7 +87,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Cohort {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -97,7 +96,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.MENTEE
 
 
-class MentorProfileFactory(factory.django.DjangoModelFactory):
+class MentorProfileFactory(factory.django.DjangoModelFactory[MentorProfile]):
     class Meta:
         model = MentorProfile
         skip_postgeneration_save = True
@@ -121,7 +120,7 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
             obj.stack.set([TechnologyFactory(name=n) for n in names])  # type: ignore[misc]
 
 
-class MenteeProfileFactory(factory.django.DjangoModelFactory):
+class MenteeProfileFactory(factory.django.DjangoModelFactory[MenteeProfile]):
     class Meta:
         model = MenteeProfile
         skip_postgeneration_save = True
@@ -139,7 +138,7 @@ class MenteeProfileFactory(factory.django.DjangoModelFactory):
             obj.stack.set([TechnologyFactory(name=n) for n in names])  # type: ignore[misc]
 
 
-class BackgroundAnswerFactory(factory.django.DjangoModelFactory):
+class BackgroundAnswerFactory(factory.django.DjangoModelFactory[BackgroundAnswer]):
     class Meta:
         model = BackgroundAnswer
 
@@ -149,7 +148,7 @@ class BackgroundAnswerFactory(factory.django.DjangoModelFactory):
     visibility = Visibility.PRIVATE
 
 
-class MentorshipFactory(factory.django.DjangoModelFactory):
+class MentorshipFactory(factory.django.DjangoModelFactory[Mentorship]):
     class Meta:
         model = Mentorship
 
@@ -162,7 +161,7 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
 # --- scheduling ------------------------------------------------------------
 
 
-class WeeklyHoursFactory(factory.django.DjangoModelFactory):
+class WeeklyHoursFactory(factory.django.DjangoModelFactory[WeeklyHours]):
     class Meta:
         model = WeeklyHours
 
@@ -172,7 +171,7 @@ class WeeklyHoursFactory(factory.django.DjangoModelFactory):
     end_time = _time(20)
 
 
-class DateOverrideFactory(factory.django.DjangoModelFactory):
+class DateOverrideFactory(factory.django.DjangoModelFactory[DateOverride]):
     class Meta:
         model = DateOverride
 
@@ -180,14 +179,14 @@ class DateOverrideFactory(factory.django.DjangoModelFactory):
     kind = "day_off"
 
 
-class TimeOffFactory(factory.django.DjangoModelFactory):
+class TimeOffFactory(factory.django.DjangoModelFactory[TimeOff]):
     class Meta:
         model = TimeOff
 
     mentor = factory.SubFactory(UserFactory)
 
 
-class CadenceFactory(factory.django.DjangoModelFactory):
+class CadenceFactory(factory.django.DjangoModelFactory[Cadence]):
     class Meta:
         model = Cadence
 
@@ -198,7 +197,7 @@ class CadenceFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(lambda: timezone.now().date())
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(factory.django.DjangoModelFactory[Session]):
     """A session of a mentorship; times default to a day ahead, 45 minutes."""
 
     class Meta:
@@ -214,7 +213,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     blocked_until = factory.LazyAttribute(lambda o: o.ends_at + _timedelta(minutes=10))
 
 
-class MakeupRequestFactory(factory.django.DjangoModelFactory):
+class MakeupRequestFactory(factory.django.DjangoModelFactory[MakeupRequest]):
     class Meta:
         model = MakeupRequest
 
@@ -222,7 +221,7 @@ class MakeupRequestFactory(factory.django.DjangoModelFactory):
     requested_at = factory.LazyFunction(timezone.now)
 
 
-class CalendarFeedFactory(factory.django.DjangoModelFactory):
+class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
     class Meta:
         model = CalendarFeed
 
