@@ -7,7 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from django.utils import timezone
+
 from mentora.programs import demo
+from mentora.scheduling.demo import load_schedule
 
 
 class Command(BaseCommand):
@@ -19,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         result = demo.load_demo()
+        scheduled = load_schedule(result.program, timezone.now())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo program '{result.program.name}' (/{result.program.slug}) is ready "
-                f"in {elapsed:.1f} s; {result.mentorships_created} new mentorships."
+                f"in {elapsed:.1f} s; {result.mentorships_created} new mentorships, "
+                f"{scheduled} given a regular time and session history."
             )
         )
         self.write_logins(result.logins)
