@@ -1,0 +1,241 @@
+"""Writes for a mentor's availability: weekly hours, date overrides, time off.
+
+Each function owns its transaction, locks the mentor's row before checking
+for overlaps (so two tabs adding ranges at once cannot both pass the check),
+validates with `full_clean()`, and raises SchedulingError when a rule says no.
+"Today" and "the past" are the mentor's own dates, in their zone: that is
+where their availability lives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.locking import lock_people
+from mentora.scheduling.models import DateOverride, OverrideKind, TimeOff, WeeklyHours
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+MAX_TIME_OFF_DAYS = 365
+
+# Machine-readable codes, also used by the form layer to put a message next to its field.
+END_NOT_AFTER_START = "end_not_after_start"
+OVERLAP = "overlap"
+DATE_IN_PAST = "date_in_past"
+TIMES_REQUIRED = "times_required"
+TIMES_NOT_ALLOWED = "times_not_allowed"
+ALREADY_DAY_OFF = "already_day_off"
+TIME_OFF_TOO_LONG = "time_off_too_long"
+INVALID = "invalid"
+NOT_FOUND = "not_found"
+
+
+def mentor_today(mentor: User, now: datetime | None = None) -> date:
+    """The mentor's current local date."""
+    return (now or timezone.now()).astimezone(ZoneInfo(mentor.time_zone)).date()
+
+
+def _hm(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+def _day(day: date) -> str:
+    """Tuesday 5 January 2027 (no platform-specific strftime flags)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _check_end_after_start(start_time: time, end_time: time) -> None:
+    if end_time <= start_time:
+        raise SchedulingError(
+            END_NOT_AFTER_START,
+            f"The end ({_hm(end_time)}) must be after the start ({_hm(start_time)}). "
+            "A range can't run past midnight: split it into two days.",
+        )
+
+
+def _save(obj: models.Model) -> None:
+    """full_clean then save; a model rule becomes a SchedulingError, never a 500."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise SchedulingError(INVALID, " ".join(error.messages)) from error
+    obj.save()
+
+
+# --- Weekly hours ------------------------------------------------------------
+
+
+def weekly_hours_add(
+    *, mentor: User, weekday: int, start_time: time, end_time: time
+) -> WeeklyHours:
+    """Add a weekly range in the mentor's zone.
+
+    Steps: check end after start, lock the mentor, refuse an overlap with
+    another range of the same weekday (touching ranges are fine), save.
+    """
+    _check_end_after_start(start_time, end_time)
+    with transaction.atomic():
+        lock_people(mentor.pk)
+        clash = (
+            WeeklyHours.objects.filter(
+                mentor=mentor, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
+            )
+            .order_by("start_time")
+            .first()
+        )
+        if clash is not None:
+            raise SchedulingError(
+                OVERLAP,
+                f"This overlaps your {clash} range. Change that one, or pick hours "
+                "that don't overlap it.",
+            )
+        hours = WeeklyHours(
+            mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
+        )
+        _save(hours)
+    return hours
+
+
+def weekly_hours_remove(*, mentor: User, weekly_hours_id: int) -> WeeklyHours:
+    """Remove one of the mentor's own weekly ranges (sessions already booked stay)."""
+    with transaction.atomic():
+        hours = WeeklyHours.objects.filter(pk=weekly_hours_id, mentor=mentor).first()
+        if hours is None:
+            raise SchedulingError(
+                NOT_FOUND, "That weekly range isn't yours or was already removed."
+            )
+        hours.delete()
+    return hours
+
+
+# --- Date overrides ----------------------------------------------------------
+
+
+def _override_kind(kind: OverrideKind | str) -> OverrideKind:
+    try:
+        return OverrideKind(kind)
+    except ValueError:
+        raise SchedulingError(INVALID, "Choose extra hours or a day off.") from None
+
+
+def _check_override_times(
+    kind: OverrideKind, start_time: time | None, end_time: time | None
+) -> None:
+    if kind == OverrideKind.DAY_OFF:
+        if start_time is not None or end_time is not None:
+            raise SchedulingError(
+                TIMES_NOT_ALLOWED, "A day off takes no times: leave the start and end empty."
+            )
+        return
+    if start_time is None or end_time is None:
+        raise SchedulingError(TIMES_REQUIRED, "Extra hours need both a start and an end time.")
+    _check_end_after_start(start_time, end_time)
+
+
+def _check_override_clash(
+    *, mentor: User, day: date, kind: OverrideKind, start_time: time | None, end_time: time | None
+) -> None:
+    same_day = DateOverride.objects.filter(mentor=mentor, date=day, kind=kind)
+    if kind == OverrideKind.DAY_OFF:
+        if same_day.exists():
+            raise SchedulingError(ALREADY_DAY_OFF, f"{_day(day)} is already a day off.")
+        return
+    clash = same_day.filter(start_time__lt=end_time, end_time__gt=start_time).first()
+    if clash is not None and clash.start_time and clash.end_time:
+        raise SchedulingError(
+            OVERLAP,
+            f"This overlaps your extra hours {_hm(clash.start_time)}–{_hm(clash.end_time)} "
+            f"on {_day(day)}.",
+        )
+
+
+def date_override_add(
+    *,
+    mentor: User,
+    date: date,
+    kind: OverrideKind | str,
+    start_time: time | None = None,
+    end_time: time | None = None,
+    now: datetime | None = None,
+) -> DateOverride:
+    """Add extra hours on one date, or take that date off.
+
+    Steps: check the kind's times, refuse a date before the mentor's today,
+    lock the mentor, refuse a duplicate day off or overlapping extra hours, save.
+    """
+    kind = _override_kind(kind)
+    _check_override_times(kind, start_time, end_time)
+    if date < mentor_today(mentor, now):
+        raise SchedulingError(DATE_IN_PAST, f"{_day(date)} is in the past. Pick today or later.")
+    with transaction.atomic():
+        lock_people(mentor.pk)
+        _check_override_clash(
+            mentor=mentor, day=date, kind=kind, start_time=start_time, end_time=end_time
+        )
+        override = DateOverride(
+            mentor=mentor, date=date, kind=kind, start_time=start_time, end_time=end_time
+        )
+        _save(override)
+    return override
+
+
+def date_override_remove(*, mentor: User, date_override_id: int) -> DateOverride:
+    with transaction.atomic():
+        override = DateOverride.objects.filter(pk=date_override_id, mentor=mentor).first()
+        if override is None:
+            raise SchedulingError(NOT_FOUND, "That date isn't yours or was already removed.")
+        override.delete()
+    return override
+
+
+# --- Time off ----------------------------------------------------------------
+
+
+def _check_time_off_dates(starts_on: date, ends_on: date, today: date) -> None:
+    if ends_on < starts_on:
+        raise SchedulingError(
+            END_NOT_AFTER_START,
+            f"The last day ({_day(ends_on)}) can't be before the first ({_day(starts_on)}).",
+        )
+    if ends_on < today:
+        raise SchedulingError(DATE_IN_PAST, "That time off is entirely in the past.")
+    days = (ends_on - starts_on).days + 1
+    if days > MAX_TIME_OFF_DAYS:
+        raise SchedulingError(
+            TIME_OFF_TOO_LONG,
+            f"Time off can be at most {MAX_TIME_OFF_DAYS} days at once (this is {days}). "
+            "Add a second stretch later if you need more.",
+        )
+
+
+def time_off_add(
+    *,
+    mentor: User,
+    starts_on: date,
+    ends_on: date,
+    note: str = "",
+    now: datetime | None = None,
+) -> TimeOff:
+    """Add time away, first and last day inclusive (overlapping stretches are harmless)."""
+    _check_time_off_dates(starts_on, ends_on, mentor_today(mentor, now))
+    with transaction.atomic():
+        time_off = TimeOff(mentor=mentor, starts_on=starts_on, ends_on=ends_on, note=note.strip())
+        _save(time_off)
+    return time_off
+
+
+def time_off_remove(*, mentor: User, time_off_id: int) -> TimeOff:
+    with transaction.atomic():
+        time_off = TimeOff.objects.filter(pk=time_off_id, mentor=mentor).first()
+        if time_off is None:
+            raise SchedulingError(NOT_FOUND, "That time off isn't yours or was already removed.")
+        time_off.delete()
+    return time_off
