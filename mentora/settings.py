@@ -83,7 +83,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 # SQLite by default; PostgreSQL (production) when DATABASE_URL says so.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mentora.sqlite3'}")
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mentora.sqlite3'}"
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so concurrent writers are

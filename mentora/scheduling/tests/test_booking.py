@@ -330,8 +330,8 @@ def test_mentee_cannot_mark_the_session_held(mentorship, mentee, now):
 def test_sessions_unmarked_48_hours_after_their_end_need_attention(mentorship, program, now):
     length = timedelta(minutes=45)
     flagged = f.SessionFactory(mentorship=mentorship, starts_at=now - timedelta(hours=48) - length)
-    f.SessionFactory(
-        mentorship=mentorship, starts_at=now - timedelta(hours=47, minutes=59) - length
-    )
+    # Another pairing, so two sessions a minute apart don't overlap for one mentor.
+    other = f.MentorshipFactory(program=program)
+    f.SessionFactory(mentorship=other, starts_at=now - timedelta(hours=47, minutes=59) - length)
 
     assert list(unmarked_sessions(program, now)) == [flagged]

@@ -260,7 +260,10 @@ def test_feed_spans_all_of_the_persons_programs(client, mentor, mentorship):
         program=f.ProgramFactory.create(slug="second"), mentor=mentor
     )
     here = f.SessionFactory.create(mentorship=mentorship)
-    there = f.SessionFactory.create(mentorship=elsewhere)
+    # Same mentor in both programs: the sessions must not overlap (PostgreSQL refuses it).
+    there = f.SessionFactory.create(
+        mentorship=elsewhere, starts_at=here.starts_at + timedelta(hours=2)
+    )
     f.SessionFactory.create()  # somebody else's
     feed = f.CalendarFeedFactory.create(user=mentor)
 

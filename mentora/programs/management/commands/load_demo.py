@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-
 from django.utils import timezone
 
 from mentora.programs import demo
