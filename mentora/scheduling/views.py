@@ -111,6 +111,15 @@ def _picker_context(
     }
 
 
+def _picked_start(request: AuthedRequest) -> datetime:
+    """The start time a person picked from the offered slots."""
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        raise SchedulingError("bad_time", str(form.errors["starts_at"][0]))
+    start: datetime = form.cleaned_data["starts_at"]
+    return start
+
+
 def _refused(
     request: AuthedRequest, template: str, context: dict[str, Any], error: SchedulingError
 ) -> HttpResponse:
@@ -132,18 +141,10 @@ def book(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
     context["action"] = "book"
     if request.method != "POST":
         return render(request, "scheduling/slot_picker.html", context)
-    form = SlotForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request,
-            "scheduling/slot_picker.html",
-            context,
-            SchedulingError("bad_time", str(form.errors["starts_at"][0])),
-        )
     try:
         session = services.session_book(
             mentorship=mentorship,
-            starts_at=form.cleaned_data["starts_at"],
+            starts_at=_picked_start(request),
             by=request.user,
             now=now,
         )
@@ -271,17 +272,9 @@ def session_reschedule(request: AuthedRequest, slug: str, session_id: int) -> Ht
     context.update(action="reschedule", session=session)
     if request.method != "POST":
         return render(request, "scheduling/slot_picker.html", context)
-    form = SlotForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request,
-            "scheduling/slot_picker.html",
-            context,
-            SchedulingError("bad_time", str(form.errors["starts_at"][0])),
-        )
     try:
         services.session_reschedule(
-            session=session, starts_at=form.cleaned_data["starts_at"], by=request.user, now=now
+            session=session, starts_at=_picked_start(request), by=request.user, now=now
         )
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
@@ -322,12 +315,9 @@ def _makeup_action(
     action = request.POST.get("action", "")
     try:
         if action == "book":
-            form = SlotForm(request.POST)
-            if not form.is_valid():
-                raise SchedulingError("bad_time", str(form.errors["starts_at"][0]))
             makeup = services.session_book(
                 mentorship=session.mentorship,
-                starts_at=form.cleaned_data["starts_at"],
+                starts_at=_picked_start(request),
                 by=request.user,
                 kind=SessionKind.MAKEUP,
                 makeup_for=session,
