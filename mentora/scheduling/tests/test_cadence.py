@@ -152,3 +152,19 @@ def test_outsider_cannot_set_a_cadence(mentorship, outsider):
         set_cadence(mentorship, outsider)
 
     assert not Session.objects.exists()
+
+
+def test_daily_sync_extends_the_horizon_as_weeks_pass(mentorship, mentor):
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    set_cadence(mentorship, mentor)
+    out = StringIO()
+
+    with time_machine.travel(MARCH_1 + timedelta(weeks=2), tick=False):
+        call_command("sync_regular_sessions", stdout=out)
+
+    assert "2 regular session(s) added" in out.getvalue()
+    assert len(regular_starts(mentorship)) == 10
