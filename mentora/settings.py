@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mentora.accounts",
     "mentora.programs",
     "mentora.scheduling",
+    "mentora.mentoring",
 ]
 
 MIDDLEWARE = [

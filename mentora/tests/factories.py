@@ -24,6 +24,15 @@ from mentora.accounts.models import (
     Technology,
     User,
 )
+from mentora.mentoring.models import (
+    ActionItem,
+    Agenda,
+    Feedback,
+    MentorshipGoal,
+    Note,
+    Question,
+    Reflection,
+)
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
 from mentora.scheduling.models import (
     Cadence,
@@ -226,3 +235,67 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
         model = CalendarFeed
 
     user = factory.SubFactory(UserFactory)
+
+
+# --- mentoring -------------------------------------------------------------
+
+
+class MentorshipGoalFactory(factory.django.DjangoModelFactory[MentorshipGoal]):
+    class Meta:
+        model = MentorshipGoal
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    text = "Land a junior backend role by spring"
+
+
+class AgendaFactory(factory.django.DjangoModelFactory[Agenda]):
+    class Meta:
+        model = Agenda
+
+    session = factory.SubFactory(SessionFactory)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory[Question]):
+    class Meta:
+        model = Question
+
+    program = factory.SubFactory(ProgramFactory)
+    mentee = factory.SubFactory(UserFactory)
+    text = "How do I structure a Django project with several apps?"
+
+
+class NoteFactory(factory.django.DjangoModelFactory[Note]):
+    class Meta:
+        model = Note
+
+    session = factory.SubFactory(SessionFactory)
+    author = factory.LazyAttribute(lambda o: o.session.mentor)
+    body = "We walked through the booking service."
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory[ActionItem]):
+    class Meta:
+        model = ActionItem
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    title = "Write one test for the cancel rule"
+    owner = factory.LazyAttribute(lambda o: o.mentorship.mentee)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + _timedelta(days=2))
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory[Reflection]):
+    class Meta:
+        model = Reflection
+
+    session = factory.SubFactory(SessionFactory)
+    author = factory.LazyAttribute(lambda o: o.session.mentee)
+    goal_met = "yes"
+    still_makes_sense = "yes"
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory[Feedback]):
+    class Meta:
+        model = Feedback
+
+    session = factory.SubFactory(SessionFactory)
+    rating = 4
