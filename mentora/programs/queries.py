@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from mentora.programs.models import (
     STAFF_ROLES,
     Membership,
     Mentorship,
-    MentorshipStatus,
     Program,
     Role,
 )
@@ -156,8 +155,5 @@ def role_counts(program: Program) -> dict[str, int]:
 
 
 def mentor_load(program: Program, mentor: User) -> int:
-    return Mentorship.objects.filter(
-        Q(status=MentorshipStatus.ACTIVE) | Q(status=MentorshipStatus.PAUSED),
-        program=program,
-        mentor=mentor,
-    ).count()
+    """Live (active or paused) mentorships a mentor holds: what counts against capacity."""
+    return Mentorship.objects.live().filter(program=program, mentor=mentor).count()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from mentora.accounts.http import AuthedRequest
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Mentorship, Program, Role
-from mentora.scheduling import policies, queries, services
+from mentora.scheduling import policies, queries, services, slots
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.forms import (
     AttendanceForm,
@@ -91,7 +91,7 @@ def _picker_context(
     except ValueError:
         week = 0
     first: date = now.astimezone(tz).date() + timedelta(days=week * PICKER_DAYS)
-    window = queries.slots.day_bounds(first, first + timedelta(days=PICKER_DAYS - 1), tz)
+    window = slots.day_bounds(first, first + timedelta(days=PICKER_DAYS - 1), tz)
     open_slots = queries.mentor_open_slots(
         mentor=mentorship.mentor,
         program=program,
