@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentora.accounts import views as account_views
+from mentora.mentoring import urls as mentoring_urls
 from mentora.programs import invite_views
 from mentora.programs import views as program_views
 from mentora.scheduling import urls as scheduling_urls
@@ -13,6 +14,7 @@ program_patterns = [
     path("mentors/<int:user_id>/", account_views.mentor_detail, name="mentor_detail"),
     path("mentees/<int:user_id>/", account_views.mentee_detail, name="mentee_detail"),
     *scheduling_urls.program_patterns,
+    *mentoring_urls.program_patterns,
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
+from mentora.mentoring import dashboard
 from mentora.programs import queries
 from mentora.programs.models import Role
 from mentora.scheduling import queries as scheduling_queries
@@ -28,18 +29,21 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
         "roles": roles,
         "other_programs": queries.programs_of(request.user).exclude(pk=program.pk),
     }
+    now = timezone.now()
     if roles & {Role.MENTEE, Role.MENTOR}:
         context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(
-            request.user, program, timezone.now()
+            request.user, program, now
         )[:5]
     if Role.MENTEE in roles:
         context["mentee"] = {
             "mentorships": queries.live_mentorships_of_mentee(program, request.user),
             "membership": queries.mentee_membership(program, request.user),
+            "dashboard": dashboard.mentee_dashboard(program, request.user, now),
         }
     if Role.MENTOR in roles:
         context["mentor"] = {
             "mentorships": queries.live_mentorships_of_mentor(program, request.user),
+            "rows": dashboard.mentor_dashboard(program, request.user, now),
         }
     if Role.SUCCESS_MANAGER in roles:
         context["caseload"] = queries.caseload(program, request.user)

@@ -207,7 +207,7 @@ class CadenceFactory(factory.django.DjangoModelFactory[Cadence]):
 
 
 class SessionFactory(factory.django.DjangoModelFactory[Session]):
-    """A session of a mentorship; times default to a day ahead, 45 minutes."""
+    """A session of a mentorship; 45 minutes, a day or more ahead by default."""
 
     class Meta:
         model = Session
@@ -216,7 +216,9 @@ class SessionFactory(factory.django.DjangoModelFactory[Session]):
     program = factory.LazyAttribute(lambda o: o.mentorship.program)
     mentor = factory.LazyAttribute(lambda o: o.mentorship.mentor)
     mentee = factory.LazyAttribute(lambda o: o.mentorship.mentee)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + _timedelta(days=1))
+    # Defaults two hours apart, so sessions made without a time never overlap
+    # (PostgreSQL's exclusion constraint would refuse them), within ~9 days.
+    starts_at = factory.Sequence(lambda n: timezone.now() + _timedelta(days=1, hours=2 * (n % 100)))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + _timedelta(minutes=45))
     blocked_from = factory.LazyAttribute(lambda o: o.starts_at)
     blocked_until = factory.LazyAttribute(lambda o: o.ends_at + _timedelta(minutes=10))

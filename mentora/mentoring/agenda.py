@@ -1,0 +1,554 @@
+"""Before a session: the agenda the mentee prepares, the running question list,
+and how ready a session looks to the mentor.
+
+Writes are typed services with keyword-only arguments; each owns its
+transaction, calls full_clean() and takes an explicit `now`. Rules:
+
+- Only the mentee edits the agenda, and only until the session starts
+  (access.agenda_editable).
+- A question stays open until it is answered or solved; open questions show on
+  every next agenda, so a cancelled session's questions simply stay open.
+- Uploads: at most 5 MB, PDF, PNG, JPEG, plain text or Markdown, and the first
+  bytes must match the extension.
+"""
+
+from __future__ import annotations
+
+import codecs
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Model, Prefetch, QuerySet
+
+from mentora.mentoring.access import Viewer, agenda_editable
+from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.models import (
+    ActionItem,
+    Agenda,
+    AgendaFile,
+    AgendaLink,
+    AgendaQuestion,
+    GoalStatus,
+    GoalTemplate,
+    MentorshipGoal,
+    Note,
+    Question,
+    QuestionStatus,
+    WorkDone,
+)
+from mentora.programs.models import Mentorship, Program, Role
+from mentora.programs.queries import holds_role
+from mentora.scheduling.models import Session, SessionStatus
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+MAX_LINKS = 10
+MAX_FILES = 10
+MAX_FILE_BYTES = 5 * 1024 * 1024
+URL_SCHEMES = ("http", "https")
+
+PDF_MAGIC = b"%PDF"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+BINARY_MAGICS = (PDF_MAGIC, PNG_MAGIC, JPEG_MAGIC)
+
+
+@dataclass(frozen=True)
+class FileKind:
+    content_type: str
+    label: str
+    magic: bytes | None  # None: text, checked by decoding instead
+
+
+FILE_KINDS: dict[str, FileKind] = {
+    ".pdf": FileKind("application/pdf", "PDF", PDF_MAGIC),
+    ".png": FileKind("image/png", "PNG image", PNG_MAGIC),
+    ".jpg": FileKind("image/jpeg", "JPEG image", JPEG_MAGIC),
+    ".jpeg": FileKind("image/jpeg", "JPEG image", JPEG_MAGIC),
+    ".txt": FileKind("text/plain", "text file", None),
+    ".md": FileKind("text/markdown", "Markdown file", None),
+    ".markdown": FileKind("text/markdown", "Markdown file", None),
+}
+ALLOWED_FILES_TEXT = "PDF, PNG, JPEG, plain text (.txt) or Markdown (.md)"
+
+
+# --- reads -----------------------------------------------------------------
+
+
+def agenda_for(session: Session) -> Agenda:
+    """The session's agenda, created empty the first time it is needed."""
+    agenda, _created = Agenda.objects.get_or_create(session=session)
+    return agenda
+
+
+def agenda_with_items(session: Session) -> Agenda | None:
+    """The agenda with its links, files and brought questions, in four queries."""
+    return (
+        Agenda.objects.filter(session=session)
+        .select_related("mentorship_goal")
+        .prefetch_related(
+            "links",
+            "files",
+            Prefetch(
+                "agenda_questions", queryset=AgendaQuestion.objects.select_related("question")
+            ),
+        )
+        .first()
+    )
+
+
+def open_questions_for(mentee: User, program: Program) -> QuerySet[Question]:
+    """The running list's open questions: on every agenda until answered or solved."""
+    return Question.objects.filter(mentee=mentee, program=program, status=QuestionStatus.OPEN)
+
+
+def questions_of(mentee: User, program: Program) -> QuerySet[Question]:
+    return Question.objects.filter(mentee=mentee, program=program).select_related("answered_in")
+
+
+def active_goals(mentorship: Mentorship) -> QuerySet[MentorshipGoal]:
+    return MentorshipGoal.objects.filter(mentorship=mentorship, status=GoalStatus.ACTIVE)
+
+
+def previous_held_session(session: Session) -> Session | None:
+    return (
+        Session.objects.filter(
+            mentorship_id=session.mentorship_id,
+            status=SessionStatus.HELD,
+            starts_at__lt=session.starts_at,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def shared_notes(session: Session) -> QuerySet[Note]:
+    """Notes both parties may read; private notes never show here."""
+    return Note.objects.filter(session=session, shared=True).select_related("author")
+
+
+def open_action_items(mentorship: Mentorship) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(mentorship=mentorship, done_at__isnull=True).select_related(
+        "owner"
+    )
+
+
+# --- readiness (pure) ------------------------------------------------------
+
+ReadinessLevel = Literal["prepared", "partly", "not_yet"]
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    label: str
+    done: bool
+
+
+def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
+    """How prepared a session is, from its agenda alone (no queries when the
+    agenda's links, files and questions are prefetched).
+
+    prepared: a goal and at least two more ticks; partly: anything; not_yet: nothing.
+    """
+    if agenda is None:
+        ticks = [False] * 5
+    else:
+        ticks = [
+            bool(agenda.goal.strip()),
+            len(agenda.agenda_questions.all()) > 0,
+            len(agenda.links.all()) + len(agenda.files.all()) > 0,
+            agenda.previous_notes_reviewed,
+            agenda.setup_checked,
+        ]
+    labels = [
+        ("goal", "Goal written"),
+        ("questions", "Questions listed"),
+        ("shared", "Links or files shared"),
+        ("reviewed", "Previous notes reviewed"),
+        ("setup", "Setup checked"),
+    ]
+    checklist = [
+        CheckItem(key, label, done) for (key, label), done in zip(labels, ticks, strict=True)
+    ]
+    level: ReadinessLevel
+    if ticks[0] and sum(ticks[1:]) >= 2:
+        level = "prepared"
+    elif any(ticks):
+        level = "partly"
+    else:
+        level = "not_yet"
+    return level, checklist
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _require_editable(session: Session, by: User, now: datetime) -> None:
+    viewer = Viewer.MENTEE if by.pk == session.mentee_id else Viewer.STAFF
+    if viewer != Viewer.MENTEE:
+        raise MentoringError("not_mentee", "Only the mentee prepares the agenda.")
+    if not agenda_editable(session, viewer, now):
+        raise MentoringError("agenda_closed", "The agenda closed when the session started.")
+
+
+def _clean(instance: object, fields: dict[str, str] | None = None) -> None:
+    """full_clean() with the first problem turned into a MentoringError."""
+    try:
+        instance.full_clean()  # type: ignore[attr-defined]
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        name = None if field == "__all__" else (fields or {}).get(field, field)
+        raise MentoringError("invalid", messages[0], field=name) from error
+
+
+def _check_field(model: type[Model], name: str, value: object, form_field: str) -> None:
+    """One model field's own validation (length, format) for a targeted update."""
+    try:
+        model._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
+    except ValidationError as error:
+        raise MentoringError("invalid", error.messages[0], field=form_field) from error
+
+
+def _check_url(url: str, field: str) -> None:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if scheme not in URL_SCHEMES:
+        raise MentoringError(
+            "bad_url", "Use a web address starting with http:// or https://.", field=field
+        )
+
+
+def _locked_agenda(session: Session) -> Agenda:
+    """The agenda row, locked (on PostgreSQL) so limits hold under concurrency."""
+    agenda = agenda_for(session)
+    return Agenda.objects.select_for_update().get(pk=agenda.pk)
+
+
+# --- agenda ----------------------------------------------------------------
+
+
+def agenda_update(
+    *,
+    session: Session,
+    by: User,
+    goal: str,
+    goal_template: str,
+    mentorship_goal: MentorshipGoal | None,
+    working_on: str,
+    next_days: str,
+    planned_work_done: str,
+    previous_notes_reviewed: bool,
+    setup_checked: bool,
+    now: datetime,
+) -> Agenda:
+    """Save the mentee's preparation. Steps: check the mentee and the clock,
+    check the mentorship goal belongs to this mentorship, validate, save."""
+    _require_editable(session, by, now)
+    if goal_template and goal_template not in GoalTemplate.values:
+        raise MentoringError("bad_template", "Pick one of the suggested goals.", "goal_template")
+    if planned_work_done and planned_work_done not in WorkDone.values:
+        raise MentoringError("bad_choice", "Choose one of the answers.", "planned_work_done")
+    if mentorship_goal is not None and mentorship_goal.mentorship_id != session.mentorship_id:
+        raise MentoringError(
+            "bad_goal", "Pick one of this mentorship's goals.", field="mentorship_goal"
+        )
+    with transaction.atomic():
+        agenda = _locked_agenda(session)
+        agenda.goal = goal.strip()
+        agenda.goal_template = goal_template
+        agenda.mentorship_goal = mentorship_goal
+        agenda.working_on = working_on.strip()
+        agenda.next_days = next_days.strip()
+        agenda.planned_work_done = planned_work_done
+        agenda.previous_notes_reviewed = previous_notes_reviewed
+        agenda.setup_checked = setup_checked
+        _clean(agenda)
+        agenda.save()
+    return agenda
+
+
+def agenda_setup_confirm(*, session: Session, by: User, now: datetime) -> Agenda:
+    """The mentee says camera, microphone and meeting link work."""
+    _require_editable(session, by, now)
+    with transaction.atomic():
+        agenda = _locked_agenda(session)
+        agenda.setup_checked = True
+        agenda.save(update_fields=["setup_checked", "updated_at"])
+    return agenda
+
+
+def agenda_link_add(
+    *, session: Session, by: User, url: str, title: str, now: datetime
+) -> AgendaLink:
+    _require_editable(session, by, now)
+    _check_url(url, "url")
+    with transaction.atomic():
+        agenda = _locked_agenda(session)
+        if agenda.links.count() >= MAX_LINKS:
+            raise MentoringError(
+                "too_many_links", f"An agenda holds at most {MAX_LINKS} links.", field="url"
+            )
+        link = AgendaLink(agenda=agenda, url=url.strip(), title=title.strip())
+        _clean(link)
+        link.save()
+    return link
+
+
+def agenda_link_remove(*, session: Session, by: User, link_id: int, now: datetime) -> None:
+    _require_editable(session, by, now)
+    with transaction.atomic():
+        deleted, _ = AgendaLink.objects.filter(pk=link_id, agenda__session=session).delete()
+    if not deleted:
+        raise MentoringError("no_link", "That link isn't on this agenda.")
+
+
+def _file_kind(upload: UploadedFile) -> tuple[str, FileKind]:
+    """The file's kind from its extension, confirmed by its first bytes."""
+    name = PurePath(upload.name or "").name.strip()
+    kind = FILE_KINDS.get(PurePath(name).suffix.lower())
+    if not name or kind is None:
+        raise MentoringError(
+            "bad_type", f"That kind of file isn't accepted. Use {ALLOWED_FILES_TEXT}.", "upload"
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if kind.magic is not None:
+        if not head.startswith(kind.magic):
+            raise MentoringError(
+                "type_mismatch",
+                f"“{name}” is named like a {kind.label} but its contents are not one. "
+                "Export it again or rename it to match what it is.",
+                "upload",
+            )
+        return name, kind
+    looks_binary = b"\x00" in head or head.startswith(BINARY_MAGICS)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        looks_binary = True
+    if looks_binary:
+        raise MentoringError(
+            "type_mismatch",
+            f"“{name}” is named like a {kind.label} but isn't plain UTF-8 text.",
+            "upload",
+        )
+    return name, kind
+
+
+def agenda_file_add(
+    *, session: Session, by: User, upload: UploadedFile, now: datetime
+) -> AgendaFile:
+    """Store a document for the mentor. Steps: check the mentee and the clock,
+    the size, the type (extension and first bytes), the count; then store it
+    under a random token. If saving the row fails, the stored file is removed."""
+    _require_editable(session, by, now)
+    size = upload.size or 0
+    if size > MAX_FILE_BYTES:
+        raise MentoringError("too_big", "Files can be at most 5 MB.", "upload")
+    if size == 0:
+        raise MentoringError("empty_file", "That file is empty.", "upload")
+    name, kind = _file_kind(upload)
+    with transaction.atomic():
+        agenda = _locked_agenda(session)
+        if agenda.files.count() >= MAX_FILES:
+            raise MentoringError(
+                "too_many_files", f"An agenda holds at most {MAX_FILES} files.", "upload"
+            )
+        stored = AgendaFile(
+            agenda=agenda,
+            token=secrets.token_urlsafe(24),
+            original_name=name[-200:],
+            content_type=kind.content_type,
+            size=size,
+            uploaded_by=by,
+        )
+        stored.file.save(name, upload, save=False)
+        try:
+            _clean(stored)
+            stored.save()
+        except BaseException:
+            stored.file.delete(save=False)
+            raise
+    return stored
+
+
+def agenda_file_remove(*, session: Session, by: User, token: str, now: datetime) -> None:
+    _require_editable(session, by, now)
+    with transaction.atomic():
+        stored = AgendaFile.objects.filter(token=token, agenda__session=session).first()
+        if stored is None:
+            raise MentoringError("no_file", "That file isn't on this agenda.")
+        storage, name = stored.file.storage, stored.file.name
+        stored.delete()
+        # The bytes go only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+# --- questions -------------------------------------------------------------
+
+
+def _new_question(
+    *, program: Program, mentee: User, text: str, tried: str, topic: str, link: str
+) -> Question:
+    if not holds_role(mentee, program, Role.MENTEE):
+        raise MentoringError("not_mentee", "Only mentees keep a question list.")
+    if not text.strip():
+        raise MentoringError("empty", "Write the question down.", field="text")
+    if link.strip():
+        _check_url(link, "link")
+    question = Question(
+        program=program,
+        mentee=mentee,
+        text=text.strip(),
+        tried=tried.strip(),
+        topic=topic.strip(),
+        link=link.strip(),
+    )
+    _clean(question)
+    question.save()
+    return question
+
+
+def question_add(
+    *, program: Program, mentee: User, text: str, tried: str, topic: str, link: str
+) -> Question:
+    """Jot a question down on the running list, any time."""
+    with transaction.atomic():
+        return _new_question(
+            program=program, mentee=mentee, text=text, tried=tried, topic=topic, link=link
+        )
+
+
+def agenda_question_add(
+    *,
+    session: Session,
+    by: User,
+    text: str,
+    tried: str,
+    topic: str,
+    link: str,
+    now: datetime,
+) -> Question:
+    """A new question straight onto this agenda: it joins the running list too."""
+    _require_editable(session, by, now)
+    with transaction.atomic():
+        question = _new_question(
+            program=session.program, mentee=by, text=text, tried=tried, topic=topic, link=link
+        )
+        AgendaQuestion.objects.create(agenda=_locked_agenda(session), question=question)
+    return question
+
+
+def question_bring(
+    *, session: Session, by: User, question: Question, now: datetime
+) -> AgendaQuestion:
+    """Put one of the mentee's own open questions on this session's agenda."""
+    _require_editable(session, by, now)
+    if question.mentee_id != by.pk or question.program_id != session.program_id:
+        raise MentoringError("not_yours", "That question isn't on your list.")
+    if question.status != QuestionStatus.OPEN:
+        raise MentoringError("not_open", "That question is already answered or solved.")
+    with transaction.atomic():
+        entry, _created = AgendaQuestion.objects.get_or_create(
+            agenda=_locked_agenda(session), question=question
+        )
+    return entry
+
+
+def question_unbring(*, session: Session, by: User, question: Question, now: datetime) -> None:
+    """Take a question off this agenda; it stays on the running list."""
+    _require_editable(session, by, now)
+    with transaction.atomic():
+        AgendaQuestion.objects.filter(agenda__session=session, question=question).delete()
+
+
+def _set_status(question: Question, old: QuestionStatus, **changes: object) -> None:
+    """Compare-and-set: only one of two simultaneous clicks changes the status."""
+    updated = Question.objects.filter(pk=question.pk, status=old).update(**changes)
+    if updated != 1:
+        raise MentoringError("stale", "That question changed meanwhile. Reload and try again.")
+    for field, value in changes.items():
+        setattr(question, field, value)
+
+
+def _may_answer(question: Question, by: User) -> bool:
+    if by.pk == question.mentee_id:
+        return True
+    return Mentorship.objects.filter(
+        program_id=question.program_id, mentor=by, mentee_id=question.mentee_id
+    ).exists()
+
+
+def question_answer(
+    *,
+    question: Question,
+    by: User,
+    answer: str,
+    session: Session | None = None,
+    now: datetime,
+) -> Question:
+    """Mark a question answered (by the mentee or their mentor), with the answer
+    and, when it happened in a session, which one."""
+    if not _may_answer(question, by):
+        raise MentoringError("not_allowed", "Only the mentee and their mentor can answer this.")
+    if session is not None and (
+        session.mentee_id != question.mentee_id or session.program_id != question.program_id
+    ):
+        raise MentoringError("bad_session", "That session isn't one of this mentee's.")
+    if question.status != QuestionStatus.OPEN:
+        raise MentoringError("not_open", "That question is already answered or solved.")
+    _check_field(Question, "answer", answer.strip(), "answer")
+    with transaction.atomic():
+        _set_status(
+            question,
+            QuestionStatus.OPEN,
+            status=QuestionStatus.ANSWERED,
+            answer=answer.strip(),
+            answered_in=session,
+            resolved_at=now,
+        )
+    return question
+
+
+def question_solved_myself(*, question: Question, by: User, how: str, now: datetime) -> Question:
+    """The mentee got unstuck on their own: worth celebrating."""
+    if by.pk != question.mentee_id:
+        raise MentoringError("not_mentee", "Only the mentee can mark this solved.")
+    if question.status != QuestionStatus.OPEN:
+        raise MentoringError("not_open", "That question is already answered or solved.")
+    _check_field(Question, "solved_how", how.strip(), "how")
+    with transaction.atomic():
+        _set_status(
+            question,
+            QuestionStatus.OPEN,
+            status=QuestionStatus.SOLVED_MYSELF,
+            solved_how=how.strip(),
+            resolved_at=now,
+        )
+    return question
+
+
+def question_reopen(*, question: Question, by: User, now: datetime) -> Question:
+    """Back onto the open list; the earlier answer is kept for reference."""
+    if by.pk != question.mentee_id:
+        raise MentoringError("not_mentee", "Only the mentee can reopen a question.")
+    if question.status == QuestionStatus.OPEN:
+        raise MentoringError("already_open", "That question is already open.")
+    with transaction.atomic():
+        _set_status(
+            question,
+            QuestionStatus(question.status),
+            status=QuestionStatus.OPEN,
+            answered_in=None,
+            resolved_at=None,
+        )
+    return question

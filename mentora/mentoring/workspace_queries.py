@@ -1,0 +1,144 @@
+"""Reads for the session workspace, action items and feedback.
+
+Privacy lives here (DESIGN.md): private notes reach their author only; staff see
+shared notes only; feedback the mentee kept for the success manager never
+reaches the mentor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Avg, Q, QuerySet
+
+from mentora.mentoring.access import Viewer
+from mentora.mentoring.models import (
+    ActionItem,
+    Agenda,
+    Feedback,
+    FeedbackVisibility,
+    Note,
+    Question,
+    Reflection,
+    StillMakesSense,
+)
+from mentora.programs.models import Program, Role
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+    from mentora.scheduling.models import Session
+
+
+def visible_notes(session: Session, viewer: Viewer, user: User) -> QuerySet[Note]:
+    notes = Note.objects.filter(session=session).select_related("author")
+    if viewer == Viewer.STAFF:
+        return notes.filter(shared=True)
+    return notes.filter(Q(shared=True) | Q(author=user))
+
+
+def own_note(session: Session, user: User, note_id: int) -> Note | None:
+    return Note.objects.filter(pk=note_id, session=session, author=user).first()
+
+
+def agenda_of(session: Session) -> Agenda | None:
+    return Agenda.objects.filter(session=session).first()
+
+
+def brought_questions(session: Session) -> QuerySet[Question]:
+    """The questions the mentee brought to this session's agenda."""
+    return Question.objects.filter(
+        agenda_entries__agenda__session=session, mentee_id=session.mentee_id
+    ).order_by("agenda_entries__added_at", "pk")
+
+
+def session_action_items(session: Session) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(session=session).select_related("owner")
+
+
+def action_item_for_party(program: Program, user: User, item_id: int) -> ActionItem | None:
+    return (
+        ActionItem.objects.filter(pk=item_id, mentorship__program=program)
+        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
+        .select_related("mentorship")
+        .first()
+    )
+
+
+def items_owned_by(program: Program, user: User) -> QuerySet[ActionItem]:
+    """The viewer's own action items in a program, open first by due date."""
+    return (
+        ActionItem.objects.filter(owner=user, mentorship__program=program)
+        .select_related("mentorship__mentor", "mentorship__mentee", "session")
+        .order_by("due_on", "pk")
+    )
+
+
+def open_action_items(program: Program, mentee: User) -> QuerySet[ActionItem]:
+    """A mentee's open items in a program (the next agenda starts from these)."""
+    return items_owned_by(program, mentee).filter(done_at__isnull=True)
+
+
+def reflections_of(session: Session) -> QuerySet[Reflection]:
+    return Reflection.objects.filter(session=session).select_related("author")
+
+
+def feedback_of(session: Session) -> Feedback | None:
+    return Feedback.objects.filter(session=session).first()
+
+
+def mentor_feedback(program: Program, mentor: User) -> QuerySet[Feedback]:
+    """What the mentor may read about themselves: only feedback shared with them."""
+    return (
+        Feedback.objects.filter(
+            session__program=program,
+            session__mentor=mentor,
+            visibility=FeedbackVisibility.MENTOR,
+        )
+        .select_related("session__mentee")
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
+def caseload_feedback(program: Program, success_manager: User) -> QuerySet[Feedback]:
+    """All feedback from the success manager's caseload, private ones included."""
+    return (
+        Feedback.objects.filter(
+            session__program=program,
+            session__mentee__memberships__program=program,
+            session__mentee__memberships__role=Role.MENTEE,
+            session__mentee__memberships__success_manager=success_manager,
+        )
+        .select_related("session__mentee", "session__mentor")
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    count: int
+    average: float | None
+
+
+def feedback_summary(feedback: QuerySet[Feedback]) -> FeedbackSummary:
+    row = feedback.order_by().aggregate(avg=Avg("rating"))
+    avg = row["avg"]
+    return FeedbackSummary(
+        count=feedback.count(), average=round(float(avg), 1) if avg is not None else None
+    )
+
+
+def not_a_fit_signals(program: Program, success_manager: User) -> QuerySet[Reflection]:
+    """Reflections saying "this mentorship doesn't make sense" in the caseload."""
+    return (
+        Reflection.objects.filter(
+            still_makes_sense=StillMakesSense.NO,
+            session__program=program,
+            session__mentee__memberships__program=program,
+            session__mentee__memberships__role=Role.MENTEE,
+            session__mentee__memberships__is_active=True,
+            session__mentee__memberships__success_manager=success_manager,
+        )
+        .select_related("author", "session__mentee", "session__mentor")
+        .order_by("-created_at", "-pk")
+    )
