@@ -32,12 +32,21 @@ def loop(mentee, mentor, program):
     return mentorship, session, following
 
 
-def as_person(browser, live_server, login_as, user):
+def as_person(browser, live_server, login_as, user, contexts):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    contexts.append(context)
     context.set_default_timeout(10_000)
     page = context.new_page()
     login_as(page, user)
     return page
+
+
+@pytest.fixture
+def contexts():
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
 
 
 @pytest.fixture
@@ -54,11 +63,9 @@ def login_as():
     return _login
 
 
-def test_the_whole_session_loop(
-    browser, live_server, login_as, screenshot, page, mentee, mentor, loop
-):
+def test_the_whole_session_loop(browser, live_server, login_as, contexts, mentee, mentor, loop):
     mentorship, session, following = loop
-    me = as_person(browser, live_server, login_as, mentee)
+    me = as_person(browser, live_server, login_as, mentee, contexts)
 
     # Before: the mentorship's goals, then the session's agenda.
     me.goto(f"/p/bootcamp/mentorships/{mentorship.pk}/goals/")
@@ -81,7 +88,7 @@ def test_the_whole_session_loop(
     assert agenda.agenda_questions.count() == 2 and agenda.links.count() == 1
 
     # The mentor reads it before the call.
-    mo = as_person(browser, live_server, login_as, mentor)
+    mo = as_person(browser, live_server, login_as, mentor, contexts)
     mo.goto(f"/p/bootcamp/sessions/{session.pk}/agenda/")
     expect(mo.get_by_text("How should I structure my Django apps?")).to_be_visible()
     expect(mo.get_by_text("https://github.com/mia/portfolio")).to_be_visible()
@@ -124,7 +131,7 @@ def test_the_whole_session_loop(
 
         me.goto("/p/bootcamp/")
         expect(me.get_by_text(item.title).first).to_be_visible()
-        screenshot("dashboard-after-session")
+        me.screenshot(path="test-artifacts/screenshots/dashboard-after-session.png", full_page=True)
         me.goto(f"/p/bootcamp/sessions/{following.pk}/agenda/")
         expect(me.get_by_text(item.title).first).to_be_visible()
         expect(me.get_by_text("you like")).to_be_visible()
