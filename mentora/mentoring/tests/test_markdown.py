@@ -4,6 +4,7 @@ import pytest
 from django.template import Context, Template
 
 from mentora.mentoring.markdown import render_markdown
+from mentora.tests import factories as f
 
 
 def test_markdown_renders_basic_formatting():
@@ -69,3 +70,31 @@ def test_markdown_template_filter_is_safe_html():
 
     assert "<strong>hi</strong>" in out
     assert "<script>" not in out
+
+
+@pytest.mark.django_db
+def test_dashboard_and_agenda_render_shared_notes_as_safe_markdown(client, program, mentee, mentor):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from mentora.scheduling.models import SessionStatus
+
+    mentorship = mentee.mentorships_as_mentee.get()
+    held = f.SessionFactory(
+        mentorship=mentorship,
+        starts_at=timezone.now() - timedelta(days=2),
+        status=SessionStatus.HELD,
+    )
+    upcoming = f.SessionFactory(mentorship=mentorship, starts_at=timezone.now() + timedelta(days=3))
+    f.NoteFactory(session=held, author=mentor, body="Focus on **APIs** <script>alert(1)</script>")
+    client.force_login(mentee)
+
+    for url in (
+        reverse("program_home", args=[program.slug]),
+        reverse("agenda", args=[program.slug, upcoming.pk]),
+    ):
+        html = client.get(url).text
+        assert "<strong>APIs</strong>" in html
+        assert "<script>alert(1)" not in html
