@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
 from mentora.mentoring import dashboard
+from mentora.mentoring.workspace_queries import not_a_fit_signals
 from mentora.programs import queries
 from mentora.programs.models import Role
 from mentora.scheduling import queries as scheduling_queries
@@ -47,6 +48,7 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
         }
     if Role.SUCCESS_MANAGER in roles:
         context["caseload"] = queries.caseload(program, request.user)
+        context["not_a_fit"] = not_a_fit_signals(program, request.user)[:10]
     if Role.ADMIN in roles or request.user.is_staff:
         context["role_counts"] = queries.role_counts(program)
         context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]

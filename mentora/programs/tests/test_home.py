@@ -182,3 +182,34 @@ def test_people_list_query_count_does_not_grow(
     )
 
     assert many == few
+
+
+def test_not_a_fit_reflection_shows_on_the_success_managers_home(
+    client, success_manager, mentee, mentor, program
+):
+    session = f.SessionFactory(mentorship=mentee.mentorships_as_mentee.get())
+    f.ReflectionFactory(
+        session=session,
+        author=mentor,
+        still_makes_sense="no",
+        goal_met="no",
+        why_not="We never agree on what to work on",
+    )
+    client.force_login(success_manager)
+
+    html = client.get(home_url(program)).text
+
+    assert "Needs your attention" in html
+    assert "We never agree on what to work on" in html
+
+
+def test_not_a_fit_reflection_is_not_shown_to_another_success_manager(
+    client, mentee, mentor, program
+):
+    session = f.SessionFactory(mentorship=mentee.mentorships_as_mentee.get())
+    f.ReflectionFactory(session=session, author=mentor, still_makes_sense="no", goal_met="no")
+    other = f.UserFactory()
+    f.MembershipFactory(user=other, program=program, role=Role.SUCCESS_MANAGER)
+    client.force_login(other)
+
+    assert "Needs your attention" not in client.get(home_url(program)).text
