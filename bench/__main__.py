@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from bench.report import Result
 
 REPO = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("slots", "openings")
+BENCHMARKS = ("slots", "openings", "matching")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -48,9 +48,9 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import openings, slots
+    from bench import matching, openings, slots
 
-    return {"slots": slots.run, "openings": openings.run}
+    return {"slots": slots.run, "openings": openings.run, "matching": matching.run}
 
 
 def main(argv: list[str]) -> int:
