@@ -5,6 +5,9 @@
 - success_manager: looks after `mentee` and `other_mentee`
 - admin: the program admin
 - outsider: a mentee of a different program
+
+`now` is the moment in mentora.tests.clock; `frozen_clock` stops time there
+(opt in with pytest.mark.usefixtures("frozen_clock")).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import os
 
 import pytest
+import time_machine
 from django.db import connection
 
-from mentora.programs.models import Role
+from mentora.programs.models import Mentorship, Role
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -108,3 +113,22 @@ def outsider(db):
 @pytest.fixture
 def is_postgres(db) -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def mentorship(mentee, mentor):
+    """The mentorship of `mentee` with `mentor`."""
+    return Mentorship.objects.select_related("program", "mentor", "mentee").get(
+        mentee=mentee, mentor=mentor
+    )

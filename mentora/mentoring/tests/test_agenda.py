@@ -1,7 +1,7 @@
 """The agenda before a session: who may see and edit it, bad input, carry-over,
 readiness, file uploads and downloads, setup check, and query counts."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -23,30 +23,19 @@ from mentora.mentoring.models import (
 from mentora.programs.models import Mentorship
 from mentora.scheduling.models import CancellationKind, CancelReason, SessionStatus
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 from mentora.tests.querycount import count_queries_before_and_after
 
-pytestmark = pytest.mark.django_db
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def mentorship(mentee, mentor):
-    return Mentorship.objects.get(mentee=mentee, mentor=mentor)
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def mentorship(mentee):
-    return mentee.mentorships_as_mentee.get()
-
-
 def home_url(program):
     return reverse("program_home", args=[program.slug])
 

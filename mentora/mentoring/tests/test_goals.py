@@ -19,11 +19,6 @@ TODAY = date(2027, 3, 10)
 GOOD = "Have three portfolio projects ready to show by June"
 
 
-@pytest.fixture
-def mentorship(mentee):
-    return mentee.mentorships_as_mentee.get()
-
-
 def goals_url(program, mentorship):
     return reverse("mentorship_goals", args=[program.slug, mentorship.pk])
 

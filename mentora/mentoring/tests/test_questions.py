@@ -1,9 +1,8 @@
 """The running question list: who may read and change it, each action, bad input."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mentora.mentoring import agenda as services
@@ -11,16 +10,10 @@ from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import Question, QuestionStatus
 from mentora.programs.models import Mentorship, Role
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 from mentora.tests.querycount import count_queries_before_and_after
 
-pytestmark = pytest.mark.django_db
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -1,31 +1,19 @@
 """After a session: reflections, the mentor's report, feedback and practice items."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mentora.mentoring import workspace as services
 from mentora.mentoring import workspace_queries as queries
 from mentora.mentoring.models import ActionItem, ActionKind, Feedback, Reflection
-from mentora.programs.models import Mentorship, Role
+from mentora.programs.models import Role
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 
-pytestmark = pytest.mark.django_db
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def mentorship(mentee, mentor):
-    return Mentorship.objects.get(mentee=mentee, mentor=mentor)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -1,31 +1,18 @@
 """The session workspace: notes, questions, action items, and who sees what."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from mentora.mentoring import workspace as services
 from mentora.mentoring.models import ActionItem, AgendaQuestion, Note, QuestionStatus
-from mentora.programs.models import Mentorship
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 from mentora.tests.querycount import count_queries_before_and_after
 
-pytestmark = pytest.mark.django_db
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def mentorship(mentee, mentor):
-    return Mentorship.objects.get(mentee=mentee, mentor=mentor)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

@@ -2,21 +2,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from mentora.programs.models import Mentorship
 from mentora.tests import factories as f
-
-# A Monday noon in January: both New York and Berlin on standard time.
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def now():
-    return NOW
-
-
-@pytest.fixture
-def mentorship(mentee, mentor):
-    return Mentorship.objects.select_related("program", "mentor").get(mentee=mentee, mentor=mentor)
+from mentora.tests.clock import NOW  # noqa: F401  (re-exported for the tests here)
 
 
 @pytest.fixture

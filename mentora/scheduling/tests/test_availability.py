@@ -11,12 +11,12 @@ from mentora.scheduling import availability_services as services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import DateOverride, OverrideKind, TimeOff, WeeklyHours
 from mentora.tests import factories as f
+from mentora.tests.clock import NOW
 from mentora.tests.querycount import count_queries_before_and_after
 
 pytestmark = pytest.mark.django_db
 
-# Monday 4 January 2027, 12:00 UTC: 07:00 in New York, where the mentor lives.
-NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
+# NOW (Monday 4 January 2027, 12:00 UTC) is 07:00 in New York, where the mentor lives.
 TUESDAY = 1
 
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mentora.scheduling.models import Session, SessionStatus
@@ -11,14 +10,8 @@ from mentora.tests import factories as f
 
 from .conftest import NOW, ny
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 TUESDAY_10 = ny(2027, 1, 5, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
