@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from mentora.mentoring import agenda
 from mentora.mentoring.access import (
     Viewer,
     feedback_open,
     notes_open,
     reflection_open,
 )
+from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import (
     ActionItem,
     ActionKind,
@@ -33,7 +35,6 @@ from mentora.mentoring.models import (
     GoalMet,
     Note,
     Question,
-    QuestionStatus,
     Reflection,
     StillMakesSense,
 )
@@ -118,24 +119,15 @@ def note_delete(*, note: Note, by: User, now: datetime) -> None:
 def question_answered_in_session(
     *, question: Question, session: Session, by: User, answer: str, now: datetime
 ) -> Question:
-    """Tick a brought question off: answered in this session, with the answer."""
+    """Tick a brought question off during or after the session, while notes are
+    open. The answering itself is agenda.question_answer: one rule, one place."""
     _require_notes_open(session, by, now)
-    if question.mentee_id != session.mentee_id or question.program_id != session.program_id:
-        raise PermissionDenied("That question isn't part of this session.")
-    answer = answer.strip()
-    with transaction.atomic():
-        current = Question.objects.select_for_update().get(pk=question.pk)
-        if current.status == QuestionStatus.SOLVED_MYSELF:
-            raise ValidationError("This question was already marked as solved.")
-        if current.status == QuestionStatus.ANSWERED and current.answered_in_id != session.pk:
-            raise ValidationError("This question was answered in another session.")
-        current.status = QuestionStatus.ANSWERED
-        current.answer = answer
-        current.answered_in = session
-        current.resolved_at = current.resolved_at or now
-        current.full_clean()
-        current.save(update_fields=["status", "answer", "answered_in", "resolved_at"])
-    return current
+    try:
+        return agenda.question_answer(
+            question=question, by=by, answer=answer, session=session, now=now
+        )
+    except MentoringError as error:
+        raise ValidationError(error.message, code=error.code) from error
 
 
 # --- action items --------------------------------------------------------------
