@@ -191,7 +191,9 @@ def session_for_viewer(user: User, program: Program, session_id: int) -> Session
     manager and program admins. Anyone else gets a 404."""
     session = (
         Session.objects.filter(pk=session_id, program=program)
-        .select_related("program", "mentorship", "mentor", "mentee", "makeup_for")
+        .select_related(
+            "program", "mentorship", "mentor", "mentee", "makeup_for", "mentor__mentor_profile"
+        )
         .first()
     )
     if session is None:
@@ -240,3 +242,24 @@ def split_upcoming(
         ahead = session.status == SessionStatus.SCHEDULED and session.ends_at >= now
         (upcoming if ahead else past).append(session)
     return upcoming, past[::-1]
+
+
+# A calendar feed reaches this far back; forward, each session is held to its
+# own program's booking window (at most 52 weeks, the largest a program may set).
+FEED_PAST = timedelta(days=30)
+FEED_FUTURE_MAX = timedelta(weeks=52)
+
+
+def feed_sessions(user: User, now: datetime) -> list[Session]:
+    """A person's sessions in every program, for their calendar feed: one query."""
+    candidates = (
+        Session.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE_MAX)
+        .select_related("program", "mentor", "mentee", "mentor__mentor_profile")
+        .order_by("starts_at")
+    )
+    return [
+        s
+        for s in candidates
+        if s.starts_at <= now + timedelta(weeks=s.program.booking_window_weeks)
+    ]
