@@ -151,6 +151,12 @@ def upcoming_sessions(user: User, program: Program, now: datetime) -> QuerySet[S
     return sessions_for(user, program).filter(status=SessionStatus.SCHEDULED, ends_at__gte=now)
 
 
+def past_sessions(user: User, program: Program, now: datetime) -> QuerySet[Session]:
+    """Everything not still to come (held, missed, cancelled), latest first."""
+    ahead = Q(status=SessionStatus.SCHEDULED, ends_at__gte=now)
+    return sessions_for(user, program).exclude(ahead).order_by("-starts_at")
+
+
 def caseload_sessions(program: Program, success_manager: User) -> QuerySet[Session]:
     return (
         Session.objects.filter(
@@ -160,6 +166,13 @@ def caseload_sessions(program: Program, success_manager: User) -> QuerySet[Sessi
         )
         .select_related("mentor", "mentee")
         .order_by("starts_at")
+    )
+
+
+def caseload_unmarked(program: Program, success_manager: User, now: datetime) -> QuerySet[Session]:
+    return unmarked_sessions(program, now).filter(
+        mentee__memberships__program=program,
+        mentee__memberships__success_manager=success_manager,
     )
 
 
@@ -230,18 +243,6 @@ def live_mentorships_of(user: User, program: Program) -> QuerySet[Mentorship]:
         .select_related("mentor", "mentee", "cadence")
         .order_by("started_at")
     )
-
-
-def split_upcoming(
-    sessions: QuerySet[Session], now: datetime
-) -> tuple[list[Session], list[Session]]:
-    """Sessions still to come (in order) and the rest (latest first)."""
-    upcoming: list[Session] = []
-    past: list[Session] = []
-    for session in sessions:
-        ahead = session.status == SessionStatus.SCHEDULED and session.ends_at >= now
-        (upcoming if ahead else past).append(session)
-    return upcoming, past[::-1]
 
 
 # A calendar feed reaches this far back; forward, each session is held to its

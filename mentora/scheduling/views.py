@@ -41,6 +41,7 @@ from mentora.scheduling.models import (
 )
 
 PICKER_DAYS = 7
+PAST_SHOWN = 30
 
 
 def _viewer_zone(request: AuthedRequest) -> ZoneInfo:
@@ -52,26 +53,20 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
     roles = program_queries.roles_in(request.user, program)
     now = timezone.now()
-    upcoming, past = queries.split_upcoming(queries.sessions_for(request.user, program), now)
     context: dict[str, Any] = {
         "program": program,
-        "upcoming": upcoming,
-        "past": past[:30],
+        "upcoming": queries.upcoming_sessions(request.user, program, now),
+        "past": queries.past_sessions(request.user, program, now)[:PAST_SHOWN],
         "mentorships": queries.live_mentorships_of(request.user, program),
         "now": now,
     }
     if Role.MENTOR in roles:
-        context["unmarked"] = [
-            s for s in queries.unmarked_sessions(program, now) if s.mentor_id == request.user.pk
-        ]
+        context["unmarked"] = queries.unmarked_sessions(program, now).filter(mentor=request.user)
     if Role.SUCCESS_MANAGER in roles:
         context["caseload_sessions"] = queries.caseload_sessions(program, request.user).filter(
             starts_at__gte=now - timedelta(days=14), starts_at__lte=now + timedelta(days=14)
         )
-        context["caseload_unmarked"] = queries.unmarked_sessions(program, now).filter(
-            mentee__memberships__program=program,
-            mentee__memberships__success_manager=request.user,
-        )
+        context["caseload_unmarked"] = queries.caseload_unmarked(program, request.user, now)
     return render(request, "scheduling/schedule.html", context)
 
 

@@ -302,3 +302,27 @@ def test_cadence_page_refuses_bad_values(client, program, mentorship, mentor, ba
 
     assert response.status_code == 400
     assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("person", ["mentee", "mentor", "success_manager"])
+def test_schedule_query_count_does_not_grow_with_sessions(
+    client, request, program, mentorship, person
+):
+    from mentora.tests.querycount import count_queries_before_and_after
+
+    client.force_login(request.getfixturevalue(person))
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            k = len(made)
+            made.append(
+                f.SessionFactory(mentorship=mentorship, starts_at=NOW + timedelta(days=k + 1))
+            )
+            f.SessionFactory(
+                mentorship=mentorship, starts_at=NOW - timedelta(days=k + 3), status="held"
+            )
+
+    few, many = count_queries_before_and_after(client, url("schedule", program), grow=grow)
+
+    assert many == few
