@@ -311,7 +311,7 @@ def test_schedule_query_count_does_not_grow_with_sessions(
     from mentora.tests.querycount import count_queries_before_and_after
 
     client.force_login(request.getfixturevalue(person))
-    made = []
+    made: list[object] = []
 
     def grow(n):
         for _ in range(n):
