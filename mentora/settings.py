@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "mentora.programs",
     "mentora.scheduling",
     "mentora.mentoring",
+    "mentora.matching",
+    "mentora.notifications",
+    "mentora.insights",
 ]
 
 MIDDLEWARE = [

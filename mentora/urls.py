@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentora.accounts import views as account_views
+from mentora.insights import urls as insights_urls
+from mentora.matching import urls as matching_urls
 from mentora.mentoring import urls as mentoring_urls
+from mentora.notifications import urls as notifications_urls
 from mentora.programs import invite_views
 from mentora.programs import views as program_views
 from mentora.scheduling import urls as scheduling_urls
@@ -15,6 +18,9 @@ program_patterns = [
     path("mentees/<int:user_id>/", account_views.mentee_detail, name="mentee_detail"),
     *scheduling_urls.program_patterns,
     *mentoring_urls.program_patterns,
+    *matching_urls.program_patterns,
+    *notifications_urls.program_patterns,
+    *insights_urls.program_patterns,
 ]
 
 urlpatterns = [
@@ -26,6 +32,9 @@ urlpatterns = [
         name="accept_invitation",
     ),
     *scheduling_urls.global_patterns,
+    *notifications_urls.global_patterns,
+    *matching_urls.global_patterns,
+    *insights_urls.global_patterns,
     path("accounts/", include("allauth.urls")),
     path("", program_views.home, name="home"),
     path("p/<slug:slug>/", include(program_patterns)),

@@ -60,8 +60,7 @@ class Weights:
 
     @classmethod
     def from_program(cls, program: Program) -> Weights:
-        # Programs have no weight fields yet; they will, and this is where they are read.
-        return cls()
+        return cls(**{f.name: float(getattr(program, f"weight_{f.name}")) for f in fields(cls)})
 
     def points(self) -> dict[str, float]:
         """Maximum points per factor, totalling 100."""

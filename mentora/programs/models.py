@@ -16,6 +16,12 @@ def _hours(default: int, maximum: int, help_text: str) -> models.PositiveInteger
     )
 
 
+def _weight(default: int, help_text: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        default=default, validators=[MaxValueValidator(100)], help_text=help_text
+    )
+
+
 class Program(models.Model):
     """One mentoring program with its own policies (every number is a setting)."""
 
@@ -61,6 +67,30 @@ class Program(models.Model):
     )
     request_expiry_days = models.PositiveIntegerField(
         default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    # Matching: relative weight of each factor in the fit score (rescaled to total 100).
+    weight_stack = _weight(30, "Technical stack, weighted by what the mentee is learning.")
+    weight_areas = _weight(20, "Knowledge areas against the mentee's aims.")
+    weight_experience = _weight(15, "Career stage and years of experience.")
+    weight_availability = _weight(15, "Mentor's availability inside the mentee's day.")
+    weight_language = _weight(10, "A language in common.")
+    weight_background = _weight(10, "Shared background (only when the mentee asks for it).")
+    must_share_language = models.BooleanField(
+        default=False, help_text="Never suggest a mentor who shares no language with the mentee."
+    )
+    min_match_score = models.PositiveIntegerField(
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text="Bulk matching leaves a mentee unmatched rather than below this fit (0–100).",
+    )
+    # Relationship health
+    pulse_after_first_session = models.BooleanField(
+        default=True, help_text="Ask both parties how it's going after their first session."
+    )
+    pulse_every_weeks = models.PositiveIntegerField(
+        default=4,
+        validators=[MaxValueValidator(52)],
+        help_text="Ask again every this many weeks (0 = never).",
     )
     # After a session
     reflection_window_days = models.PositiveIntegerField(
