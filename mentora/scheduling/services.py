@@ -24,6 +24,7 @@ from mentora.scheduling.models import (
     AgendaSwitch,
     Cadence,
     CalendarFeed,
+    CancellationKind,
     CancelReason,
     ChangeKind,
     Frequency,
@@ -295,8 +296,14 @@ def session_cancel(
     if len(note) > 500:
         raise SchedulingError("note_too_long", "Keep the note under 500 characters.")
     with transaction.atomic():
-        kind = policies.cancellation_kind(
-            starts_at=session.starts_at, now=now, notice_hours=session.program.notice_hours
+        # The system cancelling (a cadence change, an ended mentorship) is nobody's
+        # late cancellation: it never counts against either party.
+        kind = (
+            policies.cancellation_kind(
+                starts_at=session.starts_at, now=now, notice_hours=session.program.notice_hours
+            )
+            if by is not None
+            else CancellationKind.ON_TIME
         )
         updated = Session.objects.filter(
             pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
