@@ -2,5 +2,11 @@
 
 from django.urls import URLPattern
 
-program_patterns: list[URLPattern] = []
+from mentora.matching import health_urls, request_urls, staff_urls
+
+program_patterns: list[URLPattern] = [
+    *request_urls.program_patterns,
+    *staff_urls.program_patterns,
+    *health_urls.program_patterns,
+]
 global_patterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Matching pages (request), mounted under /p/<slug>/ by mentora.matching.urls."""
+
+from django.urls import URLPattern
+
+program_patterns: list[URLPattern] = []
