@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from mentora.matching.demo import load_matching
 from mentora.mentoring.demo import load_workspace
 from mentora.programs import demo
 from mentora.scheduling.demo import load_schedule
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         result = demo.load_demo()
         scheduled = load_schedule(result.program, timezone.now())
         load_workspace(result.program, timezone.now())
+        load_matching(result.program, timezone.now())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,185 @@
+"""Matching history for the demo: mentor requests from mentees still without a
+mentor, relationship pulses on live mentorships, an open concern, and the
+resolved concerns behind the demo's re-matches. Idempotent: a program that
+already has requests or pulses is left alone (people may have acted in it)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from mentora.matching.models import (
+    Concern,
+    ConcernOutcome,
+    ConcernReason,
+    ConcernStatus,
+    DeclineReason,
+    MentorRequest,
+    Pulse,
+    PulseAnswer,
+    RequestStatus,
+)
+from mentora.programs.models import (
+    EndReason,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+from mentora.scheduling.models import Session, SessionStatus
+
+REQUEST_MESSAGES = [
+    "I'm changing careers into backend development and I'd love help planning my first "
+    "portfolio project and getting ready for technical interviews.",
+    "I want to get my first junior role within six months. Could you help me prioritise what "
+    "to learn next and review the projects I'm building?",
+    "I learn best by building. I'd like a mentor who can review my code every week and tell "
+    "me honestly what a team would expect from a junior.",
+]
+OPEN_CONCERN = (
+    "Our last two sessions were cancelled at short notice and I'm not sure we're a good fit for "
+    "what I need right now: hands-on help with my data pipeline project."
+)
+
+
+def _unmatched_mentees(program: Program) -> list[int]:
+    live = Mentorship.objects.live().filter(program=program).values("mentee_id")
+    return list(
+        Membership.objects.active()
+        .filter(program=program, role=Role.MENTEE)
+        .exclude(user_id__in=live)
+        .order_by("user__name")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _mentors_with_room(program: Program) -> list[int]:
+    mentors = Membership.objects.active().filter(program=program, role=Role.MENTOR)
+    room = []
+    for m in mentors.select_related("user__mentor_profile").order_by("user__name"):
+        live = Mentorship.objects.live().filter(program=program, mentor_id=m.user_id).count()
+        if live < m.user.mentor_profile.capacity:
+            room.append(m.user_id)
+    return room
+
+
+def _requests(program: Program, now: datetime, rng: random.Random) -> int:
+    mentees = _unmatched_mentees(program)
+    mentors = _mentors_with_room(program) or list(
+        Membership.objects.filter(program=program, role=Role.MENTOR).values_list(
+            "user_id", flat=True
+        )
+    )
+    made = 0
+    for k, mentee_id in enumerate(mentees[:6]):
+        mentor_id = mentors[k % len(mentors)]
+        created = now - timedelta(days=rng.randint(1, 5))
+        MentorRequest.objects.create(
+            program=program,
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            message=REQUEST_MESSAGES[k % len(REQUEST_MESSAGES)],
+            created_at=created,
+            expires_at=created + timedelta(days=program.request_expiry_days),
+        )
+        made += 1
+    if len(mentees) > 6 and len(mentors) > 1:
+        created = now - timedelta(days=9)
+        MentorRequest.objects.create(
+            program=program,
+            mentee_id=mentees[6],
+            mentor_id=mentors[1],
+            message=REQUEST_MESSAGES[0],
+            created_at=created,
+            expires_at=created + timedelta(days=program.request_expiry_days),
+            status=RequestStatus.DECLINED,
+            decided_at=created + timedelta(days=1),
+            decline_reason=DeclineReason.OUTSIDE_EXPERTISE,
+            decline_note="I mostly work on frontend these days; a backend mentor will serve you "
+            "better. Try someone with Django on their profile.",
+        )
+        made += 1
+    return made
+
+
+def _pulses(program: Program, now: datetime, rng: random.Random) -> Mentorship | None:
+    """Pulses for every live mentorship with a held session; returns one that isn't working."""
+    struggling = None
+    live = Mentorship.objects.live().filter(program=program).order_by("pk")
+    for k, m in enumerate(live):
+        first = (
+            Session.objects.filter(mentorship=m, status=SessionStatus.HELD)
+            .order_by("starts_at")
+            .first()
+        )
+        if first is None:
+            continue
+        asked = first.ends_at + timedelta(hours=2)
+        for respondent_id in (m.mentee_id, m.mentor_id):
+            answer = PulseAnswer.GOOD if rng.random() < 0.85 else PulseAnswer.DECIDING
+            if k == 3:
+                answer, struggling = PulseAnswer.NOT_A_FIT, m
+            Pulse.objects.create(
+                mentorship=m,
+                respondent_id=respondent_id,
+                asked_at=asked,
+                answer=answer,
+                answered_at=asked + timedelta(hours=rng.randint(1, 30)),
+            )
+        if (now - asked).days >= 28 and k % 4 == 1:  # a newer pulse still waiting
+            Pulse.objects.create(mentorship=m, respondent_id=m.mentee_id, asked_at=now)
+    return struggling
+
+
+def _concerns(program: Program, struggling: Mentorship | None, now: datetime) -> int:
+    made = 0
+    if struggling is not None:
+        Concern.objects.create(
+            program=program,
+            mentorship=struggling,
+            raised_by_id=struggling.mentee_id,
+            reason=ConcernReason.MISSED_SESSIONS,
+            details=OPEN_CONCERN,
+            created_at=now - timedelta(days=1),
+        )
+        made += 1
+    ended = Mentorship.objects.filter(
+        program=program, status=MentorshipStatus.ENDED, end_reason=EndReason.NOT_A_FIT
+    )
+    for old in ended:
+        new = Mentorship.objects.live().filter(program=program, mentee_id=old.mentee_id).first()
+        ended_at = old.ended_at or now
+        Concern.objects.create(
+            program=program,
+            mentorship=old,
+            raised_by_id=old.mentee_id,
+            reason=ConcernReason.EXPERTISE,
+            details=old.end_note,
+            created_at=ended_at - timedelta(days=3),
+            status=ConcernStatus.RESOLVED,
+            resolved_at=ended_at,
+            resolved_by=Membership.objects.get(
+                program=program, user_id=old.mentee_id, role=Role.MENTEE
+            ).success_manager,
+            outcome=ConcernOutcome.REMATCHED,
+            resolution_note="Talked with both; re-matched with a mentor closer to the goal.",
+            new_mentorship=new,
+        )
+        made += 1
+    return made
+
+
+@transaction.atomic
+def load_matching(program: Program, now: datetime, seed: int = 2027) -> int:
+    """Requests, pulses and concerns for the demo; returns how many rows it made."""
+    if MentorRequest.objects.filter(program=program).exists():
+        return 0
+    if Pulse.objects.filter(mentorship__program=program).exists():
+        return 0
+    rng = random.Random(seed)
+    made = _requests(program, now, rng)
+    struggling = _pulses(program, now, rng)
+    return made + _concerns(program, struggling, now)
