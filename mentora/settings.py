@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "mentora.accounts",
     "mentora.programs",
     "mentora.scheduling",
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mentora.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -194,6 +197,12 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("MENTORA_DEFAULT_FROM_EMAIL", "Mentora <mentora@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks -----------------------------------------------------
+# django-tasks with the database backend: `manage.py mentora_worker` runs the
+# queue and the periodic jobs (reminders, nudges, digests); see docs/operations.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MENTORA_TASK_MAX_ATTEMPTS = env_int("MENTORA_TASK_MAX_ATTEMPTS", 5)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,51 +1,128 @@
 """What other apps tell notifications about. Each call is made inside the caller's
 transaction; delivery happens after commit (and is exactly once per person and event).
 
-The matching app calls the functions below; scheduling and mentoring events are
-wired in by the notifications app itself.
+The matching app calls the request, pulse, concern and mentorship functions;
+scheduling's services call the session functions. Each only queues a task once
+the caller's transaction commits: nothing is sent for a change that rolled back,
+and a failing queue never breaks the change itself (robust on_commit).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest, Pulse
     from mentora.programs.models import Mentorship
+    from mentora.scheduling.models import Session
+
+
+def _after_commit(func: Callable[[], object]) -> None:
+    transaction.on_commit(func, robust=True)
+
+
+def _emit(event: str, object_id: int, **extra: Any) -> None:
+    def queue() -> None:
+        from mentora.notifications.tasks import enqueue
+
+        enqueue(event, object_id, extra)
+
+    _after_commit(queue)
+
+
+def _schedule_reminders(session_id: int) -> None:
+    def schedule() -> None:
+        from mentora.notifications.reminders import reminders_schedule
+        from mentora.scheduling.models import Session
+
+        session = Session.objects.select_related("program").filter(pk=session_id).first()
+        if session is not None:
+            reminders_schedule(session, now=timezone.now())
+
+    _after_commit(schedule)
+
+
+# --- Scheduling ---------------------------------------------------------------
+
+
+def session_booked(session: Session, *, by: User | None) -> None:
+    """The other party hears (with the invite); the reminders are queued."""
+    _emit("session_booked", session.pk, sequence=session.sequence, by_id=by.pk if by else None)
+    _schedule_reminders(session.pk)
+
+
+def session_moved(session: Session, *, by: User | None, old_starts_at: datetime) -> None:
+    """The other party hears; new reminders are queued, the old ones will find the session moved."""
+    _emit(
+        "session_moved",
+        session.pk,
+        sequence=session.sequence,
+        old_starts_at=old_starts_at.isoformat(),
+        by_id=by.pk if by else None,
+    )
+    _schedule_reminders(session.pk)
+
+
+def session_cancelled(session: Session, *, by: User | None) -> None:
+    """The other party hears (CANCEL invite); a late cancellation also goes to staff."""
+    _emit("session_cancelled", session.pk, by_id=by.pk if by else None)
+
+
+def attendance_marked(session: Session, *, by: User) -> None:
+    """A mentor no-show, or a second missed session in a row, goes to staff."""
+    _emit("attendance_marked", session.pk, by_id=by.pk)
+
+
+# --- Matching -----------------------------------------------------------------
 
 
 def request_created(request: MentorRequest) -> None:
     """A mentee asked a mentor: the mentor hears of it."""
+    _emit("request_created", request.pk)
 
 
 def request_decided(request: MentorRequest) -> None:
     """A mentor accepted or declined: the mentee hears of it (with the reason)."""
+    _emit("request_decided", request.pk)
 
 
 def request_withdrawn(request: MentorRequest) -> None:
     """An open request was withdrawn (by the mentee, or accepted elsewhere): the mentor."""
+    _emit("request_withdrawn", request.pk)
 
 
 def pulse_asked(pulse: Pulse) -> None:
     """A pulse ("How is this mentorship going?") is due: its respondent is asked."""
+    _emit("pulse_asked", pulse.pk)
 
 
 def pulse_answered(pulse: Pulse) -> None:
     """A "not a fit" answer goes to the mentee's success manager at once."""
+    _emit("pulse_answered", pulse.pk)
 
 
 def concern_raised(concern: Concern) -> None:
     """A concern goes to the mentee's success manager at once (cannot be turned off)."""
+    _emit("concern_raised", concern.pk)
 
 
 def concern_resolved(concern: Concern) -> None:
     """The person who raised the concern hears the outcome."""
+    _emit("concern_resolved", concern.pk)
 
 
 def mentorship_started(mentorship: Mentorship) -> None:
     """Both parties hear of a new mentorship (accepted request, staff match, re-match)."""
+    _emit("mentorship_started", mentorship.pk)
 
 
 def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
     """Both parties hear a mentorship ended, with its reason."""
+    _emit("mentorship_ended", mentorship.pk, by_id=by.pk if by else None)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentora.notifications import events as notify
 from mentora.programs.models import Mentorship, MentorshipStatus
 from mentora.scheduling import policies, queries
 from mentora.scheduling.errors import SchedulingError
@@ -219,6 +220,7 @@ def session_book(
             )
             _insert_or_taken(session)
             _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
+            notify.session_booked(session, by=by)
             return session
     except _SlotTaken:
         raise SchedulingError(
@@ -267,6 +269,7 @@ def session_reschedule(
             session.sequence += 1
             _insert_or_taken(session)
             _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
+            notify.session_moved(session, by=by, old_starts_at=old)
             return session
     except _SlotTaken:
         raise SchedulingError(
@@ -324,6 +327,7 @@ def session_cancel(
             )
         session.refresh_from_db()
         _log(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
+        notify.session_cancelled(session, by=by)
     return session
 
 
@@ -379,6 +383,7 @@ def session_mark_attendance(
             )
         session.refresh_from_db()
         _log(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
+        notify.attendance_marked(session, by=by)
     return session
 
 

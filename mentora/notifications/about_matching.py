@@ -1,0 +1,287 @@
+"""Messages about matching: mentor requests, pulses, concerns, mentorships.
+
+Like the session builders, each reads the current state and returns only the
+messages that still apply.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from mentora.matching.models import (
+    Concern,
+    MentorRequest,
+    Pulse,
+    PulseAnswer,
+    RequestStatus,
+)
+from mentora.notifications.messages import Message, local_time, program_path, staff_for
+from mentora.notifications.models import Kind
+from mentora.programs.models import Mentorship
+
+# The matching app's request pages are named this; until they exist, the
+# program's home page is the link (program_path falls back to it).
+REQUESTS_PAGE = "mentor_requests"
+
+
+def _request(request_id: int) -> MentorRequest | None:
+    return (
+        MentorRequest.objects.select_related("program", "mentee", "mentor")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
+def request_created(request_id: int, *, now: datetime) -> list[Message]:
+    request = _request(request_id)
+    if request is None or request.status != RequestStatus.OPEN:
+        return []
+    mentor = request.mentor
+    return [
+        Message(
+            recipient=mentor,
+            kind=Kind.MENTOR_REQUESTS,
+            key=f"request:{request.pk}:created",
+            title=f"{request.mentee.name} asks you to be their mentor",
+            lines=[
+                f"{request.mentee.name} would like you as their mentor:",
+                f"“{request.message[:600]}”",
+                f"Please answer by {local_time(request.expires_at, mentor)}.",
+            ],
+            url=program_path(REQUESTS_PAGE, request.program),
+            program=request.program,
+            when=request.expires_at,
+            action="Answer the request",
+        )
+    ]
+
+
+def request_decided(request_id: int, *, now: datetime) -> list[Message]:
+    request = _request(request_id)
+    if request is None or request.status not in (RequestStatus.ACCEPTED, RequestStatus.DECLINED):
+        return []
+    accepted = request.status == RequestStatus.ACCEPTED
+    lines = (
+        [f"{request.mentor.name} accepted your request. Your mentorship has started."]
+        if accepted
+        else [
+            f"{request.mentor.name} can't take you on: {request.get_decline_reason_display()}."
+            + (f" “{request.decline_note}”" if request.decline_note else ""),
+            "Other mentors may be a good fit; browse the directory or ask your success manager.",
+        ]
+    )
+    return [
+        Message(
+            recipient=request.mentee,
+            kind=Kind.MENTOR_REQUESTS,
+            key=f"request:{request.pk}:decided",
+            title=f"{request.mentor.name} {'accepted' if accepted else 'declined'} your request",
+            lines=lines,
+            url=program_path(REQUESTS_PAGE, request.program),
+            program=request.program,
+        )
+    ]
+
+
+def request_withdrawn(request_id: int, *, now: datetime) -> list[Message]:
+    request = _request(request_id)
+    if request is None or request.status != RequestStatus.WITHDRAWN:
+        return []
+    return [
+        Message(
+            recipient=request.mentor,
+            kind=Kind.MENTOR_REQUESTS,
+            key=f"request:{request.pk}:withdrawn",
+            title=f"{request.mentee.name} withdrew their request",
+            lines=[
+                f"The request from {request.mentee.name} is withdrawn "
+                f"({request.get_withdraw_reason_display() or 'by the mentee'}); "
+                "nothing to answer."
+            ],
+            url=program_path(REQUESTS_PAGE, request.program),
+            program=request.program,
+        )
+    ]
+
+
+def request_expiring(request_id: int, *, now: datetime) -> list[Message]:
+    request = _request(request_id)
+    if request is None or request.status != RequestStatus.OPEN or request.expires_at <= now:
+        return []
+    mentor = request.mentor
+    return [
+        Message(
+            recipient=mentor,
+            kind=Kind.MENTOR_REQUESTS,
+            key=f"request:{request.pk}:expiring",
+            title=f"{request.mentee.name}'s request expires soon",
+            lines=[
+                f"The request from {request.mentee.name} expires on "
+                f"{local_time(request.expires_at, mentor)}. Accept or decline it before then, "
+                "so they can look elsewhere if it isn't a fit."
+            ],
+            url=program_path(REQUESTS_PAGE, request.program),
+            program=request.program,
+            when=request.expires_at,
+            action="Answer the request",
+        )
+    ]
+
+
+def _pulse(pulse_id: int) -> Pulse | None:
+    return (
+        Pulse.objects.select_related(
+            "respondent", "mentorship__program", "mentorship__mentor", "mentorship__mentee"
+        )
+        .filter(pk=pulse_id)
+        .first()
+    )
+
+
+def pulse_asked(pulse_id: int, *, now: datetime) -> list[Message]:
+    pulse = _pulse(pulse_id)
+    if pulse is None or pulse.answer:
+        return []
+    mentorship = pulse.mentorship
+    other = mentorship.mentee if pulse.respondent_id == mentorship.mentor_id else mentorship.mentor
+    return [
+        Message(
+            recipient=pulse.respondent,
+            kind=Kind.PULSES,
+            key=f"pulse:{pulse.pk}:asked",
+            title=f"How is your mentorship with {other.name} going?",
+            lines=["One click: going well, still deciding, or not a fit. Only staff see it."],
+            url=program_path("pulse_answer", mentorship.program, pulse_id=pulse.pk),
+            program=mentorship.program,
+            action="Answer",
+        )
+    ]
+
+
+def pulse_answered(pulse_id: int, *, now: datetime) -> list[Message]:
+    pulse = _pulse(pulse_id)
+    if pulse is None or pulse.answer != PulseAnswer.NOT_A_FIT:
+        return []
+    mentorship = pulse.mentorship
+    comment = f" Their comment: “{pulse.comment}”" if pulse.comment else ""
+    return [
+        Message(
+            recipient=person,
+            kind=Kind.STAFF_ALERTS,
+            key=f"pulse:{pulse.pk}:not-a-fit",
+            title=f"“Not a fit”: {mentorship.mentee.name} with {mentorship.mentor.name}",
+            lines=[f"{pulse.respondent.name} says the mentorship is not a fit.{comment}"],
+            url=program_path("mentee_detail", mentorship.program, user_id=mentorship.mentee_id),
+            program=mentorship.program,
+            action="See the mentee",
+        )
+        for person in staff_for(mentorship.mentee_id, mentorship.program)
+    ]
+
+
+def _concern(concern_id: int) -> Concern | None:
+    return (
+        Concern.objects.select_related(
+            "program", "raised_by", "mentorship__mentor", "mentorship__mentee"
+        )
+        .filter(pk=concern_id)
+        .first()
+    )
+
+
+def concern_raised(concern_id: int, *, now: datetime) -> list[Message]:
+    concern = _concern(concern_id)
+    if concern is None:
+        return []
+    mentorship = concern.mentorship
+    return [
+        Message(
+            recipient=person,
+            kind=Kind.CONCERNS,
+            key=f"concern:{concern.pk}:raised",
+            title=f"Concern from {concern.raised_by.name}: {concern.get_reason_display()}",
+            lines=[
+                f"{concern.raised_by.name} raised a concern about the mentorship of "
+                f"{mentorship.mentee.name} with {mentorship.mentor.name}: "
+                f"{concern.get_reason_display()}.",
+                *([f"“{concern.details[:1000]}”"] if concern.details else []),
+            ],
+            url=program_path("concern_detail", concern.program, concern_id=concern.pk),
+            program=concern.program,
+            action="See the concern",
+        )
+        for person in staff_for(mentorship.mentee_id, concern.program)
+    ]
+
+
+def concern_resolved(concern_id: int, *, now: datetime) -> list[Message]:
+    concern = _concern(concern_id)
+    if concern is None or not concern.outcome:
+        return []
+    note = f" “{concern.resolution_note[:1000]}”" if concern.resolution_note else ""
+    return [
+        Message(
+            recipient=concern.raised_by,
+            kind=Kind.CONCERNS,
+            key=f"concern:{concern.pk}:resolved",
+            title=f"Your concern was resolved: {concern.get_outcome_display()}",
+            lines=[f"Outcome: {concern.get_outcome_display()}.{note}"],
+            url=program_path("program_home", concern.program),
+            program=concern.program,
+        )
+    ]
+
+
+def _mentorship(mentorship_id: int) -> Mentorship | None:
+    return (
+        Mentorship.objects.select_related("program", "mentor", "mentee")
+        .filter(pk=mentorship_id)
+        .first()
+    )
+
+
+def mentorship_started(mentorship_id: int, *, now: datetime) -> list[Message]:
+    mentorship = _mentorship(mentorship_id)
+    if mentorship is None:
+        return []
+    pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
+    return [
+        Message(
+            recipient=user,
+            kind=Kind.MENTORSHIPS,
+            key=f"mentorship:{mentorship.pk}:started",
+            title=f"Your mentorship with {other.name} has started",
+            lines=[
+                f"You and {other.name} are now a mentoring pair in {mentorship.program.name}. "
+                "Agree a regular time and write down what you want from it."
+            ],
+            url=program_path("program_home", mentorship.program),
+            program=mentorship.program,
+        )
+        for user, other in pairs
+    ]
+
+
+def mentorship_ended(
+    mentorship_id: int, *, now: datetime, by_id: int | None = None
+) -> list[Message]:
+    mentorship = _mentorship(mentorship_id)
+    if mentorship is None or not mentorship.end_reason:
+        return []
+    pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
+    return [
+        Message(
+            recipient=user,
+            kind=Kind.MENTORSHIPS,
+            key=f"mentorship:{mentorship.pk}:ended",
+            title=f"Your mentorship with {other.name} has ended",
+            lines=[
+                f"Reason: {mentorship.get_end_reason_display()}."
+                + (f" “{mentorship.end_note[:1000]}”" if mentorship.end_note else ""),
+                "Its history (sessions, notes, reflections) stays available to you.",
+            ],
+            url=program_path("program_home", mentorship.program),
+            program=mentorship.program,
+        )
+        for user, other in pairs
+    ]

@@ -1,0 +1,45 @@
+"""The preferences form: one choice per kind of message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mentora.notifications.models import MUST_SEND, NEVER_DIGEST, Choice, Kind
+from mentora.notifications.services import PreferenceError, check_choice
+
+HELP = {
+    Kind.SESSION_CANCELLED: "Always by email and inbox: you need to know your session is off.",
+    Kind.CONCERNS: "Always by email and inbox: a concern can't wait.",
+    Kind.REMINDERS: "Reminders and session changes come at once, never in the digest.",
+}
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args: Any, initial_choices: dict[str, Choice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            choices = [
+                (c.value, c.label)
+                for c in Choice
+                if not (kind in NEVER_DIGEST and c == Choice.DIGEST)
+            ]
+            if kind in MUST_SEND:
+                choices = [(Choice.EMAIL.value, Choice.EMAIL.label)]
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label,
+                choices=choices,
+                initial=initial_choices[kind.value],
+                disabled=kind in MUST_SEND,
+                help_text=HELP.get(kind, ""),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for kind, choice in cleaned.items():
+            try:
+                check_choice(kind, choice)
+            except PreferenceError as error:
+                self.add_error(kind, error.message)
+        return cleaned

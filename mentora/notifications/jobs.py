@@ -1,0 +1,110 @@
+"""Periodic jobs. Each windowed job gets the span of time since it last ran
+(`since`, exclusive, to `now`, inclusive) and queues a task for every event whose
+moment falls inside it. After a worker outage the next window covers the whole
+outage, so messages are late but none is lost; deliveries are exactly-once, so
+overlapping windows could not double anything either.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from mentora.matching.models import MentorRequest
+from mentora.mentoring.models import ActionItem
+from mentora.notifications.models import Channel, Delivery, DeliveryStatus
+from mentora.notifications.tasks import deliver_digest, enqueue
+from mentora.programs.models import Mentorship, MentorshipStatus
+from mentora.scheduling.models import Session, SessionStatus
+
+NUDGE_AFTER = timedelta(days=3)
+ATTENDANCE_AFTER = timedelta(hours=24)
+REQUEST_EXPIRY_NOTICE = timedelta(days=2)
+ACTION_ITEM_HOUR = time(9)  # due-tomorrow and overdue notices go out at 09:00 local
+DIGEST_HOUR = time(18)  # the digest goes out at 18:00 in the person's zone
+
+
+def after_sessions(*, since: datetime, now: datetime) -> int:
+    """Reflection requests at the end, the nudge 3 days later, and the mentor's
+    unmarked-attendance notice after 24 hours."""
+    queued = 0
+    ended = Session.objects.filter(status__in=(SessionStatus.SCHEDULED, SessionStatus.HELD))
+    steps = (
+        ("reflection_request", timedelta(0), ended),
+        ("reflection_nudge", NUDGE_AFTER, ended),
+        ("attendance_unmarked", ATTENDANCE_AFTER, ended.filter(status=SessionStatus.SCHEDULED)),
+    )
+    for event, delay, sessions in steps:
+        due = sessions.filter(ends_at__gt=since - delay, ends_at__lte=now - delay)
+        for session_id in due.values_list("pk", flat=True).iterator():
+            enqueue(event, session_id)
+            queued += 1
+    return queued
+
+
+def _local_moment(day: date, at: time, zone: str) -> datetime:
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone or "UTC"))
+
+
+def action_items(*, since: datetime, now: datetime) -> int:
+    """'Due tomorrow' the morning before, 'overdue' the morning after, in the owner's zone."""
+    queued = 0
+    items = ActionItem.objects.filter(
+        done_at__isnull=True,
+        due_on__gte=since.date() - timedelta(days=2),
+        due_on__lte=now.date() + timedelta(days=2),
+    ).values_list("pk", "due_on", "owner__time_zone")
+    for item_id, due_on, zone in items.iterator():
+        for overdue, day in (
+            (False, due_on - timedelta(days=1)),
+            (True, due_on + timedelta(days=1)),
+        ):
+            if since < _local_moment(day, ACTION_ITEM_HOUR, zone) <= now:
+                enqueue(
+                    "action_item_due",
+                    item_id,
+                    {"due_on": due_on.isoformat(), "overdue": overdue},
+                )
+                queued += 1
+    return queued
+
+
+def requests_expiring(*, since: datetime, now: datetime) -> int:
+    due = MentorRequest.objects.open().filter(
+        expires_at__gt=since + REQUEST_EXPIRY_NOTICE, expires_at__lte=now + REQUEST_EXPIRY_NOTICE
+    )
+    queued = 0
+    for request_id in due.values_list("pk", flat=True).iterator():
+        enqueue("request_expiring", request_id)
+        queued += 1
+    return queued
+
+
+def digests(*, since: datetime, now: datetime) -> int:
+    """A digest for everyone with held messages whose 18:00 passed in the window."""
+    people = (
+        Delivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.QUEUED)
+        .values_list("recipient_id", "recipient__time_zone")
+        .distinct()
+    )
+    queued = 0
+    for user_id, zone in people:
+        local_today = now.astimezone(ZoneInfo(zone or "UTC")).date()
+        for day in (local_today - timedelta(days=1), local_today):
+            if since < _local_moment(day, DIGEST_HOUR, zone) <= now:
+                deliver_digest.enqueue(user_id, day.isoformat())
+                queued += 1
+    return queued
+
+
+def regular_sessions(*, now: datetime) -> int:
+    """Keep every cadence's sessions a booking window ahead (was a cron job)."""
+    from mentora.scheduling.services import regular_sessions_sync
+
+    created = 0
+    mentorships = Mentorship.objects.filter(
+        status=MentorshipStatus.ACTIVE, cadence__isnull=False
+    ).select_related("program", "mentor")
+    for mentorship in mentorships.iterator():
+        created += len(regular_sessions_sync(mentorship=mentorship, now=now).created)
+    return created

@@ -1,0 +1,71 @@
+"""Helpers for the notification tests: a movable frozen clock, mentor hours,
+and a worker that runs the queued tasks in this process with the real
+django-tasks-db worker code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from mentora.tests import factories as f
+from mentora.tests.clock import NOW
+
+
+def ny(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A New York wall-clock time in January (UTC-5), in UTC."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC) + timedelta(hours=5)
+
+
+@pytest.fixture
+def clock():
+    """Time stands still at NOW until the test moves it (clock.move_to(...))."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def open_all_week(mentor):
+    for weekday in range(7):
+        f.WeeklyHoursFactory(mentor=mentor, weekday=weekday, start_time=time(9), end_time=time(21))
+
+
+def run_worker(worker_id: str = "test-worker") -> int:
+    """Run every task that is ready now, as `db_worker` would; returns how many ran."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim(worker_id)
+        worker.run_task(row)
+        ran += 1
+        assert ran < 500, "tasks keep coming"
+    return ran
+
+
+@pytest.fixture
+def worker():
+    return run_worker
+
+
+@pytest.fixture
+def outbox():
+    """Emails sent so far (locmem backend), cleared at the start."""
+    mail.outbox = []
+    return mail.outbox
+
+
+def to(person, box=None) -> list:
+    return [m for m in (mail.outbox if box is None else box) if m.to == [person.email]]
