@@ -15,7 +15,7 @@ from django.http import Http404
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.programs.models import Mentorship, MentorshipStatus, Program, Role
 from mentora.programs.queries import mentee_membership, roles_in
-from mentora.scheduling.models import MISSED_STATUSES, Session, SessionStatus
+from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -148,6 +148,12 @@ def concerns_raised_by(program: Program, user: User) -> QuerySet[Concern]:
     return _concerns(program).filter(raised_by=user).order_by("-created_at", "-pk")
 
 
+# Missed by a person: no-shows and cancellations, not the system's (an ended mentorship).
+_MISSED = Q(sessions__status__in=MISSED_STATUSES) & ~Q(
+    sessions__cancel_reason__in=[CancelReason.MENTORSHIP_ENDED, CancelReason.CADENCE_CHANGED]
+)
+
+
 def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> list[Mentorship]:
     """Every mentorship of a mentee in the program, ended ones included, newest first.
 
@@ -165,7 +171,7 @@ def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> li
         .select_related("mentor")
         .annotate(
             held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
-            missed=Count("sessions", filter=Q(sessions__status__in=MISSED_STATUSES)),
+            missed=Count("sessions", filter=_MISSED),
             upcoming=Count("sessions", filter=Q(sessions__status=SessionStatus.SCHEDULED)),
         )
         .prefetch_related(Prefetch("concerns", queryset=concerns, to_attr="concerns_shown"))
