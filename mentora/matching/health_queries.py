@@ -7,6 +7,7 @@ never by the other party of the mentorship; everyone else gets a 404.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -100,6 +101,20 @@ def open_concerns_for_success_manager(program: Program, success_manager: User) -
     )
 
 
+def concerns_for_staff(
+    program: Program, viewer: User, *, status: ConcernStatus = ConcernStatus.OPEN
+) -> QuerySet[Concern]:
+    """The concerns a staff member looks after: a program admin's are all the
+    program's, a success manager's those of their caseload. Open ones oldest
+    first (longest waiting on top), resolved ones newest first."""
+    concerns = _concerns(program).filter(status=status)
+    if not (viewer.is_staff or Role.ADMIN in roles_in(viewer, program)):
+        concerns = concerns.filter(_in_caseload("mentorship__mentee", program, viewer))
+    if status == ConcernStatus.OPEN:
+        return concerns.order_by("created_at", "pk")
+    return concerns.order_by("-resolved_at", "-pk")
+
+
 def not_a_fit_pulses(program: Program, success_manager: User) -> QuerySet[Pulse]:
     """Pulses answered "not a fit" on live mentorships of the caseload, newest first."""
     return (
@@ -126,7 +141,16 @@ def pulse_for_respondent(user: User, program: Program, pulse_id: int) -> Pulse:
     return pulse
 
 
-def pending_pulses(program: Program, user: User) -> list[Pulse]:
+@dataclass(frozen=True)
+class PendingPulse:
+    """A pulse waiting for its answer, with what a page needs to ask it in place."""
+
+    pulse: Pulse
+    other: User  # the other party of the mentorship
+    choices: list[tuple[str, str]]
+
+
+def pending_pulses(program: Program, user: User) -> list[PendingPulse]:
     """The latest unanswered pulse of each of the person's active mentorships."""
     pulses = (
         Pulse.objects.filter(
@@ -141,7 +165,15 @@ def pending_pulses(program: Program, user: User) -> list[Pulse]:
     latest: dict[int, Pulse] = {}
     for pulse in pulses:
         latest.setdefault(pulse.mentorship_id, pulse)
-    return sorted(latest.values(), key=lambda p: p.asked_at, reverse=True)
+    ordered = sorted(latest.values(), key=lambda p: p.asked_at, reverse=True)
+    return [
+        PendingPulse(
+            pulse=p,
+            other=p.mentorship.mentor if p.mentorship.mentee_id == user.pk else p.mentorship.mentee,
+            choices=PulseAnswer.choices,
+        )
+        for p in ordered
+    ]
 
 
 def concerns_raised_by(program: Program, user: User) -> QuerySet[Concern]:

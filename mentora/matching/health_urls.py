@@ -7,6 +7,7 @@ from mentora.matching import health_views as views
 program_patterns: list[URLPattern] = [
     path("pulses/<int:pulse_id>/", views.pulse_answer, name="pulse_answer"),
     path("mentorships/<int:mentorship_id>/concern/", views.concern_new, name="concern_new"),
+    path("concerns/", views.concern_list, name="concern_list"),
     path("concerns/<int:concern_id>/", views.concern_detail, name="concern_detail"),
     path("concerns/<int:concern_id>/resolve/", views.concern_resolve, name="concern_resolve"),
     path(

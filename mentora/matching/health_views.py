@@ -26,6 +26,8 @@ from mentora.programs import queries as program_queries
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.queries import mentorship_for_party
 
+CONCERNS_SHOWN = 100
+
 
 def _form_error(form: Any, error: MatchingError) -> None:
     field = error.field if error.field in form.fields else None
@@ -83,6 +85,23 @@ def concern_new(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpRe
         return render(request, "matching/concern_new.html", context, status=409)
     messages.success(request, "Your concern went to your success manager. They'll be in touch.")
     return redirect("concern_detail", slug=program.slug, concern_id=concern.pk)
+
+
+@login_required
+def concern_list(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    if not program_queries.is_program_staff(request.user, program):
+        raise Http404("Only program staff see concerns.")
+    resolved = request.GET.get("status") == ConcernStatus.RESOLVED
+    status = ConcernStatus.RESOLVED if resolved else ConcernStatus.OPEN
+    context = {
+        "program": program,
+        "resolved": resolved,
+        "concerns": health_queries.concerns_for_staff(program, request.user, status=status)[
+            :CONCERNS_SHOWN
+        ],
+    }
+    return render(request, "matching/concern_list.html", context)
 
 
 def _concern_context(

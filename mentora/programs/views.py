@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
+from mentora.matching import health_queries
 from mentora.mentoring import dashboard
 from mentora.mentoring.workspace_queries import not_a_fit_signals
 from mentora.programs import queries
@@ -35,12 +36,16 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
         context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(
             request.user, program, now
         )[:5]
+        context["pending_pulses"] = health_queries.pending_pulses(program, request.user)
     if Role.MENTEE in roles:
         context["mentee"] = {
             "mentorships": queries.live_mentorships_of_mentee(program, request.user),
             "membership": queries.mentee_membership(program, request.user),
             "dashboard": dashboard.mentee_dashboard(program, request.user, now),
         }
+        context["mentee_history"] = health_queries.mentorship_history(
+            program, request.user, for_staff=False
+        )
     if Role.MENTOR in roles:
         context["mentor"] = {
             "mentorships": queries.live_mentorships_of_mentor(program, request.user),
@@ -49,6 +54,8 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
     if Role.SUCCESS_MANAGER in roles:
         context["caseload"] = queries.caseload(program, request.user)
         context["not_a_fit"] = not_a_fit_signals(program, request.user)[:10]
+        context["open_concerns"] = health_queries.concerns_for_staff(program, request.user)[:10]
+        context["not_a_fit_pulses"] = health_queries.not_a_fit_pulses(program, request.user)[:10]
     if Role.ADMIN in roles or request.user.is_staff:
         context["role_counts"] = queries.role_counts(program)
         context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]

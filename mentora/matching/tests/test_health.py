@@ -262,7 +262,9 @@ def test_pending_pulses_show_the_latest_unanswered_of_each_mentorship(program, m
     PulseFactory(mentorship=mentorship, respondent=mentee, asked_at=FIRST_END)
     latest = PulseFactory(mentorship=mentorship, respondent=mentee, asked_at=FIRST_END + 4 * WEEK)
 
-    assert health_queries.pending_pulses(program, mentee) == [latest]
+    [pending] = health_queries.pending_pulses(program, mentee)
+
+    assert (pending.pulse, pending.other) == (latest, mentorship.mentor)
 
 
 # --- concerns ---------------------------------------------------------------------------
