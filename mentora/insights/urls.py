@@ -1,6 +1,14 @@
 """Pages of the insights app: program_patterns under /p/<slug>/, global_patterns at /."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-program_patterns: list[URLPattern] = []
+from mentora.insights import views
+
+program_patterns: list[URLPattern] = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/<int:user_id>/", views.caseload_mentee, name="caseload_mentee"),
+    path("staff/mentors/", views.staff_mentors, name="staff_mentors"),
+    path("insights/", views.insights, name="insights"),
+    path("insights.csv", views.insights_csv, name="insights_csv"),
+]
 global_patterns: list[URLPattern] = []

@@ -1,0 +1,414 @@
+"""A program's numbers by week, aggregated in the database.
+
+Weeks run Monday to Sunday in the program's time zone (TruncWeek with the
+program's zone). A session counts in the week it starts; an action item in the
+week it was created and, separately, the week it was done; a mentorship is
+active in a week if it had started and not ended by that week's end.
+
+The page costs a fixed number of queries whatever the range or the data: one
+grouped query per source (sessions, reflections, feedback, action items,
+endings), one with a filtered count per week for active mentorships, and two
+for mentor capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+
+from mentora.insights.access import Scope
+from mentora.mentoring.models import ActionItem, Feedback, GoalMet, Reflection
+from mentora.programs.models import Cohort, EndReason, Membership, Mentorship, Role
+from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+
+MAX_WEEKS = 104
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole weeks from the Monday on or before `first` to the Sunday on or after `last`."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @classmethod
+    def covering(cls, first: date, last: date, zone: ZoneInfo) -> Period:
+        monday = first - timedelta(days=first.weekday())
+        sunday = last + timedelta(days=6 - last.weekday())
+        return cls(monday, sunday, zone)
+
+    @property
+    def weeks(self) -> list[date]:
+        n = (self.last - self.first).days // 7 + 1
+        return [self.first + timedelta(weeks=i) for i in range(n)]
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), self.zone)
+
+    def week_end(self, monday: date) -> datetime:
+        return datetime.combine(monday + timedelta(days=7), time(), self.zone)
+
+
+@dataclass
+class Week:
+    """The numbers of one week (or, summed, of the whole period)."""
+
+    starts_on: date | None
+    scheduled: int = 0
+    held: int = 0
+    cancelled_on_time: int = 0
+    cancelled_late: int = 0
+    mentee_no_shows: int = 0
+    mentor_no_shows: int = 0
+    not_marked: int = 0  # still "scheduled": upcoming, or attendance not recorded
+    prepared: int = 0  # held with a written goal
+    goal_yes: int = 0
+    goal_partly: int = 0
+    goal_no: int = 0
+    feedback_count: int = 0
+    feedback_sum: int = 0
+    actions_created: int = 0
+    actions_done: int = 0
+    active_mentorships: int = 0
+    ended: int = 0
+    rematches: int = 0
+
+    @property
+    def no_shows(self) -> int:
+        return self.mentee_no_shows + self.mentor_no_shows
+
+    @property
+    def prepared_share(self) -> float | None:
+        return self.prepared / self.held if self.held else None
+
+    @property
+    def reflections(self) -> int:
+        return self.goal_yes + self.goal_partly + self.goal_no
+
+    @property
+    def goal_met_share(self) -> float | None:
+        return self.goal_yes / self.reflections if self.reflections else None
+
+    @property
+    def attendance_share(self) -> float | None:
+        marked = self.held + self.no_shows
+        return self.held / marked if marked else None
+
+    @property
+    def feedback_average(self) -> float | None:
+        return self.feedback_sum / self.feedback_count if self.feedback_count else None
+
+
+COUNTED = [f.name for f in fields(Week) if f.name not in ("starts_on", "active_mentorships")]
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    period: Period
+    cohort: Cohort | None
+    weeks: list[Week]
+    total: Week
+    ratings: dict[int, int]
+    end_reasons: list[tuple[str, int, int]]  # (label, ended, of which re-matched)
+    capacity: int | None = None  # whole program only
+    live_now: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def utilisation(self) -> float | None:
+        if not self.capacity or self.live_now is None:
+            return None
+        return self.live_now / self.capacity
+
+    def week_utilisation(self, week: Week) -> float | None:
+        if not self.capacity or self.cohort is not None:
+            return None
+        return week.active_mentorships / self.capacity
+
+
+def _mentee_ids(scope: Scope, cohort: Cohort | None) -> QuerySet[Any] | None:
+    """A subquery of the mentees in scope, or None when every session of the program counts."""
+    if scope.whole_program and cohort is None:
+        return None
+    members = Membership.objects.filter(program=scope.program, role=Role.MENTEE)
+    if scope.success_manager is not None:
+        members = members.filter(success_manager=scope.success_manager, is_active=True)
+    if cohort is not None:
+        members = members.filter(cohort=cohort)
+    return members.values("user_id")
+
+
+def _scoped(qs: QuerySet[Any], path: str, mentees: QuerySet[Any] | None) -> QuerySet[Any]:
+    return qs if mentees is None else qs.filter(**{f"{path}__in": mentees})
+
+
+def _monday(value: datetime | date, zone: ZoneInfo) -> date:
+    """TruncWeek's result as the local Monday (backends differ in what they hand back)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return value.date()
+    return value
+
+
+def _merge(weeks: dict[date, Week], rows: Iterable[dict[str, Any]], zone: ZoneInfo) -> None:
+    for row in rows:
+        week = weeks.get(_monday(row.pop("week"), zone))
+        if week is None:
+            continue
+        for key, value in row.items():
+            setattr(week, key, getattr(week, key) + (value or 0))
+
+
+def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figures:
+    program, zone = scope.program, period.zone
+    mentees = _mentee_ids(scope, cohort)
+    weeks = {monday: Week(monday) for monday in period.weeks}
+    in_period = {"gte": period.start, "lt": period.end}
+
+    sessions = _scoped(
+        Session.objects.filter(
+            program=program, starts_at__gte=in_period["gte"], starts_at__lt=in_period["lt"]
+        ),
+        "mentee",
+        mentees,
+    )
+    _merge(weeks, _session_rows(sessions, zone), zone)
+    _merge(weeks, _reflection_rows(sessions, zone), zone)
+    _merge(weeks, _feedback_rows(sessions, zone), zone)
+    _merge(weeks, _action_rows(scope, period, mentees), zone)
+    mentorships = _scoped(Mentorship.objects.filter(program=program), "mentee", mentees)
+    _merge(weeks, _ending_rows(mentorships, period), zone)
+    _active_by_week(weeks, mentorships, period)
+
+    total = Week(None)
+    for week in weeks.values():
+        for name in COUNTED:
+            setattr(total, name, getattr(total, name) + getattr(week, name))
+    if weeks:
+        total.active_mentorships = list(weeks.values())[-1].active_mentorships
+
+    ratings = dict.fromkeys(range(1, 6), 0)
+    for r in (
+        Feedback.objects.filter(session__in=sessions).values("rating").annotate(n=Count("pk"))
+    ).order_by():
+        ratings[r["rating"]] = r["n"]
+    result = Figures(
+        scope=scope,
+        period=period,
+        cohort=cohort,
+        weeks=list(weeks.values()),
+        total=total,
+        ratings=ratings,
+        end_reasons=_end_reasons(mentorships, period),
+    )
+    if scope.whole_program:
+        result.capacity, result.live_now = _capacity(scope)
+    return result
+
+
+def _week(field_name: str, zone: ZoneInfo) -> TruncWeek:
+    return TruncWeek(field_name, tzinfo=zone)
+
+
+def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
+    cancelled = Q(status=SessionStatus.CANCELLED)
+    return (
+        sessions.annotate(week=_week("starts_at", zone))
+        .values("week")
+        .annotate(
+            scheduled=Count("pk"),
+            held=Count("pk", filter=Q(status=SessionStatus.HELD)),
+            cancelled_on_time=Count(
+                "pk", filter=cancelled & Q(cancellation_kind=CancellationKind.ON_TIME)
+            ),
+            cancelled_late=Count(
+                "pk", filter=cancelled & Q(cancellation_kind=CancellationKind.LATE)
+            ),
+            mentee_no_shows=Count("pk", filter=Q(status=SessionStatus.MENTEE_NO_SHOW)),
+            mentor_no_shows=Count("pk", filter=Q(status=SessionStatus.MENTOR_NO_SHOW)),
+            not_marked=Count("pk", filter=Q(status=SessionStatus.SCHEDULED)),
+            prepared=Count(
+                "pk",
+                filter=Q(status=SessionStatus.HELD, agenda__isnull=False) & ~Q(agenda__goal=""),
+            ),
+        )
+        .order_by()
+    )
+
+
+def _reflection_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
+    """Goals met, as the mentee judged them (the goal is the mentee's)."""
+    return (
+        Reflection.objects.filter(session__in=sessions, author=F("session__mentee"))
+        .annotate(week=_week("session__starts_at", zone))
+        .values("week")
+        .annotate(
+            goal_yes=Count("pk", filter=Q(goal_met=GoalMet.YES)),
+            goal_partly=Count("pk", filter=Q(goal_met=GoalMet.PARTLY)),
+            goal_no=Count("pk", filter=Q(goal_met=GoalMet.NO)),
+        )
+        .order_by()
+    )
+
+
+def _feedback_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
+    return (
+        Feedback.objects.filter(session__in=sessions)
+        .annotate(week=_week("session__starts_at", zone))
+        .values("week")
+        .annotate(feedback_count=Count("pk"), feedback_sum=Sum("rating"))
+        .order_by()
+    )
+
+
+def _action_rows(
+    scope: Scope, period: Period, mentees: QuerySet[Any] | None
+) -> list[dict[str, Any]]:
+    items = _scoped(
+        ActionItem.objects.filter(mentorship__program=scope.program), "mentorship__mentee", mentees
+    )
+    created = (
+        items.filter(created_at__gte=period.start, created_at__lt=period.end)
+        .annotate(week=_week("created_at", period.zone))
+        .values("week")
+        .annotate(actions_created=Count("pk"))
+        .order_by()
+    )
+    done = (
+        items.filter(done_at__gte=period.start, done_at__lt=period.end)
+        .annotate(week=_week("done_at", period.zone))
+        .values("week")
+        .annotate(actions_done=Count("pk"))
+        .order_by()
+    )
+    return [*created, *done]
+
+
+def _rematched() -> Exists:
+    """Ended, and the same mentee started another mentorship in the program after it began."""
+    return Exists(
+        Mentorship.objects.filter(
+            program=OuterRef("program"),
+            mentee=OuterRef("mentee"),
+            started_at__gt=OuterRef("started_at"),
+        ).exclude(pk=OuterRef("pk"))
+    )
+
+
+def _ended_in(mentorships: QuerySet[Mentorship], period: Period) -> QuerySet[Mentorship]:
+    return mentorships.filter(ended_at__gte=period.start, ended_at__lt=period.end)
+
+
+def _ending_rows(mentorships: QuerySet[Mentorship], period: Period) -> QuerySet[Any]:
+    return (
+        _ended_in(mentorships, period)
+        .annotate(week=_week("ended_at", period.zone))
+        .values("week")
+        .annotate(ended=Count("pk"), rematches=Count("pk", filter=Q(_rematched())))
+        .order_by()
+    )
+
+
+def _end_reasons(mentorships: QuerySet[Mentorship], period: Period) -> list[tuple[str, int, int]]:
+    labels = dict(EndReason.choices)
+    rows = (
+        _ended_in(mentorships, period)
+        .values("end_reason")
+        .annotate(ended=Count("pk"), rematches=Count("pk", filter=Q(_rematched())))
+        .order_by("-ended", "end_reason")
+    )
+    return [
+        (str(labels.get(r["end_reason"], r["end_reason"])), r["ended"], r["rematches"])
+        for r in rows
+    ]
+
+
+def _active_by_week(
+    weeks: dict[date, Week], mentorships: QuerySet[Mentorship], period: Period
+) -> None:
+    """Mentorships active at the end of each week, in one query of filtered counts."""
+    if not weeks:
+        return
+    counts = {}
+    for i, monday in enumerate(weeks):
+        end = period.week_end(monday)
+        counts[f"w{i}"] = Count(
+            "pk", filter=Q(started_at__lt=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=end))
+        )
+    row = mentorships.filter(started_at__lt=period.end).aggregate(**counts)
+    for i, week in enumerate(weeks.values()):
+        week.active_mentorships = row[f"w{i}"] or 0
+
+
+def _capacity(scope: Scope) -> tuple[int, int]:
+    """Total capacity of the program's active mentors, and their live mentorships now."""
+    from mentora.accounts.models import MentorProfile
+
+    capacity = MentorProfile.objects.filter(
+        user__memberships__program=scope.program,
+        user__memberships__role=Role.MENTOR,
+        user__memberships__is_active=True,
+    ).aggregate(total=Sum("capacity"))["total"]
+    live = Mentorship.objects.live().filter(program=scope.program).count()
+    return capacity or 0, live
+
+
+CSV_COLUMNS: list[tuple[str, str]] = [
+    ("week_starting", "Week starting (Monday)"),
+    ("scheduled", "Sessions scheduled"),
+    ("held", "Held"),
+    ("cancelled_on_time", "Cancelled on time"),
+    ("cancelled_late", "Cancelled late"),
+    ("mentee_no_shows", "Mentee no-shows"),
+    ("mentor_no_shows", "Mentor no-shows"),
+    ("not_marked", "Not marked yet"),
+    ("prepared", "Held with a goal written"),
+    ("prepared_share", "Share prepared"),
+    ("goal_yes", "Goal met: yes"),
+    ("goal_partly", "Goal met: partly"),
+    ("goal_no", "Goal met: no"),
+    ("feedback_count", "Feedback given"),
+    ("feedback_average", "Average rating"),
+    ("actions_created", "Action items created"),
+    ("actions_done", "Action items completed"),
+    ("active_mentorships", "Active mentorships (week end)"),
+    ("utilisation", "Mentor utilisation"),
+    ("ended", "Mentorships ended"),
+    ("rematches", "Re-matches"),
+]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def csv_rows(fig: Figures) -> list[list[str]]:
+    """The weekly table as CSV rows: a header, one row per week, and a total."""
+    rows = [[label for _, label in CSV_COLUMNS]]
+    for week in [*fig.weeks, fig.total]:
+        values = {
+            "week_starting": week.starts_on.isoformat() if week.starts_on else "Total",
+            "utilisation": fig.week_utilisation(week) if week.starts_on else fig.utilisation,
+        }
+        rows.append(
+            [_cell(values[key] if key in values else getattr(week, key)) for key, _ in CSV_COLUMNS]
+        )
+    return rows

@@ -1,0 +1,99 @@
+"""Filters of the insights pages (GET forms). Bad values get a message, never a 500."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from mentora.accounts.models import User
+from mentora.insights import queries
+from mentora.insights.figures import MAX_WEEKS
+from mentora.insights.risk import Signal
+from mentora.programs.forms import CohortChoiceField
+from mentora.programs.models import Cohort, Program
+
+DEFAULT_WEEKS = 12
+NOT_ONE_OF_THEM = {"invalid_choice": "That isn't one of this program's choices."}
+
+
+class MentorChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name
+
+
+def _cohorts(program: Program) -> CohortChoiceField:
+    return CohortChoiceField(
+        queryset=queries.cohorts_of(program),
+        required=False,
+        empty_label="All cohorts",
+        error_messages=NOT_ONE_OF_THEM,
+    )
+
+
+class CaseloadFilterForm(forms.Form):
+    signal = forms.ChoiceField(
+        choices=[("", "Any signal"), *Signal.choices], required=False, label="Signal"
+    )
+
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"] = _cohorts(program)
+        self.fields["mentor"] = MentorChoiceField(
+            queryset=queries.mentors_of(program),
+            required=False,
+            empty_label="All mentors",
+            error_messages=NOT_ONE_OF_THEM,
+        )
+        self.order_fields(["cohort", "mentor", "signal"])
+
+    def filters(self) -> queries.CaseloadFilters:
+        if not self.is_valid():
+            return queries.CaseloadFilters()
+        data = self.cleaned_data
+        return queries.CaseloadFilters(
+            cohort=data["cohort"],
+            mentor=data["mentor"],
+            signal=Signal(data["signal"]) if data["signal"] else None,
+        )
+
+
+class PeriodForm(forms.Form):
+    """A range of whole weeks (and, for insights, a cohort)."""
+
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, program: Program, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["cohort"] = _cohorts(program)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        default_start, default_end = queries.default_period(self.today, DEFAULT_WEEKS)
+        start = data.get("start") or default_start
+        end = data.get("end") or default_end
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start > end:
+            raise forms.ValidationError("“From” must be on or before “To”.")
+        if (end - start) > timedelta(weeks=MAX_WEEKS):
+            raise forms.ValidationError(f"Choose a range of at most {MAX_WEEKS} weeks.")
+        if start.year < 2000 or end.year > 2100:
+            raise forms.ValidationError("Choose dates between 2000 and 2100.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> tuple[date, date, Cohort | None]:
+        """(first day, last day, cohort): the valid choice, or the default range."""
+        if self.is_valid():
+            d = self.cleaned_data
+            return d["start"], d["end"], d["cohort"]
+        start, end = queries.default_period(self.today, DEFAULT_WEEKS)
+        return start, end, None

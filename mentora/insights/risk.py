@@ -1,0 +1,253 @@
+"""Risk signals of a caseload: what each rule counts, when it fires, and in what words.
+
+Every count is a correlated subquery annotated on the mentees' memberships, so a
+caseload of any size costs one query (plus the prefetch of live mentors), and
+each subquery walks an index on the mentee (sessions by mentee and start,
+mentorships by mentee and status). Thresholds and weights come from the
+program's RiskPolicy; the score is the sum of the weights of the signals that fire.
+
+Time boundaries ("in the last 4 weeks" means at or after now − 4 weeks):
+- missed: a no-show whose session started in [now − window, now), or a late
+  cancellation made at or after now − window;
+- no recent session: the later of the last held session's start and the latest
+  live mentorship's start is more than `no_session_weeks` before now;
+- held without a goal, low feedback: sessions that started in [now − window, now);
+- not a fit: a pulse answered, or a reflection written, at or after now − window,
+  on a live mentorship;
+- overdue: not done and due before today in the program's zone;
+- unmarked: still "scheduled" at least the program's unmarked_flag_hours after its end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from mentora.insights.models import RiskPolicy
+from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
+from mentora.mentoring.models import ActionItem, Feedback, Reflection, StillMakesSense
+from mentora.programs.models import Membership, Mentorship, Program
+from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+from mentora.scheduling.queries import unmarked_sessions
+
+NO_SHOWS = (SessionStatus.MENTEE_NO_SHOW, SessionStatus.MENTOR_NO_SHOW)
+
+
+class Signal(models.TextChoices):
+    CONCERN = "concern", "Open concern"
+    NOT_A_FIT = "not_a_fit", "“Not a fit”"
+    MISSED = "missed", "Missed sessions"
+    NO_SESSION = "no_session", "No recent session"
+    NO_GOAL = "no_goal", "Held without a goal"
+    LOW_FEEDBACK = "low_feedback", "Low feedback"
+    OVERDUE = "overdue", "Overdue action items"
+    UNMARKED = "unmarked", "Attendance not recorded"
+
+
+@dataclass(frozen=True)
+class Reason:
+    signal: Signal
+    weight: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return str(self.signal.label)
+
+
+@dataclass
+class CaseRow:
+    """One mentee of a caseload with the signals that fire for them."""
+
+    membership: Membership
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(r.weight for r in self.reasons)
+
+    @property
+    def signals(self) -> set[Signal]:
+        return {r.signal for r in self.reasons}
+
+    @property
+    def level(self) -> str:
+        """Words for the score, so the list reads without colour: high, watch, fine."""
+        if self.score >= 40:
+            return "high"
+        return "watch" if self.score else "fine"
+
+
+def _count(qs: QuerySet, mentee_path: str) -> Coalesce:
+    """Rows of `qs` for the outer membership's mentee, as a correlated subquery."""
+    per_mentee = (
+        qs.filter(**{mentee_path: OuterRef("user_id")})
+        .order_by()
+        .values(mentee_path)
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(per_mentee), 0)
+
+
+def annotate_signals(
+    memberships: QuerySet[Membership], program: Program, policy: RiskPolicy, now: datetime
+) -> QuerySet[Membership]:
+    """Add one column per signal (counts and the dates the rules need)."""
+    since = now - timedelta(weeks=policy.window_weeks)
+    today = now.astimezone(ZoneInfo(program.time_zone)).date()
+    sessions = Session.objects.filter(program=program)
+    live = Mentorship.objects.live().filter(program=program)
+    return memberships.annotate(
+        r_concerns=_count(
+            Concern.objects.filter(program=program, status=ConcernStatus.OPEN),
+            "mentorship__mentee",
+        ),
+        r_not_a_fit_pulses=_count(
+            Pulse.objects.filter(
+                mentorship__in=live, answer=PulseAnswer.NOT_A_FIT, answered_at__gte=since
+            ),
+            "mentorship__mentee",
+        ),
+        r_not_a_fit_reflections=_count(
+            Reflection.objects.filter(
+                session__mentorship__in=live,
+                still_makes_sense=StillMakesSense.NO,
+                created_at__gte=since,
+            ),
+            "session__mentee",
+        ),
+        r_missed=_count(
+            sessions.filter(
+                Q(status__in=NO_SHOWS, starts_at__gte=since, starts_at__lt=now)
+                | Q(
+                    status=SessionStatus.CANCELLED,
+                    cancellation_kind=CancellationKind.LATE,
+                    cancelled_at__gte=since,
+                )
+            ),
+            "mentee",
+        ),
+        r_last_held=Subquery(
+            sessions.filter(mentee=OuterRef("user_id"), status=SessionStatus.HELD)
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        ),
+        r_live_since=Subquery(
+            live.filter(mentee=OuterRef("user_id")).order_by("-started_at").values("started_at")[:1]
+        ),
+        r_no_goal=_count(
+            sessions.filter(
+                status=SessionStatus.HELD, starts_at__gte=since, starts_at__lt=now
+            ).filter(Q(agenda__isnull=True) | Q(agenda__goal="")),
+            "mentee",
+        ),
+        r_low_feedback=_count(
+            Feedback.objects.filter(
+                session__program=program,
+                rating__lte=policy.low_rating_max,
+                session__starts_at__gte=since,
+                session__starts_at__lt=now,
+            ),
+            "session__mentee",
+        ),
+        r_overdue=_count(
+            ActionItem.objects.filter(mentorship__in=live, done_at__isnull=True, due_on__lt=today),
+            "mentorship__mentee",
+        ),
+        r_unmarked=_count(unmarked_sessions(program, now), "mentee"),
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def reasons_for(m: Membership, policy: RiskPolicy, now: datetime) -> list[Reason]:
+    """The signals that fire for one annotated membership, heaviest first."""
+    w = policy.window_weeks
+    reasons: list[Reason] = []
+
+    def fire(signal: Signal, weight: int, text: str) -> None:
+        if weight > 0:
+            reasons.append(Reason(signal, weight, text))
+
+    a = m.__dict__
+    if a["r_concerns"]:
+        fire(Signal.CONCERN, policy.concern_weight, f"{_plural(a['r_concerns'], 'open concern')}")
+    said = a["r_not_a_fit_pulses"] + a["r_not_a_fit_reflections"]
+    if said:
+        fire(
+            Signal.NOT_A_FIT,
+            policy.not_a_fit_weight,
+            f"“Not a fit” said {_plural(said, 'time')} in a pulse or reflection "
+            f"in the last {_plural(w, 'week')}",
+        )
+    if a["r_missed"] >= policy.missed_threshold:
+        fire(
+            Signal.MISSED,
+            policy.missed_weight,
+            f"{_plural(a['r_missed'], 'missed session')} (late cancellations and no-shows) "
+            f"in the last {_plural(w, 'week')}",
+        )
+    reference = max((t for t in (a["r_last_held"], a["r_live_since"]) if t), default=None)
+    if (
+        a["r_live_since"]
+        and reference
+        and reference < now - timedelta(weeks=policy.no_session_weeks)
+    ):
+        days = (now - reference).days
+        held = "since the last session" if a["r_last_held"] else "since the mentorship started"
+        fire(
+            Signal.NO_SESSION,
+            policy.no_session_weight,
+            f"No session held in {days} days ({held})",
+        )
+    if a["r_no_goal"] >= policy.no_goal_threshold:
+        fire(
+            Signal.NO_GOAL,
+            policy.no_goal_weight,
+            f"{_plural(a['r_no_goal'], 'session')} held without a written goal "
+            f"in the last {_plural(w, 'week')}",
+        )
+    if a["r_low_feedback"]:
+        fire(
+            Signal.LOW_FEEDBACK,
+            policy.low_feedback_weight,
+            f"Feedback rated {policy.low_rating_max}/5 or lower on "
+            f"{_plural(a['r_low_feedback'], 'session')} in the last {_plural(w, 'week')}",
+        )
+    if a["r_overdue"] >= policy.overdue_threshold:
+        fire(Signal.OVERDUE, policy.overdue_weight, _plural(a["r_overdue"], "overdue action item"))
+    if a["r_unmarked"]:
+        fire(
+            Signal.UNMARKED,
+            policy.unmarked_weight,
+            f"Attendance not recorded by the mentor for {_plural(a['r_unmarked'], 'session')}",
+        )
+    return sorted(reasons, key=lambda r: -r.weight)
+
+
+def rank(
+    memberships: QuerySet[Membership], program: Program, policy: RiskPolicy, now: datetime
+) -> list[CaseRow]:
+    """The mentees ordered by risk: score, then number of signals, then name."""
+    rows = [
+        CaseRow(m, reasons_for(m, policy, now))
+        for m in annotate_signals(memberships, program, policy, now)
+    ]
+    rows.sort(key=lambda r: (-r.score, -len(r.reasons), r.membership.user.name.lower()))
+    return rows
+
+
+def has_live_mentorship_with(mentor_id: int, program: Program) -> Exists:
+    return Exists(
+        Mentorship.objects.live().filter(
+            program=program, mentee=OuterRef("user_id"), mentor_id=mentor_id
+        )
+    )

@@ -1,0 +1,117 @@
+"""Insights pages: the caseload, a mentee's timeline, the mentor view, program insights
+and their CSV. Thin views: look the scope up (404 for anyone else), read the
+filters (a bad one is reported on the page, never a 500), call one query, render."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from mentora.accounts.http import AuthedRequest
+from mentora.insights import access, charts, figures, queries
+from mentora.insights.forms import CaseloadFilterForm, PeriodForm
+from mentora.programs import queries as program_queries
+from mentora.programs.models import Program
+
+
+def _today(program: Program) -> date:
+    return timezone.now().astimezone(ZoneInfo(program.time_zone)).date()
+
+
+@login_required
+def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    scope = access.caseload_scope(request.user, program)
+    form = CaseloadFilterForm(request.GET or None, program=program)
+    page = queries.caseload(scope, timezone.now(), form.filters())
+    return render(
+        request,
+        "insights/caseload.html",
+        {"program": program, "scope": scope, "form": form, "page": page},
+    )
+
+
+def _rematch_url(program: Program, mentorship_id: int) -> str | None:
+    """The matching app's re-match page, once it exists."""
+    try:
+        return reverse(
+            "mentorship_rematch", kwargs={"slug": program.slug, "mentorship_id": mentorship_id}
+        )
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def caseload_mentee(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    scope = access.caseload_scope(request.user, program)
+    membership = access.mentee_in_scope(scope, user_id)
+    page = queries.timeline(scope, membership, timezone.now())
+    live = [(m, _rematch_url(program, m.pk)) for m in page.mentorships if m.is_live]
+    return render(
+        request,
+        "insights/mentee.html",
+        {"program": program, "page": page, "live": live, "mentee": membership.user},
+    )
+
+
+@login_required
+def staff_mentors(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    access.require_staff(request.user, program)
+    form = PeriodForm(request.GET or None, program=program, today=_today(program))
+    first, last, _ = form.period()
+    period = figures.Period.covering(first, last, ZoneInfo(program.time_zone))
+    rows = queries.mentor_rows(program, period.start, period.end, timezone.now())
+    return render(
+        request,
+        "insights/mentors.html",
+        {"program": program, "form": form, "rows": rows, "period": period},
+    )
+
+
+def _figures(request: AuthedRequest, slug: str) -> tuple[Program, PeriodForm, figures.Figures]:
+    program = program_queries.program_for_member(request.user, slug)
+    scope = access.caseload_scope(request.user, program)
+    form = PeriodForm(request.GET or None, program=program, today=_today(program))
+    first, last, cohort = form.period()
+    period = figures.Period.covering(first, last, ZoneInfo(program.time_zone))
+    return program, form, figures.figures(scope, period, cohort)
+
+
+@login_required
+def insights(request: AuthedRequest, slug: str) -> HttpResponse:
+    program, form, fig = _figures(request, slug)
+    return render(
+        request,
+        "insights/insights.html",
+        {
+            "program": program,
+            "form": form,
+            "fig": fig,
+            "charts": charts.all_charts(fig),
+            "csv_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def insights_csv(request: AuthedRequest, slug: str) -> HttpResponse:
+    program, form, fig = _figures(request, slug)
+    if form.is_bound and not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponse(
+            f"Can't export: {message}", status=400, content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{program.slug}-insights-{fig.period.first}-{fig.period.last}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    csv.writer(response).writerows(figures.csv_rows(fig))
+    return response
