@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -29,6 +29,11 @@ from mentora.scheduling.queries import mentorship_for_party
 CONCERNS_SHOWN = 100
 
 
+def _posted(request: AuthedRequest) -> QueryDict | None:
+    """The posted data, so that an empty POST is a bound form with errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_error(form: Any, error: MatchingError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -41,7 +46,7 @@ def _form_error(form: Any, error: MatchingError) -> None:
 def pulse_answer(request: AuthedRequest, slug: str, pulse_id: int) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
     pulse = health_queries.pulse_for_respondent(request.user, program, pulse_id)
-    form = PulseAnswerForm(request.POST or None)
+    form = PulseAnswerForm(_posted(request))
     context = {"program": program, "pulse": pulse, "form": form}
     if request.method != "POST" or pulse.answer:
         return render(request, "matching/pulse_answer.html", context)
@@ -64,7 +69,7 @@ def concern_new(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpRe
     program = program_queries.program_for_member(request.user, slug)
     mentorship = mentorship_for_party(request.user, program, mentorship_id)
     membership = program_queries.mentee_membership(program, mentorship.mentee)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(_posted(request))
     context = {
         "program": program,
         "mentorship": mentorship,
@@ -144,6 +149,7 @@ def concern_resolve(request: AuthedRequest, slug: str, concern_id: int) -> HttpR
         concern.refresh_from_db()  # the refused resolution was rolled back
         concern.mentorship.refresh_from_db()
         _form_error(form, error)
+        context.update(_concern_context(request, program, concern, form), error=error.message)
         return render(request, "matching/concern_detail.html", context, status=409)
     label = ConcernOutcome(form.cleaned_data["outcome"]).label
     messages.success(request, f"Concern resolved: {label}. The person who raised it is told.")
@@ -176,7 +182,7 @@ def mentorship_rematch(request: AuthedRequest, slug: str, mentorship_id: int) ->
         program, mentorship.mentee_id, now.date(), exclude=(mentorship.mentor_id,)
     )
     form = RematchForm(
-        request.POST or None,
+        _posted(request),
         mentors=[(r.mentor.user_id, r.mentor.name) for r in ranked],
         initial={"reason": "rematched"},
     )
