@@ -1,0 +1,520 @@
+"""Bulk matching pages: preview creates nothing, publish creates exactly the preview
+(or nothing, saying per row what changed), objectives, pins and exclusions, who may,
+junk input, and a query count that doesn't grow with the rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mentora.accounts.choices import KnowledgeArea
+from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
+from mentora.matching.tests.staff_people import mentor_with, unmatched_mentee
+from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
+from mentora.tests import factories as f
+from mentora.tests.querycount import count_queries_before_and_after
+
+pytestmark = pytest.mark.django_db
+
+
+class People:
+    """Two mentees of the cohort and two mentors with one place each.
+
+    Ana (Python, back end) fits Xavi (Python, back end) best; Ben fits Xavi
+    less and may not have Yuki (their mentorship ended as not a fit); Yuki
+    (Figma, UX, German) fits Ana a little. So the highest total fit gives Ana
+    to Xavi and leaves Ben out, while "most matched" gives Ana to Yuki and Ben
+    to Xavi.
+    """
+
+    def __init__(self, program, cohort, success_manager, now):
+        self.ana = unmatched_mentee(
+            program,
+            "Ana Able",
+            cohort=cohort,
+            success_manager=success_manager,
+            learning="Backend development with Python and Django",
+            interests=[KnowledgeArea.BACKEND, KnowledgeArea.CAREER],
+        )
+        self.ben = unmatched_mentee(
+            program,
+            "Ben Busy",
+            cohort=cohort,
+            success_manager=success_manager,
+            stack=["Go"],
+            learning="Data pipelines",
+            interests=[KnowledgeArea.DATA],
+        )
+        self.xavi = mentor_with(program, "Xavi Backend", capacity=1)
+        self.yuki = mentor_with(
+            program,
+            "Yuki Ux",
+            capacity=1,
+            stack=["Figma"],
+            knowledge_areas=[KnowledgeArea.UX],
+            languages=["de"],
+            years_experience=1,
+        )
+        f.MentorshipFactory(
+            program=program,
+            mentor=self.yuki,
+            mentee=self.ben,
+            status=MentorshipStatus.ENDED,
+            ended_at=now,
+            end_reason=EndReason.NOT_A_FIT,
+        )
+
+    @property
+    def mentees(self):
+        return [self.ana, self.ben]
+
+    @property
+    def mentors(self):
+        return [self.xavi, self.yuki]
+
+
+@pytest.fixture
+def people(program, cohort, success_manager, now):
+    return People(program, cohort, success_manager, now)
+
+
+def new_url(program):
+    return reverse("bulk_match_new", args=[program.slug])
+
+
+def run_url(name, run):
+    return reverse(name, args=[run.program.slug, run.pk])
+
+
+def form_data(cohort, mentees, mentors, objective="total_fit", min_score=0):
+    return {
+        "cohort": cohort.pk,
+        "mentees": [m.pk for m in mentees],
+        "mentors": [m.pk for m in mentors],
+        "objective": objective,
+        "min_score": min_score,
+    }
+
+
+def proposed(run):
+    return {
+        (r.mentee_id, r.mentor_id)
+        for r in BulkMatchRow.objects.filter(run=run, mentor__isnull=False)
+    }
+
+
+def unmatched(run):
+    return dict(
+        BulkMatchRow.objects.filter(run=run, mentor__isnull=True).values_list(
+            "mentee_id", "unmatched_reason"
+        )
+    )
+
+
+def live_pairs(program):
+    return set(Mentorship.objects.live().filter(program=program).values_list("mentee", "mentor"))
+
+
+def preview(client, cohort, people, **kw):
+    response = client.post(
+        new_url(cohort.program), form_data(cohort, people.mentees, people.mentors, **kw)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return BulkMatchRun.objects.latest("pk")
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+# --- choosing --------------------------------------------------------------------------
+
+
+def test_new_page_offers_the_cohorts_mentees_without_a_mentor(
+    as_admin, program, cohort, people, mentee
+):
+    elsewhere = f.CohortFactory(program=program, name="Autumn")
+    later = unmatched_mentee(program, "Lou Later", cohort=elsewhere)
+
+    response = as_admin.get(new_url(program), {"cohort": cohort.pk})
+
+    offered = {value for value, _ in response.context["form"].fields["mentees"].choices}
+    assert offered == {people.ana.pk, people.ben.pk}
+    assert mentee.pk not in offered and later.pk not in offered
+    assert response.context["form"].initial["mentees"] == [people.ana.pk, people.ben.pk]
+
+
+def test_new_page_leaves_full_mentors_unchosen(as_admin, program, people, mentor):
+    f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
+
+    response = as_admin.get(new_url(program))
+
+    assert people.xavi.pk not in response.context["form"].initial["mentors"]
+    assert people.yuki.pk in response.context["form"].initial["mentors"]
+
+
+# --- preview ---------------------------------------------------------------------------
+
+
+def test_preview_creates_no_mentorship(as_admin, program, cohort, people):
+    before = set(Mentorship.objects.values_list("pk", flat=True))
+
+    run = preview(as_admin, cohort, people)
+
+    assert run.status == BulkRunStatus.PREVIEW
+    assert set(Mentorship.objects.values_list("pk", flat=True)) == before
+    assert BulkMatchRow.objects.filter(run=run, mentorship__isnull=False).count() == 0
+
+
+def test_preview_shows_pairs_with_scores_and_reasons_unmatched_with_why_and_loads(
+    as_admin, program, cohort, people
+):
+    run = preview(as_admin, cohort, people)
+
+    response = as_admin.get(run_url("bulk_match_preview", run))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert [(r.mentee, r.mentor) for r in page.matched] == [(people.ana, people.xavi)]
+    assert page.matched[0].score > 50
+    assert "Python, Django in common" in html or "Django, Python in common" in html
+    assert [r.mentee for r in page.unmatched] == [people.ben]
+    assert "No capacity left" in html
+    loads = {load.mentor: (load.live_now, load.proposed, load.capacity) for load in page.loads}
+    assert loads == {people.xavi: (0, 1, 1), people.yuki: (0, 0, 1)}
+
+
+def test_highest_total_fit_prefers_the_best_pair(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people, objective="total_fit")
+
+    assert proposed(run) == {(people.ana.pk, people.xavi.pk)}
+    assert unmatched(run) == {
+        people.ben.pk: "No capacity left: the mentors who fit have no places left"
+    }
+
+
+def test_most_matched_first_matches_everyone_it_can(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+
+    assert proposed(run) == {(people.ana.pk, people.yuki.pk), (people.ben.pk, people.xavi.pk)}
+    assert unmatched(run) == {}
+    assert run.total_score == pytest.approx(
+        sum(BulkMatchRow.objects.filter(run=run).values_list("score", flat=True)), abs=0.01
+    )
+
+
+def test_minimum_fit_leaves_mentees_unmatched_with_why(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people, min_score=100)
+
+    assert proposed(run) == set()
+    assert set(unmatched(run).values()) == {"No mentor above the minimum fit of 100"}
+
+
+def test_preview_never_proposes_a_past_not_a_fit_pair(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+
+    assert (people.ben.pk, people.yuki.pk) not in proposed(run)
+
+
+# --- pins and exclusions ---------------------------------------------------------------------
+
+
+def test_a_pin_is_honoured(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+
+    response = as_admin.post(
+        run_url("bulk_match_revise", run), {f"pin_{people.ben.pk}": people.xavi.pk}
+    )
+
+    assert response.status_code == 302
+    new = BulkMatchRun.objects.latest("pk")
+    assert proposed(new) == {(people.ben.pk, people.xavi.pk), (people.ana.pk, people.yuki.pk)}
+    assert BulkMatchRow.objects.get(run=new, mentee=people.ben).pinned
+    assert new.parameters["pins"] == [[people.ben.pk, people.xavi.pk]]
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.DISCARDED
+
+
+def test_an_exclusion_is_honoured_and_kept_for_the_next_preview(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+
+    as_admin.post(run_url("bulk_match_revise", run), {f"exclude_{people.ana.pk}": "on"})
+    second = BulkMatchRun.objects.latest("pk")
+    as_admin.post(run_url("bulk_match_revise", second), {})
+    third = BulkMatchRun.objects.latest("pk")
+
+    for new in (second, third):
+        assert (people.ana.pk, people.xavi.pk) not in proposed(new)
+        assert new.parameters["excluded"] == [[people.ana.pk, people.xavi.pk]]
+    assert proposed(third) == {(people.ana.pk, people.yuki.pk), (people.ben.pk, people.xavi.pk)}
+
+
+def test_a_pin_that_breaks_a_hard_rule_is_refused_and_nothing_changes(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+
+    response = as_admin.post(
+        run_url("bulk_match_revise", run), {f"pin_{people.ben.pk}": people.yuki.pk}
+    )
+
+    assert response.status_code == 409
+    assert "ended as not a fit" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.PREVIEW
+    assert BulkMatchRun.objects.count() == 1
+
+
+def test_two_pins_on_a_one_place_mentor_are_refused(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+
+    response = as_admin.post(
+        run_url("bulk_match_revise", run),
+        {f"pin_{people.ana.pk}": people.xavi.pk, f"pin_{people.ben.pk}": people.xavi.pk},
+    )
+
+    assert response.status_code == 409
+    assert "2 mentees are pinned to them but 1 places are left" in response.content.decode()
+    assert BulkMatchRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("junk", ["abc", "-1", "99999999999", "<b>"])
+def test_a_pin_outside_the_pool_is_refused_without_a_500(as_admin, program, cohort, people, junk):
+    run = preview(as_admin, cohort, people)
+    stranger = mentor_with(program, "Not In Pool")
+
+    for value in (junk, stranger.pk):
+        response = as_admin.post(run_url("bulk_match_revise", run), {f"pin_{people.ana.pk}": value})
+        assert response.status_code == 400
+    assert BulkMatchRun.objects.count() == 1
+
+
+# --- publish ---------------------------------------------------------------------------
+
+
+def test_publish_creates_exactly_the_previewed_mentorships(as_admin, program, cohort, people):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+    before = live_pairs(program)
+
+    response = as_admin.post(run_url("bulk_match_publish", run))
+
+    assert response.status_code == 302
+    assert live_pairs(program) - before == proposed(run)
+    rows = BulkMatchRow.objects.filter(run=run, mentor__isnull=False).select_related("mentorship")
+    assert all(
+        (r.mentorship.mentee_id, r.mentorship.mentor_id) == (r.mentee_id, r.mentor_id) for r in rows
+    )
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.PUBLISHED and run.published_at is not None
+    page = as_admin.get(response["Location"])
+    assert "Published: 2 mentorships started." in page.content.decode()
+
+
+def test_publishing_twice_is_refused_cleanly(as_admin, program, cohort, people):
+    run = preview(as_admin, cohort, people)
+    as_admin.post(run_url("bulk_match_publish", run))
+    after_first = live_pairs(program)
+
+    response = as_admin.post(run_url("bulk_match_publish", run))
+
+    assert response.status_code == 409
+    assert "already published" in response.content.decode()
+    assert live_pairs(program) == after_first
+
+
+def test_a_discarded_preview_cannot_be_published(as_admin, program, cohort, people):
+    run = preview(as_admin, cohort, people)
+    before = live_pairs(program)
+    as_admin.post(run_url("bulk_match_discard", run))
+
+    response = as_admin.post(run_url("bulk_match_publish", run))
+
+    assert response.status_code == 409
+    assert "discarded" in response.content.decode()
+    assert live_pairs(program) == before
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.DISCARDED
+
+
+def test_publish_refuses_all_when_a_mentor_became_full(as_admin, program, cohort, people):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+    f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
+    before = live_pairs(program)
+
+    response = as_admin.post(run_url("bulk_match_publish", run))
+
+    assert response.status_code == 409
+    assert live_pairs(program) == before  # all or nothing: Ana with Yuki isn't started either
+    assert response.context["conflicts"] == {
+        BulkMatchRow.objects.get(run=run, mentee=people.ben).pk: (
+            "The mentor has 0 places left now, and this preview gives them 1."
+        )
+    }
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.PREVIEW
+
+
+def test_publish_refuses_all_when_a_mentee_was_matched_meanwhile(as_admin, program, cohort, people):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+    elsewhere = mentor_with(program, "Quick Colleague")
+    f.MentorshipFactory(program=program, mentor=elsewhere, mentee=people.ana)
+    before = live_pairs(program)
+
+    response = as_admin.post(run_url("bulk_match_publish", run))
+
+    assert response.status_code == 409
+    assert "The mentee was matched with a mentor since this preview." in response.content.decode()
+    assert live_pairs(program) == before
+
+
+def test_a_new_preview_after_a_refused_publish_matches_with_what_is_true_now(
+    as_admin, program, cohort, people
+):
+    run = preview(as_admin, cohort, people, objective="most_matched")
+    f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
+    as_admin.post(run_url("bulk_match_publish", run))
+
+    as_admin.post(run_url("bulk_match_revise", run), {})
+    new = BulkMatchRun.objects.latest("pk")
+    response = as_admin.post(run_url("bulk_match_publish", new))
+
+    assert response.status_code == 302
+    assert (people.ana.pk, people.yuki.pk) in live_pairs(program)
+
+
+# --- who may -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("person", ["mentor", "mentee", "success_manager", "outsider"])
+def test_bulk_pages_are_404_for_anyone_but_program_admins(
+    client, request, program, cohort, people, admin_user, person
+):
+    client.force_login(admin_user)
+    run = preview(client, cohort, people)
+    client.force_login(request.getfixturevalue(person))
+
+    assert client.get(new_url(program)).status_code == 404
+    assert (
+        client.post(new_url(program), form_data(cohort, people.mentees, people.mentors)).status_code
+        == 404
+    )
+    for name in (
+        "bulk_match_preview",
+        "bulk_match_publish",
+        "bulk_match_revise",
+        "bulk_match_discard",
+    ):
+        assert client.post(run_url(name, run)).status_code == 404
+    assert client.get(run_url("bulk_match_preview", run)).status_code == 404
+    run.refresh_from_db()
+    assert run.status == BulkRunStatus.PREVIEW
+    assert BulkMatchRun.objects.count() == 1
+
+
+def test_a_run_of_another_program_is_404(as_admin, program, admin_user):
+    elsewhere = f.ProgramFactory()
+    other_run = BulkMatchRun.objects.create(
+        program=elsewhere,
+        created_by=admin_user,
+        created_at=elsewhere.created_at,
+        objective="total_fit",
+    )
+
+    response = as_admin.get(reverse("bulk_match_preview", args=[program.slug, other_run.pk]))
+
+    assert response.status_code == 404
+
+
+def test_program_admins_home_links_to_bulk_matching(as_admin, program):
+    response = as_admin.get(reverse("program_home", args=[program.slug]))
+
+    assert new_url(program) in response.content.decode()
+
+
+# --- junk input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"mentees": ["abc"]},
+        {"mentees": [999999]},
+        {"mentees": []},
+        {"mentors": []},
+        {"mentors": ["x'--"]},
+        {"objective": "drop"},
+        {"min_score": "101"},
+        {"min_score": "-1"},
+        {"cohort": "\u0000"},
+    ],
+)
+def test_bad_bulk_input_is_refused_with_a_message_and_nothing_saved(
+    as_admin, program, cohort, people, change
+):
+    data = {**form_data(cohort, people.mentees, people.mentors), **change}
+
+    response = as_admin.post(new_url(program), data)
+
+    assert response.status_code == 400
+    assert (
+        "Nothing was saved" in response.content.decode()
+        or "form-errors" in response.content.decode()
+    )
+    assert BulkMatchRun.objects.count() == 0
+
+
+def test_a_mentee_matched_after_the_form_was_shown_is_refused(
+    as_admin, program, cohort, people, mentee
+):
+    data = form_data(cohort, [*people.mentees, mentee], people.mentors)
+
+    response = as_admin.post(new_url(program), data)
+
+    assert response.status_code == 400
+    assert BulkMatchRun.objects.count() == 0
+
+
+def test_junk_cohort_in_the_query_string_shows_all_cohorts(as_admin, program, people):
+    response = as_admin.get(new_url(program), {"cohort": "x'--"})
+
+    assert response.status_code == 200
+    assert response.context["cohort_id"] is None
+
+
+def test_run_actions_answer_get_with_405(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+
+    for name in ("bulk_match_publish", "bulk_match_revise", "bulk_match_discard"):
+        assert as_admin.get(run_url(name, run)).status_code == 405
+
+
+# --- query count ------------------------------------------------------------------------------
+
+
+def test_preview_query_count_does_not_grow_with_rows(as_admin, admin_user, program, cohort):
+    run = BulkMatchRun.objects.create(
+        program=program, created_by=admin_user, created_at=program.created_at, objective="total_fit"
+    )
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            mentee = unmatched_mentee(program, "Any Mentee", cohort=cohort)
+            mentor = mentor_with(program, "Any Mentor")
+            run.parameters = {
+                **run.parameters,
+                "mentors": [*run.parameters.get("mentors", []), mentor.pk],
+            }
+            run.save()
+            BulkMatchRow.objects.create(run=run, mentee=mentee, mentor=mentor, score=50, reasons=[])
+            BulkMatchRow.objects.create(
+                run=run,
+                mentee=unmatched_mentee(program, "Left Out", cohort=cohort),
+                unmatched_reason="x",
+            )
+
+    few, many = count_queries_before_and_after(
+        as_admin, run_url("bulk_match_preview", run), grow=grow
+    )
+
+    assert many == few
