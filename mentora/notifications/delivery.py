@@ -66,7 +66,7 @@ def deliver_all(messages: Iterable[Message], *, now: datetime) -> int:
             sent += deliver(message, now=now)
         except Exception as exc:
             logger.exception("Could not deliver %s to %s", message.key, message.recipient.pk)
-            errors.append(f"{message.key} → {message.recipient.pk}: {exc}")
+            errors.append(f"{message.key} → {message.recipient.pk}: {type(exc).__name__}: {exc}")
     if errors:
         raise DeliveryFailed("; ".join(errors))
     return sent
@@ -163,7 +163,7 @@ def _send(delivery: Delivery, email: emails.EmailMultiAlternatives, now: datetim
         email.send()
     except Exception as exc:
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.FAILED, error=str(exc)[:500]
+            status=DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
         )
         raise
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=now)
