@@ -45,19 +45,20 @@ def _with_overdue(requests: QuerySet[MentorRequest], now: datetime) -> QuerySet[
     # Open but past expiry reads as expired until requests_expire writes it.
     overdue = Q(status=RequestStatus.OPEN, expires_at__lte=now)
     return requests.annotate(
-        overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
-        waiting=Case(
-            When(status=RequestStatus.OPEN, expires_at__gt=now, then=Value(0)), default=Value(1)
-        ),
+        overdue=ExpressionWrapper(overdue, output_field=BooleanField())
     ).select_related("mentee", "mentor", "mentorship")
+
+
+def _waiting_first(requests: QuerySet[MentorRequest], now: datetime) -> QuerySet[MentorRequest]:
+    waiting = When(status=RequestStatus.OPEN, expires_at__gt=now, then=Value(0))
+    return requests.order_by(Case(waiting, default=Value(1)), "-created_at")
 
 
 def _listed(requests: QuerySet[MentorRequest], now: datetime) -> list[MentorRequest]:
     """Waiting requests first, then the most recent decided ones."""
-    annotated = _with_overdue(requests, now).order_by("waiting", "-created_at")
-    waiting = list(annotated.filter(waiting=0))
-    closed = list(annotated.filter(waiting=1)[:RECENT_CLOSED])
-    return waiting + closed
+    annotated = _with_overdue(requests, now).order_by("-created_at")
+    waiting = Q(status=RequestStatus.OPEN, expires_at__gt=now)
+    return list(annotated.filter(waiting)) + list(annotated.exclude(waiting)[:RECENT_CLOSED])
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,7 @@ def request_lists(program: Program, viewer: User, now: datetime) -> RequestLists
     scope = _staff_scope(program, viewer)
     staff = None
     if scope is not None:
-        ordered = _with_overdue(mine.filter(scope), now).order_by("waiting", "-created_at")
-        staff = list(ordered[:STAFF_LIST])
+        staff = list(_waiting_first(_with_overdue(mine.filter(scope), now), now)[:STAFF_LIST])
     return RequestLists(
         sent=_listed(mine.filter(mentee=viewer), now) if Role.MENTEE in roles else None,
         received=_listed(mine.filter(mentor=viewer), now) if Role.MENTOR in roles else None,
@@ -124,6 +124,21 @@ def request_for_party(
     if party != viewer.pk:
         raise Http404("Not your request.")
     return found
+
+
+def is_waiting(request: MentorRequest) -> bool:
+    """Open and not past its expiry (needs the `overdue` annotation of these queries)."""
+    return request.is_open and not request.overdue  # type: ignore[attr-defined]
+
+
+def closed_reason(status: str) -> str:
+    """Why a request can't be answered any more, from its status."""
+    reasons: dict[str, str] = {
+        RequestStatus.ACCEPTED: "This request has already been accepted.",
+        RequestStatus.DECLINED: "This request has already been declined.",
+        RequestStatus.WITHDRAWN: "This request was withdrawn.",
+    }
+    return reasons.get(status, "This request has expired: it went unanswered too long.")
 
 
 # --- the rules that refuse a request ------------------------------------------------

@@ -115,15 +115,9 @@ def request_create(
 def _not_open(request: MentorRequest, now: datetime) -> MatchingError:
     """The refusal for answering a request that is no longer waiting."""
     current = MentorRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
-    if current == RequestStatus.OPEN:  # open but overdue: the expiry job hasn't run yet
-        current = RequestStatus.EXPIRED
-    words = {
-        RequestStatus.ACCEPTED: "This request has already been accepted.",
-        RequestStatus.DECLINED: "This request has already been declined.",
-        RequestStatus.WITHDRAWN: "This request was withdrawn.",
-        RequestStatus.EXPIRED: "This request has expired: it went unanswered too long.",
-    }
-    return MatchingError("not_open", words.get(RequestStatus(current or "expired"), "Not open."))
+    return MatchingError(
+        "not_open", request_queries.closed_reason(current or RequestStatus.EXPIRED)
+    )
 
 
 def _claim(request: MentorRequest, now: datetime, **changes: object) -> None:
@@ -133,6 +127,10 @@ def _claim(request: MentorRequest, now: datetime, **changes: object) -> None:
     ).update(decided_at=now, **changes)
     if claimed != 1:
         raise _not_open(request, now)
+
+
+def _apply(request: MentorRequest, now: datetime, **changes: object) -> None:
+    """Mirror a successful write on the instance the caller holds."""
     for name, value in {"decided_at": now, **changes}.items():
         setattr(request, name, value)
 
@@ -204,7 +202,7 @@ def request_accept(
         MentorRequest.objects.filter(pk=request.pk).update(
             status=RequestStatus.ACCEPTED, mentorship=mentorship
         )
-        request.status, request.mentorship = RequestStatus.ACCEPTED, mentorship
+        _apply(request, now, status=RequestStatus.ACCEPTED, mentorship=mentorship)
         _agree_cadence(request, mentorship, weekday, time_of_day, frequency, now)
         if not mentor_has_room(program, request.mentor):
             _withdraw_waiting_on_full_mentor(request, now)
@@ -274,13 +272,13 @@ def request_decline(
             "note_too_long", f"Keep the note under {MAX_DECLINE_NOTE} characters.", field="note"
         )
     with transaction.atomic():
-        _claim(
-            request,
-            now,
-            status=RequestStatus.DECLINED,
-            decline_reason=DeclineReason(reason),
-            decline_note=note,
-        )
+        changes = {
+            "status": RequestStatus.DECLINED,
+            "decline_reason": DeclineReason(reason),
+            "decline_note": note,
+        }
+        _claim(request, now, **changes)
+        _apply(request, now, **changes)
         events.request_decided(request)
     return request
 
@@ -293,9 +291,9 @@ def request_withdraw(
     if by.pk != request.mentee_id:
         raise MatchingError("not_yours", "Only the mentee who sent a request can withdraw it.")
     with transaction.atomic():
-        _claim(
-            request, now, status=RequestStatus.WITHDRAWN, withdraw_reason=WithdrawReason.BY_MENTEE
-        )
+        changes = {"status": RequestStatus.WITHDRAWN, "withdraw_reason": WithdrawReason.BY_MENTEE}
+        _claim(request, now, **changes)
+        _apply(request, now, **changes)
         events.request_withdrawn(request)
     return request
 

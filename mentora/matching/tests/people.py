@@ -6,7 +6,7 @@ conftest's `mentee` already has a live mentorship; requests need people who don'
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import Any, cast
 
 from mentora.accounts.models import User
 from mentora.programs.models import Program, Role
@@ -20,7 +20,7 @@ MESSAGE = (
 
 def mentee_in(program: Program, name: str = "Sid Seeker", **profile: Any) -> User:
     """An active mentee of `program` with a profile and no mentor."""
-    user = f.UserFactory(name=name, time_zone=profile.pop("time_zone", "Europe/Berlin"))
+    user = cast(User, f.UserFactory(name=name, time_zone=profile.pop("time_zone", "Europe/Berlin")))
     f.MembershipFactory(user=user, program=program, role=Role.MENTEE)
     f.MenteeProfileFactory(user=user, **profile)
     return user
@@ -35,7 +35,7 @@ def mentor_in(
     **profile: Any,
 ) -> User:
     """An active mentor with a profile and weekly hours (weekday, from hour, to hour)."""
-    user = f.UserFactory(name=name, time_zone=time_zone)
+    user = cast(User, f.UserFactory(name=name, time_zone=time_zone))
     f.MembershipFactory(user=user, program=program, role=Role.MENTOR)
     f.MentorProfileFactory(user=user, **profile)
     for weekday, start, end in hours:
