@@ -15,5 +15,10 @@ program_patterns: list[URLPattern] = [
         views.mentorship_rematch,
         name="mentorship_rematch",
     ),
+    path(
+        "mentorships/<int:mentorship_id>/resume/",
+        views.mentorship_resume,
+        name="mentorship_resume",
+    ),
     path("mentees/<int:user_id>/history/", views.mentee_history, name="mentee_history"),
 ]

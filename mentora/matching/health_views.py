@@ -14,10 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mentora.accounts.http import AuthedRequest
 from mentora.accounts.models import User
-from mentora.matching import health, health_queries
+from mentora.matching import health, health_queries, services
 from mentora.matching.errors import MatchingError
 from mentora.matching.health_forms import ConcernForm, PulseAnswerForm, RematchForm, ResolveForm
 from mentora.matching.models import Concern, ConcernOutcome, ConcernStatus
@@ -218,6 +219,20 @@ def mentorship_rematch(request: AuthedRequest, slug: str, mentorship_id: int) ->
         f"The mentorship with {mentorship.mentor.name} ended; its future sessions are cancelled.",
     )
     return redirect("mentee_history", slug=program.slug, user_id=result.new.mentee_id)
+
+
+@login_required
+@require_POST
+def mentorship_resume(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    mentorship = health_queries.mentorship_for_manager(request.user, program, mentorship_id)
+    try:
+        services.mentorship_resume(mentorship=mentorship)
+    except MatchingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The mentorship with {mentorship.mentor.name} is active again.")
+    return redirect("mentee_history", slug=program.slug, user_id=mentorship.mentee_id)
 
 
 # --- history ----------------------------------------------------------------------------

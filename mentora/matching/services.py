@@ -149,3 +149,14 @@ def mentorship_pause(*, mentorship: Mentorship, now: datetime | None = None) -> 
         raise MatchingError("not_active", "Only an active mentorship can be paused.")
     mentorship.refresh_from_db()
     return mentorship
+
+
+def mentorship_resume(*, mentorship: Mentorship, now: datetime | None = None) -> Mentorship:
+    """Resume a paused mentorship (its place was kept, so capacity isn't checked)."""
+    updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.PAUSED).update(
+        status=MentorshipStatus.ACTIVE
+    )
+    if updated != 1:
+        raise MatchingError("not_paused", "Only a paused mentorship can be resumed.")
+    mentorship.refresh_from_db()
+    return mentorship

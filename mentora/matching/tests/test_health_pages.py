@@ -642,6 +642,41 @@ def test_history_of_someone_who_is_not_a_mentee_is_404(client, program, success_
     assert client.get(url("mentee_history", program, 999999)).status_code == 404
 
 
+def test_success_manager_resumes_a_paused_mentorship(
+    client, program, mentorship, mentee, success_manager
+):
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=MentorshipStatus.PAUSED)
+    client.force_login(success_manager)
+    history = client.get(url("mentee_history", program, mentee.pk)).text
+
+    response = client.post(url("mentorship_resume", program, mentorship.pk))
+
+    assert url("mentorship_resume", program, mentorship.pk) in history
+    assert response.status_code == 302
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
+
+
+def test_resuming_an_active_mentorship_says_so(client, program, mentorship, success_manager):
+    client.force_login(success_manager)
+
+    response = client.post(url("mentorship_resume", program, mentorship.pk), follow=True)
+
+    assert "Only a paused mentorship can be resumed." in response.text
+
+
+@pytest.mark.parametrize("person", ["mentee", "mentor", "other_mentee", "outsider"])
+def test_only_staff_resume_a_mentorship(client, request, program, mentorship, person):
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=MentorshipStatus.PAUSED)
+    client.force_login(request.getfixturevalue(person))
+
+    response = client.post(url("mentorship_resume", program, mentorship.pk))
+
+    assert response.status_code == 404
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.PAUSED
+
+
 # --- junk -------------------------------------------------------------------------------
 
 
@@ -663,6 +698,7 @@ def test_health_pages_never_answer_500_to_junk(
         url("pulse_answer", program, pulse.pk),
         url("mentorship_rematch", program, mentorship.pk),
         url("mentee_history", program, mentee.pk),
+        url("mentorship_resume", program, mentorship.pk),
     ]
     client.force_login(request.getfixturevalue(person))
 

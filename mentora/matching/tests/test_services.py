@@ -6,7 +6,12 @@ import pytest
 
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
-from mentora.matching.services import mentorship_end, mentorship_pause, mentorship_start
+from mentora.matching.services import (
+    mentorship_end,
+    mentorship_pause,
+    mentorship_resume,
+    mentorship_start,
+)
 from mentora.matching.tests.factories import MentorRequestFactory
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus, Role
 from mentora.scheduling.models import CancellationKind, CancelReason, SessionStatus
@@ -230,3 +235,25 @@ def test_mentorship_pause_refuses_a_mentorship_that_is_not_active(mentorship, st
         mentorship_pause(mentorship=mentorship, now=NOW)
 
     assert refused.value.code == "not_active"
+
+
+def test_mentorship_resume_makes_a_paused_mentorship_active(mentorship):
+    mentorship_pause(mentorship=mentorship, now=NOW)
+
+    mentorship_resume(mentorship=mentorship, now=NOW)
+
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
+
+
+@pytest.mark.parametrize("status", [MentorshipStatus.ACTIVE, MentorshipStatus.ENDED])
+def test_mentorship_resume_refuses_a_mentorship_that_is_not_paused(mentorship, status):
+    ended = {"ended_at": NOW, "end_reason": EndReason.OTHER} if status == "ended" else {}
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=status, **ended)
+
+    with pytest.raises(MatchingError) as refused:
+        mentorship_resume(mentorship=mentorship, now=NOW)
+
+    assert refused.value.code == "not_paused"
+    mentorship.refresh_from_db()
+    assert mentorship.status == status
