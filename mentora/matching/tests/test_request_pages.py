@@ -399,3 +399,39 @@ def test_requests_list_query_count_does_not_grow(client, request, program, rae, 
     few, many = count_queries_before_and_after(client, page("requests_list", program), grow=grow)
 
     assert few == many
+
+
+# --- junk input, whoever asks ----------------------------------------------------------------
+
+JUNK = {
+    "page": "abc",
+    "stack": "x'--",
+    "min_years": "1e9",
+    "area": "\u0000",
+    "slot": "9-99:99",
+    "frequency": "hourly",
+    "reason": "<script>",
+    "note": "x" * 600,
+    "message": "x" * 3000,
+}
+
+
+@pytest.mark.parametrize(
+    "person", ["seeker", "rae", "mentee", "mentor", "success_manager", "admin_user", "outsider"]
+)
+def test_request_pages_never_answer_junk_with_a_500(client, request, program, asked, rae, person):
+    client.force_login(request.getfixturevalue(person))
+    pages = [page("mentor_directory", program), page("requests_list", program)]
+    pages += [page("mentor_request", program, rae.pk)]
+    pages += [
+        page(name, program, asked.pk)
+        for name in ("request_detail", "request_accept", "request_decline", "request_withdraw")
+    ]
+
+    for url in pages:
+        assert client.get(url, JUNK).status_code < 500, url
+        assert client.post(url, JUNK).status_code < 500, url
+    # Only the seeker's own withdraw takes no input; junk accepts or declines nothing.
+    expected = RequestStatus.WITHDRAWN if person == "seeker" else RequestStatus.OPEN
+    assert MentorRequest.objects.get().status == expected
+    assert not Mentorship.objects.filter(mentor=rae).exists()
