@@ -35,7 +35,8 @@ STYLE = Style(
     major_label_font_size=12,
     legend_font_size=13,
     title_font_size=15,
-    value_font_size=11,
+    value_font_size=12,
+    value_colors=("#ffffff",),
     tooltip_font_size=12,
     stroke_width="3",
 )
@@ -64,7 +65,6 @@ def _base(
         width=720,
         height=340,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
         show_x_guides=False,
         truncate_legend=-1,
         x_label_rotation=0,
@@ -105,7 +105,10 @@ def _bars(
     series: Sequence[tuple[str, Callable[..., int]]],
     *,
     stacked: bool,
+    columns: int = 3,
 ) -> pygal.graph.graph.Graph:
+    """Weekly bars. Only the first (solid) series prints its values, in white: text on
+    hatching doesn't read; every number is in the table beside the chart."""
     kind = pygal.StackedBar if stacked else pygal.Bar
     values = {name: [get(w) for w in fig.weeks] for name, get in series}
     if stacked:
@@ -115,14 +118,22 @@ def _bars(
     chart = _base(
         kind,
         title,
+        columns=columns,
         print_values=len(fig.weeks) <= PRINT_VALUES_UP_TO_WEEKS,
         print_values_position="center",
         y_labels=_integer_ticks(top),
     )
     chart.x_labels = _labels(fig)
-    for name, data in values.items():
-        chart.add(name, data)
+    for i, (name, data) in enumerate(values.items()):
+        if i == 0:
+            chart.add(name, data)
+        else:
+            chart.add(name, data, formatter=_silent)
     return chart
+
+
+def _silent(value: object) -> str:
+    return ""
 
 
 def _percent_lines(
@@ -131,6 +142,7 @@ def _percent_lines(
     chart = _base(
         pygal.Line,
         title,
+        columns=1,
         range=(0, 100),
         y_labels=[0, 25, 50, 75, 100],
         value_formatter=lambda v: f"{v:.0f}%",
@@ -157,6 +169,7 @@ def sessions_chart(fig: Figures) -> Chart:
             ("Upcoming or not marked", lambda w: w.not_marked),
         ],
         stacked=True,
+        columns=2,
     )
     return Chart("sessions", "Sessions", _render(chart), "bars")
 
@@ -189,15 +202,16 @@ def goals_chart(fig: Figures) -> Chart:
 
 
 def feedback_chart(fig: Figures) -> Chart:
-    chart = _base(
-        pygal.Bar,
-        "Feedback ratings in the period",
-        print_values=True,
-        y_labels=_integer_ticks(max(fig.ratings.values(), default=0)),
-        show_legend=False,
+    chart = _bars(
+        fig,
+        "Feedback ratings by week",
+        [
+            ("4–5 stars", lambda w: w.feedback_high),
+            ("3 stars", lambda w: w.feedback_mid),
+            ("1–2 stars", lambda w: w.feedback_low),
+        ],
+        stacked=True,
     )
-    chart.x_labels = [f"{n} ★" for n in fig.ratings]
-    chart.add("Sessions rated", list(fig.ratings.values()))
     return Chart("feedback", "Feedback", _render(chart), "bars")
 
 

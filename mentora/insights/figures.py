@@ -79,6 +79,9 @@ class Week:
     goal_no: int = 0
     feedback_count: int = 0
     feedback_sum: int = 0
+    feedback_high: int = 0  # 4 or 5
+    feedback_mid: int = 0  # 3
+    feedback_low: int = 0  # 1 or 2
     actions_created: int = 0
     actions_done: int = 0
     active_mentorships: int = 0
@@ -270,7 +273,13 @@ def _feedback_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]
         Feedback.objects.filter(session__in=sessions)
         .annotate(week=_week("session__starts_at", zone))
         .values("week")
-        .annotate(feedback_count=Count("pk"), feedback_sum=Sum("rating"))
+        .annotate(
+            feedback_count=Count("pk"),
+            feedback_sum=Sum("rating"),
+            feedback_high=Count("pk", filter=Q(rating__gte=4)),
+            feedback_mid=Count("pk", filter=Q(rating=3)),
+            feedback_low=Count("pk", filter=Q(rating__lte=2)),
+        )
         .order_by()
     )
 
@@ -383,6 +392,7 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("goal_no", "Goal met: no"),
     ("feedback_count", "Feedback given"),
     ("feedback_average", "Average rating"),
+    ("feedback_low", "Rated 1–2"),
     ("actions_created", "Action items created"),
     ("actions_done", "Action items completed"),
     ("active_mentorships", "Active mentorships (week end)"),

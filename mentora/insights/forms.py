@@ -63,16 +63,23 @@ class PeriodForm(forms.Form):
     """A range of whole weeks (and, for insights, a cohort)."""
 
     start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, program: Program, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["cohort"] = _cohorts(program)
+        # An unbound form shows the range the page uses.
+        start, end = queries.default_period(today, DEFAULT_WEEKS)
+        self.initial = {"start": start, "end": end, **self.initial}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
