@@ -180,7 +180,8 @@ def _pin_problem(
     )
     why = q.blocked_reason(facts, mentor, must_share_language=must_share_language)
     if not why and pins_on_mentor > mentor.free:
-        why = f"{pins_on_mentor} mentees are pinned to them but {mentor.free} places are left."
+        places = f"{mentor.free} place{'s' if mentor.free != 1 else ''}"
+        why = f"{pins_on_mentor} mentees are pinned to them and they have {places} left."
     return why
 
 

@@ -84,7 +84,19 @@ class BulkMatchForm(forms.Form):
 
 
 class PinsForm(forms.Form):
-    """On a preview: pin a mentee to a mentor of the pool, or exclude a proposed pair."""
+    """On a preview: pin one more pair, remove pins, exclude proposed pairs.
+
+    One "pin a pair" choice (a mentee of the run, a mentor of the pool) rather
+    than a mentor list per row, so the page grows with mentees plus mentors,
+    not with their product.
+    """
+
+    pin_mentee = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Pin mentee"
+    )
+    pin_mentor = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="to mentor"
+    )
 
     def __init__(
         self,
@@ -96,40 +108,56 @@ class PinsForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
-        choices = [("", "No pin"), *((u.pk, u.name) for u in pool)]
-        pinned = dict(pins)
+        self.earlier_pins = dict(pins)
+        self.fields["pin_mentee"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a mentee"),
+            *((r.mentee_id, r.mentee.name) for r in sorted(self.rows, key=lambda r: r.mentee.name)),
+        ]
+        self.fields["pin_mentor"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a mentor"),
+            *((u.pk, u.name) for u in pool),
+        ]
         for row in self.rows:
-            self.fields[f"pin_{row.mentee_id}"] = forms.TypedChoiceField(
-                coerce=int,
-                empty_value=None,
-                required=False,
-                choices=choices,
-                initial=pinned.get(row.mentee_id),
-                label=f"Pin {row.mentee.name} to",
-            )
-            if row.mentor is not None and not row.pinned:
+            if row.mentee_id in self.earlier_pins:
+                self.fields[f"unpin_{row.mentee_id}"] = forms.BooleanField(
+                    required=False, label="Remove the pin"
+                )
+            elif row.mentor is not None:
                 self.fields[f"exclude_{row.mentee_id}"] = forms.BooleanField(
-                    required=False, label=f"Never pair {row.mentee.name} with {row.mentor.name}"
+                    required=False, label="Exclude this pair"
                 )
 
-    def row_fields(self) -> list[tuple[BulkMatchRow, BoundField, BoundField | None]]:
-        return [
-            (
-                row,
-                self[f"pin_{row.mentee_id}"],
-                self[f"exclude_{row.mentee_id}"]
-                if f"exclude_{row.mentee_id}" in self.fields
-                else None,
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("pin_mentee") is None) != (data.get("pin_mentor") is None):
+            raise forms.ValidationError("To pin a pair, choose both a mentee and a mentor.")
+        return data
+
+    def row_fields(self) -> list[tuple[BulkMatchRow, BoundField | None]]:
+        """Each row with its checkbox: "remove the pin" or "exclude this pair" (or none)."""
+        out: list[tuple[BulkMatchRow, BoundField | None]] = []
+        for row in self.rows:
+            name = next(
+                (
+                    n
+                    for n in (f"unpin_{row.mentee_id}", f"exclude_{row.mentee_id}")
+                    if n in self.fields
+                ),
+                None,
             )
-            for row in self.rows
-        ]
+            out.append((row, self[name] if name else None))
+        return out
 
     def pins(self) -> list[tuple[int, int]]:
-        return [
-            (row.mentee_id, self.cleaned_data[f"pin_{row.mentee_id}"])
-            for row in self.rows
-            if self.cleaned_data.get(f"pin_{row.mentee_id}")
-        ]
+        """Earlier pins not removed, with the new pin (which replaces its mentee's old one)."""
+        kept = {
+            mentee: mentor
+            for mentee, mentor in self.earlier_pins.items()
+            if not self.cleaned_data.get(f"unpin_{mentee}")
+        }
+        if self.cleaned_data.get("pin_mentee") is not None:
+            kept[self.cleaned_data["pin_mentee"]] = self.cleaned_data["pin_mentor"]
+        return list(kept.items())
 
     def excluded(self) -> list[tuple[int, int]]:
         return [

@@ -124,10 +124,8 @@ def _preview(
     context: dict[str, Any] = {
         "program": program,
         "page": page,
-        "table": [
-            (row, pin, exclude, conflicts.get(row.pk, ""))
-            for row, pin, exclude in pins_form.row_fields()
-        ],
+        "pins_form": pins_form,
+        "table": [(row, box, conflicts.get(row.pk, "")) for row, box in pins_form.row_fields()],
         "conflicts": conflicts,
     }
     return render(request, "matching/bulk_preview.html", context, status=status)
@@ -164,9 +162,14 @@ def bulk_match_revise(request: AuthedRequest, slug: str, run_id: int) -> HttpRes
     program = program_queries.program_for_member(request.user, slug)
     run = staff_queries.run_for_admin(request.user, program, run_id)
     rows = staff_queries.run_rows(run)
-    form = PinsForm(request.POST, rows=rows, pool=staff_queries.run_pool(run))
+    form = PinsForm(
+        request.POST,
+        rows=rows,
+        pool=staff_queries.run_pool(run),
+        pins=staff_queries.run_pins(run),
+    )
     if not form.is_valid():
-        messages.error(request, "Choose pins from the mentor pool.")
+        messages.error(request, "Choose a mentee of this preview and a mentor of its pool.")
         return _preview(request, program, run, pins_form=form, status=400)
     try:
         new = staff.bulk_revise(

@@ -222,12 +222,14 @@ def test_preview_never_proposes_a_past_not_a_fit_pair(as_admin, cohort, people):
 # --- pins and exclusions ---------------------------------------------------------------------
 
 
+def pin(mentee, mentor):
+    return {"pin_mentee": mentee.pk, "pin_mentor": mentor.pk}
+
+
 def test_a_pin_is_honoured(as_admin, cohort, people):
     run = preview(as_admin, cohort, people)
 
-    response = as_admin.post(
-        run_url("bulk_match_revise", run), {f"pin_{people.ben.pk}": people.xavi.pk}
-    )
+    response = as_admin.post(run_url("bulk_match_revise", run), pin(people.ben, people.xavi))
 
     assert response.status_code == 302
     new = BulkMatchRun.objects.latest("pk")
@@ -236,6 +238,22 @@ def test_a_pin_is_honoured(as_admin, cohort, people):
     assert new.parameters["pins"] == [[people.ben.pk, people.xavi.pk]]
     run.refresh_from_db()
     assert run.status == BulkRunStatus.DISCARDED
+
+
+def test_a_pin_stays_for_the_next_preview_until_removed(as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+    as_admin.post(run_url("bulk_match_revise", run), pin(people.ben, people.xavi))
+    pinned = BulkMatchRun.objects.latest("pk")
+
+    as_admin.post(run_url("bulk_match_revise", pinned), {})
+    kept = BulkMatchRun.objects.latest("pk")
+    as_admin.post(run_url("bulk_match_revise", kept), {f"unpin_{people.ben.pk}": "on"})
+    removed = BulkMatchRun.objects.latest("pk")
+
+    assert kept.parameters["pins"] == [[people.ben.pk, people.xavi.pk]]
+    assert (people.ben.pk, people.xavi.pk) in proposed(kept)
+    assert removed.parameters["pins"] == []
+    assert proposed(removed) == {(people.ana.pk, people.xavi.pk)}
 
 
 def test_an_exclusion_is_honoured_and_kept_for_the_next_preview(as_admin, cohort, people):
@@ -255,9 +273,7 @@ def test_an_exclusion_is_honoured_and_kept_for_the_next_preview(as_admin, cohort
 def test_a_pin_that_breaks_a_hard_rule_is_refused_and_nothing_changes(as_admin, cohort, people):
     run = preview(as_admin, cohort, people)
 
-    response = as_admin.post(
-        run_url("bulk_match_revise", run), {f"pin_{people.ben.pk}": people.yuki.pk}
-    )
+    response = as_admin.post(run_url("bulk_match_revise", run), pin(people.ben, people.yuki))
 
     assert response.status_code == 409
     assert "ended as not a fit" in response.content.decode()
@@ -268,25 +284,34 @@ def test_a_pin_that_breaks_a_hard_rule_is_refused_and_nothing_changes(as_admin, 
 
 def test_two_pins_on_a_one_place_mentor_are_refused(as_admin, cohort, people):
     run = preview(as_admin, cohort, people)
+    as_admin.post(run_url("bulk_match_revise", run), pin(people.ana, people.xavi))
+    pinned = BulkMatchRun.objects.latest("pk")
 
-    response = as_admin.post(
-        run_url("bulk_match_revise", run),
-        {f"pin_{people.ana.pk}": people.xavi.pk, f"pin_{people.ben.pk}": people.xavi.pk},
-    )
+    response = as_admin.post(run_url("bulk_match_revise", pinned), pin(people.ben, people.xavi))
 
     assert response.status_code == 409
-    assert "2 mentees are pinned to them but 1 places are left" in response.content.decode()
-    assert BulkMatchRun.objects.count() == 1
+    assert "2 mentees are pinned to them and they have 1 place left." in response.content.decode()
+    assert BulkMatchRun.objects.latest("pk") == pinned
+    pinned.refresh_from_db()
+    assert pinned.status == BulkRunStatus.PREVIEW
 
 
 @pytest.mark.parametrize("junk", ["abc", "-1", "99999999999", "<b>"])
-def test_a_pin_outside_the_pool_is_refused_without_a_500(as_admin, program, cohort, people, junk):
+def test_a_pin_outside_the_selection_is_refused_without_a_500(
+    as_admin, program, cohort, people, mentee, junk
+):
     run = preview(as_admin, cohort, people)
     stranger = mentor_with(program, "Not In Pool")
 
-    for value in (junk, stranger.pk):
-        response = as_admin.post(run_url("bulk_match_revise", run), {f"pin_{people.ana.pk}": value})
-        assert response.status_code == 400
+    for data in (
+        {"pin_mentee": people.ana.pk, "pin_mentor": junk},
+        {"pin_mentee": junk, "pin_mentor": people.xavi.pk},
+        {"pin_mentee": people.ana.pk, "pin_mentor": stranger.pk},
+        {"pin_mentee": mentee.pk, "pin_mentor": people.xavi.pk},
+        {"pin_mentee": people.ana.pk},
+    ):
+        response = as_admin.post(run_url("bulk_match_revise", run), data)
+        assert response.status_code == 400, data
     assert BulkMatchRun.objects.count() == 1
 
 
