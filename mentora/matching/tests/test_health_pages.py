@@ -500,7 +500,35 @@ def test_concern_list_query_count_does_not_grow(client, program, success_manager
     assert few == many
 
 
-@pytest.mark.parametrize("person", ["mentee", "mentor", "outsider"])
+def test_success_manager_home_query_count_does_not_grow_with_concerns_and_pulses(
+    client, program, mentorship, mentee, mentor, success_manager
+):
+    client.force_login(success_manager)
+
+    def grow(n):
+        for i in range(n):
+            ConcernFactory(mentorship=mentorship, created_at=NOW - timedelta(hours=i))
+            PulseFactory(
+                mentorship=mentorship, respondent=mentor if i % 2 else mentee,
+                asked_at=NOW - timedelta(days=30, hours=n * 10 + i), answer="not_a_fit",
+                answered_at=NOW - timedelta(days=1),
+            )  # fmt: skip
+
+    few, many = count_queries_before_and_after(client, url("program_home", program), grow=grow)
+
+    assert few == many
+
+
+@pytest.mark.parametrize("person", ["mentee", "mentor"])
+def test_home_offers_each_party_a_concern_link(client, request, program, mentorship, person):
+    client.force_login(request.getfixturevalue(person))
+
+    html = client.get(url("program_home", program)).text
+
+    assert url("concern_new", program, mentorship.pk) in html
+
+
+@pytest.mark.parametrize("person", ["mentee", "mentor", "other_mentee", "outsider"])
 def test_concern_list_is_for_staff_only(client, request, program, concern, person):
     client.force_login(request.getfixturevalue(person))
 
@@ -522,6 +550,17 @@ def test_home_asks_the_pending_pulse(client, program, pulse, mentee):
 
     assert "How is your mentorship with Mo Mentor going?" in html
     assert url("pulse_answer", program, pulse.pk) in html
+
+
+def test_home_asks_each_party_only_their_own_pulse(client, program, pulse, mentorship, mentor):
+    theirs = PulseFactory(mentorship=mentorship, respondent=mentor, asked_at=pulse.asked_at)
+    client.force_login(mentor)
+
+    html = client.get(url("program_home", program)).text
+
+    assert "How is your mentorship with Mia Mentee going?" in html
+    assert url("pulse_answer", program, theirs.pk) in html
+    assert url("pulse_answer", program, pulse.pk) not in html
 
 
 def test_pulse_answered_from_the_home_page(client, program, pulse, mentee):
