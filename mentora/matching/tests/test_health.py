@@ -1,9 +1,10 @@
 """Relationship health services: the pulse schedule, pulse answers, concerns, re-matching."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mentora.matching import health, health_queries
 from mentora.matching.errors import MatchingError
@@ -606,3 +607,59 @@ def test_mentorship_history_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         history = health_queries.mentorship_history(program, mentee, for_staff=True)
         assert len(history) == 4
+
+
+# --- at the same time, on PostgreSQL ------------------------------------------------------
+
+
+def at_once(*calls):
+    """Run the calls in threads released together; their results and any errors."""
+    start = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            start.wait(20)
+            results.append(call())
+        except MatchingError as refused:
+            results.append(refused)
+        except BaseException as error:  # the "500" these tests exist to catch
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_pulses_ask_due_on_two_workers_at_once_asks_once(mentorship):
+    held_session(mentorship, FIRST_END)
+
+    results, errors = at_once(
+        lambda: health.pulses_ask_due(now=NOW), lambda: health.pulses_ask_due(now=NOW)
+    )
+
+    assert errors == []
+    assert sum(len(r) for r in results) == 2
+    assert Pulse.objects.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concerns_raised_at_once_make_one(mentorship, mentee):
+    def raise_one():
+        return health.concern_raise(
+            mentorship=mentorship, by=mentee, reason=ConcernReason.SCHEDULE, now=NOW
+        )
+
+    results, errors = at_once(raise_one, raise_one)
+
+    assert errors == []
+    assert sorted(type(r).__name__ for r in results) == ["Concern", "MatchingError"]
+    assert Concern.objects.count() == 1
