@@ -150,7 +150,7 @@ def pulse_asked(pulse_id: int, *, now: datetime) -> list[Message]:
             kind=Kind.PULSES,
             key=f"pulse:{pulse.pk}:asked",
             title=f"How is your mentorship with {other.name} going?",
-            lines=["One click: going well, still deciding, or not a fit. Only staff see it."],
+            lines=["One click: going well, still deciding, or not a fit."],
             url=program_path("pulse_answer", mentorship.program, pulse_id=pulse.pk),
             program=mentorship.program,
             action="Answer",
