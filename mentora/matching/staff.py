@@ -98,7 +98,7 @@ def match_from_suggestion(
         ranked = ranked_mentors_for(program, mentee.pk, now.date(), mentor_ids=[mentor.pk])
         checked = q.suggestions(program, mentee, ranked)
         if not checked or not checked[0].matchable:
-            why = checked[0].blocked if checked else "They have no mentor profile yet."
+            why = checked[0].blocked if checked else "There is no profile to match on yet."
             raise MatchingError("not_matchable", f"{mentor.name} can't be matched: {why}")
         return mentorship_start(program=program, mentor=mentor, mentee=mentee, now=now)
 

@@ -35,14 +35,22 @@ class BulkMatchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Mentees to match",
         help_text="Active mentees without a mentor. All are chosen to start with.",
-        error_messages={"required": "Choose at least one mentee."},
+        error_messages={
+            "required": "Choose at least one mentee.",
+            "invalid_choice": "A chosen mentee isn't an unmatched mentee here any more. "
+            "The list below is up to date: choose again.",
+        },
     )
     mentors = forms.TypedMultipleChoiceField(
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         label="Mentor pool",
         help_text="Mentors with a place left are chosen to start with; a full one takes nobody.",
-        error_messages={"required": "Choose at least one mentor."},
+        error_messages={
+            "required": "Choose at least one mentor.",
+            "invalid_choice": "A chosen mentor isn't a mentor of this program any more. "
+            "The list below is up to date: choose again.",
+        },
     )
     objective = forms.ChoiceField(
         choices=BulkObjective.choices,

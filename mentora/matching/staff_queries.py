@@ -65,7 +65,7 @@ def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membe
     membership = (
         Membership.objects.active()
         .filter(program=program, user_id=mentee_id, role=Role.MENTEE)
-        .select_related("user", "cohort", "success_manager")
+        .select_related("user", "user__mentee_profile", "cohort", "success_manager")
         .first()
     )
     if membership is None or not can_match_mentee(viewer, program, membership):
@@ -196,6 +196,10 @@ class SuggestionsPage:
     @property
     def already_matched(self) -> bool:
         return bool(self.mentorships)
+
+    @property
+    def has_profile(self) -> bool:
+        return hasattr(self.membership.user, "mentee_profile")
 
 
 def suggestions(program: Program, mentee: User, ranked: Sequence[RankedMentor]) -> list[Suggestion]:

@@ -497,6 +497,7 @@ def test_a_mentee_matched_after_the_form_was_shown_is_refused(
     response = as_admin.post(new_url(program), data)
 
     assert response.status_code == 400
+    assert "isn&#x27;t an unmatched mentee here any more" in response.content.decode()
     assert BulkMatchRun.objects.count() == 0
 
 
@@ -543,3 +544,21 @@ def test_preview_query_count_does_not_grow_with_rows(as_admin, admin_user, progr
     )
 
     assert many == few
+
+
+# --- Django admin ------------------------------------------------------------------------------
+
+
+def test_django_admin_shows_a_run_with_its_rows(client, as_admin, cohort, people):
+    run = preview(as_admin, cohort, people)
+    superuser = f.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+
+    listing = client.get(reverse("admin:matching_bulkmatchrun_changelist"))
+    detail = client.get(reverse("admin:matching_bulkmatchrun_change", args=[run.pk]))
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200
+    assert "Ana Able" in detail.content.decode()
+    for model in ("mentorrequest", "pulse", "concern"):
+        assert client.get(reverse(f"admin:matching_{model}_changelist")).status_code == 200

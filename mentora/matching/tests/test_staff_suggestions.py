@@ -387,3 +387,25 @@ def test_suggestions_query_count_does_not_grow_with_mentors(
     few, many = count_queries_before_and_after(client, suggestions_url(program, seeker), grow=grow)
 
     assert many == few
+
+
+def test_suggestions_for_a_mentee_without_a_profile_say_why_there_are_none(
+    client, program, cohort, success_manager
+):
+    blank = f.UserFactory(name="Bo Blank")
+    f.MembershipFactory(
+        user=blank,
+        program=program,
+        role=Role.MENTEE,
+        cohort=cohort,
+        success_manager=success_manager,
+    )
+    mentor = mentor_with(program, "Bea Backend")
+    client.force_login(success_manager)
+
+    page = client.get(suggestions_url(program, blank))
+    match = client.post(match_url(program, blank), {"mentor": mentor.pk})
+
+    assert "filled in a mentee profile yet" in page.content.decode()
+    assert match.status_code == 409
+    assert not Mentorship.objects.filter(mentee=blank).exists()
