@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
+from mentora.mentoring.models import Reflection
 from mentora.programs.models import Mentorship, MentorshipStatus, Program, Role
 from mentora.programs.queries import mentee_membership, roles_in
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
@@ -212,8 +213,16 @@ def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> li
 
 
 def mentorship_sessions(mentorship: Mentorship) -> QuerySet[Session]:
-    """A mentorship's sessions (attendance history), newest first."""
-    return Session.objects.filter(mentorship=mentorship).order_by("-starts_at")
+    """A mentorship's sessions for staff, newest first: attendance, both
+    reflections and the mentee's feedback (a fixed number of queries)."""
+    return (
+        Session.objects.filter(mentorship=mentorship)
+        .select_related("feedback")
+        .prefetch_related(
+            Prefetch("reflections", queryset=Reflection.objects.select_related("author"))
+        )
+        .order_by("-starts_at")
+    )
 
 
 def mentorship_pulses(mentorship: Mentorship) -> QuerySet[Pulse]:

@@ -198,7 +198,7 @@ def mentorship_rematch(request: AuthedRequest, slug: str, mentorship_id: int) ->
         return render(request, "matching/rematch.html", context)
     if not form.is_valid():
         return render(request, "matching/rematch.html", context, status=400)
-    new_mentor = User.objects.get(pk=form.cleaned_data["mentor"])
+    new_mentor = program_queries.mentor_in_program(program, form.cleaned_data["mentor"])
     try:
         result = health.mentorship_rematch(
             mentorship=mentorship,

@@ -350,6 +350,44 @@ def test_concern_page_shows_staff_the_mentorships_record(
     assert url("mentorship_rematch", program, mentorship.pk) + f"?concern={concern.pk}" in html
 
 
+def test_concern_page_shows_staff_reflections_and_feedback(
+    client, program, mentorship, concern, success_manager
+):
+    held = f.SessionFactory(mentorship=mentorship, starts_at=NOW - timedelta(days=7), status="held")
+    f.ReflectionFactory(session=held, still_makes_sense="no", why_not="Different goals")
+    f.FeedbackFactory(session=held, rating=2, less_productive="Too much small talk")
+    client.force_login(success_manager)
+
+    html = client.get(url("concern_detail", program, concern.pk)).text
+
+    assert "still makes sense — no" in html
+    assert "Different goals" in html
+    assert "Feedback: 2/5" in html
+    assert "Too much small talk" in html
+
+
+def test_concern_page_query_count_does_not_grow_with_sessions(
+    client, program, mentorship, concern, success_manager
+):
+    client.force_login(success_manager)
+
+    def grow(n):
+        for i in range(n):
+            held = f.SessionFactory(
+                mentorship=mentorship,
+                starts_at=NOW - timedelta(days=7 * (i + 1) + n),
+                status="held",
+            )
+            f.ReflectionFactory(session=held)
+            f.FeedbackFactory(session=held)
+
+    few, many = count_queries_before_and_after(
+        client, url("concern_detail", program, concern.pk), grow=grow
+    )
+
+    assert few == many
+
+
 def test_concern_page_shows_the_author_no_record_or_actions(client, program, concern, mentee):
     client.force_login(mentee)
 

@@ -48,6 +48,8 @@ def test_mentee_raises_a_concern_and_is_rematched(
     expect(attention).to_contain_text(WORRY)
     attention.get_by_role("link", name="Mia Mentee").first.click()
     expect(page.locator("#concern")).to_contain_text(WORRY)
+    expect(page.locator("#mentorship-record")).to_contain_text("Held")
+    screenshot("concern-for-staff")
     page.get_by_role("link", name="Re-match with another mentor").click()
     form = page.get_by_role("form", name="Re-match")
     expect(form.get_by_role("radio", name="Mo Mentor")).to_have_count(0)  # not suggested
