@@ -220,6 +220,16 @@ def test_request_detail_offers_the_mentors_weekly_times_in_both_zones(client, pr
     )
 
 
+def test_request_detail_tells_the_mentor_about_the_mentee(client, program, asked, rae):
+    client.force_login(rae)
+
+    response = client.get(page("request_detail", program, asked.pk))
+
+    assert "Full-stack web development with Python" in response.text
+    assert "Junior backend developer" in response.text
+    assert page("mentee_detail", program, asked.mentee_id) not in response.text  # not theirs yet
+
+
 def test_request_accept_page_starts_the_mentorship(client, program, asked, rae, seeker):
     client.force_login(rae)
 
