@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
@@ -35,7 +36,8 @@ def open_all_week(mentor):
 
 
 def run_worker(worker_id: str = "test-worker") -> int:
-    """Run every task that is ready now, as `db_worker` would; returns how many ran."""
+    """Run every task that is ready now, as `db_worker` would (claiming each
+    under its lock, then running it with its code); returns how many ran."""
     worker = Worker(
         queue_names=["*"],
         interval=0,
@@ -47,12 +49,15 @@ def run_worker(worker_id: str = "test-worker") -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while (row := DBTaskResult.objects.ready().first()) is not None:
-        row.claim(worker_id)
+    while True:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            row = DBTaskResult.objects.ready().get_locked()
+            if row is None:
+                return ran
+            row.claim(worker_id)
         worker.run_task(row)
         ran += 1
         assert ran < 500, "tasks keep coming"
-    return ran
 
 
 @pytest.fixture
