@@ -307,8 +307,9 @@ def test_directory_page_outsider_gets_404(client, program, outsider, ana):
     assert response.status_code == 404
 
 
-def test_directory_page_query_count_does_not_grow_with_mentors(client, program, seeker):
-    client.force_login(seeker)
+@pytest.mark.parametrize("viewer", ["seeker", "success_manager"])
+def test_directory_page_query_count_does_not_grow_with_mentors(client, request, program, viewer):
+    client.force_login(request.getfixturevalue(viewer))
 
     def grow(n):
         for _ in range(n):
@@ -320,3 +321,14 @@ def test_directory_page_query_count_does_not_grow_with_mentors(client, program, 
     )
 
     assert few == many
+
+
+def test_directory_for_a_mentee_without_a_profile_is_alphabetical(program, ana, ben, now):
+    bare = f.UserFactory(name="No Profile")
+    f.MembershipFactory(user=bare, program=program, role="mentee")
+
+    assert listed(program, bare, now) == ["Ana Backend", "Ben Frontend"]
+
+
+def test_directory_for_a_mentor_leaves_themselves_out(program, ana, ben, now):
+    assert listed(program, ana, now) == ["Ben Frontend"]
