@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +34,8 @@ from mentora.matching import staff_queries as q
 from mentora.matching.assignment import NO_CAPACITY, PinError, bulk_match
 from mentora.matching.errors import MatchingError
 from mentora.matching.features import (
+    BoolArray,
+    FloatArray,
     MenteeFeatures,
     MentorFeatures,
     load_mentees,
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
 
 Pair = tuple[int, int]  # (mentee user id, mentor user id)
 NO_PROFILE = "Hasn't filled in a mentee profile yet"
+NO_ALLOWED_MENTOR = (
+    "The rules allow none of the chosen mentors (a past “not a fit”, no shared language, or self)"
+)
 
 
 class PublishConflict(MatchingError):
@@ -185,10 +191,128 @@ def _pin_problem(
     return why
 
 
-def _unmatched_words(reason: str, min_score: int) -> str:
+def _unmatched_words(reason: str, min_score: int, closest: tuple[str, float] | None) -> str:
     if reason == NO_CAPACITY:
         return "No capacity left: the mentors who fit have no places left"
-    return f"No mentor above the minimum fit of {min_score}"
+    if closest is None:
+        return NO_ALLOWED_MENTOR
+    words = f"No mentor above the minimum fit of {min_score}"
+    name, score = closest
+    return f"{words} (closest: {name[:60]}, {score:.0f})"
+
+
+def _closest(scores: FloatArray, allowed: BoolArray, i: int) -> int | None:
+    """The best-scoring mentor the hard rules allow for row i, capacity aside."""
+    options = np.flatnonzero(allowed[i])
+    return int(options[np.argmax(scores[i, options])]) if len(options) else None
+
+
+def _check_pins(
+    pinned: Sequence[tuple[int, int]],
+    mentees: Sequence[MenteeFeatures],
+    mentors: Sequence[MentorFeatures],
+    *,
+    not_a_fit: set[Pair],
+    must_share_language: bool,
+) -> None:
+    """Refuse a pin that breaks a hard rule, naming the people and the rule."""
+    pins_per_mentor = Counter(j for _, j in pinned)
+    for i, j in pinned:
+        problem = _pin_problem(
+            mentees[i],
+            mentors[j],
+            not_a_fit=not_a_fit,
+            must_share_language=must_share_language,
+            pins_on_mentor=pins_per_mentor[j],
+        )
+        if problem:
+            raise MatchingError(
+                "bad_pin",
+                f"{mentees[i].name} can't be pinned to {mentors[j].name}: {problem}",
+                field="pins",
+            )
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    rows: list[BulkMatchRow]
+    total: float
+
+
+def _propose(
+    program: Program,
+    reference: date,
+    *,
+    mentee_ids: Sequence[int],
+    mentor_ids: Sequence[int],
+    objective: str,
+    min_score: int,
+    pins: Sequence[Pair],
+    excluded: Sequence[Pair],
+) -> _Proposal:
+    """Score, solve and explain: one unsaved row per mentee, and the total fit."""
+    mentees = load_mentees(program, reference, mentee_ids)
+    mentors = load_mentors(program, reference, mentor_ids)
+    rows = {m.user_id: i for i, m in enumerate(mentees)}
+    cols = {m.user_id: j for j, m in enumerate(mentors)}
+    weights = Weights.from_program(program)
+    not_a_fit = not_a_fit_pairs(program)
+    arrays = vectorise(mentees, mentors)
+    scores, feasible = score_matrix(
+        *arrays, weights, not_a_fit=not_a_fit, must_share_language=program.must_share_language
+    )
+    pinned = [(rows[a], cols[b]) for a, b in pins if a in rows and b in cols]
+    barred = [(rows[a], cols[b]) for a, b in excluded if a in rows and b in cols]
+    _check_pins(
+        pinned,
+        mentees,
+        mentors,
+        not_a_fit=not_a_fit,
+        must_share_language=program.must_share_language,
+    )
+    try:
+        result = bulk_match(
+            scores,
+            feasible,
+            arrays[1].free,
+            objective="most_matched" if objective == BulkObjective.MOST_MATCHED else "total_fit",
+            min_score=float(min_score),
+            pinned=pinned,
+            excluded=barred,
+        )
+    except PinError as error:  # _check_pins says it better first; kept as a net
+        raise MatchingError("bad_pin", str(error), field="pins") from error
+    explanations = explain_pairs(
+        mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights
+    )
+    pinned_set = set(pinned)
+    new_rows = [
+        BulkMatchRow(
+            mentee_id=mentees[i].user_id,
+            mentor_id=mentors[j].user_id,
+            score=_clamp(score),
+            pinned=(i, j) in pinned_set,
+            reasons=q.reasons_json(explanation),
+        )
+        for (i, j, score), explanation in zip(result.pairs, explanations, strict=True)
+    ]
+    # For "no mentor above the minimum", name the closest one the rules allow.
+    allowed = (feasible | (arrays[1].free <= 0)[None, :]).copy()
+    for i, j in barred:
+        allowed[i, j] = False
+    for i, why in result.unmatched.items():
+        best = _closest(scores, allowed, i)
+        closest = (mentors[best].name, float(scores[i, best])) if best is not None else None
+        new_rows.append(
+            BulkMatchRow(
+                mentee_id=mentees[i].user_id,
+                unmatched_reason=_unmatched_words(why, min_score, closest),
+            )
+        )
+    new_rows += [
+        BulkMatchRow(mentee_id=a, unmatched_reason=NO_PROFILE) for a in mentee_ids if a not in rows
+    ]
+    return _Proposal(rows=new_rows, total=result.total)
 
 
 def bulk_preview(
@@ -221,69 +345,16 @@ def bulk_preview(
     pins, excluded = _unique_pairs(pins), _unique_pairs(excluded)
     _check_selection(program, mentee_ids, mentor_ids)
     _check_pairs(pins, excluded, mentee_ids, mentor_ids)
-
-    reference = now.date()
-    mentees = load_mentees(program, reference, mentee_ids)
-    mentors = load_mentors(program, reference, mentor_ids)
-    rows = {m.user_id: i for i, m in enumerate(mentees)}
-    cols = {m.user_id: j for j, m in enumerate(mentors)}
-    weights = Weights.from_program(program)
-    not_a_fit = not_a_fit_pairs(program)
-    arrays = vectorise(mentees, mentors)
-    scores, feasible = score_matrix(
-        *arrays, weights, not_a_fit=not_a_fit, must_share_language=program.must_share_language
+    proposal = _propose(
+        program,
+        now.date(),
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        objective=objective,
+        min_score=min_score,
+        pins=pins,
+        excluded=excluded,
     )
-    pinned = [(rows[a], cols[b]) for a, b in pins if a in rows and b in cols]
-    pins_per_mentor = Counter(j for _, j in pinned)
-    for i, j in pinned:
-        problem = _pin_problem(
-            mentees[i],
-            mentors[j],
-            not_a_fit=not_a_fit,
-            must_share_language=program.must_share_language,
-            pins_on_mentor=pins_per_mentor[j],
-        )
-        if problem:
-            raise MatchingError(
-                "bad_pin",
-                f"{mentees[i].name} can't be pinned to {mentors[j].name}: {problem}",
-                field="pins",
-            )
-    try:
-        result = bulk_match(
-            scores,
-            feasible,
-            arrays[1].free,
-            objective="most_matched" if objective == BulkObjective.MOST_MATCHED else "total_fit",
-            min_score=float(min_score),
-            pinned=pinned,
-            excluded=[(rows[a], cols[b]) for a, b in excluded if a in rows and b in cols],
-        )
-    except PinError as error:  # _pin_problem catches these first; kept as a net
-        raise MatchingError("bad_pin", str(error), field="pins") from error
-    explanations = explain_pairs(
-        mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights
-    )
-    pinned_set = set(pinned)
-    new_rows = [
-        BulkMatchRow(
-            mentee_id=mentees[i].user_id,
-            mentor_id=mentors[j].user_id,
-            score=_clamp(score),
-            pinned=(i, j) in pinned_set,
-            reasons=q.reasons_json(explanation),
-        )
-        for (i, j, score), explanation in zip(result.pairs, explanations, strict=True)
-    ]
-    new_rows += [
-        BulkMatchRow(
-            mentee_id=mentees[i].user_id, unmatched_reason=_unmatched_words(why, min_score)
-        )
-        for i, why in result.unmatched.items()
-    ]
-    new_rows += [
-        BulkMatchRow(mentee_id=a, unmatched_reason=NO_PROFILE) for a in mentee_ids if a not in rows
-    ]
     with transaction.atomic():
         run = BulkMatchRun(
             program=program,
@@ -298,13 +369,13 @@ def bulk_preview(
                 "pins": [list(p) for p in pins],
                 "excluded": [list(p) for p in excluded],
             },
-            total_score=float(np.float64(result.total)),
+            total_score=proposal.total,
         )
         run.full_clean()
         run.save()
-        for row in new_rows:
+        for row in proposal.rows:
             row.run = run
-        BulkMatchRow.objects.bulk_create(new_rows)
+        BulkMatchRow.objects.bulk_create(proposal.rows)
     return run
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from mentora.accounts.choices import KnowledgeArea
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
+from mentora.matching.staff import NO_ALLOWED_MENTOR
 from mentora.matching.tests.staff_people import mentor_with, unmatched_mentee
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
 from mentora.tests import factories as f
@@ -210,7 +211,21 @@ def test_minimum_fit_leaves_mentees_unmatched_with_why(as_admin, cohort, people)
     run = preview(as_admin, cohort, people, min_score=100)
 
     assert proposed(run) == set()
-    assert set(unmatched(run).values()) == {"No mentor above the minimum fit of 100"}
+    why = unmatched(run)
+    assert why[people.ana.pk].startswith("No mentor above the minimum fit of 100 (closest: Xavi")
+    # Ben's only allowed mentor is Xavi: Yuki ended as not a fit with him.
+    assert why[people.ben.pk].startswith("No mentor above the minimum fit of 100 (closest: Xavi")
+
+
+def test_a_mentee_no_mentor_may_take_is_told_so_without_a_closest_mentor(
+    as_admin, program, cohort, people
+):
+    data = form_data(cohort, [people.ben], [people.yuki])
+
+    as_admin.post(new_url(program), data)
+
+    run = BulkMatchRun.objects.latest("pk")
+    assert unmatched(run) == {people.ben.pk: NO_ALLOWED_MENTOR}
 
 
 def test_preview_never_proposes_a_past_not_a_fit_pair(as_admin, cohort, people):
@@ -562,3 +577,50 @@ def test_django_admin_shows_a_run_with_its_rows(client, as_admin, cohort, people
     assert "Ana Able" in detail.content.decode()
     for model in ("mentorrequest", "pulse", "concern"):
         assert client.get(reverse(f"admin:matching_{model}_changelist")).status_code == 200
+
+
+# --- every staff-matching page, every role, junk input -------------------------------------------
+
+JUNK = {
+    "cohort": "x'--",
+    "mentees": ["<script>", "-1"],
+    "mentors": "\u0000",
+    "mentor": "1e9",
+    "objective": "drop",
+    "min_score": "9" * 30,
+    "pin_mentee": "-5",
+    "pin_mentor": "abc",
+}
+
+
+@pytest.mark.parametrize(
+    "person",
+    ["mentee", "mentor", "other_mentee", "success_manager", "admin_user", "outsider"],
+)
+def test_no_staff_matching_page_errors_on_junk_input(
+    client, request, program, cohort, people, admin_user, mentee, person
+):
+    client.force_login(admin_user)
+    run = preview(client, cohort, people)
+    pages = [
+        reverse(name, args=[program.slug, people.ana.pk])
+        for name in ("mentee_suggestions", "mentee_match")
+    ]
+    pages += [new_url(program)]
+    pages += [
+        run_url(name, run)
+        for name in (
+            "bulk_match_preview",
+            "bulk_match_revise",
+            "bulk_match_publish",
+            "bulk_match_discard",
+        )
+    ]
+    client.force_login(request.getfixturevalue(person))
+
+    for page in pages:
+        assert client.get(page, JUNK).status_code < 500, page
+        assert client.post(page, JUNK).status_code < 500, page
+    # Only an admin may publish (a junk body doesn't matter to publishing); nobody else starts any.
+    started = Mentorship.objects.live().filter(mentee__in=people.mentees).exists()
+    assert started is (person == "admin_user")
