@@ -306,6 +306,20 @@ def test_request_decline_page_keeps_the_reason(client, program, asked, rae):
     )
 
 
+def test_request_detail_shows_the_mentee_why_it_was_declined(client, program, asked, rae, seeker):
+    client.force_login(rae)
+    client.post(
+        page("request_decline", program, asked.pk),
+        {"reason": "outside_expertise", "note": "Ask <b>Ana</b>: she does data."},
+    )
+    client.force_login(seeker)
+
+    response = client.get(page("request_detail", program, asked.pk))
+
+    assert "The reason: “It&#x27;s outside my expertise”" in response.text
+    assert "Ask &lt;b&gt;Ana&lt;/b&gt;: she does data." in response.text
+
+
 def test_request_decline_page_junk_reason_is_refused(client, program, asked, rae):
     client.force_login(rae)
 
