@@ -23,9 +23,11 @@ from mentora.notifications.messages import (
 from mentora.notifications.models import Kind
 from mentora.scheduling.calendar import SESSION_RELATED, Method, session_invite
 from mentora.scheduling.models import (
+    Cadence,
     CancellationKind,
     CancelReason,
     Session,
+    SessionKind,
     SessionStatus,
 )
 
@@ -179,6 +181,49 @@ def cancelled(session_id: int, *, now: datetime, by_id: int | None = None) -> li
             for staff in staff_for(session.mentee_id, session.program)
         ]
     return messages
+
+
+def cadence_changed(
+    mentorship_id: int, *, now: datetime, updated_at: str, by_id: int
+) -> list[Message]:
+    cadence = (
+        Cadence.objects.select_related(
+            "mentorship__program", "mentorship__mentor", "mentorship__mentee"
+        )
+        .filter(mentorship_id=mentorship_id)
+        .first()
+    )
+    if cadence is None or cadence.updated_at.isoformat() != updated_at:
+        return []  # changed again since: that change sends its own notice
+    mentorship = cadence.mentorship
+    upcoming = Session.objects.filter(
+        mentorship=mentorship,
+        kind=SessionKind.REGULAR,
+        status=SessionStatus.SCHEDULED,
+        starts_at__gt=now,
+    ).first()
+    by = mentorship.mentor if by_id == mentorship.mentor_id else mentorship.mentee
+    others = [u for u in (mentorship.mentor, mentorship.mentee) if u.pk != by_id]
+    return [
+        Message(
+            recipient=user,
+            kind=Kind.SESSION_CHANGES,
+            key=f"cadence:{mentorship.pk}:{updated_at}",
+            title=f"New regular time for your sessions with {by.name}",
+            lines=[
+                f"{by.name} set your regular sessions: {cadence}.",
+                f"The next one is on {local_time(upcoming.starts_at, user)}."
+                if upcoming
+                else "No regular session is booked yet.",
+                "Sessions at the old time were moved; your calendar feed follows by itself.",
+            ],
+            url=program_path("schedule", mentorship.program),
+            program=mentorship.program,
+            when=upcoming.starts_at if upcoming else None,
+            action="See the schedule",
+        )
+        for user in others
+    ]
 
 
 def _agenda_lines(session: Session, user: User, *, nudge: bool) -> list[str]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest, Pulse
     from mentora.programs.models import Mentorship
-    from mentora.scheduling.models import Session
+    from mentora.scheduling.models import Cadence, Session
 
 
 def _after_commit(func: Callable[[], object]) -> None:
@@ -73,6 +73,16 @@ def session_moved(session: Session, *, by: User | None, old_starts_at: datetime)
 def session_cancelled(session: Session, *, by: User | None) -> None:
     """The other party hears (CANCEL invite); a late cancellation also goes to staff."""
     _emit("session_cancelled", session.pk, by_id=by.pk if by else None)
+
+
+def cadence_changed(cadence: Cadence, *, by: User) -> None:
+    """The other party hears of the new regular time once, not once per moved session."""
+    _emit(
+        "cadence_changed",
+        cadence.mentorship_id,
+        updated_at=cadence.updated_at.isoformat(),
+        by_id=by.pk,
+    )
 
 
 def attendance_marked(session: Session, *, by: User) -> None:

@@ -26,6 +26,7 @@ BUILDERS: dict[str, Builder] = {
     "session_moved": about_sessions.moved,
     "session_cancelled": about_sessions.cancelled,
     "session_reminder": about_sessions.reminder,
+    "cadence_changed": about_sessions.cadence_changed,
     "reflection_request": about_sessions.reflection_request,
     "reflection_nudge": about_sessions.reflection_nudge,
     "attendance_unmarked": about_sessions.attendance_unmarked,

@@ -479,6 +479,7 @@ def cadence_set(
         cadence.time_zone = mentorship.mentor.time_zone
         cadence.full_clean()
         cadence.save()
+        notify.cadence_changed(cadence, by=by)
         return regular_sessions_sync(mentorship=mentorship, by=by, now=now)
 
 

@@ -4,7 +4,7 @@ expiring, regular sessions' reminders; and the periodic scheduler's promises
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -14,6 +14,7 @@ from mentora.notifications import events, services
 from mentora.notifications.models import Choice, Kind, ScheduledReminder
 from mentora.notifications.periodic import run_periodic
 from mentora.programs.models import EndReason, MentorshipStatus
+from mentora.scheduling import services as scheduling
 from mentora.scheduling.models import SessionKind, SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
@@ -206,8 +207,6 @@ def test_a_worker_down_for_an_hour_sends_late_but_once(
     open_all_week,
     django_capture_on_commit_callbacks,
 ):
-    from mentora.scheduling import services as scheduling
-
     starts_at = NOW + timedelta(hours=30)
     with django_capture_on_commit_callbacks(execute=True):
         session = scheduling.session_book(mentorship=mentorship, starts_at=starts_at, by=mentee)
@@ -230,3 +229,26 @@ def test_a_worker_down_for_an_hour_sends_late_but_once(
     run_periodic()
     worker()
     assert sorted(m.to[0] for m in outbox) == sorted([mentor.email, mentee.email])
+
+
+def test_a_new_regular_time_is_one_notice_not_one_per_session(
+    clock, worker, outbox, mentorship, mentor, mentee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = scheduling.cadence_set(
+            mentorship=mentorship,
+            by=mentor,
+            frequency="weekly",
+            weekday=1,
+            time_of_day=time(18),
+            length_minutes=45,
+            starts_on=date(2027, 1, 4),
+        )
+    worker()
+
+    assert len(result.created) > 3
+    [notice] = outbox
+    assert notice.to == [mentee.email]
+    assert "New regular time" in notice.subject
+    # Tuesday 18:00 in New York is Wednesday 00:00 in Berlin, where Mia is.
+    assert "Wed 6 Jan 2027, 00:00 (Europe/Berlin)" in notice.body
