@@ -19,9 +19,9 @@ from mentora.notifications.messages import Message, local_time, program_path, st
 from mentora.notifications.models import Kind
 from mentora.programs.models import Mentorship
 
-# The matching app's request pages are named this; until they exist, the
-# program's home page is the link (program_path falls back to it).
-REQUESTS_PAGE = "mentor_requests"
+
+def _request_path(request: MentorRequest) -> str:
+    return program_path("request_detail", request.program, request_id=request.pk)
 
 
 def _request(request_id: int) -> MentorRequest | None:
@@ -48,7 +48,7 @@ def request_created(request_id: int, *, now: datetime) -> list[Message]:
                 f"“{request.message[:600]}”",
                 f"Please answer by {local_time(request.expires_at, mentor)}.",
             ],
-            url=program_path(REQUESTS_PAGE, request.program),
+            url=_request_path(request),
             program=request.program,
             when=request.expires_at,
             action="Answer the request",
@@ -77,7 +77,7 @@ def request_decided(request_id: int, *, now: datetime) -> list[Message]:
             key=f"request:{request.pk}:decided",
             title=f"{request.mentor.name} {'accepted' if accepted else 'declined'} your request",
             lines=lines,
-            url=program_path(REQUESTS_PAGE, request.program),
+            url=_request_path(request),
             program=request.program,
         )
     ]
@@ -98,7 +98,7 @@ def request_withdrawn(request_id: int, *, now: datetime) -> list[Message]:
                 f"({request.get_withdraw_reason_display() or 'by the mentee'}); "
                 "nothing to answer."
             ],
-            url=program_path(REQUESTS_PAGE, request.program),
+            url=_request_path(request),
             program=request.program,
         )
     ]
@@ -120,7 +120,7 @@ def request_expiring(request_id: int, *, now: datetime) -> list[Message]:
                 f"{local_time(request.expires_at, mentor)}. Accept or decline it before then, "
                 "so they can look elsewhere if it isn't a fit."
             ],
-            url=program_path(REQUESTS_PAGE, request.program),
+            url=_request_path(request),
             program=request.program,
             when=request.expires_at,
             action="Answer the request",

@@ -86,6 +86,7 @@ def test_a_new_request_reaches_the_mentor_and_expiring_soon_reminds_them(
     assert new.to == [mentor.email]
     assert "Otto Other asks you" in new.subject
     assert "(America/New_York)" in new.body
+    assert f"/p/bootcamp/requests/{request.pk}/" in new.body
 
     run_periodic()
     clock.move_to(NOW + timedelta(days=3) - timedelta(minutes=20))
@@ -252,3 +253,8 @@ def test_a_new_regular_time_is_one_notice_not_one_per_session(
     assert "New regular time" in notice.subject
     # Tuesday 18:00 in New York is Wednesday 00:00 in Berlin, where Mia is.
     assert "Wed 6 Jan 2027, 00:00 (Europe/Berlin)" in notice.body
+
+
+def test_the_matching_apps_periodic_jobs_are_run(clock):
+    ran = run_periodic()
+    assert {"requests_expire", "pulses_ask", "regular_sessions", "stalled_tasks"} <= set(ran)
