@@ -328,9 +328,9 @@ class PreviewPage:
 
 def run_rows(run: BulkMatchRun) -> list[BulkMatchRow]:
     return list(
-        run.rows.select_related("mentee", "mentor", "mentorship").order_by(
-            "-score", "mentee__name", "mentee_id"
-        )
+        run.rows.select_related(
+            "mentee", "mentor", "mentor__mentor_profile", "mentorship"
+        ).order_by("-score", "mentee__name", "mentee_id")
     )
 
 
