@@ -1,7 +1,7 @@
 """What django-tasks-db's worker doesn't do by itself: bounded retries, and
 recovering tasks whose worker died mid-task.
 
-- A task of ours that raises is put back in the queue with a growing delay
+- A task of ours (OUR_TASKS: safe to run twice) that raises is put back in the queue with a growing delay
   (1, 5, 15, 60 minutes...) until it has been tried MENTORA_TASK_MAX_ATTEMPTS
   times; then it stays FAILED, with its traceback, in the admin's Task Results.
 - A task left RUNNING for longer than STALL_AFTER (its worker was killed, the
@@ -19,13 +19,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
-OUR_TASKS = "mentora."
+# Only tasks known to be safe to run twice are retried or recovered; another
+# app's tasks opt in by living under a prefix listed here.
+OUR_TASKS = ("mentora.notifications.",)
 STALL_AFTER = timedelta(minutes=10)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 
@@ -63,10 +66,11 @@ def retry_failed(sender: Any, task_result: Any, **kwargs: Any) -> None:
 
 def tasks_recover(*, now: datetime) -> int:
     """Put tasks whose worker died back in the queue (or record them failed)."""
+    ours = Q()
+    for prefix in OUR_TASKS:
+        ours |= Q(task_path__startswith=prefix)
     stalled = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING,
-        started_at__lt=now - STALL_AFTER,
-        task_path__startswith=OUR_TASKS,
+        ours, status=TaskResultStatus.RUNNING, started_at__lt=now - STALL_AFTER
     )
     recovered = 0
     for row in stalled:
