@@ -1,9 +1,10 @@
 """What django-tasks-db's worker doesn't do by itself: bounded retries, and
 recovering tasks whose worker died mid-task.
 
-- A task of ours (OUR_TASKS: safe to run twice) that raises is put back in the queue with a growing delay
-  (1, 5, 15, 60 minutes...) until it has been tried MENTORA_TASK_MAX_ATTEMPTS
-  times; then it stays FAILED, with its traceback, in the admin's Task Results.
+- A task of ours (OUR_TASKS: safe to run twice) that raises is put back in the
+  queue with a growing delay (1, 5, 15, 60 minutes...) until it has been tried
+  MENTORA_TASK_MAX_ATTEMPTS times; then it stays FAILED, with its traceback, in
+  the admin's Task Results.
 - A task left RUNNING for longer than STALL_AFTER (its worker was killed, the
   machine rebooted) is put back in the queue, counting as an attempt.
 
