@@ -115,6 +115,8 @@ def _preview(
     conflicts: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if status != 200:  # a refused action: show the run as it is now, not as it was read
+        run.refresh_from_db(fields=["status", "published_at"])
     page = staff_queries.preview_page(run)
     if pins_form is None:
         pins_form = PinsForm(
