@@ -19,7 +19,7 @@ HELP = {
 class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, initial_choices: dict[str, Choice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for kind in Kind:
+        for kind in (Kind(k) for k in initial_choices):
             choices = [
                 (c.value, c.label)
                 for c in Choice

@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
 
 # Kinds nobody can turn off: a cancellation of one's own session, and concerns.
 MUST_SEND = frozenset({Kind.SESSION_CANCELLED, Kind.CONCERNS})
+# Kinds only program staff (success managers, admins) receive.
+STAFF_ONLY = frozenset({Kind.STAFF_ALERTS})
 # Kinds that are useless a day late, so they are never held for the digest.
 NEVER_DIGEST = frozenset({Kind.REMINDERS, Kind.SESSION_CHANGES, *MUST_SEND})
 

@@ -9,11 +9,13 @@ from django.http import Http404
 
 from mentora.notifications.models import (
     MUST_SEND,
+    STAFF_ONLY,
     Choice,
     Kind,
     Notification,
     NotificationPreference,
 )
+from mentora.programs.models import STAFF_ROLES, Membership
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -46,5 +48,11 @@ def preferences_of(user: User) -> dict[str, Choice]:
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "choice"))
     return {
         kind.value: Choice.EMAIL if kind in MUST_SEND else Choice(chosen.get(kind, Choice.EMAIL))
-        for kind in Kind
+        for kind in kinds_for(user)
     }
+
+
+def kinds_for(user: User) -> list[Kind]:
+    """The kinds a person can receive: staff alerts only for program staff."""
+    is_staff = Membership.objects.filter(user=user, role__in=STAFF_ROLES, is_active=True).exists()
+    return [k for k in Kind if is_staff or k not in STAFF_ONLY]

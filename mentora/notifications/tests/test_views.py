@@ -168,3 +168,16 @@ def test_inbox_queries_dont_grow_with_messages(client, mentee, program):
 
     few, many = count_queries_before_and_after(client, reverse("inbox"), grow=grow)
     assert few == many
+
+
+def test_only_staff_are_offered_caseload_alerts(client, mentee, success_manager):
+    client.force_login(mentee)
+    assert (
+        "Alerts about my caseload"
+        not in client.get(reverse("notification_preferences")).content.decode()
+    )
+    client.force_login(success_manager)
+    assert (
+        "Alerts about my caseload"
+        in client.get(reverse("notification_preferences")).content.decode()
+    )
