@@ -7,6 +7,7 @@ Each builder reads the current state and returns the messages that still apply
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -226,7 +227,14 @@ def cadence_changed(
     ]
 
 
-def _agenda_lines(session: Session, user: User, *, nudge: bool) -> list[str]:
+@dataclass(frozen=True)
+class AgendaState:
+    goal: str
+    questions: int
+    shared: int  # links and files
+
+
+def _agenda_state(session: Session) -> AgendaState:
     agenda = (
         Agenda.objects.filter(session=session)
         .annotate(
@@ -236,9 +244,18 @@ def _agenda_lines(session: Session, user: User, *, nudge: bool) -> list[str]:
         )
         .first()
     )
-    goal = agenda.goal.strip() if agenda else ""
+    if agenda is None:
+        return AgendaState("", 0, 0)
+    return AgendaState(
+        agenda.goal.strip(),
+        agenda.n_questions,  # type: ignore[attr-defined]
+        agenda.n_links + agenda.n_files,  # type: ignore[attr-defined]
+    )
+
+
+def _agenda_lines(state: AgendaState, session: Session, user: User, *, nudge: bool) -> list[str]:
     is_mentee = user.pk == session.mentee_id
-    if not goal:
+    if not state.goal:
         if is_mentee and nudge:
             return [
                 "Your agenda has no goal yet. Write one now: a specific goal is what makes "
@@ -247,18 +264,17 @@ def _agenda_lines(session: Session, user: User, *, nudge: bool) -> list[str]:
         if is_mentee:
             return ["Your agenda has no goal yet."]
         return [f"{session.mentee.name} hasn't written a goal for this session yet."]
-    assert agenda is not None
-    shared = agenda.n_links + agenda.n_files  # type: ignore[attr-defined]
-    questions = agenda.n_questions  # type: ignore[attr-defined]
+    q, n = state.questions, state.shared
     return [
-        f"Goal: {goal[:300]}",
-        f"{questions} question{'s' if questions != 1 else ''} and "
-        f"{shared} link{'s' if shared != 1 else ''} or file{'s' if shared != 1 else ''} "
-        "on the agenda.",
+        f"Goal: {state.goal[:300]}",
+        f"{q} question{'s' if q != 1 else ''} and {n} link{'s' if n != 1 else ''} "
+        f"or file{'s' if n != 1 else ''} on the agenda.",
     ]
 
 
 def reminder(session_id: int, *, now: datetime, which: str, starts_at: str) -> list[Message]:
+    """Both parties, with the agenda's state; an empty goal 24 hours before is
+    the mentee's call to write one, with the link straight to the agenda."""
     session = _session(session_id)
     if session is None or session.status != SessionStatus.SCHEDULED:
         return []
@@ -267,31 +283,29 @@ def reminder(session_id: int, *, now: datetime, which: str, starts_at: str) -> l
     if session.starts_at != datetime.fromisoformat(starts_at) or session.starts_at <= now:
         return []
     first = which == "first"
+    state = _agenda_state(session)
     messages = []
     for user in (session.mentee, session.mentor):
-        lines = [
-            f"Your session with {_with(session, user)} is on "
-            f"{local_time(session.starts_at, user)}.",
-            *_agenda_lines(session, user, nudge=first),
-        ]
-        empty_goal_nudge = first and user.pk == session.mentee_id and "no goal yet" in lines[1]
+        when = local_time(session.starts_at, user)
+        nudge = first and user.pk == session.mentee_id and not state.goal
         messages.append(
             Message(
                 recipient=user,
                 kind=Kind.REMINDERS,
                 key=f"reminder:{session.pk}:{which}:{session.starts_at.isoformat()}",
                 title=(
-                    f"Write your goal: session with {_with(session, user)} "
-                    f"{local_time(session.starts_at, user)}"
-                    if empty_goal_nudge
-                    else f"Reminder: session with {_with(session, user)} "
-                    f"{local_time(session.starts_at, user)}"
+                    f"Write your goal: session with {_with(session, user)} {when}"
+                    if nudge
+                    else f"Reminder: session with {_with(session, user)} {when}"
                 ),
-                lines=lines,
+                lines=[
+                    f"Your session with {_with(session, user)} is on {when}.",
+                    *_agenda_lines(state, session, user, nudge=first),
+                ],
                 url=_path("agenda", session),
                 program=session.program,
                 when=session.starts_at,
-                action="Write the goal" if empty_goal_nudge else "Open the agenda",
+                action="Write the goal" if nudge else "Open the agenda",
             )
         )
     return messages
