@@ -139,7 +139,7 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="preference_once_per_kind"),
             models.CheckConstraint(
-                condition=~Q(kind__in=[k.value for k in MUST_SEND]) | Q(choice=Choice.EMAIL),
+                condition=~Q(kind__in=sorted(k.value for k in MUST_SEND)) | Q(choice=Choice.EMAIL),
                 name="preference_must_send_stays_on",
             ),
         ]
