@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from mentora.accounts.choices import KnowledgeArea
+from mentora.matching import staff
+from mentora.matching.errors import MatchingError
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
 from mentora.matching.staff import NO_ALLOWED_MENTOR
 from mentora.matching.tests.staff_people import mentor_with, unmatched_mentee
@@ -624,3 +626,44 @@ def test_no_staff_matching_page_errors_on_junk_input(
     # Only an admin may publish (a junk body doesn't matter to publishing); nobody else starts any.
     started = Mentorship.objects.live().filter(mentee__in=people.mentees).exists()
     assert started is (person == "admin_user")
+
+
+# --- the service, for callers other than the page --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pairs", "code"),
+    [
+        ({"pins": [("outsider", "xavi")]}, "pins_outside"),
+        ({"excluded": [("ana", "stranger")]}, "excluded_outside"),
+        ({"pins": [("ana", "xavi"), ("ana", "yuki")]}, "pinned_twice"),
+        ({"pins": [("ana", "xavi")], "excluded": [("ana", "xavi")]}, "pinned_and_excluded"),
+        ({"pins": [("ben", "yuki")]}, "bad_pin"),
+    ],
+)
+def test_bulk_preview_refuses_bad_pins_and_exclusions_and_saves_nothing(
+    program, people, admin_user, mentee, pairs, code
+):
+    ids = {
+        "ana": people.ana.pk,
+        "xavi": people.xavi.pk,
+        "yuki": people.yuki.pk,
+        "ben": people.ben.pk,
+        "outsider": mentee.pk,
+        "stranger": 999_999,
+    }
+    named = {key: [(ids[a], ids[b]) for a, b in value] for key, value in pairs.items()}
+
+    with pytest.raises(MatchingError) as refused:
+        staff.bulk_preview(
+            program=program,
+            by=admin_user,
+            mentee_ids=[people.ana.pk, people.ben.pk],
+            mentor_ids=[people.xavi.pk, people.yuki.pk],
+            objective="total_fit",
+            min_score=0,
+            **named,
+        )
+
+    assert refused.value.code == code
+    assert BulkMatchRun.objects.count() == 0
