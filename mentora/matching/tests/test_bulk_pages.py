@@ -1,129 +1,35 @@
-"""Bulk matching pages: preview creates nothing, publish creates exactly the preview
-(or nothing, saying per row what changed), objectives, pins and exclusions, who may,
-junk input, and a query count that doesn't grow with the rows."""
+"""Bulk matching pages: choosing, a preview that creates nothing, objectives, pins and
+exclusions, who may, junk input, Django admin, and a query count that doesn't grow
+with the rows. Publishing is in test_bulk_publish.py."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from mentora.accounts.choices import KnowledgeArea
-from mentora.matching import staff
-from mentora.matching.errors import MatchingError
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
 from mentora.matching.staff import NO_ALLOWED_MENTOR
-from mentora.matching.tests.staff_people import mentor_with, unmatched_mentee
-from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
+from mentora.matching.tests.staff_people import (
+    People,
+    form_data,
+    mentor_with,
+    new_url,
+    preview,
+    proposed,
+    run_url,
+    unmatched,
+    unmatched_mentee,
+)
+from mentora.programs.models import Mentorship
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after
 
 pytestmark = pytest.mark.django_db
 
 
-class People:
-    """Two mentees of the cohort and two mentors with one place each.
-
-    Ana (Python, back end) fits Xavi (Python, back end) best; Ben fits Xavi
-    less and may not have Yuki (their mentorship ended as not a fit); Yuki
-    (Figma, UX, German) fits Ana a little. So the highest total fit gives Ana
-    to Xavi and leaves Ben out, while "most matched" gives Ana to Yuki and Ben
-    to Xavi.
-    """
-
-    def __init__(self, program, cohort, success_manager, now):
-        self.ana = unmatched_mentee(
-            program,
-            "Ana Able",
-            cohort=cohort,
-            success_manager=success_manager,
-            learning="Backend development with Python and Django",
-            interests=[KnowledgeArea.BACKEND, KnowledgeArea.CAREER],
-        )
-        self.ben = unmatched_mentee(
-            program,
-            "Ben Busy",
-            cohort=cohort,
-            success_manager=success_manager,
-            stack=["Go"],
-            learning="Data pipelines",
-            interests=[KnowledgeArea.DATA],
-        )
-        self.xavi = mentor_with(program, "Xavi Backend", capacity=1)
-        self.yuki = mentor_with(
-            program,
-            "Yuki Ux",
-            capacity=1,
-            stack=["Figma"],
-            knowledge_areas=[KnowledgeArea.UX],
-            languages=["de"],
-            years_experience=1,
-        )
-        f.MentorshipFactory(
-            program=program,
-            mentor=self.yuki,
-            mentee=self.ben,
-            status=MentorshipStatus.ENDED,
-            ended_at=now,
-            end_reason=EndReason.NOT_A_FIT,
-        )
-
-    @property
-    def mentees(self):
-        return [self.ana, self.ben]
-
-    @property
-    def mentors(self):
-        return [self.xavi, self.yuki]
-
-
 @pytest.fixture
 def people(program, cohort, success_manager, now):
     return People(program, cohort, success_manager, now)
-
-
-def new_url(program):
-    return reverse("bulk_match_new", args=[program.slug])
-
-
-def run_url(name, run):
-    return reverse(name, args=[run.program.slug, run.pk])
-
-
-def form_data(cohort, mentees, mentors, objective="total_fit", min_score=0):
-    return {
-        "cohort": cohort.pk,
-        "mentees": [m.pk for m in mentees],
-        "mentors": [m.pk for m in mentors],
-        "objective": objective,
-        "min_score": min_score,
-    }
-
-
-def proposed(run):
-    return {
-        (r.mentee_id, r.mentor_id)
-        for r in BulkMatchRow.objects.filter(run=run, mentor__isnull=False)
-    }
-
-
-def unmatched(run):
-    return dict(
-        BulkMatchRow.objects.filter(run=run, mentor__isnull=True).values_list(
-            "mentee_id", "unmatched_reason"
-        )
-    )
-
-
-def live_pairs(program):
-    return set(Mentorship.objects.live().filter(program=program).values_list("mentee", "mentor"))
-
-
-def preview(client, cohort, people, **kw):
-    response = client.post(
-        new_url(cohort.program), form_data(cohort, people.mentees, people.mentors, **kw)
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return BulkMatchRun.objects.latest("pk")
 
 
 @pytest.fixture
@@ -332,99 +238,6 @@ def test_a_pin_outside_the_selection_is_refused_without_a_500(
     assert BulkMatchRun.objects.count() == 1
 
 
-# --- publish ---------------------------------------------------------------------------
-
-
-def test_publish_creates_exactly_the_previewed_mentorships(as_admin, program, cohort, people):
-    run = preview(as_admin, cohort, people, objective="most_matched")
-    before = live_pairs(program)
-
-    response = as_admin.post(run_url("bulk_match_publish", run))
-
-    assert response.status_code == 302
-    assert live_pairs(program) - before == proposed(run)
-    rows = BulkMatchRow.objects.filter(run=run, mentor__isnull=False).select_related("mentorship")
-    assert all(
-        (r.mentorship.mentee_id, r.mentorship.mentor_id) == (r.mentee_id, r.mentor_id) for r in rows
-    )
-    run.refresh_from_db()
-    assert run.status == BulkRunStatus.PUBLISHED and run.published_at is not None
-    page = as_admin.get(response["Location"])
-    assert "Published: 2 mentorships started." in page.content.decode()
-
-
-def test_publishing_twice_is_refused_cleanly(as_admin, program, cohort, people):
-    run = preview(as_admin, cohort, people)
-    as_admin.post(run_url("bulk_match_publish", run))
-    after_first = live_pairs(program)
-
-    response = as_admin.post(run_url("bulk_match_publish", run))
-
-    assert response.status_code == 409
-    assert "already published" in response.content.decode()
-    assert live_pairs(program) == after_first
-
-
-def test_a_discarded_preview_cannot_be_published(as_admin, program, cohort, people):
-    run = preview(as_admin, cohort, people)
-    before = live_pairs(program)
-    as_admin.post(run_url("bulk_match_discard", run))
-
-    response = as_admin.post(run_url("bulk_match_publish", run))
-
-    assert response.status_code == 409
-    assert "discarded" in response.content.decode()
-    assert live_pairs(program) == before
-    run.refresh_from_db()
-    assert run.status == BulkRunStatus.DISCARDED
-
-
-def test_publish_refuses_all_when_a_mentor_became_full(as_admin, program, cohort, people):
-    run = preview(as_admin, cohort, people, objective="most_matched")
-    f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
-    before = live_pairs(program)
-
-    response = as_admin.post(run_url("bulk_match_publish", run))
-
-    assert response.status_code == 409
-    assert live_pairs(program) == before  # all or nothing: Ana with Yuki isn't started either
-    assert response.context["conflicts"] == {
-        BulkMatchRow.objects.get(run=run, mentee=people.ben).pk: (
-            "The mentor has 0 places left now, and this preview gives them 1."
-        )
-    }
-    run.refresh_from_db()
-    assert run.status == BulkRunStatus.PREVIEW
-
-
-def test_publish_refuses_all_when_a_mentee_was_matched_meanwhile(as_admin, program, cohort, people):
-    run = preview(as_admin, cohort, people, objective="most_matched")
-    elsewhere = mentor_with(program, "Quick Colleague")
-    f.MentorshipFactory(program=program, mentor=elsewhere, mentee=people.ana)
-    before = live_pairs(program)
-
-    response = as_admin.post(run_url("bulk_match_publish", run))
-
-    assert response.status_code == 409
-    assert "The mentee was matched with a mentor since this preview." in response.content.decode()
-    assert live_pairs(program) == before
-
-
-def test_a_new_preview_after_a_refused_publish_matches_with_what_is_true_now(
-    as_admin, program, cohort, people
-):
-    run = preview(as_admin, cohort, people, objective="most_matched")
-    f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
-    as_admin.post(run_url("bulk_match_publish", run))
-
-    as_admin.post(run_url("bulk_match_revise", run), {})
-    new = BulkMatchRun.objects.latest("pk")
-    response = as_admin.post(run_url("bulk_match_publish", new))
-
-    assert response.status_code == 302
-    assert (people.ana.pk, people.yuki.pk) in live_pairs(program)
-
-
 # --- who may -----------------------------------------------------------------------------
 
 
@@ -626,44 +439,3 @@ def test_no_staff_matching_page_errors_on_junk_input(
     # Only an admin may publish (a junk body doesn't matter to publishing); nobody else starts any.
     started = Mentorship.objects.live().filter(mentee__in=people.mentees).exists()
     assert started is (person == "admin_user")
-
-
-# --- the service, for callers other than the page --------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("pairs", "code"),
-    [
-        ({"pins": [("outsider", "xavi")]}, "pins_outside"),
-        ({"excluded": [("ana", "stranger")]}, "excluded_outside"),
-        ({"pins": [("ana", "xavi"), ("ana", "yuki")]}, "pinned_twice"),
-        ({"pins": [("ana", "xavi")], "excluded": [("ana", "xavi")]}, "pinned_and_excluded"),
-        ({"pins": [("ben", "yuki")]}, "bad_pin"),
-    ],
-)
-def test_bulk_preview_refuses_bad_pins_and_exclusions_and_saves_nothing(
-    program, people, admin_user, mentee, pairs, code
-):
-    ids = {
-        "ana": people.ana.pk,
-        "xavi": people.xavi.pk,
-        "yuki": people.yuki.pk,
-        "ben": people.ben.pk,
-        "outsider": mentee.pk,
-        "stranger": 999_999,
-    }
-    named = {key: [(ids[a], ids[b]) for a, b in value] for key, value in pairs.items()}
-
-    with pytest.raises(MatchingError) as refused:
-        staff.bulk_preview(
-            program=program,
-            by=admin_user,
-            mentee_ids=[people.ana.pk, people.ben.pk],
-            mentor_ids=[people.xavi.pk, people.yuki.pk],
-            objective="total_fit",
-            min_score=0,
-            **named,
-        )
-
-    assert refused.value.code == code
-    assert BulkMatchRun.objects.count() == 0
