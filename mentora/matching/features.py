@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,6 +90,7 @@ def week_monday(reference: date) -> date:
     return reference - timedelta(days=reference.weekday())
 
 
+@lru_cache(maxsize=4096)
 def utc_hours(zone: str, weekday: int, start: time, end: time, reference: date) -> frozenset[int]:
     """Whole hours of a local weekly range, as UTC hours of the week.
 
@@ -106,6 +108,7 @@ def utc_hours(zone: str, weekday: int, start: time, end: time, reference: date) 
     return frozenset(hours)
 
 
+@lru_cache(maxsize=1024)
 def mentee_day_hours(zone: str, reference: date) -> frozenset[int]:
     start, end = MENTEE_DAY
     hours: set[int] = set()
@@ -190,47 +193,78 @@ def load_mentees(
 def load_mentors(
     program: Program, reference: date, user_ids: Sequence[int] | None = None
 ) -> list[MentorFeatures]:
-    """Active mentors of the program (or the given ones): five queries.
+    """Active mentors of the program (or the given ones): five flat queries.
 
-    Load counts live mentorships in this program against the mentor's capacity.
+    Plain rows, not model instances: the directory and suggestions load every
+    mentor of a program, and building thousands of objects would cost far more
+    than the scoring. Load counts live mentorships in this program against the
+    mentor's capacity.
     """
     ids = list(user_ids) if user_ids is not None else _members(program, Role.MENTOR)
     live = Q(
         user__mentorships_as_mentor__program=program,
         user__mentorships_as_mentor__status__in=LIVE_MENTORSHIP_STATUSES,
     )
-    profiles = (
+    profiles = list(
         MentorProfile.objects.filter(user_id__in=ids)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("stack", queryset=Technology.objects.all()),
-            Prefetch("user__weekly_hours", queryset=WeeklyHours.objects.all()),
+        .values(
+            "pk",
+            "user_id",
+            "user__name",
+            "user__time_zone",
+            "knowledge_areas",
+            "career_stage",
+            "years_experience",
+            "languages",
+            "education_path",
+            "capacity",
         )
         .annotate(live_load=Count("user__mentorships_as_mentor", filter=live))
     )
-    found = list(profiles)
-    background = _background([p.user_id for p in found], shared_only=True)
+    found = [p["user_id"] for p in profiles]
+    stacks = _mentor_stacks([p["pk"] for p in profiles])
+    hours = _weekly_hours(found, reference)
+    background = _background(found, shared_only=True)
     return [
         MentorFeatures(
-            user_id=p.user_id,
-            name=p.user.name,
-            stack={t.pk: t.name for t in p.stack.all()},
-            areas=frozenset(p.knowledge_areas),
-            stage_rank=stage_rank(p.career_stage),
-            years=p.years_experience,
-            languages=frozenset(p.languages),
-            hours=frozenset().union(
-                *(
-                    utc_hours(p.user.time_zone, w.weekday, w.start_time, w.end_time, reference)
-                    for w in p.user.weekly_hours.all()
-                )
+            user_id=p["user_id"],
+            name=p["user__name"],
+            stack=stacks.get(p["pk"], {}),
+            areas=frozenset(p["knowledge_areas"]),
+            stage_rank=stage_rank(p["career_stage"]),
+            years=p["years_experience"],
+            languages=frozenset(p["languages"]),
+            hours=hours.get(p["user_id"], frozenset()),
+            background=frozenset(
+                background.get(p["user_id"], set()) | _education(p["education_path"])
             ),
-            background=frozenset(background.get(p.user_id, set()) | _education(p.education_path)),
-            capacity=p.capacity,
-            load=p.live_load,  # type: ignore[attr-defined]
+            capacity=p["capacity"],
+            load=p["live_load"],
         )
-        for p in found
+        for p in profiles
     ]
+
+
+def _mentor_stacks(profile_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """Profile id -> {tag id: tag name}, in one query over the link table."""
+    links = MentorProfile.stack.through.objects.filter(mentorprofile_id__in=profile_ids)
+    stacks: dict[int, dict[int, str]] = defaultdict(dict)
+    for profile_id, tag_id, name in links.values_list(
+        "mentorprofile_id", "technology_id", "technology__name"
+    ):
+        stacks[profile_id][tag_id] = name
+    return stacks
+
+
+def _weekly_hours(mentor_ids: Sequence[int], reference: date) -> dict[int, frozenset[int]]:
+    """Mentor id -> UTC hours of the week they are available, in one query."""
+    ranges = WeeklyHours.objects.filter(mentor_id__in=mentor_ids).values_list(
+        "mentor_id", "mentor__time_zone", "weekday", "start_time", "end_time"
+    )
+    hours: dict[int, set[int]] = defaultdict(set)
+    for mentor_id, zone, weekday, start, end in ranges:
+        hours[mentor_id] |= utc_hours(zone, weekday, start, end, reference)
+    return {mentor_id: frozenset(h) for mentor_id, h in hours.items()}
 
 
 def not_a_fit_pairs(program: Program) -> set[tuple[int, int]]:

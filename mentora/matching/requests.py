@@ -178,10 +178,10 @@ def request_accept(
     program = request.program
     with transaction.atomic():
         lock_people(request.mentor_id, request.mentee_id)
-        # Out of "open" first, so mentorship_start's withdrawal of the mentee's
-        # open requests leaves this one alone; it becomes "accepted" below, once
-        # the mentorship exists (a constraint ties the two), inside this transaction.
-        _claim(request, now, status=RequestStatus.EXPIRED)
+        # Claim the row while it is still open (a competing withdraw or expiry now
+        # waits on it and then finds it closed); it becomes "accepted" below, once
+        # the mentorship exists, since a constraint ties the two together.
+        _claim(request, now)
         _check_weekly_time(request, weekday, time_of_day, now)
         if Mentorship.objects.live().filter(program=program, mentee=request.mentee_id).exists():
             raise MatchingError(
@@ -189,7 +189,11 @@ def request_accept(
             )
         try:
             mentorship = mentorship_start(
-                program=program, mentor=request.mentor, mentee=request.mentee, now=now
+                program=program,
+                mentor=request.mentor,
+                mentee=request.mentee,
+                now=now,
+                accepting=request,
             )
         except MatchingError as error:
             if error.code == "mentor_full":

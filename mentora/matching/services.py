@@ -54,13 +54,15 @@ def mentorship_start(
     mentee: User,
     now: datetime | None = None,
     allow_over_capacity: bool = False,
+    accepting: MentorRequest | None = None,
 ) -> Mentorship:
     """Start a mentorship between a mentor and a mentee of the program.
 
     Steps: lock both people (so two starts can't both take a mentor's last
     place); check roles, that the pair isn't already live and the mentor's
     capacity (staff may knowingly go over it); create the mentorship; withdraw
-    the mentee's other open requests; tell both after commit. Callers that
+    the mentee's other open requests (all but `accepting`, the request being
+    accepted, which its caller closes); tell both after commit. Callers that
     need it run inside their own transaction (this joins it).
     """
     now = _now(now)
@@ -79,16 +81,19 @@ def mentorship_start(
         mentorship = Mentorship(program=program, mentor=mentor, mentee=mentee, started_at=now)
         mentorship.full_clean()
         mentorship.save()
-        _withdraw_open_requests(program, mentee, now)
+        _withdraw_open_requests(program, mentee, now, keep=accepting)
         events.mentorship_started(mentorship)
     return mentorship
 
 
-def _withdraw_open_requests(program: Program, mentee: User, now: datetime) -> None:
+def _withdraw_open_requests(
+    program: Program, mentee: User, now: datetime, keep: MentorRequest | None
+) -> None:
     """A mentee matched anywhere no longer waits on other mentors."""
     requests = list(
         MentorRequest.objects.open()
         .filter(program=program, mentee=mentee)
+        .exclude(pk=keep.pk if keep is not None else None)
         .select_related("mentor", "mentee", "program")
     )
     MentorRequest.objects.filter(pk__in=[r.pk for r in requests]).update(

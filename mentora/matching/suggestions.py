@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from mentora.matching.features import (
     MenteeFeatures,
@@ -19,19 +20,22 @@ from mentora.matching.features import (
     not_a_fit_pairs,
     vectorise,
 )
-from mentora.matching.scoring import Explanation, Weights, explain_pairs, one_line_why, score_matrix
+from mentora.matching.scoring import Explanation, Weights, explain, one_line_why, score_matrix
 from mentora.programs.models import Program
 
 
 @dataclass(frozen=True)
 class RankedMentor:
     mentor: MentorFeatures
-    explanation: Explanation
+    score: float
     feasible: bool  # the hard rules allow the pair (room, not self, not a past "not a fit", ...)
+    mentee: MenteeFeatures
+    weights: Weights
 
-    @property
-    def score(self) -> float:
-        return self.explanation.score
+    @cached_property
+    def explanation(self) -> Explanation:
+        """Reasons in words, built on demand: a page shows a few of many ranked mentors."""
+        return explain(self.mentee, self.mentor, self.weights)
 
     @property
     def why(self) -> str:
@@ -49,17 +53,20 @@ def rank_mentors(
     """Every mentor for this mentee, best first (ties by name); infeasible ones last."""
     if not mentors:
         return []
-    arrays = vectorise([mentee], mentors)
     scores, feasible = score_matrix(
-        *arrays, weights, not_a_fit=not_a_fit, must_share_language=must_share_language
+        *vectorise([mentee], mentors),
+        weights,
+        not_a_fit=not_a_fit,
+        must_share_language=must_share_language,
     )
-    pairs = [(0, j) for j in range(len(mentors))]
-    explanations = explain_pairs([mentee], mentors, arrays, pairs, weights)
     order = sorted(
         range(len(mentors)),
         key=lambda j: (not feasible[0, j], -float(scores[0, j]), mentors[j].name),
     )
-    return [RankedMentor(mentors[j], explanations[j], bool(feasible[0, j])) for j in order]
+    return [
+        RankedMentor(mentors[j], float(scores[0, j]), bool(feasible[0, j]), mentee, weights)
+        for j in order
+    ]
 
 
 def ranked_mentors_for(
