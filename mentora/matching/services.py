@@ -90,12 +90,10 @@ def _withdraw_open_requests(
     program: Program, mentee: User, now: datetime, keep: MentorRequest | None
 ) -> None:
     """A mentee matched anywhere no longer waits on other mentors."""
-    requests = list(
-        MentorRequest.objects.open()
-        .filter(program=program, mentee=mentee)
-        .exclude(pk=keep.pk if keep is not None else None)
-        .select_related("mentor", "mentee", "program")
-    )
+    waiting = MentorRequest.objects.open().filter(program=program, mentee=mentee)
+    if keep is not None:
+        waiting = waiting.exclude(pk=keep.pk)
+    requests = list(waiting.select_related("mentor", "mentee", "program"))
     MentorRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
         status=RequestStatus.WITHDRAWN,
         withdraw_reason=WithdrawReason.MATCHED_ELSEWHERE,
