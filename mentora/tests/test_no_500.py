@@ -82,10 +82,10 @@ def all_pages(program, ids):
             continue
         kwargs = {name: ids[name] for name in pattern.pattern.converters}
         pages.append(reverse(pattern.name, kwargs={"slug": program.slug, **kwargs}))
-    for pattern in urls.urlpatterns:
-        if isinstance(pattern, URLPattern) and pattern.name not in SKIPPED:
-            kwargs = {name: ids[name] for name in pattern.pattern.converters}
-            pages.append(reverse(pattern.name, kwargs=kwargs))
+    for top in urls.urlpatterns:
+        if isinstance(top, URLPattern) and top.name not in SKIPPED:
+            kwargs = {name: ids[name] for name in top.pattern.converters}
+            pages.append(reverse(top.name, kwargs=kwargs))
     return pages
 
 
