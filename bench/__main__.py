@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from bench.report import Result
 
 REPO = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("slots", "openings", "matching")
+BENCHMARKS = ("slots", "openings", "matching", "caseload", "insights")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -48,9 +48,15 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import matching, openings, slots
+    from bench import insights, matching, openings, slots
 
-    return {"slots": slots.run, "openings": openings.run, "matching": matching.run}
+    return {
+        "slots": slots.run,
+        "openings": openings.run,
+        "matching": matching.run,
+        "caseload": insights.run_caseload,
+        "insights": insights.run_insights,
+    }
 
 
 def main(argv: list[str]) -> int:

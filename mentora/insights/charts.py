@@ -9,12 +9,14 @@ every chart has its numbers in a table beside it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import pygal
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -42,6 +44,8 @@ STYLE = Style(
 )
 DASHES = (None, "8,5", "2,4", "12,4,2,4")
 PRINT_VALUES_UP_TO_WEEKS = 16
+CHARTS_VERSION = 1  # bump when a chart's look changes, so cached SVG is drawn again
+CACHE_SECONDS = 24 * 3600
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
@@ -239,8 +243,8 @@ def mentorships_chart(fig: Figures) -> Chart:
     return Chart("mentorships", "Mentorships", _render(chart), "bars")
 
 
-def all_charts(fig: Figures) -> dict[str, Chart]:
-    charts = [
+def _render_all(fig: Figures) -> list[Chart]:
+    return [
         sessions_chart(fig),
         quality_chart(fig),
         goals_chart(fig),
@@ -248,4 +252,17 @@ def all_charts(fig: Figures) -> dict[str, Chart]:
         actions_chart(fig),
         mentorships_chart(fig),
     ]
-    return {c.key: c for c in charts}
+
+
+def all_charts(fig: Figures) -> dict[str, Chart]:
+    """Every chart of the insights page. pygal takes tens of milliseconds a chart, so
+    the SVG is kept in the cache under a digest of the numbers it draws: the same
+    numbers never render twice, and different numbers can never get a stale chart."""
+    numbers = (CHARTS_VERSION, [astuple(w) for w in fig.weeks], sorted(fig.ratings.items()))
+    key = "insights:charts:" + hashlib.sha256(repr(numbers).encode()).hexdigest()
+    stored: dict[str, tuple[str, str, str]] | None = cache.get(key)
+    if stored is None:
+        stored = {c.key: (c.title, str(c.svg), c.kind) for c in _render_all(fig)}
+        cache.set(key, stored, CACHE_SECONDS)
+    # The stored text is pygal's own output, escaped by pygal when it was drawn.
+    return {k: Chart(k, title, mark_safe(svg), kind) for k, (title, svg, kind) in stored.items()}

@@ -8,7 +8,8 @@ active in a week if it had started and not ended by that week's end.
 The page costs a fixed number of queries whatever the range or the data: one
 grouped query per source (sessions, reflections, feedback, action items,
 endings), one with a filtered count per week for active mentorships, and two
-for mentor capacity.
+for mentor capacity. Sessions, their agendas, the mentee's reflections and the
+feedback come from one grouped query over the period's sessions.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
 from mentora.insights.access import Scope
-from mentora.mentoring.models import ActionItem, Feedback, GoalMet, Reflection
+from mentora.mentoring.models import ActionItem, GoalMet
 from mentora.programs.models import Cohort, EndReason, Membership, Mentorship, Role
 from mentora.scheduling.models import CancellationKind, Session, SessionStatus
 
@@ -189,9 +190,12 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
         "mentee",
         mentees,
     )
-    _merge(weeks, _session_rows(sessions, zone), zone)
-    _merge(weeks, _reflection_rows(sessions, zone), zone)
-    _merge(weeks, _feedback_rows(sessions, zone), zone)
+    ratings = dict.fromkeys(range(1, 6), 0)
+    rows = list(_session_rows(sessions, zone))
+    for row in rows:
+        for stars in ratings:
+            ratings[stars] += row.pop(f"rating_{stars}")
+    _merge(weeks, rows, zone)
     _merge(weeks, _action_rows(scope, period, mentees), zone)
     mentorships = _scoped(Mentorship.objects.filter(program=program), "mentee", mentees)
     _merge(weeks, _ending_rows(mentorships, period), zone)
@@ -204,11 +208,6 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
     if weeks:
         total.active_mentorships = list(weeks.values())[-1].active_mentorships
 
-    ratings = dict.fromkeys(range(1, 6), 0)
-    for r in (
-        Feedback.objects.filter(session__in=sessions).values("rating").annotate(n=Count("pk"))
-    ).order_by():
-        ratings[r["rating"]] = r["n"]
     result = Figures(
         scope=scope,
         period=period,
@@ -228,9 +227,20 @@ def _week(field_name: str, zone: ZoneInfo) -> TruncWeek:
 
 
 def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
+    """Everything about the period's sessions in one grouped query: what happened,
+    whether a goal was written, the mentee's answer to "was the goal met?" (the goal
+    is the mentee's), and the feedback. Agenda, feedback and the mentee's reflection
+    are at most one row per session, so the joins never double-count."""
     cancelled = Q(status=SessionStatus.CANCELLED)
+    reflection = "mentee_reflection__goal_met"
+    ratings = {f"rating_{n}": Count("feedback", filter=Q(feedback__rating=n)) for n in range(1, 6)}
     return (
-        sessions.annotate(week=_week("starts_at", zone))
+        sessions.annotate(
+            week=_week("starts_at", zone),
+            mentee_reflection=FilteredRelation(
+                "reflections", condition=Q(reflections__author=F("mentee"))
+            ),
+        )
         .values("week")
         .annotate(
             scheduled=Count("pk"),
@@ -248,37 +258,15 @@ def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
                 "pk",
                 filter=Q(status=SessionStatus.HELD, agenda__isnull=False) & ~Q(agenda__goal=""),
             ),
-        )
-        .order_by()
-    )
-
-
-def _reflection_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
-    """Goals met, as the mentee judged them (the goal is the mentee's)."""
-    return (
-        Reflection.objects.filter(session__in=sessions, author=F("session__mentee"))
-        .annotate(week=_week("session__starts_at", zone))
-        .values("week")
-        .annotate(
-            goal_yes=Count("pk", filter=Q(goal_met=GoalMet.YES)),
-            goal_partly=Count("pk", filter=Q(goal_met=GoalMet.PARTLY)),
-            goal_no=Count("pk", filter=Q(goal_met=GoalMet.NO)),
-        )
-        .order_by()
-    )
-
-
-def _feedback_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
-    return (
-        Feedback.objects.filter(session__in=sessions)
-        .annotate(week=_week("session__starts_at", zone))
-        .values("week")
-        .annotate(
-            feedback_count=Count("pk"),
-            feedback_sum=Sum("rating"),
-            feedback_high=Count("pk", filter=Q(rating__gte=4)),
-            feedback_mid=Count("pk", filter=Q(rating=3)),
-            feedback_low=Count("pk", filter=Q(rating__lte=2)),
+            goal_yes=Count("pk", filter=Q(**{reflection: GoalMet.YES})),
+            goal_partly=Count("pk", filter=Q(**{reflection: GoalMet.PARTLY})),
+            goal_no=Count("pk", filter=Q(**{reflection: GoalMet.NO})),
+            feedback_count=Count("feedback"),
+            feedback_sum=Sum("feedback__rating"),
+            feedback_high=Count("feedback", filter=Q(feedback__rating__gte=4)),
+            feedback_mid=Count("feedback", filter=Q(feedback__rating=3)),
+            feedback_low=Count("feedback", filter=Q(feedback__rating__lte=2)),
+            **ratings,
         )
         .order_by()
     )

@@ -36,6 +36,9 @@ class CaseloadFilterForm(forms.Form):
     signal = forms.ChoiceField(
         choices=[("", "Any signal"), *Signal.choices], required=False, label="Signal"
     )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,16 +49,25 @@ class CaseloadFilterForm(forms.Form):
             empty_label="All mentors",
             error_messages=NOT_ONE_OF_THEM,
         )
-        self.order_fields(["cohort", "mentor", "signal"])
+        self.order_fields(["cohort", "mentor", "signal", "page"])
+
+    def _valid_data(self) -> dict[str, Any]:
+        """The filters that were understood; a bad one is left out (and reported)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def page_number(self) -> int:
+        return self._valid_data().get("page") or 1
 
     def filters(self) -> queries.CaseloadFilters:
-        if not self.is_valid():
-            return queries.CaseloadFilters()
-        data = self.cleaned_data
+        data = self._valid_data()
+        signal = data.get("signal")
         return queries.CaseloadFilters(
-            cohort=data["cohort"],
-            mentor=data["mentor"],
-            signal=Signal(data["signal"]) if data["signal"] else None,
+            cohort=data.get("cohort"),
+            mentor=data.get("mentor"),
+            signal=Signal(signal) if signal else None,
         )
 
 

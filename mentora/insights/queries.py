@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from mentora.insights.access import Scope
 from mentora.insights.models import RiskPolicy
-from mentora.insights.risk import CaseRow, Signal, has_live_mentorship_with, rank
+from mentora.insights.risk import CaseRow, Signal, attach, has_live_mentorship_with, rank
 from mentora.matching.models import Concern, Pulse
 from mentora.mentoring.models import ActionItem, Feedback, Reflection
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
@@ -42,35 +42,73 @@ class CaseloadFilters:
 
 @dataclass
 class Caseload:
-    rows: list[CaseRow]
+    rows: list[CaseRow]  # this page's mentees, most at risk first
     policy: RiskPolicy
-    total: int
+    total: int  # mentees in scope after the cohort and mentor filters
+    at_risk: int  # of those, with at least one signal
+    matching: int  # after the signal filter too
     signal_counts: dict[Signal, int]
+    page: int = 1
+    pages: int = 1
 
     @property
-    def at_risk(self) -> int:
-        return sum(1 for r in self.rows if r.score)
+    def first_index(self) -> int:
+        return (self.page - 1) * CASELOAD_PAGE + 1
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.rows) - 1
 
 
-def caseload(scope: Scope, now: datetime, filters: CaseloadFilters | None = None) -> Caseload:
-    """The mentees in scope ordered by risk, filtered by cohort, mentor and signal."""
+CASELOAD_PAGE = 50
+
+
+def caseload(
+    scope: Scope, now: datetime, filters: CaseloadFilters | None = None, page: int = 1
+) -> Caseload:
+    """The mentees in scope ordered by risk, filtered by cohort, mentor and signal.
+
+    Every mentee's signals are computed in one query (ordering needs them all);
+    only the shown page gets its live mentors loaded, in one more query."""
     filters = filters or CaseloadFilters()
     policy = RiskPolicy.for_program(scope.program)
-    memberships = scope.memberships()
+    memberships = scope.memberships().prefetch_related(None)
     if filters.cohort is not None:
         memberships = memberships.filter(cohort=filters.cohort)
     if filters.mentor is not None:
         memberships = memberships.filter(has_live_mentorship_with(filters.mentor.pk, scope.program))
     rows = rank(memberships, scope.program, policy, now)
     counts = Counter(signal for row in rows for signal in row.signals)
-    total = len(rows)
+    total, at_risk = len(rows), sum(1 for r in rows if r.score)
     if filters.signal is not None:
         rows = [r for r in rows if filters.signal in r.signals]
+    pages = max(1, -(-len(rows) // CASELOAD_PAGE))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * CASELOAD_PAGE : page * CASELOAD_PAGE]
+    attach(shown, memberships)
+    with_live_mentors(scope.program, [r.membership for r in shown if r.membership])
     return Caseload(
-        rows=rows,
+        rows=shown,
         policy=policy,
         total=total,
+        at_risk=at_risk,
+        matching=len(rows),
         signal_counts={s: counts.get(s, 0) for s in Signal},
+        page=page,
+        pages=pages,
+    )
+
+
+def with_live_mentors(program: Program, memberships: list[Membership]) -> None:
+    """Load each mentee's live mentorships (with mentors) as user.live_mentorships,
+    as programs.queries.mentee_memberships does, for just these memberships."""
+    prefetch_related_objects(
+        memberships,
+        Prefetch(
+            "user__mentorships_as_mentee",
+            queryset=Mentorship.objects.live().filter(program=program).select_related("mentor"),
+            to_attr="live_mentorships",
+        ),
     )
 
 
@@ -115,6 +153,7 @@ def timeline(scope: Scope, membership: Membership, now: datetime) -> Timeline:
     program, mentee = scope.program, membership.user
     policy = RiskPolicy.for_program(program)
     row = rank(scope.memberships().filter(pk=membership.pk), program, policy, now)[0]
+    row.membership = membership
     mentorships = list(
         Mentorship.objects.filter(program=program, mentee=mentee)
         .select_related("mentor")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -36,6 +37,18 @@ from mentora.scheduling.models import CancellationKind, Session, SessionStatus
 from mentora.scheduling.queries import unmarked_sessions
 
 NO_SHOWS = (SessionStatus.MENTEE_NO_SHOW, SessionStatus.MENTOR_NO_SHOW)
+SIGNAL_COLUMNS = (
+    "r_concerns",
+    "r_not_a_fit_pulses",
+    "r_not_a_fit_reflections",
+    "r_missed",
+    "r_last_held",
+    "r_live_since",
+    "r_no_goal",
+    "r_low_feedback",
+    "r_overdue",
+    "r_unmarked",
+)
 
 
 class Signal(models.TextChoices):
@@ -62,10 +75,13 @@ class Reason:
 
 @dataclass
 class CaseRow:
-    """One mentee of a caseload with the signals that fire for them."""
+    """One mentee of a caseload with the signals that fire for them. `membership`
+    (with user, cohort and success manager) is loaded only for the rows shown."""
 
-    membership: Membership
+    membership_id: int
+    name: str
     reasons: list[Reason] = field(default_factory=list)
+    membership: Membership | None = None
 
     @property
     def score(self) -> int:
@@ -102,6 +118,7 @@ def annotate_signals(
     since = now - timedelta(weeks=policy.window_weeks)
     today = now.astimezone(ZoneInfo(program.time_zone)).date()
     sessions = Session.objects.filter(program=program)
+    reflection_window = timedelta(days=program.reflection_window_days + 1)
     live = Mentorship.objects.live().filter(program=program)
     return memberships.annotate(
         r_concerns=_count(
@@ -119,6 +136,9 @@ def annotate_signals(
                 session__mentorship__in=live,
                 still_makes_sense=StillMakesSense.NO,
                 created_at__gte=since,
+                # Reflections are written within the program's window after a session:
+                # bounding the session's start lets the (mentee, start) index do the work.
+                session__starts_at__gte=since - reflection_window,
             ),
             "session__mentee",
         ),
@@ -168,8 +188,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def reasons_for(m: Membership, policy: RiskPolicy, now: datetime) -> list[Reason]:
-    """The signals that fire for one annotated membership, heaviest first."""
+def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Reason]:
+    """The signals that fire for one mentee's counts, heaviest first."""
     w = policy.window_weeks
     reasons: list[Reason] = []
 
@@ -177,7 +197,6 @@ def reasons_for(m: Membership, policy: RiskPolicy, now: datetime) -> list[Reason
         if weight > 0:
             reasons.append(Reason(signal, weight, text))
 
-    a = m.__dict__
     if a["r_concerns"]:
         fire(Signal.CONCERN, policy.concern_weight, f"{_plural(a['r_concerns'], 'open concern')}")
     said = a["r_not_a_fit_pulses"] + a["r_not_a_fit_reflections"]
@@ -236,13 +255,25 @@ def reasons_for(m: Membership, policy: RiskPolicy, now: datetime) -> list[Reason
 def rank(
     memberships: QuerySet[Membership], program: Program, policy: RiskPolicy, now: datetime
 ) -> list[CaseRow]:
-    """The mentees ordered by risk: score, then number of signals, then name."""
+    """The mentees ordered by risk: score, then number of signals, then name.
+
+    Only counts and names are fetched (no model instances): ordering needs every
+    mentee, the page shows a few (`attach` loads those)."""
+    annotated = annotate_signals(memberships.select_related(None), program, policy, now)
+    columns = ["pk", "user__name", *SIGNAL_COLUMNS]
     rows = [
-        CaseRow(m, reasons_for(m, policy, now))
-        for m in annotate_signals(memberships, program, policy, now)
+        CaseRow(a["pk"], a["user__name"], reasons_for(a, policy, now))
+        for a in annotated.values(*columns)
     ]
-    rows.sort(key=lambda r: (-r.score, -len(r.reasons), r.membership.user.name.lower()))
+    rows.sort(key=lambda r: (-r.score, -len(r.reasons), r.name.lower()))
     return rows
+
+
+def attach(rows: list[CaseRow], memberships: QuerySet[Membership]) -> None:
+    """Load the memberships (user, cohort, success manager) of `rows`, in one query."""
+    loaded = memberships.in_bulk([r.membership_id for r in rows])
+    for row in rows:
+        row.membership = loaded[row.membership_id]
 
 
 def has_live_mentorship_with(mentor_id: int, program: Program) -> Exists:

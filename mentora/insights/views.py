@@ -30,11 +30,28 @@ def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
     scope = access.caseload_scope(request.user, program)
     form = CaseloadFilterForm(request.GET or None, program=program)
-    page = queries.caseload(scope, timezone.now(), form.filters())
+    filters = form.filters()
+    page = queries.caseload(scope, timezone.now(), filters, form.page_number())
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The selects are written out in the template: a widget per option is slow
+    # with hundreds of mentors.
+    choices = {
+        "cohorts": queries.cohorts_of(program).values_list("pk", "name"),
+        "mentors": queries.mentors_of(program).values_list("pk", "name"),
+    }
     return render(
         request,
         "insights/caseload.html",
-        {"program": program, "scope": scope, "form": form, "page": page},
+        {
+            "program": program,
+            "scope": scope,
+            "form": form,
+            "filters": filters,
+            "choices": choices,
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 

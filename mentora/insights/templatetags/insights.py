@@ -34,7 +34,7 @@ def caseload_summary(context: dict[str, Any], program: Program) -> dict[str, Any
     page = queries.caseload(scope, timezone.now())
     return {
         "program": program,
-        "rows": [r for r in page.rows if r.score][:HOME_ROWS],
+        "rows": [r for r in page.rows[:HOME_ROWS] if r.score],
         "at_risk": page.at_risk,
         "total": page.total,
     }
