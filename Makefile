@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install migrate demo-data demo serve test lint format bench browser clean screenshots
+.PHONY: install migrate demo-data demo serve worker test lint format bench browser clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo-data: migrate
 ## make demo: set everything up and serve the demo program on http://127.0.0.1:8000
 demo: demo-data
 	MENTORA_DEBUG=1 scripts/serve
+
+## make worker: the task worker with its periodic jobs (make demo starts one itself)
+worker: migrate
+	$(PY) manage.py mentora_worker
 
 ## make test: set up and run the whole test suite (SQLite, then PostgreSQL if reachable)
 test: install browser
