@@ -304,3 +304,48 @@ def test_success_managers_insights_query_count_does_not_grow(
         grow=_add_mentees(program, cohort, success_manager, mentor, now),
     )
     assert few == many
+
+
+def test_caseload_pages_keep_the_risk_order_and_filters(
+    client, program, cohort, success_manager, mentorship, other_mentee, monkeypatch, now
+):
+    monkeypatch.setattr("mentora.insights.queries.CASELOAD_PAGE", 1)
+    ConcernFactory(mentorship=mentorship, created_at=now)
+    client.force_login(success_manager)
+
+    first = client.get(url("caseload", program), {"cohort": cohort.pk}).content.decode()
+    second = client.get(url("caseload", program), {"cohort": cohort.pk, "page": 2})
+    assert "Mia Mentee" in first and "Otto Other" not in first
+    assert "Mentees 1–1 of 2" in first and f"cohort={cohort.pk}&amp;page=2" in first
+    assert "Otto Other" in second.content.decode()
+    assert "Mia Mentee" not in second.content.decode().split("<tbody>")[1]
+    for junk in ("0", "-3", "999", "x"):
+        assert client.get(url("caseload", program), {"page": junk}).status_code == 200
+
+
+def test_risk_policy_is_edited_in_the_admin(client, program):
+    staff = f.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:insights_riskpolicy_add")).status_code == 200
+    response = client.post(
+        reverse("admin:insights_riskpolicy_add"),
+        {
+            "program": program.pk,
+            "window_weeks": 2,
+            "concern_weight": 50,
+            "not_a_fit_weight": 35,
+            "missed_threshold": 3,
+            "missed_weight": 25,
+            "no_session_weeks": 3,
+            "no_session_weight": 20,
+            "no_goal_threshold": 1,
+            "no_goal_weight": 10,
+            "low_rating_max": 2,
+            "low_feedback_weight": 15,
+            "overdue_threshold": 1,
+            "overdue_weight": 10,
+            "unmarked_weight": 10,
+        },
+    )
+    assert response.status_code == 302
+    assert program.risk_policy.missed_threshold == 3

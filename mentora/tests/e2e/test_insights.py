@@ -129,3 +129,9 @@ def test_admin_filters_insights_by_cohort_and_downloads_the_csv(
     total = lines[-1].split(",")
     assert total[0] == "Total" and int(total[2]) == autumn
     assert len(lines) == 1 + 12 + 1  # header, twelve weeks, total
+
+    page.get_by_role("link", name="Mentors' numbers").click()
+    mentors = page.get_by_test_id("mentors")
+    expect(mentors).to_contain_text("Nina Novak")
+    expect(mentors.locator("tbody tr")).to_have_count(3)
+    screenshot("insights-mentors")
