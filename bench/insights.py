@@ -208,6 +208,10 @@ def build(now: datetime) -> Program:
     _sessions(program, pairs, now)
     _workspace(program, now)
     _health(program, pairs, now)
+    # Planner statistics, as a live database has them (autovacuum on PostgreSQL);
+    # without them both databases pick poor plans for the fresh bulk-loaded tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return program
 
 

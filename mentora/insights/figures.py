@@ -6,10 +6,9 @@ week it was created and, separately, the week it was done; a mentorship is
 active in a week if it had started and not ended by that week's end.
 
 The page costs a fixed number of queries whatever the range or the data: one
-grouped query per source (sessions, reflections, feedback, action items,
-endings), one with a filtered count per week for active mentorships, and two
-for mentor capacity. Sessions, their agendas, the mentee's reflections and the
-feedback come from one grouped query over the period's sessions.
+grouped query for sessions (with their agendas, the mentee's reflections and the
+feedback), one for action items, one each for endings and their reasons, one
+with a filtered count per week for active mentorships, and two for capacity.
 """
 
 from __future__ import annotations
@@ -275,24 +274,27 @@ def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
 def _action_rows(
     scope: Scope, period: Period, mentees: QuerySet[Any] | None
 ) -> list[dict[str, Any]]:
+    """Action items created, and done, in each week: one scan, grouped by both weeks."""
     items = _scoped(
         ActionItem.objects.filter(mentorship__program=scope.program), "mentorship__mentee", mentees
     )
-    created = (
-        items.filter(created_at__gte=period.start, created_at__lt=period.end)
-        .annotate(week=_week("created_at", period.zone))
-        .values("week")
-        .annotate(actions_created=Count("pk"))
+    pairs = (
+        items.filter(
+            Q(created_at__gte=period.start, created_at__lt=period.end)
+            | Q(done_at__gte=period.start, done_at__lt=period.end)
+        )
+        .annotate(created=_week("created_at", period.zone), done=_week("done_at", period.zone))
+        .values("created", "done")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    done = (
-        items.filter(done_at__gte=period.start, done_at__lt=period.end)
-        .annotate(week=_week("done_at", period.zone))
-        .values("week")
-        .annotate(actions_done=Count("pk"))
-        .order_by()
-    )
-    return [*created, *done]
+    rows: list[dict[str, Any]] = []
+    for pair in pairs:
+        # A week outside the period is dropped by _merge.
+        rows.append({"week": pair["created"], "actions_created": pair["n"]})
+        if pair["done"] is not None:
+            rows.append({"week": pair["done"], "actions_done": pair["n"]})
+    return rows
 
 
 def _rematched() -> Exists:

@@ -14,7 +14,8 @@ Time boundaries ("in the last 4 weeks" means at or after now − 4 weeks):
 - held without a goal, low feedback: sessions that started in [now − window, now);
 - not a fit: a pulse answered, or a reflection written, at or after now − window,
   on a live mentorship;
-- overdue: not done and due before today in the program's zone;
+- overdue: the mentee's own action items on a live mentorship, not done and due
+  before today in the program's zone;
 - unmarked: still "scheduled" at least the program's unmarked_flag_hours after its end.
 """
 
@@ -32,7 +33,7 @@ from django.db.models.functions import Coalesce
 from mentora.insights.models import RiskPolicy
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import ActionItem, Feedback, Reflection, StillMakesSense
-from mentora.programs.models import Membership, Mentorship, Program
+from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Membership, Mentorship, Program
 from mentora.scheduling.models import CancellationKind, Session, SessionStatus
 from mentora.scheduling.queries import unmarked_sessions
 
@@ -177,8 +178,14 @@ def annotate_signals(
             "session__mentee",
         ),
         r_overdue=_count(
-            ActionItem.objects.filter(mentorship__in=live, done_at__isnull=True, due_on__lt=today),
-            "mentorship__mentee",
+            # The mentee's own items, through the (owner, done_at, due_on) index.
+            ActionItem.objects.filter(
+                done_at__isnull=True,
+                due_on__lt=today,
+                mentorship__program=program,
+                mentorship__status__in=LIVE_MENTORSHIP_STATUSES,
+            ),
+            "owner",
         ),
         r_unmarked=_count(unmarked_sessions(program, now), "mentee"),
     )

@@ -39,6 +39,8 @@ def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
     choices = {
         "cohorts": queries.cohorts_of(program).values_list("pk", "name"),
         "mentors": queries.mentors_of(program).values_list("pk", "name"),
+        "cohort": filters.cohort.pk if filters.cohort else None,
+        "mentor": filters.mentor.pk if filters.mentor else None,
     }
     return render(
         request,
@@ -47,7 +49,6 @@ def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
             "program": program,
             "scope": scope,
             "form": form,
-            "filters": filters,
             "choices": choices,
             "page": page,
             "query": query.urlencode(),

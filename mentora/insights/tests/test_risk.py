@@ -240,6 +240,13 @@ def test_overdue_means_due_before_today_in_the_programs_zone(
         assert Signal.OVERDUE not in signals(program, success_manager)[email]
 
 
+def test_overdue_counts_the_mentees_own_items_only(program, success_manager, mentorship, now):
+    f.ActionItemFactory(
+        mentorship=mentorship, owner=mentorship.mentor, due_on=now.date() - timedelta(days=3)
+    )
+    assert Signal.OVERDUE not in signals(program, success_manager)[mentorship.mentee.email]
+
+
 # --- attendance not recorded ---------------------------------------------------------
 
 
