@@ -22,7 +22,7 @@ from time import perf_counter
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -142,12 +142,20 @@ def _workspace(program: Program, now: datetime) -> None:
     Reflection.objects.bulk_create(reflections, batch_size=BATCH)
     Feedback.objects.bulk_create(feedback, batch_size=BATCH)
     ActionItem.objects.bulk_create(items, batch_size=BATCH)
-    # created_at is auto_now_add: move each item back to its session's start, in one UPDATE.
-    ActionItem.objects.filter(mentorship__program=program).update(
-        created_at=Subquery(
-            Session.objects.filter(pk=OuterRef("session_id")).values("starts_at")[:1]
-        )
+
+    # auto_now(_add) stamped everything "now": put each row back where it belongs in
+    # the session's life (one UPDATE each): agenda before it, the rest after it.
+    def at(shift: timedelta) -> Subquery:
+        session = Session.objects.filter(pk=OuterRef("session_id"))
+        return Subquery(session.annotate(at=F("starts_at") + shift).values("at")[:1])
+
+    in_program = {"session__program": program}
+    ActionItem.objects.filter(**in_program).update(created_at=at(timedelta(hours=1)))
+    Agenda.objects.filter(**in_program).update(updated_at=at(-timedelta(days=1)))
+    Reflection.objects.filter(**in_program).update(
+        created_at=at(timedelta(days=1)), updated_at=at(timedelta(days=1))
     )
+    Feedback.objects.filter(**in_program).update(created_at=at(timedelta(days=1)))
 
 
 def _health(program: Program, pairs: list[Mentorship], now: datetime) -> None:
@@ -208,10 +216,11 @@ def build(now: datetime) -> Program:
     _sessions(program, pairs, now)
     _workspace(program, now)
     _health(program, pairs, now)
-    # Planner statistics, as a live database has them (autovacuum on PostgreSQL);
-    # without them both databases pick poor plans for the fresh bulk-loaded tables.
+    # Planner statistics (and, on PostgreSQL, the rows the UPDATEs above left behind
+    # cleared) as autovacuum keeps a live database; without them both databases
+    # pick poor plans for freshly bulk-loaded tables.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return program
 
 

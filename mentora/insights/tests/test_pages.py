@@ -349,3 +349,9 @@ def test_risk_policy_is_edited_in_the_admin(client, program):
     )
     assert response.status_code == 302
     assert program.risk_policy.missed_threshold == 3
+
+
+@pytest.mark.parametrize("user_id", ["0", "99999999999999999999999"])
+def test_a_timeline_of_nobody_is_a_404(client, program, admin_user, user_id):
+    client.force_login(admin_user)
+    assert client.get(f"/p/{program.slug}/caseload/{user_id}/").status_code == 404
