@@ -59,7 +59,12 @@ def require_staff(user: User, program: Program) -> None:
         raise Http404("Only program staff see the mentors' numbers.")
 
 
+MAX_ID = 2**63 - 1  # beyond this SQLite refuses the number rather than finding nothing
+
+
 def mentee_in_scope(scope: Scope, mentee_id: int) -> Membership:
+    if not 0 < mentee_id <= MAX_ID:
+        raise Http404("No such mentee in your caseload.")
     membership = scope.memberships().filter(user_id=mentee_id).first()
     if membership is None:
         raise Http404("No such mentee in your caseload.")
