@@ -4,7 +4,8 @@
   a program admin (or Django staff) for every mentee of the program;
 - the mentor view: program staff (success managers and admins);
 - program insights and their CSV: an admin for the whole program, a success
-  manager for their caseload only.
+  manager for their caseload only;
+- the risk rules: program admins (and Django staff) change them.
 Mentors and mentees see none of this.
 """
 
@@ -52,6 +53,11 @@ def caseload_scope(user: User, program: Program) -> Scope:
     if Role.SUCCESS_MANAGER in program_queries.roles_in(user, program):
         return Scope(program, user)
     raise Http404("Only program staff see the caseload and insights.")
+
+
+def require_program_admin(user: User, program: Program) -> None:
+    if not _sees_whole_program(user, program):
+        raise Http404("Only program admins change the risk rules.")
 
 
 def require_staff(user: User, program: Program) -> None:

@@ -10,7 +10,9 @@ from django import forms
 from mentora.accounts.models import User
 from mentora.insights import queries
 from mentora.insights.figures import MAX_WEEKS
+from mentora.insights.models import RiskPolicy
 from mentora.insights.risk import Signal
+from mentora.insights.services import EDITABLE
 from mentora.programs.forms import CohortChoiceField
 from mentora.programs.models import Cohort, Program
 
@@ -116,3 +118,24 @@ class PeriodForm(forms.Form):
             return d["start"], d["end"], d["cohort"]
         start, end = queries.default_period(self.today, DEFAULT_WEEKS)
         return start, end, None
+
+
+class RiskPolicyForm(forms.ModelForm[RiskPolicy]):
+    GROUPS = (
+        ("Looking back", ("window_weeks",)),
+        ("Open concern", ("concern_weight",)),
+        ("“Not a fit” in a pulse or reflection", ("not_a_fit_weight",)),
+        ("Missed sessions", ("missed_threshold", "missed_weight")),
+        ("No recent session", ("no_session_weeks", "no_session_weight")),
+        ("Held without a goal", ("no_goal_threshold", "no_goal_weight")),
+        ("Low feedback", ("low_rating_max", "low_feedback_weight")),
+        ("Overdue action items", ("overdue_threshold", "overdue_weight")),
+        ("Attendance not recorded", ("unmarked_weight",)),
+    )
+
+    class Meta:
+        model = RiskPolicy
+        fields = list(EDITABLE)
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]

@@ -10,5 +10,6 @@ program_patterns: list[URLPattern] = [
     path("staff/mentors/", views.staff_mentors, name="staff_mentors"),
     path("insights/", views.insights, name="insights"),
     path("insights.csv", views.insights_csv, name="insights_csv"),
+    path("caseload/risk-rules/", views.risk_policy_edit, name="risk_policy_edit"),
 ]
 global_patterns: list[URLPattern] = []

@@ -8,15 +8,17 @@ import csv
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
-from mentora.insights import access, charts, figures, queries
-from mentora.insights.forms import CaseloadFilterForm, PeriodForm
+from mentora.insights import access, charts, figures, queries, services
+from mentora.insights.forms import CaseloadFilterForm, PeriodForm, RiskPolicyForm
+from mentora.insights.models import RiskPolicy
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Program
 
@@ -133,3 +135,19 @@ def insights_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     csv.writer(response).writerows(figures.csv_rows(fig))
     return response
+
+
+@login_required
+def risk_policy_edit(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    access.require_program_admin(request.user, program)
+    policy = RiskPolicy.for_program(program)
+    form = RiskPolicyForm(request.POST if request.method == "POST" else None, instance=policy)
+    context = {"program": program, "form": form}
+    if request.method != "POST":
+        return render(request, "insights/risk_policy.html", context)
+    if not form.is_valid():
+        return render(request, "insights/risk_policy.html", context, status=400)
+    services.risk_policy_update(policy=policy, values=form.cleaned_data)
+    messages.success(request, "Risk rules saved. The caseload is ordered by them from now on.")
+    return redirect("caseload", slug=program.slug)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from mentora.insights.models import RiskPolicy
 from mentora.insights.tests.factories import ConcernFactory, session
 from mentora.programs.models import Mentorship, Role
 from mentora.scheduling.models import SessionStatus
@@ -355,3 +356,57 @@ def test_risk_policy_is_edited_in_the_admin(client, program):
 def test_a_timeline_of_nobody_is_a_404(client, program, admin_user, user_id):
     client.force_login(admin_user)
     assert client.get(f"/p/{program.slug}/caseload/{user_id}/").status_code == 404
+
+
+# --- the risk rules, edited by a program admin ------------------------------------------
+
+
+def _rules(**changes):
+    values = {
+        "window_weeks": 4,
+        "concern_weight": 40,
+        "not_a_fit_weight": 35,
+        "missed_threshold": 2,
+        "missed_weight": 25,
+        "no_session_weeks": 3,
+        "no_session_weight": 20,
+        "no_goal_threshold": 1,
+        "no_goal_weight": 10,
+        "low_rating_max": 2,
+        "low_feedback_weight": 15,
+        "overdue_threshold": 1,
+        "overdue_weight": 10,
+        "unmarked_weight": 10,
+    }
+    return {**values, **changes}
+
+
+def test_program_admin_changes_the_risk_rules(client, program, admin_user):
+    client.force_login(admin_user)
+    rules = url("risk_policy_edit", program)
+    assert "Missed sessions" in client.get(rules).content.decode()
+
+    response = client.post(rules, _rules(missed_threshold=3, concern_weight=0))
+
+    assert response.status_code == 302 and response["Location"] == url("caseload", program)
+    program.risk_policy.refresh_from_db()
+    assert (program.risk_policy.missed_threshold, program.risk_policy.concern_weight) == (3, 0)
+
+
+def test_bad_rules_are_refused_field_by_field_and_nothing_is_saved(client, program, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        url("risk_policy_edit", program), _rules(missed_threshold=0, concern_weight="lots")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ensure this value is greater than or equal to 1." in page
+    assert "Enter a whole number." in page
+    assert RiskPolicy.objects.get(program=program).concern_weight == 40
+
+
+@pytest.mark.parametrize("person", ["success_manager", "mentor", "mentee", "outsider"])
+def test_only_program_admins_change_the_rules(client, request, program, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(url("risk_policy_edit", program)).status_code == 404
+    assert client.post(url("risk_policy_edit", program), _rules()).status_code == 404
