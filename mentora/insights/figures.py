@@ -115,6 +115,32 @@ class Week:
 
 
 COUNTED = [f.name for f in fields(Week) if f.name not in ("starts_on", "active_mentorships")]
+TREND_WEEKS = 4
+
+
+def summed(weeks: list[Week]) -> Week:
+    total = Week(None)
+    for week in weeks:
+        for name in COUNTED:
+            setattr(total, name, getattr(total, name) + getattr(week, name))
+    if weeks:
+        total.active_mentorships = weeks[-1].active_mentorships
+    return total
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A share or average over the last few weeks of the range, against the weeks before."""
+
+    recent: float
+    before: float
+    step: float  # the smallest change worth a word
+
+    @property
+    def direction(self) -> str:
+        if abs(self.recent - self.before) < self.step:
+            return "steady"
+        return "up" if self.recent > self.before else "down"
 
 
 @dataclass
@@ -140,6 +166,24 @@ class Figures:
         if not self.capacity or self.cohort is not None:
             return None
         return week.active_mentorships / self.capacity
+
+    def trends(self) -> dict[str, Trend]:
+        """The last TREND_WEEKS weeks against the earlier ones, for the headline
+        figures (none when the range is too short to compare)."""
+        if len(self.weeks) < 2 * TREND_WEEKS:
+            return {}
+        recent, before = summed(self.weeks[-TREND_WEEKS:]), summed(self.weeks[:-TREND_WEEKS])
+        found = {}
+        for name, step in (
+            ("attendance_share", 0.03),
+            ("prepared_share", 0.03),
+            ("goal_met_share", 0.03),
+            ("feedback_average", 0.2),
+        ):
+            now, then = getattr(recent, name), getattr(before, name)
+            if now is not None and then is not None:
+                found[name] = Trend(now, then, step)
+        return found
 
 
 def _mentee_ids(scope: Scope, cohort: Cohort | None) -> QuerySet[Any] | None:
@@ -200,12 +244,7 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
     _merge(weeks, _ending_rows(mentorships, period), zone)
     _active_by_week(weeks, mentorships, period)
 
-    total = Week(None)
-    for week in weeks.values():
-        for name in COUNTED:
-            setattr(total, name, getattr(total, name) + getattr(week, name))
-    if weeks:
-        total.active_mentorships = list(weeks.values())[-1].active_mentorships
+    total = summed(list(weeks.values()))
 
     result = Figures(
         scope=scope,

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 
 from mentora.insights import access, queries
+from mentora.insights.figures import TREND_WEEKS, Trend
 from mentora.programs.models import Program
 
 register = template.Library()
@@ -43,3 +44,16 @@ def caseload_summary(context: dict[str, Any], program: Program) -> dict[str, Any
 @register.filter
 def week_utilisation(fig: Any, week: Any) -> float | None:
     return fig.week_utilisation(week)
+
+
+@register.filter
+def trend(value: Trend | str | None, kind: str = "percent") -> str:
+    """ "▲ up: 86% in the last 4 weeks, 79% before" — words and an arrow, not colour."""
+    if not isinstance(value, Trend):
+        return ""
+    show = percent if kind == "percent" else rating
+    arrow = {"up": "▲ up", "down": "▼ down", "steady": "● steady"}[value.direction]
+    return (
+        f"{arrow}: {show(value.recent)} in the last {TREND_WEEKS} weeks, "
+        f"{show(value.before)} before"
+    )

@@ -200,3 +200,15 @@ def test_mentor_rows(program, known, mentor, now):
     assert mo.unmarked == 1
     nina = rows["Nina New"]
     assert (nina.load, nina.sessions, nina.attendance_rate) == (1, 0, None)
+
+
+def test_trends_compare_the_last_four_weeks_with_the_weeks_before():
+    from mentora.insights.figures import Figures, Week, summed
+
+    weeks = [Week(date(2027, 1, 4), held=9, mentee_no_shows=1) for _ in range(4)]
+    weeks += [Week(date(2027, 2, 1), held=6, mentee_no_shows=4) for _ in range(4)]
+    fig = Figures(None, None, None, weeks, summed(weeks), {}, [])  # type: ignore[arg-type]
+    attendance = fig.trends()["attendance_share"]
+    assert (attendance.recent, attendance.before, attendance.direction) == (0.6, 0.9, "down")
+    assert "goal_met_share" not in fig.trends()  # no reflections: nothing to compare
+    assert Figures(None, None, None, weeks[:7], summed(weeks), {}, []).trends() == {}  # type: ignore[arg-type]
