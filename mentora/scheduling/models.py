@@ -273,6 +273,8 @@ class Session(models.Model):
             models.Index(fields=["mentee", "starts_at"]),
             models.Index(fields=["mentorship", "starts_at"]),
             models.Index(fields=["status", "ends_at"]),
+            # Program figures by week read a date range of one program's sessions.
+            models.Index(fields=["program", "starts_at"]),
         ]
         constraints = [
             models.CheckConstraint(
