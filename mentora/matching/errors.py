@@ -1,20 +1,9 @@
-"""The matching app's domain error: views turn it into a form error or a JSON 409/422."""
+"""The matching app's domain error."""
 
 from __future__ import annotations
 
+from mentora.errors import DomainError
 
-class MatchingError(Exception):
-    """A matching rule refused a write.
 
-    `code` is machine-readable, `message` is shown to a person as is, and
-    `field` names the form field the message belongs next to (if any).
-    """
-
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
+class MatchingError(DomainError):
+    """A matching rule refused a write (requests, staff matching, concerns, re-matching)."""

@@ -1,20 +1,9 @@
-"""The programs app's domain error: views turn it into a form error or a JSON 409/422."""
+"""The programs app's domain error."""
 
 from __future__ import annotations
 
+from mentora.errors import DomainError
 
-class ProgramError(Exception):
-    """A rule of the programs domain refused a write.
 
-    `code` is machine-readable, `message` is shown to a person as is, and
-    `field` names the form field the message belongs next to (if any).
-    """
-
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
+class ProgramError(DomainError):
+    """A rule of the programs domain refused a write (invitations, imports, memberships)."""
