@@ -106,7 +106,7 @@ def _past(session: Session, goal: MentorshipGoal, rng: random.Random, now: datet
     )
     title, kind, days = rng.choice(PRACTICE)
     due = session.ends_at.date() + timedelta(days=days)
-    ActionItem.objects.create(
+    item = ActionItem.objects.create(
         mentorship=session.mentorship,
         session=session,
         title=title,
@@ -118,6 +118,9 @@ def _past(session: Session, goal: MentorshipGoal, rng: random.Random, now: datet
         if due < now.date() - timedelta(days=7)
         else None,
     )
+    # Written down at the end of its session, not when the demo was loaded
+    # (created_at is auto_now_add), so the program's weekly figures look real.
+    ActionItem.objects.filter(pk=item.pk).update(created_at=session.ends_at)
 
 
 def _next(session: Session, goal: MentorshipGoal, rng: random.Random) -> None:

@@ -23,3 +23,10 @@ def test_demo_fills_the_workspace_once(db):
     assert all(n > 0 for n in first)
     assert counts() == first
     assert not Note.objects.filter(shared=False).exists()
+
+
+def test_demo_action_items_are_dated_at_their_sessions(db):
+    call_command("load_demo", skip_checks=True)
+
+    for item in ActionItem.objects.exclude(session=None).select_related("session")[:50]:
+        assert item.created_at == item.session.ends_at
