@@ -17,6 +17,7 @@ from django.utils import timezone
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
 from mentora.notifications import events
+from mentora.programs import queries as program_queries
 from mentora.programs.models import (
     EndReason,
     Membership,
@@ -42,9 +43,9 @@ def _is_member(program: Program, user_id: int, role: Role) -> bool:
 
 def mentor_has_room(program: Program, mentor: User) -> bool:
     """Whether the mentor's capacity leaves room for one more live mentorship."""
+    # A mentor without a profile has no stated capacity: no room.
     capacity = getattr(getattr(mentor, "mentor_profile", None), "capacity", 0)
-    live = Mentorship.objects.live().filter(program=program, mentor=mentor).count()
-    return live < capacity
+    return program_queries.mentor_load(program, mentor) < capacity
 
 
 def mentorship_start(
