@@ -9,6 +9,7 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count, F, Q
 
 from mentora.matching.models import (
     Concern,
@@ -22,6 +23,7 @@ from mentora.matching.models import (
     RequestStatus,
 )
 from mentora.programs.models import (
+    LIVE_MENTORSHIP_STATUSES,
     EndReason,
     Membership,
     Mentorship,
@@ -57,13 +59,18 @@ def _unmatched_mentees(program: Program) -> list[int]:
 
 
 def _mentors_with_room(program: Program) -> list[int]:
-    mentors = Membership.objects.active().filter(program=program, role=Role.MENTOR)
-    room = []
-    for m in mentors.select_related("user__mentor_profile").order_by("user__name"):
-        live = Mentorship.objects.live().filter(program=program, mentor_id=m.user_id).count()
-        if live < m.user.mentor_profile.capacity:
-            room.append(m.user_id)
-    return room
+    live = Q(
+        user__mentorships_as_mentor__program=program,
+        user__mentorships_as_mentor__status__in=LIVE_MENTORSHIP_STATUSES,
+    )
+    mentors = (
+        Membership.objects.active()
+        .filter(program=program, role=Role.MENTOR)
+        .annotate(load=Count("user__mentorships_as_mentor", filter=live))
+        .filter(load__lt=F("user__mentor_profile__capacity"))
+        .order_by("user__name")
+    )
+    return list(mentors.values_list("user_id", flat=True))
 
 
 def _requests(program: Program, now: datetime, rng: random.Random) -> int:
