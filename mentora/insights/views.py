@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
@@ -58,23 +57,13 @@ def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-def _rematch_url(program: Program, mentorship_id: int) -> str | None:
-    """The matching app's re-match page, once it exists."""
-    try:
-        return reverse(
-            "mentorship_rematch", kwargs={"slug": program.slug, "mentorship_id": mentorship_id}
-        )
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def caseload_mentee(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
     scope = access.caseload_scope(request.user, program)
     membership = access.mentee_in_scope(scope, user_id)
     page = queries.timeline(scope, membership, timezone.now())
-    live = [(m, _rematch_url(program, m.pk)) for m in page.mentorships if m.is_live]
+    live = [m for m in page.mentorships if m.is_live]
     return render(
         request,
         "insights/mentee.html",

@@ -173,6 +173,7 @@ def test_timeline_shows_sessions_concerns_and_actions(
     assert "The sessions aren&#x27;t helping me move forward" in page
     assert url("session_detail", program, s.pk) in page
     assert "mailto:mia@example.org" in page and "mailto:mo@example.org" in page
+    assert url("mentorship_rematch", program, mentorship.pk) in page
 
 
 def test_insights_page_renders_charts_without_scripts(client, program, admin_user, mentorship, now):
