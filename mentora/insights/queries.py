@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 
 from mentora.insights.access import Scope
 from mentora.insights.models import RiskPolicy
@@ -72,7 +72,7 @@ def caseload(
     only the shown page gets its live mentors loaded, in one more query."""
     filters = filters or CaseloadFilters()
     policy = RiskPolicy.for_program(scope.program)
-    memberships = scope.memberships().prefetch_related(None)
+    memberships = scope.memberships()
     if filters.cohort is not None:
         memberships = memberships.filter(cohort=filters.cohort)
     if filters.mentor is not None:
@@ -85,8 +85,7 @@ def caseload(
     pages = max(1, -(-len(rows) // CASELOAD_PAGE))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * CASELOAD_PAGE : page * CASELOAD_PAGE]
-    attach(shown, memberships)
-    with_live_mentors(scope.program, [r.membership for r in shown if r.membership])
+    attach(shown, memberships)  # with their live mentors, which scope.memberships() prefetches
     return Caseload(
         rows=shown,
         policy=policy,
@@ -96,19 +95,6 @@ def caseload(
         signal_counts={s: counts.get(s, 0) for s in Signal},
         page=page,
         pages=pages,
-    )
-
-
-def with_live_mentors(program: Program, memberships: list[Membership]) -> None:
-    """Load each mentee's live mentorships (with mentors) as user.live_mentorships,
-    as programs.queries.mentee_memberships does, for just these memberships."""
-    prefetch_related_objects(
-        memberships,
-        Prefetch(
-            "user__mentorships_as_mentee",
-            queryset=Mentorship.objects.live().filter(program=program).select_related("mentor"),
-            to_attr="live_mentorships",
-        ),
     )
 
 

@@ -277,7 +277,7 @@ def rank(
 
 
 def attach(rows: list[CaseRow], memberships: QuerySet[Membership]) -> None:
-    """Load the memberships (user, cohort, success manager) of `rows`, in one query."""
+    """Load the memberships of `rows` from `memberships`, with what it selects and prefetches."""
     loaded = memberships.in_bulk([r.membership_id for r in rows])
     for row in rows:
         row.membership = loaded[row.membership_id]

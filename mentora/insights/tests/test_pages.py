@@ -123,6 +123,7 @@ def test_caseload_lists_the_reason_and_filters_by_signal(
     page = client.get(url("caseload", program)).content.decode()
     assert page.index("Mia Mentee") < page.index("Otto Other")
     assert "1 open concern" in page
+    assert "Mo Mentor" in page.split("<tbody>")[1]  # each shown mentee's live mentor
 
     filtered = client.get(url("caseload", program), {"signal": "concern"}).content.decode()
     assert "Mia Mentee" in filtered and "Otto Other" not in filtered
