@@ -85,6 +85,7 @@ def digests(*, since: datetime, now: datetime) -> int:
     people = (
         Delivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.QUEUED)
         .values_list("recipient_id", "recipient__time_zone")
+        .order_by()  # Delivery's default ordering would make DISTINCT one row per message
         .distinct()
     )
     queued = 0

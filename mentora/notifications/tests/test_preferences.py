@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentora.notifications import services
+from mentora.notifications import jobs, services
 from mentora.notifications.models import (
     Choice,
     Delivery,
@@ -125,3 +125,18 @@ def test_the_digest_gathers_a_day_into_one_email(clock, mentorship, outbox, ment
     run_periodic()
     run_worker()
     assert len(to(mentee)) == 1
+
+
+def test_one_digest_task_per_person_however_many_messages_are_held(clock, mentorship, mentee):
+    choose(mentee, after_session=Choice.DIGEST)
+    for h in (3, 6, 9):
+        held = f.SessionFactory(mentorship=mentorship, starts_at=NOW - timedelta(hours=h))
+        deliver_event.call("reflection_request", held.pk, {})
+    assert Delivery.objects.filter(recipient=mentee, status=DeliveryStatus.QUEUED).count() == 3
+
+    # Mia's 18:00 in Berlin is 17:00 UTC.
+    queued = jobs.digests(
+        since=datetime(2027, 1, 4, 16, 55, tzinfo=UTC), now=datetime(2027, 1, 4, 17, 0, tzinfo=UTC)
+    )
+
+    assert queued == 1
