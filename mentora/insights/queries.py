@@ -232,17 +232,7 @@ class MentorRow:
 
 def mentor_rows(program: Program, start: datetime, end: datetime, now: datetime) -> list[MentorRow]:
     """Each mentor's load against capacity and their sessions started in [start, min(end, now))."""
-    from mentora.accounts.models import User
-
-    mentors = (
-        User.objects.filter(
-            memberships__program=program,
-            memberships__role=Role.MENTOR,
-            memberships__is_active=True,
-        )
-        .select_related("mentor_profile")
-        .order_by("name")
-    )
+    mentors = mentors_of(program).select_related("mentor_profile")
     rows = {
         u.pk: MentorRow(u, capacity=getattr(getattr(u, "mentor_profile", None), "capacity", 0))
         for u in mentors
