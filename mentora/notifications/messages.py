@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from mentora.notifications.models import Kind
 from mentora.programs.models import Membership, Program, Role
+from mentora.scheduling.policies import format_moment
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -61,9 +63,10 @@ def program_path(name: str, program: Program, **kwargs: object) -> str:
 
 
 def local_time(moment: datetime, user: User) -> str:
-    """A moment as the reader sees it, with the zone's name: 'Tue 5 Jan, 16:00 (Europe/Berlin)'."""
-    local = moment.astimezone(ZoneInfo(user.time_zone or "UTC"))
-    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} ({user.time_zone or 'UTC'})"
+    """A moment in the reader's zone, worded as every page words it:
+    'Tuesday 5 January at 16:00 (Europe/Berlin)'."""
+    with timezone.override(ZoneInfo(user.time_zone or "UTC")):
+        return format_moment(moment)
 
 
 def success_manager_of(mentee_id: int, program_id: int) -> User | None:

@@ -47,7 +47,7 @@ def test_booking_sends_the_other_party_an_invite(clock, book, worker, outbox, me
     assert email.to == [mentor.email]
     assert invite_method(email) == "REQUEST"
     # The mentor's zone, with its name, in the subject and the body.
-    assert "Wed 6 Jan 2027, 10:00 (America/New_York)" in email.subject
+    assert "Wednesday 6 January at 10:00 (America/New_York)" in email.subject
     html = email.alternatives[0][0]
     assert "America/New_York" in html
     assert "/accounts/notifications/" in email.body and "/accounts/notifications/" in html
@@ -108,7 +108,8 @@ def test_a_moved_session_gets_new_reminders_and_the_old_ones_send_nothing(
     assert moved.to == [mentor.email]
     assert "moved" in moved.subject
     assert invite_method(moved) == "REQUEST"
-    assert "Wed 6 Jan 2027, 10:00" in moved.body and "Thu 7 Jan 2027, 10:00" in moved.body
+    assert "Wednesday 6 January at 10:00" in moved.body
+    assert "Thursday 7 January at 10:00" in moved.body
 
     outbox.clear()
     for old in (WEDNESDAY - timedelta(hours=24), WEDNESDAY - timedelta(hours=1)):
