@@ -150,7 +150,6 @@ class Figures:
     cohort: Cohort | None
     weeks: list[Week]
     total: Week
-    ratings: dict[int, int]
     end_reasons: list[tuple[str, int, int]]  # (label, ended, of which re-matched)
     capacity: int | None = None  # whole program only
     live_now: int | None = None
@@ -233,12 +232,7 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
         "mentee",
         mentees,
     )
-    ratings = dict.fromkeys(range(1, 6), 0)
-    rows = list(_session_rows(sessions, zone))
-    for row in rows:
-        for stars in ratings:
-            ratings[stars] += row.pop(f"rating_{stars}")
-    _merge(weeks, rows, zone)
+    _merge(weeks, _session_rows(sessions, zone), zone)
     _merge(weeks, _action_rows(scope, period, mentees), zone)
     mentorships = _scoped(Mentorship.objects.filter(program=program), "mentee", mentees)
     _merge(weeks, _ending_rows(mentorships, period), zone)
@@ -252,7 +246,6 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
         cohort=cohort,
         weeks=list(weeks.values()),
         total=total,
-        ratings=ratings,
         end_reasons=_end_reasons(mentorships, period),
     )
     if scope.whole_program:
@@ -271,7 +264,6 @@ def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
     are at most one row per session, so the joins never double-count."""
     cancelled = Q(status=SessionStatus.CANCELLED)
     reflection = "mentee_reflection__goal_met"
-    ratings = {f"rating_{n}": Count("feedback", filter=Q(feedback__rating=n)) for n in range(1, 6)}
     return (
         sessions.annotate(
             week=_week("starts_at", zone),
@@ -304,7 +296,6 @@ def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
             feedback_high=Count("feedback", filter=Q(feedback__rating__gte=4)),
             feedback_mid=Count("feedback", filter=Q(feedback__rating=3)),
             feedback_low=Count("feedback", filter=Q(feedback__rating__lte=2)),
-            **ratings,
         )
         .order_by()
     )

@@ -135,7 +135,7 @@ def test_prepared_goals_and_feedback(program, known):
     assert (a.feedback_count, a.feedback_average) == (2, 3.5)
     assert (b.feedback_count, b.feedback_average) == (1, 4.0)
     assert fig.total.feedback_average == pytest.approx(11 / 3)
-    assert fig.ratings == {1: 0, 2: 1, 3: 0, 4: 1, 5: 1}
+    assert (fig.total.feedback_high, fig.total.feedback_mid, fig.total.feedback_low) == (2, 0, 1)
 
 
 def test_action_items_mentorships_rematches_and_utilisation(program, known):
@@ -207,8 +207,8 @@ def test_trends_compare_the_last_four_weeks_with_the_weeks_before():
 
     weeks = [Week(date(2027, 1, 4), held=9, mentee_no_shows=1) for _ in range(4)]
     weeks += [Week(date(2027, 2, 1), held=6, mentee_no_shows=4) for _ in range(4)]
-    fig = Figures(None, None, None, weeks, summed(weeks), {}, [])  # type: ignore[arg-type]
+    fig = Figures(None, None, None, weeks, summed(weeks), [])  # type: ignore[arg-type]
     attendance = fig.trends()["attendance_share"]
     assert (attendance.recent, attendance.before, attendance.direction) == (0.6, 0.9, "down")
     assert "goal_met_share" not in fig.trends()  # no reflections: nothing to compare
-    assert Figures(None, None, None, weeks[:7], summed(weeks), {}, []).trends() == {}  # type: ignore[arg-type]
+    assert Figures(None, None, None, weeks[:7], summed(weeks), []).trends() == {}  # type: ignore[arg-type]
