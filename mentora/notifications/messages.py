@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from mentora.notifications.models import Kind
@@ -55,11 +55,8 @@ def absolute(path: str) -> str:
 
 
 def program_path(name: str, program: Program, **kwargs: object) -> str:
-    """A page inside the program; the program's home if that page doesn't exist."""
-    try:
-        return reverse(name, kwargs={"slug": program.slug, **kwargs})
-    except NoReverseMatch:
-        return reverse("program_home", kwargs={"slug": program.slug})
+    """A page inside the program."""
+    return reverse(name, kwargs={"slug": program.slug, **kwargs})
 
 
 def local_time(moment: datetime, user: User) -> str:
