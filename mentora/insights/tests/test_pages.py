@@ -124,6 +124,7 @@ def test_caseload_lists_the_reason_and_filters_by_signal(
     assert page.index("Mia Mentee") < page.index("Otto Other")
     assert "1 open concern" in page
     assert "Mo Mentor" in page.split("<tbody>")[1]  # each shown mentee's live mentor
+    assert 'risk-badge-high">High</span>' in page and 'risk-badge-fine">Fine</span>' in page
 
     filtered = client.get(url("caseload", program), {"signal": "concern"}).content.decode()
     assert "Mia Mentee" in filtered and "Otto Other" not in filtered
