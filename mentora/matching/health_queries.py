@@ -79,11 +79,6 @@ def mentorship_for_manager(user: User, program: Program, mentorship_id: int) -> 
     return mentorship
 
 
-def open_concerns(program: Program) -> QuerySet[Concern]:
-    """Open concerns of a program, the longest-waiting first."""
-    return _concerns(program).filter(status=ConcernStatus.OPEN).order_by("created_at", "pk")
-
-
 def _in_caseload(prefix: str, program: Program, success_manager: User) -> Q:
     return Q(
         **{
@@ -92,13 +87,6 @@ def _in_caseload(prefix: str, program: Program, success_manager: User) -> Q:
             f"{prefix}__memberships__is_active": True,
             f"{prefix}__memberships__success_manager": success_manager,
         }
-    )
-
-
-def open_concerns_for_success_manager(program: Program, success_manager: User) -> QuerySet[Concern]:
-    """Open concerns about the mentees in a success manager's caseload."""
-    return open_concerns(program).filter(
-        _in_caseload("mentorship__mentee", program, success_manager)
     )
 
 
@@ -175,10 +163,6 @@ def pending_pulses(program: Program, user: User) -> list[PendingPulse]:
         )
         for p in ordered
     ]
-
-
-def concerns_raised_by(program: Program, user: User) -> QuerySet[Concern]:
-    return _concerns(program).filter(raised_by=user).order_by("-created_at", "-pk")
 
 
 # Missed by a person: no-shows and cancellations, not the system's (an ended mentorship).

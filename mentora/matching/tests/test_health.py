@@ -364,9 +364,7 @@ def test_open_concerns_of_a_caseload_leave_out_other_caseloads_and_resolved_ones
     )
     ConcernFactory(mentorship=f.MentorshipFactory(program=program, mentee=stranger), created_at=NOW)
 
-    assert list(health_queries.open_concerns_for_success_manager(program, success_manager)) == [
-        mine
-    ]
+    assert list(health_queries.concerns_for_staff(program, success_manager)) == [mine]
 
 
 # --- resolving --------------------------------------------------------------------------
