@@ -223,11 +223,10 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
     program, zone = scope.program, period.zone
     mentees = _mentee_ids(scope, cohort)
     weeks = {monday: Week(monday) for monday in period.weeks}
-    in_period = {"gte": period.start, "lt": period.end}
 
     sessions = _scoped(
         Session.objects.filter(
-            program=program, starts_at__gte=in_period["gte"], starts_at__lt=in_period["lt"]
+            program=program, starts_at__gte=period.start, starts_at__lt=period.end
         ),
         "mentee",
         mentees,
