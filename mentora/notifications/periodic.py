@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 class Job:
     name: str
     every: timedelta
-    path: str  # dotted path, imported when run: the matching jobs may not exist yet
+    path: str  # dotted path, imported when the job runs; a wrong one fails loudly (last_error)
     windowed: bool = True  # called with since= and now=; else with now= only
     atomic: bool = True  # run inside the claim's transaction
 
@@ -90,11 +90,7 @@ def _call(job: Job, func: Any, since: datetime, now: datetime) -> None:
 
 
 def _run(job: Job, now: datetime) -> bool:
-    try:
-        func = import_string(job.path)
-    except ImportError:
-        logger.debug("Periodic job %s skipped: %s is not there", job.name, job.path)
-        return False
+    func = import_string(job.path)
     if job.atomic:
         with transaction.atomic():
             since = _claim(job, now)
