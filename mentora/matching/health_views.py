@@ -24,7 +24,7 @@ from mentora.matching.health_forms import ConcernForm, PulseAnswerForm, RematchF
 from mentora.matching.models import Concern, ConcernOutcome, ConcernStatus
 from mentora.matching.suggestions import ranked_mentors_for
 from mentora.programs import queries as program_queries
-from mentora.programs.models import Mentorship, Program
+from mentora.programs.models import EndReason, Mentorship, Program
 from mentora.scheduling.queries import mentorship_for_party
 
 CONCERNS_SHOWN = 100
@@ -185,7 +185,7 @@ def mentorship_rematch(request: AuthedRequest, slug: str, mentorship_id: int) ->
     form = RematchForm(
         _posted(request),
         mentors=[(r.mentor.user_id, r.mentor.name) for r in ranked],
-        initial={"reason": "rematched"},
+        initial={"reason": EndReason.REMATCHED},
     )
     context = {
         "program": program,

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from mentora.accounts.models import MentorProfile
 from mentora.matching.features import MentorFeatures
-from mentora.matching.models import BulkMatchRow, BulkMatchRun
+from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
 from mentora.matching.scoring import Explanation
 from mentora.matching.suggestions import RankedMentor, ranked_mentors_for
 from mentora.programs import queries as program_queries
@@ -434,7 +434,7 @@ def preview_page(run: BulkMatchRun) -> PreviewPage:
         matched=matched,
         unmatched=unmatched,
         loads=sorted(loads, key=lambda x: (-x.proposed, x.mentor.name)),
-        conflicts=publish_conflicts(run, rows) if run.status == "preview" else {},
+        conflicts=publish_conflicts(run, rows) if run.status == BulkRunStatus.PREVIEW else {},
         pool=[p.user for p in profiles],
         excluded=[(people[a], people[b]) for a, b in excluded if a in people and b in people],
     )
