@@ -30,7 +30,7 @@ from mentora.matching.request_forms import (
     RequestForm,
 )
 from mentora.programs import queries as program_queries
-from mentora.programs.models import Mentorship, Program, Role
+from mentora.programs.models import Program, Role
 
 
 def _refused(form: Form, error: MatchingError) -> None:
@@ -42,10 +42,6 @@ def _closed(asked: MentorRequest) -> str | None:
     if request_queries.is_waiting(asked):
         return None
     return request_queries.closed_reason(asked.status)
-
-
-def _has_live_mentor(program: Program, user_id: int) -> bool:
-    return Mentorship.objects.live().filter(program=program, mentee_id=user_id).exists()
 
 
 @login_required
@@ -68,7 +64,7 @@ def mentor_directory(request: AuthedRequest, slug: str) -> HttpResponse:
     can_request = (
         candidates.for_mentee
         and program.self_requests_enabled
-        and not _has_live_mentor(program, request.user.pk)
+        and not program_queries.live_mentorships_of_mentee(program, request.user).exists()
     )
     context = {"program": program, "form": form, "directory": found, "can_request": can_request}
     return render(request, "matching/directory.html", context)
