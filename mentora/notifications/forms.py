@@ -1,4 +1,5 @@
-"""The preferences form: one choice per kind of message."""
+"""The preferences form: one choice per kind of message, offering only the
+choices the rules allow (services.check_choice states them again for any caller)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 from django import forms
 
 from mentora.notifications.models import MUST_SEND, NEVER_DIGEST, Choice, Kind
-from mentora.notifications.services import PreferenceError, check_choice
 
 HELP = {
     Kind.SESSION_CANCELLED: "Always by email and inbox: you need to know your session is off.",
@@ -34,12 +34,3 @@ class PreferencesForm(forms.Form):
                 disabled=kind in MUST_SEND,
                 help_text=HELP.get(kind, ""),
             )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for kind, choice in cleaned.items():
-            try:
-                check_choice(kind, choice)
-            except PreferenceError as error:
-                self.add_error(kind, error.message)
-        return cleaned
