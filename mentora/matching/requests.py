@@ -26,7 +26,7 @@ from mentora.matching.models import (
     RequestStatus,
     WithdrawReason,
 )
-from mentora.matching.services import mentor_has_room, mentorship_start
+from mentora.matching.services import mentor_has_room, mentorship_start, requests_withdraw
 from mentora.notifications import events
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.errors import SchedulingError
@@ -238,18 +238,10 @@ def _agree_cadence(
 
 
 def _withdraw_waiting_on_full_mentor(accepted: MentorRequest, now: datetime) -> None:
-    waiting = list(
-        MentorRequest.objects.open()
-        .filter(program=accepted.program, mentor=accepted.mentor_id)
-        .select_related("mentor", "mentee", "program")
+    waiting = MentorRequest.objects.open().filter(
+        program=accepted.program, mentor=accepted.mentor_id
     )
-    MentorRequest.objects.filter(pk__in=[r.pk for r in waiting], status=RequestStatus.OPEN).update(
-        status=RequestStatus.WITHDRAWN, withdraw_reason=WithdrawReason.MENTOR_FULL, decided_at=now
-    )
-    for request in waiting:
-        request.status, request.decided_at = RequestStatus.WITHDRAWN, now
-        request.withdraw_reason = WithdrawReason.MENTOR_FULL
-        events.request_withdrawn(request)
+    requests_withdraw(waiting, reason=WithdrawReason.MENTOR_FULL, now=now)
 
 
 def request_decline(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mentora.matching.errors import MatchingError
@@ -94,15 +95,23 @@ def _withdraw_open_requests(
     waiting = MentorRequest.objects.open().filter(program=program, mentee=mentee)
     if keep is not None:
         waiting = waiting.exclude(pk=keep.pk)
+    requests_withdraw(waiting, reason=WithdrawReason.MATCHED_ELSEWHERE, now=now)
+
+
+def requests_withdraw(
+    waiting: QuerySet[MentorRequest], *, reason: WithdrawReason, now: datetime
+) -> None:
+    """Withdraw these open requests for `reason` and tell each mentor and mentee.
+
+    Callers hold the locks of the people concerned (inside their transaction).
+    """
     requests = list(waiting.select_related("mentor", "mentee", "program"))
-    MentorRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
-        status=RequestStatus.WITHDRAWN,
-        withdraw_reason=WithdrawReason.MATCHED_ELSEWHERE,
-        decided_at=now,
+    MentorRequest.objects.filter(pk__in=[r.pk for r in requests], status=RequestStatus.OPEN).update(
+        status=RequestStatus.WITHDRAWN, withdraw_reason=reason, decided_at=now
     )
     for request in requests:
         request.status = RequestStatus.WITHDRAWN
-        request.withdraw_reason = WithdrawReason.MATCHED_ELSEWHERE
+        request.withdraw_reason = reason
         request.decided_at = now
         events.request_withdrawn(request)
 
