@@ -24,9 +24,9 @@ from mentora.notifications.messages import (
 from mentora.notifications.models import Kind
 from mentora.scheduling.calendar import SESSION_RELATED, Method, session_invite
 from mentora.scheduling.models import (
+    SYSTEM_CANCEL_REASONS,
     Cadence,
     CancellationKind,
-    CancelReason,
     Session,
     SessionKind,
     SessionStatus,
@@ -35,9 +35,6 @@ from mentora.scheduling.models import (
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
-# Cancellations the system makes as part of a bigger change the parties hear of
-# separately (a new regular rhythm they agreed, an ended mentorship).
-SYSTEM_REASONS = (CancelReason.CADENCE_CHANGED, CancelReason.MENTORSHIP_ENDED)
 # Outcomes that count as a missed session for the "two in a row" alert.
 MISSED = (SessionStatus.MENTEE_NO_SHOW, SessionStatus.MENTOR_NO_SHOW)
 
@@ -139,7 +136,7 @@ def cancelled(session_id: int, *, now: datetime, by_id: int | None = None) -> li
     session = _session(session_id)
     if session is None or session.status != SessionStatus.CANCELLED:
         return []
-    if session.cancel_reason in SYSTEM_REASONS:
+    if session.cancel_reason in SYSTEM_CANCEL_REASONS:
         return []
     reason = session.get_cancel_reason_display()
     note = f" Their note: “{session.cancel_note}”" if session.cancel_note else ""
@@ -402,7 +399,7 @@ def _missed_twice(session: Session) -> bool:
         )
         .exclude(status=SessionStatus.SCHEDULED)
         .exclude(status=SessionStatus.CANCELLED, cancellation_kind=CancellationKind.ON_TIME)
-        .exclude(cancel_reason__in=SYSTEM_REASONS)
+        .exclude(cancel_reason__in=SYSTEM_CANCEL_REASONS)
         .order_by("-starts_at")
         .values_list("status", "cancellation_kind")[:2]
     )

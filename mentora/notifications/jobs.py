@@ -14,7 +14,6 @@ from mentora.matching.models import MentorRequest
 from mentora.mentoring.models import ActionItem
 from mentora.notifications.models import Channel, Delivery, DeliveryStatus
 from mentora.notifications.tasks import deliver_digest, enqueue
-from mentora.programs.models import Mentorship, MentorshipStatus
 from mentora.scheduling.models import Session, SessionStatus
 
 NUDGE_AFTER = timedelta(days=3)
@@ -100,12 +99,6 @@ def digests(*, since: datetime, now: datetime) -> int:
 
 def regular_sessions(*, now: datetime) -> int:
     """Keep every cadence's sessions a booking window ahead (was a cron job)."""
-    from mentora.scheduling.services import regular_sessions_sync
+    from mentora.scheduling.services import all_regular_sessions_sync
 
-    created = 0
-    mentorships = Mentorship.objects.filter(
-        status=MentorshipStatus.ACTIVE, cadence__isnull=False
-    ).select_related("program", "mentor")
-    for mentorship in mentorships.iterator():
-        created += len(regular_sessions_sync(mentorship=mentorship, now=now).created)
-    return created
+    return len(all_regular_sessions_sync(now=now).created)

@@ -180,12 +180,11 @@ class CancelReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Reasons a person picks on the cancel form; the others are set by the system.
-PERSON_CANCEL_REASONS = [
-    c
-    for c in CancelReason.choices
-    if c[0] not in (CancelReason.CADENCE_CHANGED, CancelReason.MENTORSHIP_ENDED)
-]
+# Reasons only the system sets, as part of a bigger change the parties hear of
+# separately (a new regular rhythm they agreed, an ended mentorship).
+SYSTEM_CANCEL_REASONS = (CancelReason.CADENCE_CHANGED, CancelReason.MENTORSHIP_ENDED)
+# Reasons a person picks on the cancel form.
+PERSON_CANCEL_REASONS = [c for c in CancelReason.choices if c[0] not in SYSTEM_CANCEL_REASONS]
 
 
 class CancellationKind(models.TextChoices):

@@ -483,6 +483,24 @@ def cadence_set(
         return regular_sessions_sync(mentorship=mentorship, by=by, now=now)
 
 
+def all_regular_sessions_sync(*, now: datetime | None = None) -> SyncResult:
+    """Keep every active cadence's sessions a full booking window ahead.
+
+    Run by the worker's periodic job and by `manage.py sync_regular_sessions`.
+    """
+    total = SyncResult()
+    mentorships = Mentorship.objects.filter(
+        status=MentorshipStatus.ACTIVE, cadence__isnull=False
+    ).select_related("program", "mentor")
+    for mentorship in mentorships.iterator():
+        result = regular_sessions_sync(mentorship=mentorship, now=now)
+        total.created += result.created
+        total.moved += result.moved
+        total.cancelled += result.cancelled
+        total.conflicts += result.conflicts
+    return total
+
+
 def regular_sessions_sync(
     *, mentorship: Mentorship, by: User | None = None, now: datetime | None = None
 ) -> SyncResult:

@@ -1,5 +1,6 @@
 """`manage.py sync_regular_sessions`: keep every cadence's sessions a full
-booking window ahead. Run it daily (cron now; the task worker once it exists)."""
+booking window ahead. The task worker runs this every six hours; run it by hand
+when you need it sooner."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mentora.programs.models import Mentorship, MentorshipStatus
 from mentora.scheduling import services
 
 
@@ -15,15 +15,8 @@ class Command(BaseCommand):
     help = "Generate regular sessions up to each program's booking window."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = conflicts = 0
-        mentorships = Mentorship.objects.filter(
-            status=MentorshipStatus.ACTIVE, cadence__isnull=False
-        ).select_related("program", "mentor")
-        for mentorship in mentorships.iterator():
-            result = services.regular_sessions_sync(mentorship=mentorship)
-            created += len(result.created)
-            conflicts += len(result.conflicts)
+        result = services.all_regular_sessions_sync()
         self.stdout.write(
-            f"{created} regular session(s) added; {conflicts} skipped for clashing with "
-            "another session."
+            f"{len(result.created)} regular session(s) added; {len(result.conflicts)} skipped "
+            "for clashing with another session."
         )
