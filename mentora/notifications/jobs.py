@@ -82,7 +82,9 @@ def requests_expiring(*, since: datetime, now: datetime) -> int:
 def digests(*, since: datetime, now: datetime) -> int:
     """A digest for everyone with held messages whose 18:00 passed in the window."""
     people = (
-        Delivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.QUEUED)
+        Delivery.objects.filter(
+            channel=Channel.EMAIL, status=DeliveryStatus.QUEUED, recipient__is_active=True
+        )
         .values_list("recipient_id", "recipient__time_zone")
         .order_by()  # Delivery's default ordering would make DISTINCT one row per message
         .distinct()

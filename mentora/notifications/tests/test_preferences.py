@@ -140,3 +140,17 @@ def test_one_digest_task_per_person_however_many_messages_are_held(clock, mentor
     )
 
     assert queued == 1
+
+
+def test_no_digest_for_a_deactivated_person(clock, mentorship, mentee):
+    choose(mentee, after_session=Choice.DIGEST)
+    held = f.SessionFactory(mentorship=mentorship, starts_at=NOW - timedelta(hours=3))
+    deliver_event.call("reflection_request", held.pk, {})
+    mentee.is_active = False
+    mentee.save(update_fields=["is_active"])
+
+    queued = jobs.digests(
+        since=datetime(2027, 1, 4, 16, 55, tzinfo=UTC), now=datetime(2027, 1, 4, 17, 0, tzinfo=UTC)
+    )
+
+    assert queued == 0
