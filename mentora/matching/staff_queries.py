@@ -1,7 +1,8 @@
 """Reads for staff matching: suggestions for one mentee, bulk-match choices and previews.
 
-Access rules live here too: suggestions for a mentee are for that mentee's own
-success manager and the program's admins; bulk matching is for admins only.
+Access rules live here too: suggestions for a mentee are for whoever may manage
+that mentee (health_queries.can_manage_mentee: their own success manager and the
+program's admins); bulk matching is for admins only.
 Anyone else gets a 404, as everywhere in Mentora.
 """
 
@@ -18,6 +19,7 @@ from django.http import Http404
 
 from mentora.accounts.models import MentorProfile
 from mentora.matching.features import MentorFeatures
+from mentora.matching.health_queries import can_manage_mentee
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
 from mentora.matching.scoring import Explanation
 from mentora.matching.suggestions import RankedMentor, ranked_mentors_for
@@ -52,14 +54,6 @@ def is_program_admin(user: User, program: Program) -> bool:
     return user.is_staff or Role.ADMIN in program_queries.roles_in(user, program)
 
 
-def can_match_mentee(viewer: User, program: Program, membership: Membership) -> bool:
-    """The mentee's own success manager, a program admin, or Django staff."""
-    if is_program_admin(viewer, program):
-        return True
-    roles = program_queries.roles_in(viewer, program)
-    return Role.SUCCESS_MANAGER in roles and membership.success_manager_id == viewer.pk
-
-
 def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membership:
     """The mentee's membership (with the user), or 404 for anyone who may not match them."""
     membership = (
@@ -68,7 +62,7 @@ def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membe
         .select_related("user", "user__mentee_profile", "cohort", "success_manager")
         .first()
     )
-    if membership is None or not can_match_mentee(viewer, program, membership):
+    if membership is None or not can_manage_mentee(viewer, program, membership.user):
         raise Http404("No such mentee in this program.")
     return membership
 
