@@ -237,18 +237,10 @@ def suggestions_page(
 
 def active_mentor(program: Program, mentor_id: int) -> User | None:
     """A mentor of the program by id, or None (junk ids, other programs, ex-mentors)."""
-    from mentora.accounts.models import User
-
-    return (
-        User.objects.filter(
-            pk=mentor_id,
-            memberships__program=program,
-            memberships__role=Role.MENTOR,
-            memberships__is_active=True,
-        )
-        .select_related("mentor_profile")
-        .first()
-    )
+    try:
+        return program_queries.mentor_in_program(program, mentor_id)
+    except Http404:
+        return None
 
 
 # --- bulk matching: choices -------------------------------------------------------------------
