@@ -112,7 +112,7 @@ def request_create(
     return request
 
 
-def _not_open(request: MentorRequest, now: datetime) -> MatchingError:
+def _not_open(request: MentorRequest) -> MatchingError:
     """The refusal for answering a request that is no longer waiting."""
     current = MentorRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
     return MatchingError(
@@ -126,7 +126,7 @@ def _claim(request: MentorRequest, now: datetime, **changes: object) -> None:
         pk=request.pk, status=RequestStatus.OPEN, expires_at__gt=now
     ).update(decided_at=now, **changes)
     if claimed != 1:
-        raise _not_open(request, now)
+        raise _not_open(request)
 
 
 def _apply(request: MentorRequest, now: datetime, **changes: object) -> None:
