@@ -58,7 +58,9 @@ def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membe
     """The mentee's membership (with the user), or 404 for anyone who may not match them."""
     membership = (
         Membership.objects.active()
-        .filter(program=program, user_id=mentee_id, role=Role.MENTEE)
+        # user__pk, not user_id: the primary key's lookup turns an id too big for the
+        # database into "no such row"; the foreign key's would raise (a 500 on SQLite).
+        .filter(program=program, user__pk=mentee_id, role=Role.MENTEE)
         .select_related("user", "user__mentee_profile", "cohort", "success_manager")
         .first()
     )

@@ -345,6 +345,16 @@ def test_suggestions_are_404_for_someone_who_is_not_a_mentee(client, program, me
     assert client.get(reverse("mentee_suggestions", args=[program.slug, 999999])).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["mentee_suggestions", "mentee_match"])
+def test_an_id_too_big_for_the_database_is_404_not_500(client, program, admin_user, name):
+    client.force_login(admin_user)
+    too_big = 10**20  # SQLite refuses it as a foreign-key value rather than finding nothing
+
+    response = client.post(reverse(name, args=[program.slug, too_big]), {"mentor": 1})
+
+    assert response.status_code == 404
+
+
 def test_mentee_page_links_to_suggestions_for_staff_only(client, program, seeker, success_manager):
     link = suggestions_url(program, seeker)
     client.force_login(success_manager)
