@@ -158,7 +158,9 @@ def pulse_answer(
         raise MatchingError("bad_answer", "Choose one of the answers.", field="answer")
     if len(comment) > MAX_PULSE_COMMENT:
         raise MatchingError(
-            "comment_too_long", "Keep the comment under 500 characters.", field="comment"
+            "comment_too_long",
+            f"Keep the comment under {MAX_PULSE_COMMENT:,} characters.",
+            field="comment",
         )
     with transaction.atomic():
         answered = (
@@ -200,7 +202,11 @@ def concern_raise(
     if reason not in ConcernReason.values:
         raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
     if len(details) > MAX_CONCERN_DETAILS:
-        raise MatchingError("details_too_long", "Keep it under 2,000 characters.", field="details")
+        raise MatchingError(
+            "details_too_long",
+            f"Keep it under {MAX_CONCERN_DETAILS:,} characters.",
+            field="details",
+        )
     if reason == ConcernReason.OTHER and not details:
         raise MatchingError(
             "details_needed", "Tell your success manager a little about it.", field="details"
@@ -255,7 +261,11 @@ def concern_resolve(
     if outcome not in ConcernOutcome.values:
         raise MatchingError("bad_outcome", "Choose how to resolve it.", field="outcome")
     if len(note) > MAX_RESOLUTION_NOTE:
-        raise MatchingError("note_too_long", "Keep the note under 2,000 characters.", field="note")
+        raise MatchingError(
+            "note_too_long",
+            f"Keep the note under {MAX_RESOLUTION_NOTE:,} characters.",
+            field="note",
+        )
     if outcome == ConcernOutcome.KEEP_GOING and not note:
         raise MatchingError(
             "note_needed", "Write a note on what was agreed, so it's on record.", field="note"
