@@ -165,6 +165,20 @@ def pending_pulses(program: Program, user: User) -> list[PendingPulse]:
     ]
 
 
+def mentee_for_history(viewer: User, program: Program, mentee_id: int) -> tuple[User, bool]:
+    """The mentee whose history `viewer` may read, and whether they read it as
+    staff (every concern) rather than as the mentee themselves; else 404."""
+    from mentora.accounts.models import User
+
+    mentee = User.objects.filter(pk=mentee_id).first()
+    if mentee is None or mentee_membership(program, mentee) is None:
+        raise Http404("No such mentee.")
+    is_manager = can_manage_mentee(viewer, program, mentee)
+    if not (is_manager or viewer.pk == mentee.pk):
+        raise Http404("No such mentee.")
+    return mentee, is_manager
+
+
 # Missed by a person: no-shows and cancellations, not the system's (an ended mentorship).
 _MISSED = Q(sessions__status__in=MISSED_STATUSES) & ~Q(
     sessions__cancel_reason__in=[CancelReason.MENTORSHIP_ENDED, CancelReason.CADENCE_CHANGED]

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentora.accounts.http import AuthedRequest
-from mentora.accounts.models import User
 from mentora.matching import health, health_queries, services
 from mentora.matching.errors import MatchingError
 from mentora.matching.health_forms import ConcernForm, PulseAnswerForm, RematchForm, ResolveForm
@@ -241,13 +240,8 @@ def mentorship_resume(request: AuthedRequest, slug: str, mentorship_id: int) -> 
 @login_required
 def mentee_history(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
-    mentee = User.objects.filter(pk=user_id).first()
-    if mentee is None or program_queries.mentee_membership(program, mentee) is None:
-        raise Http404("No such mentee.")
+    mentee, is_manager = health_queries.mentee_for_history(request.user, program, user_id)
     is_self = request.user.pk == mentee.pk
-    is_manager = health_queries.can_manage_mentee(request.user, program, mentee)
-    if not (is_self or is_manager):
-        raise Http404("No such mentee.")
     context = {
         "program": program,
         "subject": mentee,
