@@ -23,9 +23,9 @@ from scipy.optimize import linear_sum_assignment
 
 from bench.report import Result
 from mentora.accounts.choices import BackgroundField, EducationPath, KnowledgeArea, SpokenLanguage
-from mentora.matching.assignment import bulk_match
-from mentora.matching.features import MenteeFeatures, MentorFeatures, vectorise
-from mentora.matching.scoring import Weights, explain_pairs, score_matrix
+from mentora.matching.engine.assignment import bulk_match
+from mentora.matching.engine.features import MenteeFeatures, MentorFeatures, vectorise
+from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
 
 SEED = 20270401
 MENTEES, MENTORS = 10_000, 2_000

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from bench.report import Result, time_ms
 from mentora.programs.models import Membership, Mentorship, Program, Role
+from mentora.scheduling.availability.openings import mentors_with_opening
 from mentora.scheduling.models import Session, SessionKind, TimeOff, WeeklyHours
-from mentora.scheduling.openings import mentors_with_opening
 from mentora.scheduling.slots import local_to_utc
 
 SLUG = "bench"

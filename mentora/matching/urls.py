@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern
 
-from mentora.matching import health_urls, request_urls, staff_urls
+from mentora.matching.health import urls as health_urls
+from mentora.matching.mentor_requests import urls as request_urls
+from mentora.matching.staff import urls as staff_urls
 
 program_patterns: list[URLPattern] = [
     *request_urls.program_patterns,

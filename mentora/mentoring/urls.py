@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from mentora.mentoring import agenda_views, goal_views, workspace_views
+from mentora.mentoring.agenda import views as agenda_views
+from mentora.mentoring.goals import views as goal_views
+from mentora.mentoring.workspace import views as workspace_views
 
 program_patterns = [
     path("sessions/<int:session_id>/agenda/", agenda_views.agenda_edit, name="agenda"),

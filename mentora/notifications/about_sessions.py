@@ -22,7 +22,7 @@ from mentora.notifications.messages import (
     staff_for,
 )
 from mentora.notifications.models import Kind
-from mentora.scheduling.calendar import SESSION_RELATED, Method, session_invite
+from mentora.scheduling.ical.invites import SESSION_RELATED, Method, session_invite
 from mentora.scheduling.models import (
     SYSTEM_CANCEL_REASONS,
     Cadence,

@@ -101,6 +101,6 @@ def digests(*, since: datetime, now: datetime) -> int:
 
 def regular_sessions(*, now: datetime) -> int:
     """Keep every cadence's sessions a booking window ahead (was a cron job)."""
-    from mentora.scheduling.services import all_regular_sessions_sync
+    from mentora.scheduling.booking.services import all_regular_sessions_sync
 
     return len(all_regular_sessions_sync(now=now).created)

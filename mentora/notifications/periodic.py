@@ -52,14 +52,14 @@ JOBS: tuple[Job, ...] = (
     Job(
         "requests_expire",
         timedelta(minutes=15),
-        "mentora.matching.requests.requests_expire",
+        "mentora.matching.mentor_requests.services.requests_expire",
         windowed=False,
         atomic=False,
     ),
     Job(
         "pulses_ask",
         timedelta(hours=1),
-        "mentora.matching.health.pulses_ask_due",
+        "mentora.matching.health.services.pulses_ask_due",
         windowed=False,
         atomic=False,
     ),

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
-from mentora.matching import health_queries
-from mentora.mentoring import dashboard
-from mentora.mentoring.workspace_queries import not_a_fit_signals
+from mentora.matching.health import queries as health_queries
+from mentora.mentoring.dashboard import queries as dashboard
+from mentora.mentoring.workspace.queries import not_a_fit_signals
 from mentora.programs import queries
 from mentora.programs.models import Role
 from mentora.scheduling import queries as scheduling_queries

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from mentora.programs.models import Mentorship, Program
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 from mentora.scheduling.models import (
     Cadence,
     CancellationKind,

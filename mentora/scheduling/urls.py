@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from mentora.scheduling import availability_views, calendar_views, views
+from mentora.scheduling.availability import views as availability_views
+from mentora.scheduling.booking import views
+from mentora.scheduling.ical import views as calendar_views
 
 program_patterns = [
     path("schedule/", views.schedule, name="schedule"),

@@ -12,7 +12,7 @@ from django import template
 from django.utils import timezone
 
 from mentora.accounts.models import User
-from mentora.matching.request_queries import pending, request_refusal
+from mentora.matching.mentor_requests.queries import pending, request_refusal
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Program, Role
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentora.matching.assignment import NO_CAPACITY, NO_FIT, PinError, bulk_match
+from mentora.matching.engine.assignment import NO_CAPACITY, NO_FIT, PinError, bulk_match
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
-from mentora.matching.staff import NO_ALLOWED_MENTOR
+from mentora.matching.staff.services import NO_ALLOWED_MENTOR
 from mentora.matching.tests.staff_people import (
     People,
     form_data,

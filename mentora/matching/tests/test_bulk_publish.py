@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from mentora.matching import staff
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
+from mentora.matching.staff import services as staff
 from mentora.matching.tests.staff_people import (
     People,
     live_pairs,

@@ -13,7 +13,7 @@ from mentora.accounts.choices import (
     Visibility,
 )
 from mentora.accounts.models import Technology
-from mentora.matching.directory import Filters, directory_candidates, directory_page
+from mentora.matching.mentor_requests.directory import Filters, directory_candidates, directory_page
 from mentora.matching.tests.people import mentee_in, mentor_in
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after

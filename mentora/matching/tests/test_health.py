@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from mentora.matching import health, health_queries
+from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingError
-from mentora.matching.health import pulse_due_at
+from mentora.matching.health import queries as health_queries
+from mentora.matching.health import services as health
+from mentora.matching.health.services import pulse_due_at
 from mentora.matching.models import (
     Concern,
     ConcernOutcome,
@@ -17,7 +19,6 @@ from mentora.matching.models import (
     Pulse,
     PulseAnswer,
 )
-from mentora.matching.suggestions import ranked_mentors_for
 from mentora.matching.tests.factories import ConcernFactory, PulseFactory
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus, Program, Role
 from mentora.scheduling.models import CancellationKind, CancelReason, SessionStatus

@@ -673,7 +673,7 @@ def test_not_a_fit_pulse_shows_on_the_success_managers_home(
 
 @pytest.fixture
 def rematched(mentorship, success_manager, new_mentor):
-    from mentora.matching import health
+    from mentora.matching.health import services as health
 
     return health.mentorship_rematch(
         mentorship=mentorship, new_mentor=new_mentor, by=success_manager, now=NOW

@@ -11,8 +11,12 @@ from datetime import time
 
 import pytest
 
+from mentora.matching.mentor_requests.services import (
+    request_accept,
+    request_create,
+    request_withdraw,
+)
 from mentora.matching.models import MentorRequest, RequestStatus
-from mentora.matching.requests import request_accept, request_create, request_withdraw
 from mentora.matching.tests.people import MESSAGE, mentee_in, mentor_in
 from mentora.matching.tests.test_staff_concurrency import at_once
 from mentora.programs.models import Mentorship

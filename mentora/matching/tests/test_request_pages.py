@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mentora.matching.mentor_requests.services import request_create
 from mentora.matching.models import MentorRequest, RequestStatus
-from mentora.matching.requests import request_create
 from mentora.matching.tests.people import MESSAGE, mentee_in, mentor_in
 from mentora.programs.models import Membership, Mentorship, Role
 from mentora.tests import factories as f

@@ -7,16 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mentora.matching import request_queries
 from mentora.matching.errors import MatchingError
-from mentora.matching.models import DeclineReason, MentorRequest, RequestStatus, WithdrawReason
-from mentora.matching.requests import (
+from mentora.matching.mentor_requests import queries as request_queries
+from mentora.matching.mentor_requests.services import (
     request_accept,
     request_create,
     request_decline,
     request_withdraw,
     requests_expire,
 )
+from mentora.matching.models import DeclineReason, MentorRequest, RequestStatus, WithdrawReason
 from mentora.matching.tests.people import MESSAGE, mentee_in, mentor_in
 from mentora.programs.models import Mentorship, MentorshipStatus
 from mentora.scheduling.models import Cadence, Session

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentora.accounts.choices import BackgroundField, Visibility
-from mentora.matching.features import (
+from mentora.matching.engine.features import (
     MenteeFeatures,
     MentorFeatures,
     load_mentees,
@@ -20,7 +20,7 @@ from mentora.matching.features import (
     utc_hours,
     vectorise,
 )
-from mentora.matching.scoring import Weights, explain, one_line_why, score_matrix
+from mentora.matching.engine.scoring import Weights, explain, one_line_why, score_matrix
 from mentora.programs.models import EndReason, MentorshipStatus, Role
 from mentora.tests import factories as f
 

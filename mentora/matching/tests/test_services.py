@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from mentora.matching.errors import MatchingError
-from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
-from mentora.matching.services import (
+from mentora.matching.lifecycle.services import (
     mentorship_end,
     mentorship_pause,
     mentorship_resume,
     mentorship_start,
 )
+from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
 from mentora.matching.tests.factories import MentorRequestFactory
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus, Role
 from mentora.scheduling.models import CancellationKind, CancelReason, SessionStatus

@@ -14,9 +14,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from mentora.matching import staff
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import BulkRunStatus
+from mentora.matching.staff import services as staff
 from mentora.matching.tests.staff_people import mentor_with, unmatched_mentee
 from mentora.programs.models import Mentorship
 

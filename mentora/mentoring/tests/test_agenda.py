@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mentora.accounts.models import MentorProfile
-from mentora.mentoring import agenda as services
+from mentora.mentoring.agenda import services
 from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import (
     Agenda,
@@ -532,7 +532,7 @@ def test_an_unanswered_question_carries_over_to_the_next_agenda(
 def test_a_cancelled_sessions_questions_return_to_the_list(session, mentee, program, mentor):
     question = f.QuestionFactory(program=program, mentee=mentee)
     services.question_bring(session=session, by=mentee, question=question, now=NOW)
-    from mentora.scheduling import services as scheduling
+    from mentora.scheduling.booking import services as scheduling
 
     scheduling.session_cancel(
         session=session, by=mentor, reason=CancelReason.ILLNESS, note="", now=NOW

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentora.mentoring.dashboard import mentee_dashboard, mentor_dashboard
+from mentora.mentoring.dashboard.queries import mentee_dashboard, mentor_dashboard
 from mentora.mentoring.models import Agenda, AgendaLink, AgendaQuestion, GoalStatus, QuestionStatus
 from mentora.programs.models import Role
 from mentora.scheduling.models import SessionStatus

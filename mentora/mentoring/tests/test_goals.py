@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentora.mentoring import goals as services
 from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.goals import services
 from mentora.mentoring.models import Agenda, GoalStatus, MentorshipGoal, WorkingAgreement
 from mentora.scheduling.models import SessionStatus
 from mentora.tests import factories as f

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from mentora.mentoring import agenda as services
+from mentora.mentoring.agenda import services
 from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import Question, QuestionStatus
 from mentora.programs.models import Mentorship, Role

@@ -6,9 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from mentora.mentoring import workspace as services
-from mentora.mentoring import workspace_queries as queries
 from mentora.mentoring.models import ActionItem, ActionKind, Feedback, Reflection
+from mentora.mentoring.workspace import queries, services
 from mentora.programs.models import Role
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW

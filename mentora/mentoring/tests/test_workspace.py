@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mentora.mentoring import workspace as services
 from mentora.mentoring.models import ActionItem, AgendaQuestion, Note, QuestionStatus
+from mentora.mentoring.workspace import services
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
 from mentora.tests.querycount import count_queries_before_and_after

@@ -11,7 +11,7 @@ import pytest
 
 from mentora.notifications.models import Notification
 from mentora.notifications.periodic import run_periodic
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 from mentora.scheduling.models import CancelReason, SessionStatus
 from mentora.tests import factories as f
 

@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from mentora.notifications.tasks import enqueue
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 
 from .test_session_life import WEDNESDAY
 

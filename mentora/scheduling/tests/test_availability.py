@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentora.scheduling import availability_services as services
+from mentora.scheduling.availability import services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import DateOverride, OverrideKind, TimeOff, WeeklyHours
 from mentora.tests import factories as f

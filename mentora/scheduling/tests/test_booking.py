@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from mentora.programs.models import MentorshipStatus
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import (
     CancellationKind,

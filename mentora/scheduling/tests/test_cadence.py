@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 from mentora.scheduling.models import CancelReason, Session, SessionKind, SessionStatus
 from mentora.tests import factories as f
 

@@ -12,7 +12,8 @@ from icalendar import Calendar
 
 from mentora.accounts.models import MentorProfile
 from mentora.programs.models import Role
-from mentora.scheduling import calendar, services
+from mentora.scheduling.booking import services
+from mentora.scheduling.ical import invites as calendar
 from mentora.scheduling.models import CalendarFeed, SessionStatus
 from mentora.tests import factories as f
 

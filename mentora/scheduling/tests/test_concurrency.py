@@ -24,7 +24,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from mentora.programs.models import Mentorship
-from mentora.scheduling import queries, services
+from mentora.scheduling import queries
+from mentora.scheduling.booking import services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import Session, SessionStatus
 from mentora.tests import factories as f

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError
 
-from mentora.scheduling import policies, services
+from mentora.scheduling import policies
+from mentora.scheduling.booking import services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import SessionKind, SessionStatus
 from mentora.tests import factories as f

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from mentora.programs.models import Role
 from mentora.scheduling import queries
-from mentora.scheduling.openings import mentors_with_opening
+from mentora.scheduling.availability.openings import mentors_with_opening
 from mentora.tests import factories as f
 
 from .conftest import NOW, ny

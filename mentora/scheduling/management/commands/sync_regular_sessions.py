@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mentora.scheduling import services
+from mentora.scheduling.booking import services
 
 
 class Command(BaseCommand):

@@ -1,0 +1,371 @@
+"""One scoring function for every place that ranks or assigns mentors.
+
+Each factor is a value in 0..1 computed by one function from "raw" overlaps
+(shared tags, shared hours, ...). The raw overlaps come either as whole
+matrices (matrix products, for `score_matrix`) or for chosen pairs (row-wise
+products, for `explain`); the factor functions themselves are shared, so an
+explanation always adds up to the score the matrix gave the same pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+import numpy.typing as npt
+
+from mentora.accounts.choices import (
+    BackgroundField,
+    CareerStage,
+    EducationPath,
+    KnowledgeArea,
+    SpokenLanguage,
+)
+from mentora.matching.engine.features import (
+    MENTEE_DAY,
+    NO_STAGE,
+    STAGE_ORDER,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    MenteeArrays,
+    MenteeFeatures,
+    MentorArrays,
+    MentorFeatures,
+    vectorise,
+)
+from mentora.programs.models import Program
+
+# Overlaps at or above these count as a full match for the factor.
+STACK_SATURATION = 4.0  # weighted tags (a tag being learned weighs 2)
+AREAS_SATURATION = 2.0  # areas
+HOURS_SATURATION = 6.0  # hours a week
+BACKGROUND_SATURATION = 2.0  # shared answers
+YEARS_SATURATION = 5.0
+# Fit by how many stages the mentor is ahead of the mentee (index = gap, 0..6).
+STAGE_GAP_FIT = np.array([0.0, 0.6, 1.0, 1.0, 1.0, 0.8, 0.6], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Relative weight per factor; scores are rescaled so the weights total 100."""
+
+    stack: float = 30.0
+    areas: float = 20.0
+    experience: float = 15.0
+    availability: float = 15.0
+    language: float = 10.0
+    background: float = 10.0
+
+    @classmethod
+    def from_program(cls, program: Program) -> Weights:
+        return cls(**{f.name: float(getattr(program, f"weight_{f.name}")) for f in fields(cls)})
+
+    def points(self) -> dict[str, float]:
+        """Maximum points per factor, totalling 100."""
+        raw = {f.name: float(getattr(self, f.name)) for f in fields(self)}
+        total = sum(raw.values()) or 1.0
+        return {name: 100.0 * w / total for name, w in raw.items()}
+
+
+# --- raw overlaps: matrix form and pair form -------------------------------------
+
+Overlap = Callable[[FloatArray, FloatArray], FloatArray]
+
+
+def matrix_overlap(a: FloatArray, b: FloatArray) -> FloatArray:
+    """(m, k) x (n, k) -> (m, n): every mentee against every mentor."""
+    return np.asarray(a @ b.T, dtype=np.float32)
+
+
+def pair_overlap(a: FloatArray, b: FloatArray) -> FloatArray:
+    """(p, k) x (p, k) -> (p,): row i of a against row i of b."""
+    return np.einsum("ij,ij->i", a, b).astype(np.float32)
+
+
+def _column(values: npt.NDArray[np.generic], matrix: bool) -> FloatArray:
+    # A per-mentee quantity broadcasts along rows in matrix form.
+    v = values.astype(np.float32)
+    return v[:, None] if matrix else v
+
+
+def _saturate(shared: FloatArray, need: FloatArray) -> FloatArray:
+    out = np.divide(shared, need, out=np.zeros_like(shared), where=need > 0)
+    return np.minimum(out, 1.0, out=out)
+
+
+# --- the factors -------------------------------------------------------------------
+
+
+def stack_value(me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool) -> FloatArray:
+    covered = overlap(me.stack_weight, mo.stack)
+    need = _column(np.minimum(me.stack_weight.sum(axis=1), STACK_SATURATION), matrix)
+    return _saturate(covered, need)
+
+
+def areas_value(me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool) -> FloatArray:
+    shared = overlap(me.interests, mo.areas)
+    need = _column(np.minimum(me.interests.sum(axis=1), AREAS_SATURATION), matrix)
+    return _saturate(shared, need)
+
+
+def experience_fit(mentee_stage: IntArray, mentor_stage: IntArray, years: FloatArray) -> FloatArray:
+    """Half stage (a few steps ahead is best), half years of experience."""
+    gap = np.clip(mentor_stage - mentee_stage, 0, len(STAGE_GAP_FIT) - 1)
+    stage = np.where(mentor_stage == NO_STAGE, 0.0, STAGE_GAP_FIT[gap]).astype(np.float32)
+    return (0.5 * stage + 0.5 * np.minimum(years / YEARS_SATURATION, 1.0)).astype(np.float32)
+
+
+def experience_value(
+    me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool
+) -> FloatArray:
+    if not matrix:
+        return experience_fit(me.stage, mo.stage, mo.years)
+    # Mentees come in few stages: one row per stage, then gather (no (m, n) int temporaries).
+    stages, index = np.unique(me.stage, return_inverse=True)
+    per_stage = experience_fit(stages[:, None], mo.stage[None, :], mo.years[None, :])
+    return per_stage[index.ravel()]
+
+
+def availability_value(
+    me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool
+) -> FloatArray:
+    hours = overlap(me.hours, mo.hours)
+    return np.minimum(hours / np.float32(HOURS_SATURATION), 1.0).astype(np.float32)
+
+
+def language_value(
+    me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool
+) -> FloatArray:
+    return (overlap(me.languages, mo.languages) > 0).astype(np.float32)
+
+
+def background_value(
+    me: MenteeArrays, mo: MentorArrays, overlap: Overlap, matrix: bool
+) -> FloatArray:
+    # Mentee rows are zero unless they asked; mentor columns hold only shared answers.
+    shared = overlap(me.background, mo.background)
+    return np.minimum(shared / np.float32(BACKGROUND_SATURATION), 1.0).astype(np.float32)
+
+
+Factor = Callable[[MenteeArrays, MentorArrays, Overlap, bool], FloatArray]
+FACTORS: dict[str, Factor] = {
+    "stack": stack_value,
+    "areas": areas_value,
+    "experience": experience_value,
+    "availability": availability_value,
+    "language": language_value,
+    "background": background_value,
+}
+
+
+# --- the matrix ----------------------------------------------------------------------
+
+
+def score_matrix(
+    mentees: MenteeArrays,
+    mentors: MentorArrays,
+    weights: Weights,
+    *,
+    not_a_fit: Iterable[tuple[int, int]] = (),
+    must_share_language: bool = False,
+) -> tuple[FloatArray, BoolArray]:
+    """Scores 0..100 (float32, (m, n)) and which pairs the hard rules allow."""
+    points = weights.points()
+    scores = np.zeros((len(mentees), len(mentors)), dtype=np.float32)
+    for name, factor in FACTORS.items():
+        # Accumulate in place, factor by factor, to keep one (m, n) temporary alive.
+        value = factor(mentees, mentors, matrix_overlap, True)
+        value *= np.float32(points[name])
+        scores += value
+        del value
+    return scores, feasibility(
+        mentees, mentors, not_a_fit=not_a_fit, must_share_language=must_share_language
+    )
+
+
+def feasibility(
+    mentees: MenteeArrays,
+    mentors: MentorArrays,
+    *,
+    not_a_fit: Iterable[tuple[int, int]] = (),
+    must_share_language: bool = False,
+) -> BoolArray:
+    """The hard rules: capacity left, not oneself, no repeat of a "not a fit", language."""
+    feasible = np.broadcast_to(mentors.free > 0, (len(mentees), len(mentors))).copy()
+    feasible &= mentees.ids[:, None] != mentors.ids[None, :]
+    rows = {int(u): i for i, u in enumerate(mentees.ids)}
+    cols = {int(u): j for j, u in enumerate(mentors.ids)}
+    for mentee_id, mentor_id in not_a_fit:
+        if mentee_id in rows and mentor_id in cols:
+            feasible[rows[mentee_id], cols[mentor_id]] = False
+    if must_share_language:
+        feasible &= matrix_overlap(mentees.languages, mentors.languages) > 0
+    return feasible
+
+
+# --- explanations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactorPoints:
+    name: str
+    points: float
+    max_points: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    score: float
+    factors: list[FactorPoints]
+
+
+def pair_points(
+    mentees: MenteeArrays,
+    mentors: MentorArrays,
+    pairs: Sequence[tuple[int, int]],
+    weights: Weights,
+) -> dict[str, FloatArray]:
+    """Points per factor for chosen (row, column) pairs, vectorised over the pairs."""
+    rows = np.array([i for i, _ in pairs], dtype=np.int64)
+    cols = np.array([j for _, j in pairs], dtype=np.int64)
+    me, mo = mentees.take(rows), mentors.take(cols)
+    points = weights.points()
+    return {
+        name: factor(me, mo, pair_overlap, False) * np.float32(points[name])
+        for name, factor in FACTORS.items()
+    }
+
+
+def explain_pairs(
+    mentees: Sequence[MenteeFeatures],
+    mentors: Sequence[MentorFeatures],
+    arrays: tuple[MenteeArrays, MentorArrays],
+    pairs: Sequence[tuple[int, int]],
+    weights: Weights,
+) -> list[Explanation]:
+    """Explanations for many pairs at once: numbers vectorised, words per pair."""
+    if not pairs:
+        return []
+    per_factor = pair_points(*arrays, pairs, weights)
+    maximum = weights.points()
+    explanations = []
+    for k, (i, j) in enumerate(pairs):
+        mentee, mentor = mentees[i], mentors[j]
+        score = np.float32(0.0)
+        factors = []
+        for name in FACTORS:
+            points = per_factor[name][k]
+            score += points  # same float32 order as score_matrix
+            if name == "background" and not mentee.wants_shared_background:
+                continue  # never a reason about background unless the mentee asked
+            reason = REASONS[name](mentee, mentor, float(points))
+            factors.append(FactorPoints(name, float(points), maximum[name], reason))
+        explanations.append(Explanation(score=float(score), factors=factors))
+    return explanations
+
+
+def explain(mentee: MenteeFeatures, mentor: MentorFeatures, weights: Weights) -> Explanation:
+    """Why this mentor scores what they score for this mentee, factor by factor."""
+    return explain_pairs([mentee], [mentor], vectorise([mentee], [mentor]), [(0, 0)], weights)[0]
+
+
+def one_line_why(explanation: Explanation, limit: int = 2) -> str:
+    """The strongest reasons, for a directory card."""
+    best = sorted((f for f in explanation.factors if f.points > 0), key=lambda f: -f.points)
+    return "; ".join(f.reason for f in best[:limit]) or "Few things in common"
+
+
+# --- words --------------------------------------------------------------------------------
+
+
+def _join(words: Sequence[str]) -> str:
+    return ", ".join(words)
+
+
+def stack_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    wanted = set(mentee.stack) | mentee.learning
+    common = sorted(
+        wanted & set(mentor.stack), key=lambda t: (t not in mentee.learning, mentor.stack[t])
+    )
+    if not common:
+        return "No stack in common"
+    learning = [mentor.stack[t] for t in common if t in mentee.learning]
+    text = f"{_join([mentor.stack[t] for t in common])} in common"
+    return f"{text} (you're learning {_join(learning)})" if learning else text
+
+
+def areas_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    if not mentee.interests:
+        return "You haven't said which areas you want help with"
+    common = [a for a in KnowledgeArea.values if a in mentee.interests & mentor.areas]
+    if not common:
+        return "Not in the areas you asked for help with"
+    return f"Knows {_join([KnowledgeArea(a).label for a in common])}, which you asked for"
+
+
+def experience_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    years = f"{mentor.years} year{'s' if mentor.years != 1 else ''} of experience"
+    if mentor.stage_rank == NO_STAGE:
+        return f"{years}; career stage not given"
+    label = CareerStage(STAGE_ORDER[mentor.stage_rank]).label
+    gap = mentor.stage_rank - mentee.stage_rank
+    if gap <= 0:
+        where = "at your own stage"
+    elif gap == 1:
+        where = "one step ahead of you"
+    elif gap <= 4:
+        where = "a few steps ahead of you"
+    else:
+        where = "far ahead of you"
+    return f"{label}, {years}: {where}"
+
+
+def availability_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    hours = len(mentee.hours & mentor.hours)
+    start, end = MENTEE_DAY
+    if not mentor.hours:
+        return "Hasn't published availability yet"
+    if not hours:
+        return f"Their availability falls outside your day ({start:02d}:00–{end:02d}:00)"
+    return f"{hours} h a week of their availability falls in your day ({start:02d}:00–{end:02d}:00)"
+
+
+def language_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    common = [c for c in SpokenLanguage.values if c in mentee.languages & mentor.languages]
+    if not common:
+        return "No language in common"
+    return f"Both speak {_join([SpokenLanguage(c).label for c in common])}"
+
+
+def _background_words(field_code: str, value: str) -> str:
+    if field_code == "education_path":
+        label = EducationPath(value).label.lower() if value in EducationPath.values else value
+        return (
+            "also self-taught" if value == EducationPath.SELF_TAUGHT else f"also a {label} graduate"
+        )
+    label = (
+        BackgroundField(field_code).label if field_code in BackgroundField.values else field_code
+    )
+    return f"shares your answer on {label.lower()}" if value != "yes" else f"also {label.lower()}"
+
+
+def background_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+    # Both sets are pre-filtered: the mentee asked, the mentor shared with the program.
+    common = sorted(mentee.background & mentor.background)
+    if not common:
+        return "No shared background among what they chose to share"
+    words = [_background_words(f, v) for f, v in common]
+    return words[0][0].upper() + _join(words)[1:]
+
+
+REASONS: dict[str, Callable[[MenteeFeatures, MentorFeatures, float], str]] = {
+    "stack": stack_reason,
+    "areas": areas_reason,
+    "experience": experience_reason,
+    "availability": availability_reason,
+    "language": language_reason,
+    "background": background_reason,
+}

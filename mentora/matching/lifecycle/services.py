@@ -1,0 +1,175 @@
+"""Starting and ending mentorships: the writes every way of matching ends in.
+
+A mentee request accepted, a staff match, a bulk-match publish and a re-match
+all start a mentorship through `mentorship_start`, and every ending goes through
+`mentorship_end`, so capacity, withdrawal of open requests, cancelling future
+sessions and the notices happen the same way whichever page started it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mentora.matching.errors import MatchingError
+from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
+from mentora.notifications import events
+from mentora.programs import queries as program_queries
+from mentora.programs.models import (
+    EndReason,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+from mentora.scheduling.locking import lock_people
+from mentora.scheduling.models import CancelReason, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _is_member(program: Program, user_id: int, role: Role) -> bool:
+    return Membership.objects.active().filter(program=program, user_id=user_id, role=role).exists()
+
+
+def mentor_has_room(program: Program, mentor: User) -> bool:
+    """Whether the mentor's capacity leaves room for one more live mentorship."""
+    # A mentor without a profile has no stated capacity: no room.
+    capacity = getattr(getattr(mentor, "mentor_profile", None), "capacity", 0)
+    return program_queries.mentor_load(program, mentor) < capacity
+
+
+def mentorship_start(
+    *,
+    program: Program,
+    mentor: User,
+    mentee: User,
+    now: datetime | None = None,
+    allow_over_capacity: bool = False,
+    accepting: MentorRequest | None = None,
+) -> Mentorship:
+    """Start a mentorship between a mentor and a mentee of the program.
+
+    Steps: lock both people (so two starts can't both take a mentor's last
+    place); check roles, that the pair isn't already live and the mentor's
+    capacity (staff may knowingly go over it); create the mentorship; withdraw
+    the mentee's other open requests (all but `accepting`, the request being
+    accepted, which its caller closes); tell both after commit. Callers that
+    need it run inside their own transaction (this joins it).
+    """
+    now = _now(now)
+    if mentor.pk == mentee.pk:
+        raise MatchingError("self", "A person can't mentor themselves.")
+    with transaction.atomic():
+        lock_people(mentor.pk, mentee.pk)
+        if not _is_member(program, mentor.pk, Role.MENTOR):
+            raise MatchingError("not_a_mentor", f"{mentor} isn't a mentor in this program.")
+        if not _is_member(program, mentee.pk, Role.MENTEE):
+            raise MatchingError("not_a_mentee", f"{mentee} isn't a mentee in this program.")
+        if Mentorship.objects.live().filter(program=program, mentor=mentor, mentee=mentee).exists():
+            raise MatchingError("already_matched", f"{mentee} and {mentor} are already matched.")
+        if not allow_over_capacity and not mentor_has_room(program, mentor):
+            raise MatchingError("mentor_full", f"{mentor} has no room for another mentee.")
+        mentorship = Mentorship(program=program, mentor=mentor, mentee=mentee, started_at=now)
+        mentorship.full_clean()
+        mentorship.save()
+        _withdraw_open_requests(program, mentee, now, keep=accepting)
+        events.mentorship_started(mentorship)
+    return mentorship
+
+
+def _withdraw_open_requests(
+    program: Program, mentee: User, now: datetime, keep: MentorRequest | None
+) -> None:
+    """A mentee matched anywhere no longer waits on other mentors."""
+    waiting = MentorRequest.objects.open().filter(program=program, mentee=mentee)
+    if keep is not None:
+        waiting = waiting.exclude(pk=keep.pk)
+    requests_withdraw(waiting, reason=WithdrawReason.MATCHED_ELSEWHERE, now=now)
+
+
+def requests_withdraw(
+    waiting: QuerySet[MentorRequest], *, reason: WithdrawReason, now: datetime
+) -> None:
+    """Withdraw these open requests for `reason` and tell each mentor and mentee.
+
+    Callers hold the locks of the people concerned (inside their transaction).
+    """
+    requests = list(waiting.select_related("mentor", "mentee", "program"))
+    MentorRequest.objects.filter(pk__in=[r.pk for r in requests], status=RequestStatus.OPEN).update(
+        status=RequestStatus.WITHDRAWN, withdraw_reason=reason, decided_at=now
+    )
+    for request in requests:
+        request.status = RequestStatus.WITHDRAWN
+        request.withdraw_reason = reason
+        request.decided_at = now
+        events.request_withdrawn(request)
+
+
+def mentorship_end(
+    *,
+    mentorship: Mentorship,
+    reason: EndReason | str,
+    note: str = "",
+    by: User | None,
+    now: datetime | None = None,
+) -> Mentorship:
+    """End a live mentorship with a reason, keeping everything it holds.
+
+    Steps: compare-and-set the status (a second end is refused); cancel its
+    future sessions as the system (on time: nobody is to blame); tell both
+    parties after commit. Sessions held, notes, reflections and feedback stay.
+    """
+    from mentora.scheduling.booking.services import session_cancel  # scheduling imports programs
+
+    now = _now(now)
+    if reason not in EndReason.values:
+        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
+    if len(note) > 2000:
+        raise MatchingError("note_too_long", "Keep the note under 2,000 characters.", field="note")
+    with transaction.atomic():
+        ended = Mentorship.objects.filter(
+            pk=mentorship.pk, status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED]
+        ).update(status=MentorshipStatus.ENDED, ended_at=now, end_reason=reason, end_note=note)
+        if ended != 1:
+            raise MatchingError("not_live", "This mentorship has already ended.")
+        mentorship.refresh_from_db()
+        future = Session.objects.filter(
+            mentorship=mentorship, status=SessionStatus.SCHEDULED, starts_at__gt=now
+        ).select_related("program", "mentorship")
+        for session in future:
+            session_cancel(session=session, by=None, reason=CancelReason.MENTORSHIP_ENDED, now=now)
+        events.mentorship_ended(mentorship, by=by)
+    return mentorship
+
+
+def mentorship_pause(*, mentorship: Mentorship, now: datetime | None = None) -> Mentorship:
+    """Pause an active mentorship: it keeps its place against the mentor's capacity."""
+    updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.ACTIVE).update(
+        status=MentorshipStatus.PAUSED
+    )
+    if updated != 1:
+        raise MatchingError("not_active", "Only an active mentorship can be paused.")
+    mentorship.refresh_from_db()
+    return mentorship
+
+
+def mentorship_resume(*, mentorship: Mentorship, now: datetime | None = None) -> Mentorship:
+    """Resume a paused mentorship (its place was kept, so capacity isn't checked)."""
+    updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.PAUSED).update(
+        status=MentorshipStatus.ACTIVE
+    )
+    if updated != 1:
+        raise MatchingError("not_paused", "Only a paused mentorship can be resumed.")
+    mentorship.refresh_from_db()
+    return mentorship

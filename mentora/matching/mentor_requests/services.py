@@ -1,0 +1,299 @@
+"""Writes for mentor requests: a mentee asks, the mentor accepts or declines, the
+mentee withdraws, and requests left unanswered expire.
+
+Every status change is a compare-and-set on `status="open"`, so of two answers
+to one request (accept and withdraw, accept twice, accept and the expiry job)
+exactly one wins and the other gets a clear MatchingError. Accepting starts the
+mentorship through `services.mentorship_start` (capacity, locks, withdrawing the
+mentee's other requests) and agrees the cadence through scheduling's
+`cadence_set`, all in one transaction: nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentora.matching.errors import MatchingError
+from mentora.matching.lifecycle.services import mentor_has_room, mentorship_start, requests_withdraw
+from mentora.matching.mentor_requests import queries as request_queries
+from mentora.matching.models import (
+    MIN_REQUEST_MESSAGE,
+    DeclineReason,
+    MentorRequest,
+    RequestStatus,
+    WithdrawReason,
+)
+from mentora.notifications import events
+from mentora.programs.models import Mentorship, Program
+from mentora.scheduling.booking.services import cadence_set
+from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.locking import lock_people
+from mentora.scheduling.models import Frequency
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+MAX_MESSAGE = 2000
+MAX_DECLINE_NOTE = 500
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _clean_message(message: str) -> str:
+    text = message.strip()
+    if len(text) < MIN_REQUEST_MESSAGE:
+        raise MatchingError(
+            "message_too_short",
+            f"Tell the mentor in a couple of sentences what you want to achieve "
+            f"(at least {MIN_REQUEST_MESSAGE} characters).",
+            field="message",
+        )
+    if len(text) > MAX_MESSAGE:
+        raise MatchingError(
+            "message_too_long",
+            f"Keep the message under {MAX_MESSAGE:,} characters.",
+            field="message",
+        )
+    return text
+
+
+def _expire_overdue(requests_filter: dict[str, object], now: datetime) -> int:
+    return (
+        MentorRequest.objects.open()
+        .filter(expires_at__lte=now, **requests_filter)
+        .update(status=RequestStatus.EXPIRED, decided_at=now)
+    )
+
+
+def request_create(
+    *, program: Program, mentee: User, mentor: User, message: str, now: datetime | None = None
+) -> MentorRequest:
+    """A mentee asks a mentor, with a message saying what they want to achieve.
+
+    Steps: check the message; lock both people (so two requests by one mentee
+    can't both slip under the cap); expire the mentee's overdue requests; check
+    the rules (request_queries.request_refusal: self-requests on, one live
+    mentor at a time, not already asked, under the cap, mentor has room); save
+    with the program's expiry; tell the mentor after commit.
+    """
+    now = _now(now)
+    text = _clean_message(message)
+    with transaction.atomic():
+        lock_people(mentee.pk, mentor.pk)
+        _expire_overdue({"program": program, "mentee": mentee}, now)
+        refusal = request_queries.request_refusal(
+            program=program, mentee=mentee, mentor=mentor, now=now
+        )
+        if refusal is not None:
+            raise refusal
+        request = MentorRequest(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            message=text,
+            created_at=now,
+            expires_at=now + timedelta(days=program.request_expiry_days),
+        )
+        request.full_clean()
+        try:
+            with transaction.atomic():
+                request.save()
+        except IntegrityError:  # the one-open-per-pair constraint: a double submit
+            raise MatchingError(
+                "already_requested", f"You have already asked {mentor}; wait for their answer."
+            ) from None
+        events.request_created(request)
+    return request
+
+
+def _not_open(request: MentorRequest) -> MatchingError:
+    """The refusal for answering a request that is no longer waiting."""
+    current = MentorRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
+    return MatchingError(
+        "not_open", request_queries.closed_reason(current or RequestStatus.EXPIRED)
+    )
+
+
+def _claim(request: MentorRequest, now: datetime, **changes: object) -> None:
+    """Compare-and-set the request out of "open"; refuse if someone got there first."""
+    claimed = MentorRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.OPEN, expires_at__gt=now
+    ).update(decided_at=now, **changes)
+    if claimed != 1:
+        raise _not_open(request)
+
+
+def _apply(request: MentorRequest, now: datetime, **changes: object) -> None:
+    """Mirror a successful write on the instance the caller holds."""
+    for name, value in {"decided_at": now, **changes}.items():
+        setattr(request, name, value)
+
+
+def _check_weekly_time(
+    request: MentorRequest, weekday: int, time_of_day: time, now: datetime
+) -> None:
+    offered = request_queries.weekly_times(
+        program=request.program,
+        mentor=request.mentor,
+        mentee_zone=request.mentee.time_zone,
+        now=now,
+    )
+    if not any(t.weekday == weekday and t.at == time_of_day for t in offered):
+        raise MatchingError(
+            "bad_time", "Pick one of your weekly available times from the list.", field="slot"
+        )
+
+
+def request_accept(
+    *,
+    request: MentorRequest,
+    by: User,
+    weekday: int,
+    time_of_day: time,
+    frequency: Frequency | str = Frequency.WEEKLY,
+    now: datetime | None = None,
+) -> MentorRequest:
+    """The mentor accepts and proposes a regular weekly time (in their own zone).
+
+    Steps, in one transaction: lock both people; claim the request
+    (compare-and-set out of "open", so accepting twice or after a withdrawal
+    or expiry is refused); check the time is one of the mentor's offered
+    weekly times and that the mentee has no live mentor; start the mentorship (capacity
+    checked, the mentee's other open requests withdrawn); mark the request
+    accepted; set the cadence, which creates the regular sessions; if that was
+    the mentor's last place, withdraw the requests still waiting on them; tell
+    the mentee after commit.
+    """
+    now = _now(now)
+    if by.pk != request.mentor_id:
+        raise MatchingError("not_yours", "Only the requested mentor can accept.")
+    if frequency not in Frequency.values:
+        raise MatchingError("bad_frequency", "Choose how often you meet.", field="frequency")
+    program = request.program
+    with transaction.atomic():
+        lock_people(request.mentor_id, request.mentee_id)
+        # Claim the row while it is still open (a competing withdraw or expiry now
+        # waits on it and then finds it closed); it becomes "accepted" below, once
+        # the mentorship exists, since a constraint ties the two together.
+        _claim(request, now)
+        _check_weekly_time(request, weekday, time_of_day, now)
+        if Mentorship.objects.live().filter(program=program, mentee=request.mentee_id).exists():
+            raise MatchingError(
+                "has_mentor", f"{request.mentee} has meanwhile been matched with a mentor."
+            )
+        try:
+            mentorship = mentorship_start(
+                program=program,
+                mentor=request.mentor,
+                mentee=request.mentee,
+                now=now,
+                accepting=request,
+            )
+        except MatchingError as error:
+            if error.code == "mentor_full":
+                raise MatchingError(
+                    "mentor_full",
+                    "You have no room for another mentee. Raise your capacity on your "
+                    "profile, or decline with \u201cno capacity\u201d.",
+                ) from None
+            raise
+        MentorRequest.objects.filter(pk=request.pk).update(
+            status=RequestStatus.ACCEPTED, mentorship=mentorship
+        )
+        _apply(request, now, status=RequestStatus.ACCEPTED, mentorship=mentorship)
+        _agree_cadence(request, mentorship, weekday, time_of_day, frequency, now)
+        if not mentor_has_room(program, request.mentor):
+            _withdraw_waiting_on_full_mentor(request, now)
+        events.request_decided(request)
+    return request
+
+
+def _agree_cadence(
+    request: MentorRequest,
+    mentorship: Mentorship,
+    weekday: int,
+    time_of_day: time,
+    frequency: Frequency | str,
+    now: datetime,
+) -> None:
+    try:
+        cadence_set(
+            mentorship=mentorship,
+            by=request.mentor,
+            frequency=frequency,
+            weekday=weekday,
+            time_of_day=time_of_day,
+            length_minutes=request.program.default_session_minutes,
+            starts_on=request_queries.first_week_day(request.program, request.mentor, now),
+            now=now,
+        )
+    except SchedulingError as error:
+        raise MatchingError("bad_time", error.message, field="slot") from None
+
+
+def _withdraw_waiting_on_full_mentor(accepted: MentorRequest, now: datetime) -> None:
+    waiting = MentorRequest.objects.open().filter(
+        program=accepted.program, mentor=accepted.mentor_id
+    )
+    requests_withdraw(waiting, reason=WithdrawReason.MENTOR_FULL, now=now)
+
+
+def request_decline(
+    *,
+    request: MentorRequest,
+    by: User,
+    reason: DeclineReason | str,
+    note: str = "",
+    now: datetime | None = None,
+) -> MentorRequest:
+    """The mentor declines with a reason from the list and an optional note.
+
+    Steps: check the reason and note; compare-and-set out of "open"; tell the
+    mentee after commit.
+    """
+    now = _now(now)
+    if by.pk != request.mentor_id:
+        raise MatchingError("not_yours", "Only the requested mentor can decline.")
+    if reason not in DeclineReason.values:
+        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
+    note = note.strip()
+    if len(note) > MAX_DECLINE_NOTE:
+        raise MatchingError(
+            "note_too_long", f"Keep the note under {MAX_DECLINE_NOTE} characters.", field="note"
+        )
+    with transaction.atomic():
+        changes = {
+            "status": RequestStatus.DECLINED,
+            "decline_reason": DeclineReason(reason),
+            "decline_note": note,
+        }
+        _claim(request, now, **changes)
+        _apply(request, now, **changes)
+        events.request_decided(request)
+    return request
+
+
+def request_withdraw(
+    *, request: MentorRequest, by: User, now: datetime | None = None
+) -> MentorRequest:
+    """The mentee takes back a request that is still waiting; the mentor hears of it."""
+    now = _now(now)
+    if by.pk != request.mentee_id:
+        raise MatchingError("not_yours", "Only the mentee who sent a request can withdraw it.")
+    with transaction.atomic():
+        changes = {"status": RequestStatus.WITHDRAWN, "withdraw_reason": WithdrawReason.BY_MENTEE}
+        _claim(request, now, **changes)
+        _apply(request, now, **changes)
+        events.request_withdrawn(request)
+    return request
+
+
+def requests_expire(*, now: datetime | None = None) -> int:
+    """Close every open request past its expiry (run periodically); returns how many."""
+    return _expire_overdue({}, _now(now))

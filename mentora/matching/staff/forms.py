@@ -1,0 +1,175 @@
+"""Forms for staff matching: one-click match, a new bulk match, and pins/exclusions on a preview."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.forms import BoundField
+
+from mentora.accounts.models import User
+from mentora.matching.models import BulkMatchRow, BulkObjective
+from mentora.matching.staff import queries as q
+from mentora.programs.models import Program
+
+MAX_ID = 2**31 - 1
+
+
+class MatchForm(forms.Form):
+    mentor = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+
+
+def _places(capacity: int, load: int) -> str:
+    return f"{load} of {capacity} place{'s' if capacity != 1 else ''} taken"
+
+
+class BulkMatchForm(forms.Form):
+    """Who to match with whom, and how. Mentees are the unmatched ones of a cohort (or all)."""
+
+    cohort = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, widget=forms.HiddenInput
+    )
+    mentees = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mentees to match",
+        help_text="Active mentees without a mentor. All are chosen to start with.",
+        error_messages={
+            "required": "Choose at least one mentee.",
+            "invalid_choice": "A chosen mentee isn't an unmatched mentee here any more. "
+            "The list below is up to date: choose again.",
+        },
+    )
+    mentors = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Mentor pool",
+        help_text="Mentors with a place left are chosen to start with; a full one takes nobody.",
+        error_messages={
+            "required": "Choose at least one mentor.",
+            "invalid_choice": "A chosen mentor isn't a mentor of this program any more. "
+            "The list below is up to date: choose again.",
+        },
+    )
+    objective = forms.ChoiceField(
+        choices=BulkObjective.choices,
+        initial=BulkObjective.TOTAL_FIT,
+        widget=forms.RadioSelect,
+        label="Objective",
+        help_text=(
+            "Most mentees matched first gives someone a mentor before it raises anyone's fit."
+        ),
+    )
+    min_score = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Minimum fit (0–100)",
+        help_text="A mentee stays unmatched rather than get a mentor below this fit.",
+    )
+
+    def __init__(self, *args: Any, program: Program, cohort_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cohorts = list(program.cohorts.order_by("name").values_list("pk", "name"))
+        mentees = list(q.unmatched_mentees(program, cohort_id))
+        pool = list(q.mentor_pool(program))
+        self.fields["cohort"].choices = [("", "All cohorts"), *cohorts]  # type: ignore[attr-defined]
+        self.fields["mentees"].choices = [  # type: ignore[attr-defined]
+            (m.user_id, f"{m.user.name}" + (f" · {m.cohort.name}" if m.cohort else ""))
+            for m in mentees
+        ]
+        self.fields["mentors"].choices = [  # type: ignore[attr-defined]
+            (p.user_id, f"{p.user.name} · {_places(p.capacity, p.live_load)}")  # type: ignore[attr-defined]
+            for p in pool
+        ]
+        self.initial.setdefault("cohort", cohort_id)
+        self.initial.setdefault("mentees", [m.user_id for m in mentees])
+        self.initial.setdefault(
+            "mentors",
+            [p.user_id for p in pool if p.capacity > p.live_load],  # type: ignore[attr-defined]
+        )
+        self.initial.setdefault("min_score", program.min_match_score)
+
+
+class PinsForm(forms.Form):
+    """On a preview: pin one more pair, remove pins, exclude proposed pairs.
+
+    One "pin a pair" choice (a mentee of the run, a mentor of the pool) rather
+    than a mentor list per row, so the page grows with mentees plus mentors,
+    not with their product.
+    """
+
+    pin_mentee = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Pin mentee"
+    )
+    pin_mentor = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="to mentor"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        rows: Sequence[BulkMatchRow],
+        pool: Sequence[User],
+        pins: Sequence[tuple[int, int]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        self.earlier_pins = dict(pins)
+        self.fields["pin_mentee"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a mentee"),
+            *((r.mentee_id, r.mentee.name) for r in sorted(self.rows, key=lambda r: r.mentee.name)),
+        ]
+        self.fields["pin_mentor"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a mentor"),
+            *((u.pk, u.name) for u in pool),
+        ]
+        for row in self.rows:
+            if row.mentee_id in self.earlier_pins:
+                self.fields[f"unpin_{row.mentee_id}"] = forms.BooleanField(
+                    required=False, label="Remove the pin"
+                )
+            elif row.mentor is not None:
+                self.fields[f"exclude_{row.mentee_id}"] = forms.BooleanField(
+                    required=False, label="Exclude this pair"
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("pin_mentee") is None) != (data.get("pin_mentor") is None):
+            raise forms.ValidationError("To pin a pair, choose both a mentee and a mentor.")
+        return data
+
+    def row_fields(self) -> list[tuple[BulkMatchRow, BoundField | None]]:
+        """Each row with its checkbox: "remove the pin" or "exclude this pair" (or none)."""
+        out: list[tuple[BulkMatchRow, BoundField | None]] = []
+        for row in self.rows:
+            name = next(
+                (
+                    n
+                    for n in (f"unpin_{row.mentee_id}", f"exclude_{row.mentee_id}")
+                    if n in self.fields
+                ),
+                None,
+            )
+            out.append((row, self[name] if name else None))
+        return out
+
+    def pins(self) -> list[tuple[int, int]]:
+        """Earlier pins not removed, with the new pin (which replaces its mentee's old one)."""
+        kept = {
+            mentee: mentor
+            for mentee, mentor in self.earlier_pins.items()
+            if not self.cleaned_data.get(f"unpin_{mentee}")
+        }
+        if self.cleaned_data.get("pin_mentee") is not None:
+            kept[self.cleaned_data["pin_mentee"]] = self.cleaned_data["pin_mentor"]
+        return list(kept.items())
+
+    def excluded(self) -> list[tuple[int, int]]:
+        return [
+            (row.mentee_id, row.mentor_id)
+            for row in self.rows
+            if row.mentor_id is not None and self.cleaned_data.get(f"exclude_{row.mentee_id}")
+        ]

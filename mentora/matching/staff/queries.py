@@ -1,0 +1,440 @@
+"""Reads for staff matching: suggestions for one mentee, bulk-match choices and previews.
+
+Access rules live here too: suggestions for a mentee are for whoever may manage
+that mentee (health_queries.can_manage_mentee: their own success manager and the
+program's admins); bulk matching is for admins only.
+Anyone else gets a 404, as everywhere in Mentora.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from mentora.accounts.models import MentorProfile
+from mentora.matching.engine.features import MentorFeatures
+from mentora.matching.engine.scoring import Explanation
+from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
+from mentora.matching.health.queries import can_manage_mentee
+from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
+from mentora.programs import queries as program_queries
+from mentora.programs.models import (
+    LIVE_MENTORSHIP_STATUSES,
+    EndReason,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+FACTOR_LABELS = {
+    "stack": "Stack",
+    "areas": "Knowledge areas",
+    "experience": "Experience",
+    "availability": "Availability",
+    "language": "Language",
+    "background": "Shared background",
+}
+SUGGESTIONS_SHOWN = 10
+
+# --- access -------------------------------------------------------------------
+
+
+def is_program_admin(user: User, program: Program) -> bool:
+    return user.is_staff or Role.ADMIN in program_queries.roles_in(user, program)
+
+
+def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membership:
+    """The mentee's membership (with the user), or 404 for anyone who may not match them."""
+    membership = (
+        Membership.objects.active()
+        # user__pk, not user_id: the primary key's lookup turns an id too big for the
+        # database into "no such row"; the foreign key's would raise (a 500 on SQLite).
+        .filter(program=program, user__pk=mentee_id, role=Role.MENTEE)
+        .select_related("user", "user__mentee_profile", "cohort", "success_manager")
+        .first()
+    )
+    if membership is None or not can_manage_mentee(viewer, program, membership.user):
+        raise Http404("No such mentee in this program.")
+    return membership
+
+
+def run_for_admin(viewer: User, program: Program, run_id: int) -> BulkMatchRun:
+    if not is_program_admin(viewer, program):
+        raise Http404("No such bulk match.")
+    run = BulkMatchRun.objects.filter(pk=run_id, program=program).first()
+    if run is None:
+        raise Http404("No such bulk match.")
+    return run
+
+
+def require_program_admin(viewer: User, program: Program) -> None:
+    if not is_program_admin(viewer, program):
+        raise Http404("Only program admins match a cohort.")
+
+
+# --- explanations as rows for templates and JSON ------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    name: str
+    label: str
+    points: float
+    max_points: float
+    reason: str
+
+
+def reasons_of(explanation: Explanation) -> list[Reason]:
+    return [
+        Reason(f.name, FACTOR_LABELS.get(f.name, f.name), f.points, f.max_points, f.reason)
+        for f in explanation.factors
+    ]
+
+
+def reasons_json(explanation: Explanation) -> list[dict[str, object]]:
+    """What a bulk-match row stores: the same reasons, rounded for reading."""
+    return [
+        {
+            "name": r.name,
+            "label": r.label,
+            "points": round(r.points, 1),
+            "max_points": round(r.max_points, 1),
+            "reason": r.reason,
+        }
+        for r in reasons_of(explanation)
+    ]
+
+
+# --- hard rules, in words -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenteeFacts:
+    """What the hard rules need to know about one mentee, beyond the score matrix."""
+
+    mentee_id: int
+    languages: frozenset[str]
+    not_a_fit_mentors: frozenset[int]
+    current_mentors: frozenset[int]
+
+
+def blocked_reason(facts: MenteeFacts, mentor: MentorFeatures, *, must_share_language: bool) -> str:
+    """Why this mentor can't be matched with this mentee now ("" when they can)."""
+    if mentor.user_id == facts.mentee_id:
+        return "This is the mentee themselves."
+    if mentor.user_id in facts.current_mentors:
+        return "Already their mentor."
+    if mentor.user_id in facts.not_a_fit_mentors:
+        return "An earlier mentorship of these two ended as not a fit."
+    if mentor.free <= 0:
+        return f"Full: {mentor.load} of {mentor.capacity} places taken."
+    if must_share_language and not (facts.languages & mentor.languages):
+        return "Shares no language with the mentee, which this program requires."
+    return ""
+
+
+def mentee_facts(program: Program, mentee: User) -> MenteeFacts:
+    ended = Mentorship.objects.filter(
+        program=program,
+        mentee=mentee,
+        status=MentorshipStatus.ENDED,
+        end_reason=EndReason.NOT_A_FIT,
+    ).values_list("mentor_id", flat=True)
+    live = Mentorship.objects.live().filter(program=program, mentee=mentee)
+    profile = getattr(mentee, "mentee_profile", None)
+    return MenteeFacts(
+        mentee_id=mentee.pk,
+        languages=frozenset(profile.languages if profile else ()),
+        not_a_fit_mentors=frozenset(ended),
+        current_mentors=frozenset(live.values_list("mentor_id", flat=True)),
+    )
+
+
+# --- suggestions for one mentee ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    mentor: MentorFeatures
+    score: float
+    reasons: list[Reason]
+    blocked: str  # "" when the mentor may be matched
+
+    @property
+    def matchable(self) -> bool:
+        return not self.blocked
+
+
+@dataclass(frozen=True)
+class SuggestionsPage:
+    membership: Membership
+    mentorships: list[Mentorship]
+    matchable: list[Suggestion]
+    blocked: list[Suggestion]
+    matchable_total: int
+    blocked_total: int
+
+    @property
+    def mentee(self) -> User:
+        return self.membership.user
+
+    @property
+    def already_matched(self) -> bool:
+        return bool(self.mentorships)
+
+    @property
+    def has_profile(self) -> bool:
+        return hasattr(self.membership.user, "mentee_profile")
+
+
+def suggestions(program: Program, mentee: User, ranked: Sequence[RankedMentor]) -> list[Suggestion]:
+    facts = mentee_facts(program, mentee)
+    return [
+        Suggestion(
+            mentor=r.mentor,
+            score=r.score,
+            reasons=reasons_of(r.explanation),
+            # The matrix's rules first (one scoring function), then the page's words for them.
+            blocked=blocked_reason(facts, r.mentor, must_share_language=program.must_share_language)
+            or ("" if r.feasible else "Not allowed by the program's matching rules."),
+        )
+        for r in ranked
+    ]
+
+
+def suggestions_page(
+    *, program: Program, viewer: User, mentee_id: int, now: datetime, shown: int = SUGGESTIONS_SHOWN
+) -> SuggestionsPage:
+    """Ranked mentors for one mentee, split into matchable and not; 404 unless allowed.
+
+    A fixed number of queries whatever the number of mentors (features are
+    loaded in bulk; see features.load_mentors).
+    """
+    membership = mentee_for_matching(viewer, program, mentee_id)
+    mentee = membership.user
+    ranked = ranked_mentors_for(program, mentee.pk, now.date())
+    everyone = suggestions(program, mentee, ranked)
+    matchable = [s for s in everyone if s.matchable]
+    blocked = [s for s in everyone if not s.matchable]
+    return SuggestionsPage(
+        membership=membership,
+        mentorships=list(program_queries.live_mentorships_of_mentee(program, mentee)),
+        matchable=matchable[:shown],
+        blocked=blocked[:shown],
+        matchable_total=len(matchable),
+        blocked_total=len(blocked),
+    )
+
+
+def active_mentor(program: Program, mentor_id: int) -> User | None:
+    """A mentor of the program by id, or None (junk ids, other programs, ex-mentors)."""
+    try:
+        return program_queries.mentor_in_program(program, mentor_id)
+    except Http404:
+        return None
+
+
+# --- bulk matching: choices -------------------------------------------------------------------
+
+
+def unmatched_mentees(program: Program, cohort_id: int | None = None) -> QuerySet[Membership]:
+    """Active mentees without a live mentorship in the program (optionally of one cohort)."""
+    live = Mentorship.objects.live().filter(program=program).values("mentee_id")
+    mentees = (
+        Membership.objects.active()
+        .filter(program=program, role=Role.MENTEE)
+        .exclude(user_id__in=live)
+        .select_related("user", "cohort")
+        .order_by("user__name", "user_id")
+    )
+    return mentees.filter(cohort_id=cohort_id) if cohort_id is not None else mentees
+
+
+def mentor_pool(program: Program) -> QuerySet[MentorProfile]:
+    """The program's active mentors with capacity and live load (`live_load`), by name."""
+    members = Membership.objects.active().filter(program=program, role=Role.MENTOR)
+    live = Q(
+        user__mentorships_as_mentor__program=program,
+        user__mentorships_as_mentor__status__in=LIVE_MENTORSHIP_STATUSES,
+    )
+    return (
+        MentorProfile.objects.filter(user_id__in=members.values("user_id"))
+        .select_related("user")
+        .annotate(live_load=Count("user__mentorships_as_mentor", filter=live))
+        .order_by("user__name", "user_id")
+    )
+
+
+# --- bulk matching: the preview -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor: User
+    capacity: int
+    live_now: int
+    proposed: int
+
+    @property
+    def after(self) -> int:
+        return self.live_now + self.proposed
+
+    @property
+    def over(self) -> bool:
+        return self.after > self.capacity
+
+
+@dataclass(frozen=True)
+class PreviewPage:
+    run: BulkMatchRun
+    matched: list[BulkMatchRow]
+    unmatched: list[BulkMatchRow]
+    loads: list[MentorLoad]
+    conflicts: dict[int, str]  # row id -> what changed since the preview
+    pool: list[User]  # the mentor pool, for pinning
+    excluded: list[tuple[User, User]]  # (mentee, mentor) pairs never to propose
+
+    @property
+    def mentee_count(self) -> int:
+        return len(self.matched) + len(self.unmatched)
+
+    @property
+    def average(self) -> float:
+        return self.run.total_score / len(self.matched) if self.matched else 0.0
+
+
+def run_rows(run: BulkMatchRun) -> list[BulkMatchRow]:
+    return list(
+        run.rows.select_related(
+            "mentee", "mentor", "mentor__mentor_profile", "mentorship"
+        ).order_by("-score", "mentee__name", "mentee_id")
+    )
+
+
+def _pair_ids(value: object) -> list[tuple[int, int]]:
+    if not isinstance(value, list):
+        return []
+    return [(int(p[0]), int(p[1])) for p in value if isinstance(p, list | tuple) and len(p) == 2]
+
+
+def run_pins(run: BulkMatchRun) -> list[tuple[int, int]]:
+    return _pair_ids(run.parameters.get("pins"))
+
+
+def run_exclusions(run: BulkMatchRun) -> list[tuple[int, int]]:
+    return _pair_ids(run.parameters.get("excluded"))
+
+
+def run_mentor_ids(run: BulkMatchRun) -> list[int]:
+    value = run.parameters.get("mentors", [])
+    return [int(v) for v in value] if isinstance(value, list) else []
+
+
+def run_pool(run: BulkMatchRun) -> list[User]:
+    """The run's mentor pool as it is now (people who left the program drop out)."""
+    pool = mentor_pool(run.program).filter(user_id__in=run_mentor_ids(run))
+    return [p.user for p in pool]
+
+
+def publish_conflicts(run: BulkMatchRun, rows: Sequence[BulkMatchRow]) -> dict[int, str]:
+    """Rows whose pair can't be started any more, with what changed since the preview.
+
+    A fixed number of queries for the whole run. bulk_publish calls it after
+    locking every person of the run, so what it finds still holds at creation.
+    """
+    pairs = [r for r in rows if r.mentor_id is not None]
+    mentee_ids = [r.mentee_id for r in pairs]
+    mentor_ids = {r.mentor_id for r in pairs if r.mentor_id is not None}
+    program = run.program
+    active = Membership.objects.active().filter(program=program)
+    mentees_now = set(
+        active.filter(role=Role.MENTEE, user_id__in=mentee_ids).values_list("user_id", flat=True)
+    )
+    mentors_now = set(
+        active.filter(role=Role.MENTOR, user_id__in=mentor_ids).values_list("user_id", flat=True)
+    )
+    matched_meanwhile = set(
+        Mentorship.objects.live()
+        .filter(program=program, mentee_id__in=mentee_ids)
+        .values_list("mentee_id", flat=True)
+    )
+    not_a_fit = set(
+        Mentorship.objects.filter(
+            program=program,
+            mentee_id__in=mentee_ids,
+            status=MentorshipStatus.ENDED,
+            end_reason=EndReason.NOT_A_FIT,
+        ).values_list("mentee_id", "mentor_id")
+    )
+    room = {
+        p.user_id: p.capacity - p.live_load  # type: ignore[attr-defined]
+        for p in mentor_pool(program).filter(user_id__in=mentor_ids)
+    }
+    wanted = Counter(r.mentor_id for r in pairs)
+    conflicts: dict[int, str] = {}
+    for row in pairs:
+        assert row.mentor_id is not None
+        if row.mentee_id not in mentees_now:
+            conflicts[row.pk] = "The mentee is no longer an active mentee of the program."
+        elif row.mentor_id not in mentors_now:
+            conflicts[row.pk] = "The mentor is no longer an active mentor of the program."
+        elif row.mentee_id in matched_meanwhile:
+            conflicts[row.pk] = "The mentee was matched with a mentor since this preview."
+        elif (row.mentee_id, row.mentor_id) in not_a_fit:
+            conflicts[row.pk] = "A mentorship of these two has since ended as not a fit."
+        elif wanted[row.mentor_id] > room.get(row.mentor_id, 0):
+            left = max(0, room.get(row.mentor_id, 0))
+            conflicts[row.pk] = (
+                f"The mentor has {left} place{'s' if left != 1 else ''} left now, "
+                f"and this preview gives them {wanted[row.mentor_id]}."
+            )
+    return conflicts
+
+
+def preview_page(run: BulkMatchRun) -> PreviewPage:
+    from mentora.accounts.models import User
+
+    rows = run_rows(run)
+    matched = [r for r in rows if r.mentor_id is not None]
+    unmatched = [r for r in rows if r.mentor_id is None]
+    proposed = Counter(r.mentor_id for r in matched)
+    pool_ids = run_mentor_ids(run)
+    profiles = list(mentor_pool(run.program).filter(user_id__in=pool_ids))
+    loads = [
+        MentorLoad(p.user, p.capacity, p.live_load, proposed.get(p.user_id, 0))  # type: ignore[attr-defined]
+        for p in profiles
+    ]
+    excluded = run_exclusions(run)
+    people = User.objects.in_bulk({i for pair in excluded for i in pair})
+    return PreviewPage(
+        run=run,
+        matched=matched,
+        unmatched=unmatched,
+        loads=sorted(loads, key=lambda x: (-x.proposed, x.mentor.name)),
+        conflicts=publish_conflicts(run, rows) if run.status == BulkRunStatus.PREVIEW else {},
+        pool=[p.user for p in profiles],
+        excluded=[(people[a], people[b]) for a, b in excluded if a in people and b in people],
+    )
+
+
+def recent_runs(program: Program, limit: int = 10) -> QuerySet[BulkMatchRun]:
+    return (
+        BulkMatchRun.objects.filter(program=program)
+        .select_related("created_by")
+        .annotate(
+            pair_count=Count("rows", filter=Q(rows__mentor__isnull=False)),
+            row_count=Count("rows"),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )

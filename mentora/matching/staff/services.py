@@ -1,0 +1,500 @@
+"""Staff matching writes: one-click match from suggestions, and whole-cohort bulk matching.
+
+Every mentorship is started by `services.mentorship_start`, so capacity,
+withdrawal of open requests and notices work as for any other match.
+
+Bulk matching is preview first: `bulk_preview` scores the chosen mentees
+against the chosen mentor pool, solves the assignment (assignment.bulk_match)
+and stores the proposal as a BulkMatchRun in status "preview" with one row per
+mentee; nothing else is created. `bulk_publish` then starts exactly the
+previewed pairs.
+
+Publishing is all-or-nothing. If anything changed since the preview (a mentor
+became full or left, a mentee got matched meanwhile, a pair ended as "not a
+fit"), nothing is created, the run stays a preview and each affected row is
+reported with what changed; the admin re-runs the preview (`bulk_revise`) and
+publishes that. Why not skip the stale rows: the admin approved a whole
+assignment, and an optimal assignment minus some pairs is neither what they saw
+nor optimal any more (the freed places would be better used elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from mentora.matching.engine.assignment import NO_CAPACITY, PinError, bulk_match
+from mentora.matching.engine.features import (
+    BoolArray,
+    FloatArray,
+    MenteeFeatures,
+    MentorFeatures,
+    load_mentees,
+    load_mentors,
+    not_a_fit_pairs,
+    vectorise,
+)
+from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
+from mentora.matching.engine.suggestions import ranked_mentors_for
+from mentora.matching.errors import MatchingError
+from mentora.matching.lifecycle.services import mentorship_start
+from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkObjective, BulkRunStatus
+from mentora.matching.staff import queries as q
+from mentora.programs.models import Mentorship, Program
+from mentora.scheduling.locking import lock_people
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+Pair = tuple[int, int]  # (mentee user id, mentor user id)
+NO_PROFILE = "Hasn't filled in a mentee profile yet"
+NO_ALLOWED_MENTOR = (
+    "The rules allow none of the chosen mentors (a past “not a fit”, no shared language, or self)"
+)
+
+
+class PublishConflict(MatchingError):
+    """Some previewed pairs can't be started any more; `rows` says which and why."""
+
+    def __init__(self, rows: dict[int, str]) -> None:
+        count = len(rows)
+        super().__init__(
+            "changed",
+            f"{count} pair{'s' if count != 1 else ''} can't be started any more, so nothing "
+            "was created. Run the preview again to match with what is true now.",
+        )
+        self.rows = rows
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+# --- one by one -----------------------------------------------------------------------
+
+
+def match_from_suggestion(
+    *, program: Program, mentee: User, mentor_id: int, by: User, now: datetime | None = None
+) -> Mentorship:
+    """Start a mentorship with a suggested mentor, in one click.
+
+    Steps: find the mentor among the program's mentors; lock both people; refuse
+    if the mentee got a mentor meanwhile (a second click, or a colleague was
+    quicker); re-check the pair with the same ranking and hard rules the page
+    showed (full, "not a fit" before, self, shared language); start it.
+    """
+    now = _now(now)
+    mentor = q.active_mentor(program, mentor_id)
+    if mentor is None:
+        raise MatchingError(
+            "not_a_mentor", "That person isn't a mentor in this program.", field="mentor"
+        )
+    with transaction.atomic():
+        lock_people(mentor.pk, mentee.pk)
+        current = Mentorship.objects.live().filter(program=program, mentee=mentee)
+        if current.exists():
+            raise MatchingError("mentee_matched", f"{mentee.name} already has a mentor.")
+        ranked = ranked_mentors_for(program, mentee.pk, now.date(), mentor_ids=[mentor.pk])
+        checked = q.suggestions(program, mentee, ranked)
+        if not checked or not checked[0].matchable:
+            why = checked[0].blocked if checked else "There is no profile to match on yet."
+            raise MatchingError("not_matchable", f"{mentor.name} can't be matched: {why}")
+        return mentorship_start(program=program, mentor=mentor, mentee=mentee, now=now)
+
+
+# --- whole cohort: preview ---------------------------------------------------------------
+
+
+def _check_selection(
+    program: Program, mentee_ids: Sequence[int], mentor_ids: Sequence[int]
+) -> None:
+    if not mentee_ids:
+        raise MatchingError("no_mentees", "Choose at least one mentee.", field="mentees")
+    if not mentor_ids:
+        raise MatchingError("no_mentors", "Choose at least one mentor.", field="mentors")
+    open_mentees = set(
+        q.unmatched_mentees(program)
+        .filter(user_id__in=mentee_ids)
+        .values_list("user_id", flat=True)
+    )
+    stray = len(set(mentee_ids) - open_mentees)
+    if stray:
+        raise MatchingError(
+            "mentees_changed",
+            f"{stray} of the chosen mentees aren't unmatched mentees of this program "
+            "(any more). Reload the page and choose again.",
+            field="mentees",
+        )
+    pool = set(
+        q.mentor_pool(program).filter(user_id__in=mentor_ids).values_list("user_id", flat=True)
+    )
+    stray = len(set(mentor_ids) - pool)
+    if stray:
+        raise MatchingError(
+            "mentors_changed",
+            f"{stray} of the chosen mentors aren't mentors of this program (any more).",
+            field="mentors",
+        )
+
+
+def _check_pairs(
+    pins: Sequence[Pair],
+    excluded: Sequence[Pair],
+    mentee_ids: Sequence[int],
+    mentor_ids: Sequence[int],
+) -> None:
+    mentees, mentors = set(mentee_ids), set(mentor_ids)
+    for label, pairs in (("pins", pins), ("excluded", excluded)):
+        if any(a not in mentees or b not in mentors for a, b in pairs):
+            raise MatchingError(
+                f"{label}_outside",
+                "A pinned or excluded pair names someone outside the chosen mentees and mentors.",
+                field=label,
+            )
+    twice = [a for a, n in Counter(a for a, _ in pins).items() if n > 1]
+    if twice:
+        raise MatchingError(
+            "pinned_twice", "A mentee can be pinned to one mentor only.", field="pins"
+        )
+    both = set(pins) & set(excluded)
+    if both:
+        raise MatchingError(
+            "pinned_and_excluded", "A pair can't be both pinned and excluded.", field="pins"
+        )
+
+
+def _pin_problem(
+    mentee: MenteeFeatures,
+    mentor: MentorFeatures,
+    *,
+    not_a_fit: set[Pair],
+    must_share_language: bool,
+    pins_on_mentor: int,
+) -> str:
+    facts = q.MenteeFacts(
+        mentee_id=mentee.user_id,
+        languages=mentee.languages,
+        not_a_fit_mentors=frozenset(b for a, b in not_a_fit if a == mentee.user_id),
+        current_mentors=frozenset(),
+    )
+    why = q.blocked_reason(facts, mentor, must_share_language=must_share_language)
+    if not why and pins_on_mentor > mentor.free:
+        places = f"{mentor.free} place{'s' if mentor.free != 1 else ''}"
+        why = f"{pins_on_mentor} mentees are pinned to them and they have {places} left."
+    return why
+
+
+def _unmatched_words(reason: str, min_score: int, closest: tuple[str, float] | None) -> str:
+    if reason == NO_CAPACITY:
+        return "No capacity left: the mentors who fit have no places left"
+    if closest is None:
+        return NO_ALLOWED_MENTOR
+    words = f"No mentor above the minimum fit of {min_score}"
+    name, score = closest
+    return f"{words} (closest: {name[:60]}, {score:.0f})"
+
+
+def _closest(scores: FloatArray, allowed: BoolArray, i: int) -> int | None:
+    """The best-scoring mentor the hard rules allow for row i, capacity aside."""
+    options = np.flatnonzero(allowed[i])
+    return int(options[np.argmax(scores[i, options])]) if len(options) else None
+
+
+def _check_pins(
+    pinned: Sequence[tuple[int, int]],
+    mentees: Sequence[MenteeFeatures],
+    mentors: Sequence[MentorFeatures],
+    *,
+    not_a_fit: set[Pair],
+    must_share_language: bool,
+) -> None:
+    """Refuse a pin that breaks a hard rule, naming the people and the rule."""
+    pins_per_mentor = Counter(j for _, j in pinned)
+    for i, j in pinned:
+        problem = _pin_problem(
+            mentees[i],
+            mentors[j],
+            not_a_fit=not_a_fit,
+            must_share_language=must_share_language,
+            pins_on_mentor=pins_per_mentor[j],
+        )
+        if problem:
+            raise MatchingError(
+                "bad_pin",
+                f"{mentees[i].name} can't be pinned to {mentors[j].name}: {problem}",
+                field="pins",
+            )
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    rows: list[BulkMatchRow]
+    total: float
+
+
+def _propose(
+    program: Program,
+    reference: date,
+    *,
+    mentee_ids: Sequence[int],
+    mentor_ids: Sequence[int],
+    objective: str,
+    min_score: int,
+    pins: Sequence[Pair],
+    excluded: Sequence[Pair],
+) -> _Proposal:
+    """Score, solve and explain: one unsaved row per mentee, and the total fit."""
+    mentees = load_mentees(program, reference, mentee_ids)
+    mentors = load_mentors(program, reference, mentor_ids)
+    rows = {m.user_id: i for i, m in enumerate(mentees)}
+    cols = {m.user_id: j for j, m in enumerate(mentors)}
+    weights = Weights.from_program(program)
+    not_a_fit = not_a_fit_pairs(program)
+    arrays = vectorise(mentees, mentors)
+    scores, feasible = score_matrix(
+        *arrays, weights, not_a_fit=not_a_fit, must_share_language=program.must_share_language
+    )
+    pinned = [(rows[a], cols[b]) for a, b in pins if a in rows and b in cols]
+    barred = [(rows[a], cols[b]) for a, b in excluded if a in rows and b in cols]
+    _check_pins(
+        pinned,
+        mentees,
+        mentors,
+        not_a_fit=not_a_fit,
+        must_share_language=program.must_share_language,
+    )
+    try:
+        result = bulk_match(
+            scores,
+            feasible,
+            arrays[1].free,
+            objective="most_matched" if objective == BulkObjective.MOST_MATCHED else "total_fit",
+            min_score=float(min_score),
+            pinned=pinned,
+            excluded=barred,
+        )
+    except PinError as error:  # _check_pins says it better first; kept as a net
+        raise MatchingError("bad_pin", str(error), field="pins") from error
+    explanations = explain_pairs(
+        mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights
+    )
+    pinned_set = set(pinned)
+    new_rows = [
+        BulkMatchRow(
+            mentee_id=mentees[i].user_id,
+            mentor_id=mentors[j].user_id,
+            score=_clamp(score),
+            pinned=(i, j) in pinned_set,
+            reasons=q.reasons_json(explanation),
+        )
+        for (i, j, score), explanation in zip(result.pairs, explanations, strict=True)
+    ]
+    # For "no mentor above the minimum", name the closest one the rules allow.
+    allowed = (feasible | (arrays[1].free <= 0)[None, :]).copy()
+    for i, j in barred:
+        allowed[i, j] = False
+    for i, why in result.unmatched.items():
+        best = _closest(scores, allowed, i)
+        closest = (mentors[best].name, float(scores[i, best])) if best is not None else None
+        new_rows.append(
+            BulkMatchRow(
+                mentee_id=mentees[i].user_id,
+                unmatched_reason=_unmatched_words(why, min_score, closest),
+            )
+        )
+    new_rows += [
+        BulkMatchRow(mentee_id=a, unmatched_reason=NO_PROFILE) for a in mentee_ids if a not in rows
+    ]
+    return _Proposal(rows=new_rows, total=result.total)
+
+
+def bulk_preview(
+    *,
+    program: Program,
+    by: User,
+    mentee_ids: Sequence[int],
+    mentor_ids: Sequence[int],
+    objective: str,
+    min_score: int,
+    pins: Sequence[Pair] = (),
+    excluded: Sequence[Pair] = (),
+    cohort_id: int | None = None,
+    now: datetime | None = None,
+) -> BulkMatchRun:
+    """Propose a whole-cohort match and store it as a preview; create no mentorship.
+
+    Steps: check the selection (unmatched mentees and mentors of this program,
+    pins and exclusions inside it, pins obeying the hard rules and capacities);
+    load features and score every pair with the program's weights; solve the
+    assignment for the objective; explain each chosen pair; save the run and
+    one row per mentee (the pair with its reasons, or why they stay unmatched).
+    """
+    now = _now(now)
+    if objective not in BulkObjective.values:
+        raise MatchingError("bad_objective", "Choose an objective.", field="objective")
+    if not 0 <= min_score <= 100:
+        raise MatchingError("bad_min_score", "The minimum fit is 0 to 100.", field="min_score")
+    mentee_ids, mentor_ids = _unique(mentee_ids), _unique(mentor_ids)
+    pins, excluded = _unique_pairs(pins), _unique_pairs(excluded)
+    _check_selection(program, mentee_ids, mentor_ids)
+    _check_pairs(pins, excluded, mentee_ids, mentor_ids)
+    proposal = _propose(
+        program,
+        now.date(),
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        objective=objective,
+        min_score=min_score,
+        pins=pins,
+        excluded=excluded,
+    )
+    with transaction.atomic():
+        run = BulkMatchRun(
+            program=program,
+            created_by=by,
+            created_at=now,
+            objective=objective,
+            min_score=min_score,
+            parameters={
+                "cohort": cohort_id,
+                "mentees": mentee_ids,
+                "mentors": mentor_ids,
+                "pins": [list(p) for p in pins],
+                "excluded": [list(p) for p in excluded],
+            },
+            total_score=proposal.total,
+        )
+        run.full_clean()
+        run.save()
+        for row in proposal.rows:
+            row.run = run
+        BulkMatchRow.objects.bulk_create(proposal.rows)
+    return run
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in ids))
+
+
+def _unique_pairs(pairs: Iterable[Pair]) -> list[Pair]:
+    return list(dict.fromkeys((int(a), int(b)) for a, b in pairs))
+
+
+def _clamp(score: float) -> float:
+    return round(min(100.0, max(0.0, score)), 3)
+
+
+def bulk_revise(
+    *,
+    run: BulkMatchRun,
+    by: User,
+    pins: Sequence[Pair],
+    excluded: Sequence[Pair],
+    now: datetime | None = None,
+) -> BulkMatchRun:
+    """Discard a preview and propose again with new pins and more exclusions.
+
+    The same mentees and mentors, minus anyone matched or gone since; earlier
+    exclusions stay; `pins` replaces the earlier pins. One transaction: the old
+    preview is discarded only if the new one is made.
+    """
+    program = run.program
+    params = run.parameters
+    mentee_ids = list(
+        q.unmatched_mentees(program)
+        .filter(user_id__in=params.get("mentees", []))
+        .values_list("user_id", flat=True)
+    )
+    mentor_ids = list(
+        q.mentor_pool(program)
+        .filter(user_id__in=q.run_mentor_ids(run))
+        .values_list("user_id", flat=True)
+    )
+    kept = set(mentee_ids), set(mentor_ids)
+    excluded = [*q.run_exclusions(run), *excluded]
+    with transaction.atomic():
+        _discard(run)
+        return bulk_preview(
+            program=program,
+            by=by,
+            mentee_ids=mentee_ids,
+            mentor_ids=mentor_ids,
+            objective=run.objective,
+            min_score=run.min_score,
+            pins=[p for p in pins if p[0] in kept[0] and p[1] in kept[1]],
+            excluded=[p for p in excluded if p[0] in kept[0] and p[1] in kept[1]],
+            cohort_id=params.get("cohort"),
+            now=now,
+        )
+
+
+# --- whole cohort: publish or discard --------------------------------------------------------
+
+
+def _not_preview(run: BulkMatchRun) -> MatchingError:
+    status = BulkMatchRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    if status == BulkRunStatus.PUBLISHED:
+        return MatchingError("published", "This bulk match is already published.")
+    return MatchingError("discarded", "This bulk match was discarded. Run a new one.")
+
+
+def _discard(run: BulkMatchRun) -> None:
+    changed = BulkMatchRun.objects.filter(pk=run.pk, status=BulkRunStatus.PREVIEW).update(
+        status=BulkRunStatus.DISCARDED
+    )
+    if changed != 1:
+        raise _not_preview(run)
+
+
+def bulk_publish(*, run: BulkMatchRun, by: User, now: datetime | None = None) -> list[Mentorship]:
+    """Start exactly the previewed pairs, all or nothing.
+
+    Steps: compare-and-set the run from preview to published (a second publish,
+    or publishing a discarded run, is refused); lock every person of the run
+    (ascending ids, as every booking and match does); check what changed since
+    the preview, row by row, and refuse with the list if anything did; start each
+    mentorship through mentorship_start and link it to its row. Any refusal rolls
+    the whole publish back, the status included.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        published = BulkMatchRun.objects.filter(pk=run.pk, status=BulkRunStatus.PREVIEW).update(
+            status=BulkRunStatus.PUBLISHED, published_at=now
+        )
+        if published != 1:
+            raise _not_preview(run)
+        rows = [r for r in q.run_rows(run) if r.mentor is not None]
+        lock_people(*{r.mentee_id for r in rows}, *{r.mentor_id for r in rows if r.mentor_id})
+        conflicts = q.publish_conflicts(run, rows)
+        if conflicts:
+            raise PublishConflict(conflicts)
+        started = []
+        for row in rows:
+            assert row.mentor is not None
+            try:
+                row.mentorship = mentorship_start(
+                    program=run.program, mentor=row.mentor, mentee=row.mentee, now=now
+                )
+            except MatchingError as error:  # publish_conflicts should have said so first
+                conflicts[row.pk] = error.message
+                continue
+            started.append(row.mentorship)
+        if conflicts:
+            raise PublishConflict(conflicts)
+        BulkMatchRow.objects.bulk_update(rows, ["mentorship"])
+    run.refresh_from_db()
+    return started
+
+
+def bulk_discard(*, run: BulkMatchRun, by: User) -> BulkMatchRun:
+    """Throw a preview away; it stays as a record, marked discarded."""
+    _discard(run)
+    run.refresh_from_db()
+    return run

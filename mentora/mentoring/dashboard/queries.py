@@ -1,0 +1,197 @@
+"""Reads for the role home pages: the mentee's dashboard and the mentor's view
+of each mentee's next session.
+
+Each function runs a fixed number of queries however many questions, items,
+notes, goals or mentees there are (prefetches and one subquery, never a query
+per row). Private notes never reach a dashboard: only shared notes are read.
+Readiness comes from mentoring.agenda.readiness, the same checklist the agenda
+page and the mentor's readiness page show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from mentora.mentoring.agenda.services import (
+    CheckItem,
+    ReadinessLevel,
+    open_questions_for,
+    readiness,
+    shared_notes,
+)
+from mentora.mentoring.models import (
+    ActionItem,
+    Agenda,
+    GoalStatus,
+    MentorshipGoal,
+    Note,
+    Question,
+)
+from mentora.mentoring.workspace.queries import open_action_items
+from mentora.mentoring.workspace.services import local_today
+from mentora.programs.models import Mentorship, Program
+from mentora.programs.queries import live_mentorships_of_mentor
+from mentora.scheduling.models import Session, SessionStatus
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+SHOWN_QUESTIONS = 5
+SHOWN_ACTION_ITEMS = 8
+READINESS_LABELS: dict[str, str] = {
+    "prepared": "Prepared",
+    "partly": "Partly prepared",
+    "not_yet": "Not prepared yet",
+}
+
+
+@dataclass(frozen=True)
+class NextSession:
+    """A session still to come, with its agenda (if started) and how ready it is."""
+
+    session: Session
+    agenda: Agenda | None
+    level: ReadinessLevel
+    checklist: list[CheckItem]
+
+    @property
+    def done(self) -> int:
+        return sum(item.done for item in self.checklist)
+
+    @property
+    def total(self) -> int:
+        return len(self.checklist)
+
+    @property
+    def level_label(self) -> str:
+        return READINESS_LABELS[self.level]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    item: ActionItem
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MentorshipGoals:
+    mentorship: Mentorship
+    goals: list[MentorshipGoal]
+
+    @property
+    def active(self) -> list[MentorshipGoal]:
+        return [g for g in self.goals if g.status == GoalStatus.ACTIVE]
+
+
+@dataclass(frozen=True)
+class MenteeDashboard:
+    next_session: NextSession | None
+    open_question_count: int
+    open_questions: list[Question]
+    open_item_count: int
+    open_items: list[OpenItem]
+    overdue_count: int
+    last_session: Session | None
+    last_notes: list[Note]  # shared notes only
+    goals: list[MentorshipGoals]
+
+
+@dataclass(frozen=True)
+class MenteeRow:
+    """One mentee on the mentor's home."""
+
+    mentorship: Mentorship
+    next_session: NextSession | None
+    active_goals: list[MentorshipGoal]
+
+
+def _with_agenda(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions with their agenda and what readiness() counts, prefetched."""
+    return sessions.select_related("agenda", "mentor", "mentee").prefetch_related(
+        "agenda__links", "agenda__files", "agenda__agenda_questions"
+    )
+
+
+def _agenda(session: Session) -> Agenda | None:
+    try:
+        return session.agenda
+    except Agenda.DoesNotExist:
+        return None
+
+
+def _next(session: Session | None) -> NextSession | None:
+    if session is None:
+        return None
+    agenda = _agenda(session)
+    level, checklist = readiness(agenda)
+    return NextSession(session, agenda, level, checklist)
+
+
+def _upcoming(program: Program, now: datetime) -> QuerySet[Session]:
+    return Session.objects.filter(
+        program=program, status=SessionStatus.SCHEDULED, ends_at__gte=now
+    ).order_by("starts_at", "pk")
+
+
+def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDashboard:
+    """Everything the mentee's home shows, in a fixed number of queries."""
+    next_session = _with_agenda(_upcoming(program, now).filter(mentee=mentee)).first()
+    questions = open_questions_for(mentee, program).order_by("created_at", "pk")
+    items = open_action_items(program, mentee)
+    today = local_today(mentee, now)
+    shown_items = [OpenItem(i, i.due_on < today) for i in items[:SHOWN_ACTION_ITEMS]]
+    last_session = (
+        Session.objects.filter(program=program, mentee=mentee, status=SessionStatus.HELD)
+        .select_related("mentor")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    mentorships = (
+        Mentorship.objects.live()
+        .filter(program=program, mentee=mentee)
+        .select_related("mentor")
+        .prefetch_related("goals")
+        .order_by("started_at")
+    )
+    return MenteeDashboard(
+        next_session=_next(next_session),
+        open_question_count=questions.count(),
+        open_questions=list(questions[:SHOWN_QUESTIONS]),
+        open_item_count=items.count(),
+        open_items=shown_items,
+        overdue_count=items.filter(due_on__lt=today).count(),
+        last_session=last_session,
+        last_notes=list(shared_notes(last_session)) if last_session else [],
+        goals=[MentorshipGoals(m, list(m.goals.all())) for m in mentorships],
+    )
+
+
+def mentor_dashboard(program: Program, mentor: User, now: datetime) -> list[MenteeRow]:
+    """Each live mentee of `mentor`: their next session, its readiness, and the
+    mentorship's active goals. Fixed queries: mentorships (each annotated with
+    its next session's id), their active goals, those sessions with agendas."""
+    next_id = _upcoming(program, now).filter(mentorship=OuterRef("pk")).values("pk")[:1]
+    mentorships = list(
+        live_mentorships_of_mentor(program, mentor)
+        .annotate(next_session_id=Subquery(next_id))
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=MentorshipGoal.objects.filter(status=GoalStatus.ACTIVE),
+            )
+        )
+    )
+    ids = [m.next_session_id for m in mentorships if m.next_session_id is not None]
+    sessions = {s.pk: s for s in _with_agenda(Session.objects.filter(pk__in=ids))} if ids else {}
+    return [
+        MenteeRow(
+            mentorship=m,
+            next_session=_next(sessions.get(m.next_session_id or 0)),
+            active_goals=list(m.goals.all()),  # the prefetch holds the active ones only
+        )
+        for m in mentorships
+    ]

@@ -1,0 +1,162 @@
+"""Forms for the workspace, reflect, action-item and feedback pages.
+
+Forms parse and give field-level messages; the rules themselves live in
+mentoring/workspace.py, whose ValidationErrors the views put back on the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mentora.mentoring.models import (
+    ActionKind,
+    FeedbackVisibility,
+    GoalMet,
+    StillMakesSense,
+)
+from mentora.mentoring.workspace.services import NOTE_MAX_CHARS
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note",
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Markdown works: **bold**, lists, `code`, links.",
+        error_messages={
+            "required": "Write something in the note first.",
+            "max_length": "Keep a note under 10,000 characters (this one has %(show_value)d).",
+        },
+    )
+    shared = forms.BooleanField(
+        label="Share with the other person",
+        required=False,
+        initial=True,
+        help_text="Private notes are only for you: nobody else ever sees them.",
+    )
+
+
+class NoteIdForm(forms.Form):
+    note_id = forms.IntegerField(min_value=1)
+
+
+class AnswerForm(forms.Form):
+    question_id = forms.IntegerField(min_value=1)
+    answer = forms.CharField(
+        label="Answer (optional)",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Give the item a short title."}
+    )
+    owner = forms.ChoiceField(
+        label="Who does it", choices=[("mentee", "Mentee"), ("mentor", "Mentor")]
+    )
+    due_on = forms.DateField(
+        label="Due on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Pick a due date.", "invalid": "Enter a date like 2027-01-31."},
+    )
+    kind = forms.ChoiceField(choices=ActionKind.choices, initial=ActionKind.PRACTICE)
+
+    def __init__(self, *args: Any, mentee_name: str = "", mentor_name: str = "", **kw: Any):
+        super().__init__(*args, **kw)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("mentee", mentee_name or "Mentee"), ("mentor", mentor_name or "Mentor")]
+
+
+class ItemIdForm(forms.Form):
+    item_id = forms.IntegerField(min_value=1)
+
+
+class ReflectionForm(forms.Form):
+    goal_met = forms.ChoiceField(
+        label="Was the session's goal met?",
+        choices=GoalMet.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the goal was met."},
+    )
+    why_not = forms.CharField(
+        label="If not, why not?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    plan_now = forms.CharField(
+        label="What is the plan now?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    still_makes_sense = forms.ChoiceField(
+        label="Does this mentorship still make sense for both of you?",
+        choices=StillMakesSense.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Answer whether the mentorship still makes sense."},
+    )
+    topics_covered = forms.CharField(
+        label="Topics covered",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, for_mentor: bool = False, **kw: Any):
+        super().__init__(*args, **kw)
+        if not for_mentor:
+            del self.fields["topics_covered"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("goal_met") in (GoalMet.PARTLY, GoalMet.NO) and not data.get("why_not"):
+            self.add_error("why_not", "Say briefly why the goal wasn't (fully) met.")
+        return data
+
+
+class FeedbackForm(forms.Form):
+    useful = forms.CharField(
+        label="What was particularly useful?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    less_productive = forms.CharField(
+        label="What felt less productive?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rating = forms.TypedChoiceField(
+        label="How was the session overall? (1 = not helpful, 5 = very helpful)",
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a rating from 1 to 5.",
+            "invalid_choice": "Choose a rating from 1 to 5.",
+        },
+    )
+    visibility = forms.ChoiceField(
+        label="Who sees this?",
+        choices=FeedbackVisibility.choices,
+        initial=FeedbackVisibility.MENTOR,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose who may see your feedback."},
+    )
+
+
+class SuggestionForm(forms.Form):
+    index = forms.IntegerField(min_value=0, max_value=2)
+    title = forms.CharField(
+        max_length=200, error_messages={"required": "Give the item a short title."}
+    )

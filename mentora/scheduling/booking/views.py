@@ -1,0 +1,399 @@
+"""Scheduling pages: schedule, slot picker, session page and its actions.
+
+Thin views: look the object up through a permission helper (404 for anyone
+outside the mentorship), validate a form, call one service, redirect. A
+SchedulingError becomes a message on the page with status 409, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mentora.accounts.http import AuthedRequest
+from mentora.programs import queries as program_queries
+from mentora.programs.models import Mentorship, Program, Role
+from mentora.scheduling import policies, queries, slots
+from mentora.scheduling.booking import services
+from mentora.scheduling.booking.forms import (
+    AttendanceForm,
+    CadenceForm,
+    CancelForm,
+    KeepSessionForm,
+    MakeupRequestForm,
+    SlotForm,
+)
+from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.models import (
+    AgendaSwitch,
+    CancellationKind,
+    CancelReason,
+    Session,
+    SessionKind,
+    SessionStatus,
+)
+
+PICKER_DAYS = 7
+PAST_SHOWN = 30
+
+
+def _viewer_zone(request: AuthedRequest) -> ZoneInfo:
+    return ZoneInfo(request.user.time_zone)
+
+
+@login_required
+def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    roles = program_queries.roles_in(request.user, program)
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "program": program,
+        "upcoming": queries.upcoming_sessions(request.user, program, now),
+        "past": queries.past_sessions(request.user, program, now)[:PAST_SHOWN],
+        "mentorships": queries.live_mentorships_of(request.user, program),
+        "now": now,
+    }
+    if Role.MENTOR in roles:
+        context["unmarked"] = queries.unmarked_sessions(program, now).filter(mentor=request.user)
+    if Role.SUCCESS_MANAGER in roles:
+        context["caseload_sessions"] = queries.caseload_sessions(program, request.user).filter(
+            starts_at__gte=now - timedelta(days=14), starts_at__lte=now + timedelta(days=14)
+        )
+        context["caseload_unmarked"] = queries.caseload_unmarked(program, request.user, now)
+    return render(request, "scheduling/schedule.html", context)
+
+
+def _picker_context(
+    request: AuthedRequest,
+    program: Program,
+    mentorship: Mentorship,
+    now: datetime,
+    *,
+    exclude_session_id: int | None = None,
+    not_after: datetime | None = None,
+) -> dict[str, Any]:
+    """The slot picker for one week (in the viewer's zone), chosen by ?week=N."""
+    tz = _viewer_zone(request)
+    try:
+        week = max(0, min(int(request.GET.get("week", "0")), program.booking_window_weeks))
+    except ValueError:
+        week = 0
+    first: date = now.astimezone(tz).date() + timedelta(days=week * PICKER_DAYS)
+    window = slots.day_bounds(first, first + timedelta(days=PICKER_DAYS - 1), tz)
+    open_slots = queries.mentor_open_slots(
+        mentor=mentorship.mentor,
+        program=program,
+        window=window,
+        now=now,
+        exclude_session_id=exclude_session_id,
+        not_after=not_after,
+    )
+    return {
+        "program": program,
+        "mentorship": mentorship,
+        "days": queries.slots_by_local_day(open_slots, tz, first, PICKER_DAYS),
+        "week": week,
+        "has_next_week": week < program.booking_window_weeks,
+        "viewer_zone": request.user.time_zone,
+        "length": program.default_session_minutes,
+    }
+
+
+def _picked_start(request: AuthedRequest) -> datetime:
+    """The start time a person picked from the offered slots."""
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        raise SchedulingError("bad_time", str(form.errors["starts_at"][0]))
+    start: datetime = form.cleaned_data["starts_at"]
+    return start
+
+
+def _refused(
+    request: AuthedRequest, template: str, context: dict[str, Any], error: SchedulingError
+) -> HttpResponse:
+    tz = _viewer_zone(request)
+    context["error"] = error.message
+    context["alternatives"] = [
+        queries.SlotChoice(a.isoformat(), f"{a.astimezone(tz):%A %-d %B, %H:%M}")
+        for a in error.alternatives
+    ]
+    return render(request, template, context, status=409)
+
+
+@login_required
+def book(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    mentorship = queries.mentorship_for_party(request.user, program, mentorship_id)
+    now = timezone.now()
+    context = _picker_context(request, program, mentorship, now)
+    context["action"] = "book"
+    if request.method != "POST":
+        return render(request, "scheduling/slot_picker.html", context)
+    try:
+        session = services.session_book(
+            mentorship=mentorship,
+            starts_at=_picked_start(request),
+            by=request.user,
+            now=now,
+        )
+    except SchedulingError as error:
+        return _refused(request, "scheduling/slot_picker.html", context, error)
+    messages.success(request, "Session booked. It's in your schedule and calendar.")
+    return redirect("session_detail", slug=program.slug, session_id=session.pk)
+
+
+@login_required
+def session_detail(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    session = queries.session_for_viewer(request.user, program, session_id)
+    now = timezone.now()
+    is_party = session.involves(request.user.pk)
+    context: dict[str, Any] = {
+        "program": program,
+        "session": session,
+        "is_party": is_party,
+        "is_mentor": request.user.pk == session.mentor_id,
+        "is_mentee": request.user.pk == session.mentee_id,
+        "is_ahead": session.status == SessionStatus.SCHEDULED and session.starts_at > now,
+        "can_mark": session.status == SessionStatus.SCHEDULED and now >= session.ends_at,
+        "can_report_mentor_no_show": session.status == SessionStatus.SCHEDULED
+        and now >= session.starts_at,
+        "changes": session.changes.select_related("by"),
+        "makeups": session.makeups.all(),
+        "attendance_form": AttendanceForm(),
+    }
+    if is_party and session.status in (
+        SessionStatus.CANCELLED,
+        SessionStatus.MENTEE_NO_SHOW,
+        SessionStatus.MENTOR_NO_SHOW,
+    ):
+        context["makeup"] = policies.makeup_eligibility(session, now=now)
+    return render(request, "scheduling/session_detail.html", context)
+
+
+def _party_session(request: AuthedRequest, slug: str, session_id: int) -> tuple[Program, Session]:
+    program = program_queries.program_for_member(request.user, slug)
+    session = queries.session_for_viewer(request.user, program, session_id)
+    if not session.involves(request.user.pk):
+        raise Http404("Only the mentor and mentee can change a session.")
+    return program, session
+
+
+@login_required
+def session_cancel(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, slug, session_id)
+    now = timezone.now()
+    notice_kind = policies.cancellation_kind(
+        starts_at=session.starts_at, now=now, notice_hours=program.notice_hours
+    )
+    context: dict[str, Any] = {
+        "program": program,
+        "session": session,
+        "notice_kind": notice_kind,
+        "is_mentee": request.user.pk == session.mentee_id,
+    }
+    if request.method != "POST":
+        context["form"] = CancelForm()
+        return render(request, "scheduling/cancel.html", context)
+    if request.POST.get("action") == "keep":
+        return _keep_session(request, program, session, context)
+    form = CancelForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "scheduling/cancel.html", context, status=400)
+    reason = form.cleaned_data["reason"]
+    if (
+        reason == CancelReason.WORK_NOT_DONE
+        and request.user.pk == session.mentee_id
+        and not form.cleaned_data["confirm"]
+    ):
+        # Before cancelling, say why the session is still worth holding.
+        context["keep_form"] = KeepSessionForm()
+        return render(request, "scheduling/keep_session.html", context)
+    try:
+        services.session_cancel(
+            session=session, by=request.user, reason=reason, note=form.cleaned_data["note"], now=now
+        )
+    except SchedulingError as error:
+        form.add_error(None, error.message)
+        return render(request, "scheduling/cancel.html", context, status=409)
+    session.refresh_from_db()
+    if session.cancellation_kind == CancellationKind.ON_TIME:
+        messages.success(
+            request, "Session cancelled on time. You can book a makeup from this page."
+        )
+    else:
+        messages.warning(
+            request,
+            f"Session cancelled late (less than {program.notice_hours} hours' notice). "
+            "A makeup needs the mentor's agreement.",
+        )
+    return redirect("session_detail", slug=program.slug, session_id=session.pk)
+
+
+def _keep_session(
+    request: AuthedRequest, program: Program, session: Session, context: dict[str, Any]
+) -> HttpResponse:
+    form = KeepSessionForm(request.POST)
+    if not form.is_valid():
+        context["keep_form"] = form
+        return render(request, "scheduling/keep_session.html", context, status=400)
+    try:
+        services.session_keep_with_new_agenda(
+            session=session, by=request.user, switch=form.cleaned_data["switch"]
+        )
+    except SchedulingError as error:
+        messages.error(request, error.message)
+        return redirect("session_detail", slug=program.slug, session_id=session.pk)
+    plan = AgendaSwitch(form.cleaned_data["switch"]).label
+    messages.success(request, f"Good call: the session stays, with a new plan: {plan}.")
+    return redirect("session_detail", slug=program.slug, session_id=session.pk)
+
+
+@login_required
+def session_reschedule(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, slug, session_id)
+    now = timezone.now()
+    context = _picker_context(
+        request, program, session.mentorship, now, exclude_session_id=session.pk
+    )
+    context.update(action="reschedule", session=session)
+    if request.method != "POST":
+        return render(request, "scheduling/slot_picker.html", context)
+    try:
+        services.session_reschedule(
+            session=session, starts_at=_picked_start(request), by=request.user, now=now
+        )
+    except SchedulingError as error:
+        return _refused(request, "scheduling/slot_picker.html", context, error)
+    messages.success(request, "Session moved. Both of you get an updated invite.")
+    return redirect("session_detail", slug=program.slug, session_id=session.pk)
+
+
+@login_required
+def session_makeup(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, slug, session_id)
+    now = timezone.now()
+    # makeup_options says plainly when no slot is left before the next session.
+    eligibility, _slots = policies.makeup_options(session, now=now)
+    context: dict[str, Any] = {
+        "program": program,
+        "session": session,
+        "eligibility": eligibility,
+        "is_mentee": request.user.pk == session.mentee_id,
+        "is_mentor": request.user.pk == session.mentor_id,
+        "makeup_request": getattr(session, "makeup_request", None),
+        "request_form": MakeupRequestForm(),
+    }
+    if eligibility.allowed:
+        context.update(
+            _picker_context(
+                request, program, session.mentorship, now, not_after=eligibility.latest_start
+            )
+        )
+        context.update(action="makeup", session=session)
+    if request.method != "POST":
+        return render(request, "scheduling/makeup.html", context)
+    return _makeup_action(request, program, session, context)
+
+
+def _makeup_action(
+    request: AuthedRequest, program: Program, session: Session, context: dict[str, Any]
+) -> HttpResponse:
+    action = request.POST.get("action", "")
+    try:
+        if action == "book":
+            makeup = services.session_book(
+                mentorship=session.mentorship,
+                starts_at=_picked_start(request),
+                by=request.user,
+                kind=SessionKind.MAKEUP,
+                makeup_for=session,
+            )
+            messages.success(request, "Makeup booked.")
+            return redirect("session_detail", slug=program.slug, session_id=makeup.pk)
+        if action == "request":
+            request_form = MakeupRequestForm(request.POST)
+            if not request_form.is_valid():
+                raise SchedulingError("bad_message", "Keep the message under 500 characters.")
+            services.makeup_request_create(
+                session=session, by=request.user, message=request_form.cleaned_data["message"]
+            )
+            messages.success(request, "Asked your mentor. You'll see their answer here.")
+        elif action in ("approve", "decline") and context["makeup_request"] is not None:
+            services.makeup_request_decide(
+                makeup_request=context["makeup_request"],
+                by=request.user,
+                approve=action == "approve",
+            )
+            messages.success(request, "Answer saved.")
+        else:
+            raise SchedulingError("bad_action", "That action isn't available here.")
+    except SchedulingError as error:
+        return _refused(request, "scheduling/makeup.html", context, error)
+    return redirect("session_makeup", slug=program.slug, session_id=session.pk)
+
+
+@login_required
+@require_POST
+def session_attendance(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, slug, session_id)
+    form = AttendanceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise SchedulingError("bad_outcome", "Choose what happened.")
+        services.session_mark_attendance(
+            session=session, by=request.user, outcome=form.cleaned_data["outcome"]
+        )
+        messages.success(request, "Thanks, recorded.")
+    except SchedulingError as error:
+        messages.error(request, error.message)
+    return redirect("session_detail", slug=program.slug, session_id=session.pk)
+
+
+@login_required
+def cadence_edit(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    mentorship = queries.mentorship_for_party(request.user, program, mentorship_id)
+    cadence = getattr(mentorship, "cadence", None)
+    initial = {
+        "frequency": "weekly",
+        "weekday": 1,
+        "length_minutes": program.default_session_minutes,
+        "starts_on": timezone.localdate(),
+    }
+    if cadence is not None:
+        initial.update(
+            frequency=cadence.frequency,
+            weekday=cadence.weekday,
+            time_of_day=cadence.time_of_day,
+            length_minutes=cadence.length_minutes,
+            starts_on=cadence.starts_on,
+        )
+    form = CadenceForm(request.POST or None, initial=initial)
+    context = {"program": program, "mentorship": mentorship, "form": form, "cadence": cadence}
+    if request.method != "POST":
+        return render(request, "scheduling/cadence.html", context)
+    if not form.is_valid():
+        return render(request, "scheduling/cadence.html", context, status=400)
+    try:
+        result = services.cadence_set(mentorship=mentorship, by=request.user, **form.cleaned_data)
+    except SchedulingError as error:
+        form.add_error(None, error.message)
+        return render(request, "scheduling/cadence.html", context, status=409)
+    summary = (
+        f"Regular sessions updated: {len(result.created)} added, {len(result.moved)} moved, "
+        f"{len(result.cancelled)} cancelled."
+    )
+    if result.conflicts:
+        summary += f" {len(result.conflicts)} week(s) clash with another session and were skipped."
+    messages.success(request, summary)
+    return redirect("schedule", slug=program.slug)

@@ -1,0 +1,79 @@
+"""Calendar pages: a session's .ics invite, the private feed, and its settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from mentora.accounts.http import AuthedRequest
+from mentora.programs import queries as program_queries
+from mentora.scheduling import queries
+from mentora.scheduling.booking import services
+from mentora.scheduling.ical import invites as calendar
+from mentora.scheduling.models import CalendarFeed
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+@login_required
+@require_safe
+def session_ics(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
+    program = program_queries.program_for_member(request.user, slug)
+    # The same people who may open the session page; 404 for anyone else.
+    session = queries.session_for_viewer(request.user, program, session_id)
+    response = HttpResponse(calendar.invite_for(session), content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mentora-session-{session.pk}.ics"'
+    return response
+
+
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    # No login: calendar apps can't log in, so the secret token is the only key.
+    subscription = (
+        CalendarFeed.objects.filter(token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if subscription is None:
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    body = calendar.feed_calendar(
+        subscription.user, queries.feed_sessions(subscription.user, now), now=now
+    )
+    response = HttpResponse(body, content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = 'inline; filename="mentora.ics"'
+    # The address is a secret: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _feed_url(token: str) -> str:
+    return settings.SITE_URL + reverse("calendar_feed", kwargs={"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def feed_settings(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.calendar_feed_reset(user=request.user)
+        messages.success(
+            request,
+            "Your calendar address was reset. The old address stops working now: "
+            "subscribe again with the new one below.",
+        )
+        return redirect("calendar_feed_settings")
+    subscription, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    url = _feed_url(subscription.token)
+    context = {
+        "feed_url": url,
+        # webcal:// makes Apple Calendar and Outlook offer to subscribe on click.
+        "webcal_url": "webcal://" + url.split("://", 1)[-1],
+    }
+    return render(request, "scheduling/feed_settings.html", context)
