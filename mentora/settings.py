@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "mentora.worker",
     "mentora.accounts",
     "mentora.programs",
     "mentora.scheduling",

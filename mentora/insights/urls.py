@@ -6,7 +6,7 @@ from mentora.insights import views
 
 program_patterns: list[URLPattern] = [
     path("caseload/", views.caseload, name="caseload"),
-    path("caseload/<int:user_id>/", views.caseload_mentee, name="caseload_mentee"),
+    path("caseload/<id:user_id>/", views.caseload_mentee, name="caseload_mentee"),
     path("staff/mentors/", views.staff_mentors, name="staff_mentors"),
     path("insights/", views.insights, name="insights"),
     path("insights.csv", views.insights_csv, name="insights_csv"),

@@ -7,20 +7,20 @@ from mentora.mentoring.goals import views as goal_views
 from mentora.mentoring.workspace import views as workspace_views
 
 program_patterns = [
-    path("sessions/<int:session_id>/agenda/", agenda_views.agenda_edit, name="agenda"),
+    path("sessions/<id:session_id>/agenda/", agenda_views.agenda_edit, name="agenda"),
     path(
-        "sessions/<int:session_id>/agenda/files/<str:token>/",
+        "sessions/<id:session_id>/agenda/files/<str:token>/",
         agenda_views.agenda_file,
         name="agenda_file",
     ),
-    path("sessions/<int:session_id>/setup-check/", agenda_views.setup_check, name="setup_check"),
+    path("sessions/<id:session_id>/setup-check/", agenda_views.setup_check, name="setup_check"),
     path("questions/", agenda_views.question_list, name="questions"),
     path("readiness/", agenda_views.readiness, name="readiness"),
     path(
-        "sessions/<int:session_id>/workspace/", workspace_views.workspace, name="session_workspace"
+        "sessions/<id:session_id>/workspace/", workspace_views.workspace, name="session_workspace"
     ),
-    path("sessions/<int:session_id>/reflect/", workspace_views.reflect, name="session_reflect"),
+    path("sessions/<id:session_id>/reflect/", workspace_views.reflect, name="session_reflect"),
     path("action-items/", workspace_views.action_items, name="action_items"),
     path("feedback/", workspace_views.my_feedback, name="my_feedback"),
-    path("mentorships/<int:mentorship_id>/goals/", goal_views.goals, name="mentorship_goals"),
+    path("mentorships/<id:mentorship_id>/goals/", goal_views.goals, name="mentorship_goals"),
 ]

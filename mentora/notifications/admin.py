@@ -7,7 +7,6 @@ from mentora.notifications.models import (
     Delivery,
     Notification,
     NotificationPreference,
-    PeriodicRun,
     ScheduledReminder,
 )
 
@@ -41,8 +40,3 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class ScheduledReminderAdmin(admin.ModelAdmin):
     list_display = ["session", "which", "starts_at", "run_after", "task_id"]
     raw_id_fields = ["session"]
-
-
-@admin.register(PeriodicRun)
-class PeriodicRunAdmin(admin.ModelAdmin):
-    list_display = ["name", "covered_until", "last_error"]

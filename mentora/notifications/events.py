@@ -1,10 +1,12 @@
-"""What other apps tell notifications about. Each call is made inside the caller's
-transaction; delivery happens after commit (and is exactly once per person and event).
+"""What other apps tell notifications about, through the hooks they own.
 
-The matching app calls the request, pulse, concern and mentorship functions;
-scheduling's services call the session functions. Each only queues a task once
-the caller's transaction commits: nothing is sent for a change that rolled back,
-and a failing queue never breaks the change itself (robust on_commit).
+Scheduling and matching sit below notifications and never import it: their
+services call `mentora.scheduling.hooks` and `mentora.matching.hooks`, and
+`listen()` (run from NotificationsConfig.ready) connects each hook to the
+function of the same name here. Each call is made inside the caller's
+transaction and only queues a task once it commits: nothing is sent for a
+change that rolled back, and a failing queue never breaks the change itself
+(robust on_commit). Delivery is exactly once per person and event.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+
+from mentora.hooks import Hook
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -136,3 +140,14 @@ def mentorship_started(mentorship: Mentorship) -> None:
 def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
     """Both parties hear a mentorship ended, with its reason."""
     _emit("mentorship_ended", mentorship.pk, by_id=by.pk if by else None)
+
+
+def listen() -> None:
+    """Connect every scheduling and matching hook to its function above."""
+    from mentora.matching import hooks as matching_hooks
+    from mentora.scheduling import hooks as scheduling_hooks
+
+    for hooks in (scheduling_hooks, matching_hooks):
+        for name, hook in vars(hooks).items():
+            if isinstance(hook, Hook):
+                hook.connect(globals()[name])

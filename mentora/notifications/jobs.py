@@ -1,4 +1,5 @@
-"""Periodic jobs. Each windowed job gets the span of time since it last ran
+"""The notifications app's periodic jobs (run by the worker; see
+mentora.worker.registry). Each windowed job gets the span of time since it last ran
 (`since`, exclusive, to `now`, inclusive) and queues a task for every event whose
 moment falls inside it. After a worker outage the next window covers the whole
 outage, so messages are late but none is lost; deliveries are exactly-once, so
@@ -13,8 +14,10 @@ from zoneinfo import ZoneInfo
 from mentora.matching.models import MentorRequest
 from mentora.mentoring.models import ActionItem
 from mentora.notifications.models import Channel, Delivery, DeliveryStatus
+from mentora.notifications.reminders import reminders_lookahead
 from mentora.notifications.tasks import deliver_digest, enqueue
 from mentora.scheduling.models import Session, SessionStatus
+from mentora.worker.registry import periodic, retry_safe
 
 NUDGE_AFTER = timedelta(days=3)
 ATTENDANCE_AFTER = timedelta(hours=24)
@@ -22,7 +25,13 @@ REQUEST_EXPIRY_NOTICE = timedelta(days=2)
 ACTION_ITEM_HOUR = time(9)  # due-tomorrow and overdue notices go out at 09:00 local
 DIGEST_HOUR = time(18)  # the digest goes out at 18:00 in the person's zone
 
+# Our tasks rebuild their messages and deliver exactly once: safe to run twice.
+retry_safe("mentora.notifications.")
 
+periodic(every=timedelta(minutes=5), name="reminders", windowed=False)(reminders_lookahead)
+
+
+@periodic(every=timedelta(minutes=1))
 def after_sessions(*, since: datetime, now: datetime) -> int:
     """Reflection requests at the end, the nudge 3 days later, and the mentor's
     unmarked-attendance notice after 24 hours."""
@@ -45,6 +54,7 @@ def _local_moment(day: date, at: time, zone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(zone or "UTC"))
 
 
+@periodic(every=timedelta(minutes=15))
 def action_items(*, since: datetime, now: datetime) -> int:
     """'Due tomorrow' the morning before, 'overdue' the morning after, in the owner's zone."""
     queued = 0
@@ -68,6 +78,7 @@ def action_items(*, since: datetime, now: datetime) -> int:
     return queued
 
 
+@periodic(every=timedelta(minutes=15))
 def requests_expiring(*, since: datetime, now: datetime) -> int:
     due = MentorRequest.objects.open().filter(
         expires_at__gt=since + REQUEST_EXPIRY_NOTICE, expires_at__lte=now + REQUEST_EXPIRY_NOTICE
@@ -79,6 +90,7 @@ def requests_expiring(*, since: datetime, now: datetime) -> int:
     return queued
 
 
+@periodic(every=timedelta(minutes=5))
 def digests(*, since: datetime, now: datetime) -> int:
     """A digest for everyone with held messages whose 18:00 passed in the window."""
     people = (
@@ -97,10 +109,3 @@ def digests(*, since: datetime, now: datetime) -> int:
                 deliver_digest.enqueue(user_id, day.isoformat())
                 queued += 1
     return queued
-
-
-def regular_sessions(*, now: datetime) -> int:
-    """Keep every cadence's sessions a booking window ahead (was a cron job)."""
-    from mentora.scheduling.booking.services import all_regular_sessions_sync
-
-    return len(all_regular_sessions_sync(now=now).created)

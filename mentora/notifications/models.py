@@ -172,15 +172,3 @@ class ScheduledReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.which} reminder for session {self.session_id} at {self.starts_at}"
-
-
-class PeriodicRun(models.Model):
-    """The last moment a periodic job covered. A worker claims the window from
-    `covered_until` to now by compare-and-set, so two workers never run it twice."""
-
-    name = models.CharField(max_length=80, unique=True)
-    covered_until = models.DateTimeField()
-    last_error = models.TextField(blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} up to {self.covered_until:%Y-%m-%d %H:%M}"

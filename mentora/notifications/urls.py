@@ -8,6 +8,6 @@ program_patterns: list[URLPattern] = []
 global_patterns: list[URLPattern] = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.mark_all_read, name="inbox_mark_all_read"),
-    path("inbox/<int:notification_id>/read/", views.mark_read, name="inbox_mark_read"),
+    path("inbox/<id:notification_id>/read/", views.mark_read, name="inbox_mark_read"),
     path("accounts/notifications/", views.preferences, name="notification_preferences"),
 ]

@@ -8,18 +8,18 @@ from mentora.scheduling.ical import views as calendar_views
 
 program_patterns = [
     path("schedule/", views.schedule, name="schedule"),
-    path("mentorships/<int:mentorship_id>/book/", views.book, name="session_book"),
-    path("mentorships/<int:mentorship_id>/cadence/", views.cadence_edit, name="cadence_edit"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session_detail"),
-    path("sessions/<int:session_id>/cancel/", views.session_cancel, name="session_cancel"),
+    path("mentorships/<id:mentorship_id>/book/", views.book, name="session_book"),
+    path("mentorships/<id:mentorship_id>/cadence/", views.cadence_edit, name="cadence_edit"),
+    path("sessions/<id:session_id>/", views.session_detail, name="session_detail"),
+    path("sessions/<id:session_id>/cancel/", views.session_cancel, name="session_cancel"),
     path(
-        "sessions/<int:session_id>/reschedule/", views.session_reschedule, name="session_reschedule"
+        "sessions/<id:session_id>/reschedule/", views.session_reschedule, name="session_reschedule"
     ),
-    path("sessions/<int:session_id>/makeup/", views.session_makeup, name="session_makeup"),
+    path("sessions/<id:session_id>/makeup/", views.session_makeup, name="session_makeup"),
     path(
-        "sessions/<int:session_id>/attendance/", views.session_attendance, name="session_attendance"
+        "sessions/<id:session_id>/attendance/", views.session_attendance, name="session_attendance"
     ),
-    path("sessions/<int:session_id>/invite.ics", calendar_views.session_ics, name="session_ics"),
+    path("sessions/<id:session_id>/invite.ics", calendar_views.session_ics, name="session_ics"),
     path("availability/", availability_views.availability_edit, name="availability_edit"),
 ]
 

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.services import mentorship_end, mentorship_pause, mentorship_start
 from mentora.matching.models import (
@@ -34,7 +35,6 @@ from mentora.matching.models import (
     Pulse,
     PulseAnswer,
 )
-from mentora.notifications import events
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
 from mentora.scheduling.models import SessionStatus
 
@@ -111,7 +111,7 @@ def pulses_ask_due(*, now: datetime | None = None) -> list[Pulse]:
     the (mentorship, respondent, moment) already asked; create one pulse per
     party, each in its own savepoint, so a concurrent run that got there first
     (the unique constraint) is skipped, not an error; tell each respondent.
-    Called periodically by the notifications worker.
+    A periodic job of the worker (matching/jobs.py).
     """
     now = _now(now)
     due = _due_mentorships(now)
@@ -131,7 +131,7 @@ def pulses_ask_due(*, now: datetime | None = None) -> list[Pulse]:
             try:
                 with transaction.atomic():
                     pulse.save()
-                    events.pulse_asked(pulse)
+                    hooks.pulse_asked(pulse)
             except IntegrityError:
                 continue  # another run asked it a moment ago
             created.append(pulse)
@@ -174,7 +174,7 @@ def pulse_answer(
                 raise MatchingError("already_answered", "You have already answered this one.")
             raise MatchingError("ended", "This mentorship has ended; there's nothing to answer.")
         pulse.refresh_from_db()
-        events.pulse_answered(pulse)
+        hooks.pulse_answered(pulse)
     return pulse
 
 
@@ -234,7 +234,7 @@ def concern_raise(
         )
         concern.full_clean()
         concern.save()
-        events.concern_raised(concern)
+        hooks.concern_raised(concern)
     return concern
 
 
@@ -313,7 +313,7 @@ def _mark_resolved(
     if Concern.objects.filter(pk=concern.pk, status=ConcernStatus.OPEN).update(**fields) != 1:
         raise MatchingError("already_resolved", "This concern has already been resolved.")
     concern.refresh_from_db()
-    events.concern_resolved(concern)
+    hooks.concern_resolved(concern)
 
 
 # --- re-matching ------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
-from mentora.notifications import events
 from mentora.programs import queries as program_queries
 from mentora.programs.models import (
     EndReason,
@@ -84,7 +84,7 @@ def mentorship_start(
         mentorship.full_clean()
         mentorship.save()
         _withdraw_open_requests(program, mentee, now, keep=accepting)
-        events.mentorship_started(mentorship)
+        hooks.mentorship_started(mentorship)
     return mentorship
 
 
@@ -113,7 +113,7 @@ def requests_withdraw(
         request.status = RequestStatus.WITHDRAWN
         request.withdraw_reason = reason
         request.decided_at = now
-        events.request_withdrawn(request)
+        hooks.request_withdrawn(request)
 
 
 def mentorship_end(
@@ -149,7 +149,7 @@ def mentorship_end(
         ).select_related("program", "mentorship")
         for session in future:
             session_cancel(session=session, by=None, reason=CancelReason.MENTORSHIP_ENDED, now=now)
-        events.mentorship_ended(mentorship, by=by)
+        hooks.mentorship_ended(mentorship, by=by)
     return mentorship
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room, mentorship_start, requests_withdraw
 from mentora.matching.mentor_requests import queries as request_queries
@@ -27,7 +28,6 @@ from mentora.matching.models import (
     RequestStatus,
     WithdrawReason,
 )
-from mentora.notifications import events
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.booking.services import cadence_set
 from mentora.scheduling.errors import SchedulingError
@@ -108,7 +108,7 @@ def request_create(
             raise MatchingError(
                 "already_requested", f"You have already asked {mentor}; wait for their answer."
             ) from None
-        events.request_created(request)
+        hooks.request_created(request)
     return request
 
 
@@ -210,7 +210,7 @@ def request_accept(
         _agree_cadence(request, mentorship, weekday, time_of_day, frequency, now)
         if not mentor_has_room(program, request.mentor):
             _withdraw_waiting_on_full_mentor(request, now)
-        events.request_decided(request)
+        hooks.request_decided(request)
     return request
 
 
@@ -275,7 +275,7 @@ def request_decline(
         }
         _claim(request, now, **changes)
         _apply(request, now, **changes)
-        events.request_decided(request)
+        hooks.request_decided(request)
     return request
 
 
@@ -290,7 +290,7 @@ def request_withdraw(
         changes = {"status": RequestStatus.WITHDRAWN, "withdraw_reason": WithdrawReason.BY_MENTEE}
         _claim(request, now, **changes)
         _apply(request, now, **changes)
-        events.request_withdrawn(request)
+        hooks.request_withdrawn(request)
     return request
 
 

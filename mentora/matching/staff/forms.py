@@ -9,11 +9,10 @@ from django import forms
 from django.forms import BoundField
 
 from mentora.accounts.models import User
+from mentora.converters import MAX_ID
 from mentora.matching.models import BulkMatchRow, BulkObjective
 from mentora.matching.staff import queries as q
 from mentora.programs.models import Program
-
-MAX_ID = 2**31 - 1
 
 
 class MatchForm(forms.Form):

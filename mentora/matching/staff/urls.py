@@ -5,15 +5,11 @@ from django.urls import URLPattern, path
 from mentora.matching.staff import views
 
 program_patterns: list[URLPattern] = [
-    path("mentees/<int:user_id>/suggestions/", views.mentee_suggestions, name="mentee_suggestions"),
-    path("mentees/<int:user_id>/match/", views.mentee_match, name="mentee_match"),
+    path("mentees/<id:user_id>/suggestions/", views.mentee_suggestions, name="mentee_suggestions"),
+    path("mentees/<id:user_id>/match/", views.mentee_match, name="mentee_match"),
     path("matching/bulk/", views.bulk_match_new, name="bulk_match_new"),
-    path("matching/bulk/<int:run_id>/", views.bulk_match_preview, name="bulk_match_preview"),
-    path(
-        "matching/bulk/<int:run_id>/publish/", views.bulk_match_publish, name="bulk_match_publish"
-    ),
-    path("matching/bulk/<int:run_id>/revise/", views.bulk_match_revise, name="bulk_match_revise"),
-    path(
-        "matching/bulk/<int:run_id>/discard/", views.bulk_match_discard, name="bulk_match_discard"
-    ),
+    path("matching/bulk/<id:run_id>/", views.bulk_match_preview, name="bulk_match_preview"),
+    path("matching/bulk/<id:run_id>/publish/", views.bulk_match_publish, name="bulk_match_publish"),
+    path("matching/bulk/<id:run_id>/revise/", views.bulk_match_revise, name="bulk_match_revise"),
+    path("matching/bulk/<id:run_id>/discard/", views.bulk_match_discard, name="bulk_match_discard"),
 ]

@@ -14,10 +14,10 @@ from django.db import connections
 from django.utils import timezone
 
 from mentora.notifications.models import Channel, Delivery
-from mentora.notifications.periodic import run_periodic
 from mentora.notifications.tasks import deliver_event, enqueue
 from mentora.scheduling.models import SessionStatus
 from mentora.tests import factories as f
+from mentora.worker.periodic import run_periodic
 
 from .conftest import run_worker
 

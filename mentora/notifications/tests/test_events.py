@@ -12,12 +12,12 @@ from mentora.matching.models import PulseAnswer
 from mentora.matching.tests.factories import ConcernFactory, MentorRequestFactory, PulseFactory
 from mentora.notifications import events, services
 from mentora.notifications.models import Choice, Kind, ScheduledReminder
-from mentora.notifications.periodic import run_periodic
 from mentora.programs.models import EndReason, MentorshipStatus
 from mentora.scheduling.booking import services as scheduling
 from mentora.scheduling.models import SessionKind, SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
+from mentora.worker.periodic import run_periodic
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from mentora.notifications.models import Channel, Delivery, DeliveryStatus
-from mentora.notifications.periodic import run_periodic
 from mentora.notifications.tasks import deliver_event, enqueue
 from mentora.scheduling.models import SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
+from mentora.worker.periodic import run_periodic
 
 from .backends import WorkerKilled
 from .conftest import to

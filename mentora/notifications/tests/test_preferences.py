@@ -16,12 +16,12 @@ from mentora.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from mentora.notifications.periodic import run_periodic
 from mentora.notifications.services import PreferenceError
 from mentora.notifications.tasks import deliver_event
 from mentora.scheduling.models import CancelReason, SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
+from mentora.worker.periodic import run_periodic
 
 from .conftest import run_worker, to
 

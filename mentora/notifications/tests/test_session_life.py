@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 
 from mentora.notifications.models import Notification
-from mentora.notifications.periodic import run_periodic
 from mentora.scheduling.booking import services
 from mentora.scheduling.models import CancelReason, SessionStatus
 from mentora.tests import factories as f
+from mentora.worker.periodic import run_periodic
 
 from .conftest import ny, to
 

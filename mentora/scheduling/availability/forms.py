@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from mentora.converters import MAX_ID
 from mentora.scheduling.availability import services
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import OverrideKind, Weekday
@@ -141,4 +142,4 @@ class TimeOffForm(DomainErrorForm):
 class RemoveForm(forms.Form):
     """The id of the row a remove button names; anything else is refused."""
 
-    id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    id = forms.IntegerField(min_value=1, max_value=MAX_ID)

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentora.notifications import events as notify
 from mentora.programs.models import Mentorship, MentorshipStatus
-from mentora.scheduling import policies, queries
+from mentora.scheduling import hooks, policies, queries
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import (
@@ -220,7 +219,7 @@ def session_book(
             )
             _insert_or_taken(session)
             _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
-            notify.session_booked(session, by=by)
+            hooks.session_booked(session, by=by)
             return session
     except _SlotTaken:
         raise SchedulingError(
@@ -269,7 +268,7 @@ def session_reschedule(
             session.sequence += 1
             _insert_or_taken(session)
             _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
-            notify.session_moved(session, by=by, old_starts_at=old)
+            hooks.session_moved(session, by=by, old_starts_at=old)
             return session
     except _SlotTaken:
         raise SchedulingError(
@@ -327,7 +326,7 @@ def session_cancel(
             )
         session.refresh_from_db()
         _log(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
-        notify.session_cancelled(session, by=by)
+        hooks.session_cancelled(session, by=by)
     return session
 
 
@@ -383,7 +382,7 @@ def session_mark_attendance(
             )
         session.refresh_from_db()
         _log(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
-        notify.attendance_marked(session, by=by)
+        hooks.attendance_marked(session, by=by)
     return session
 
 
@@ -479,7 +478,7 @@ def cadence_set(
         cadence.time_zone = mentorship.mentor.time_zone
         cadence.full_clean()
         cadence.save()
-        notify.cadence_changed(cadence, by=by)
+        hooks.cadence_changed(cadence, by=by)
         return regular_sessions_sync(mentorship=mentorship, by=by, now=now)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django_tasks_db.management.commands import db_worker
 
-from mentora.notifications.worker import Ticker
+from mentora.worker.periodic import Ticker
 
 
 class Command(db_worker.Command):

@@ -7,63 +7,24 @@ workers on several machines each window runs once. Jobs that only queue tasks ru
 in the same transaction as the claim: if one fails, its window is claimed again
 on the next tick. Longer jobs (regular sessions, the matching app's jobs) run
 after the claim and are idempotent, so a failure just waits for the next run.
+
+The jobs themselves are declared by each app in its jobs.py (see registry.py).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import threading
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from mentora.notifications.models import PeriodicRun
+from mentora.worker.models import PeriodicRun
+from mentora.worker.registry import Job, jobs
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    every: timedelta
-    path: str  # dotted path, imported when the job runs; a wrong one fails loudly (last_error)
-    windowed: bool = True  # called with since= and now=; else with now= only
-    atomic: bool = True  # run inside the claim's transaction
-
-
-N = "mentora.notifications"
-JOBS: tuple[Job, ...] = (
-    Job("stalled_tasks", timedelta(minutes=1), f"{N}.worker.tasks_recover", windowed=False),
-    Job("reminders", timedelta(minutes=5), f"{N}.reminders.reminders_lookahead", windowed=False),
-    Job("after_sessions", timedelta(minutes=1), f"{N}.jobs.after_sessions"),
-    Job("action_items", timedelta(minutes=15), f"{N}.jobs.action_items"),
-    Job("requests_expiring", timedelta(minutes=15), f"{N}.jobs.requests_expiring"),
-    Job("digests", timedelta(minutes=5), f"{N}.jobs.digests"),
-    Job(
-        "regular_sessions",
-        timedelta(hours=6),
-        f"{N}.jobs.regular_sessions",
-        windowed=False,
-        atomic=False,
-    ),
-    Job(
-        "requests_expire",
-        timedelta(minutes=15),
-        "mentora.matching.mentor_requests.services.requests_expire",
-        windowed=False,
-        atomic=False,
-    ),
-    Job(
-        "pulses_ask",
-        timedelta(hours=1),
-        "mentora.matching.health.services.pulses_ask_due",
-        windowed=False,
-        atomic=False,
-    ),
-)
 
 
 def _claim(job: Job, now: datetime) -> datetime | None:
@@ -90,7 +51,7 @@ def _call(job: Job, func: Any, since: datetime, now: datetime) -> None:
 
 
 def _run(job: Job, now: datetime) -> bool:
-    func = import_string(job.path)
+    func = job.func
     if job.atomic:
         with transaction.atomic():
             since = _claim(job, now)
@@ -108,7 +69,7 @@ def run_periodic(*, now: datetime | None = None) -> list[str]:
     """Run every due job once; returns the names of those this worker ran."""
     now = now or timezone.now()
     ran = []
-    for job in JOBS:
+    for job in jobs():
         try:
             if _run(job, now):
                 ran.append(job.name)
@@ -116,3 +77,23 @@ def run_periodic(*, now: datetime | None = None) -> list[str]:
             logger.exception("Periodic job %s failed", job.name)
             PeriodicRun.objects.filter(name=job.name).update(last_error=repr(exc)[:2000])
     return ran
+
+
+class Ticker(threading.Thread):
+    """Runs the periodic jobs every `seconds` beside the task loop."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(name="mentora-periodic", daemon=True)
+        self.seconds = seconds
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                close_old_connections()
+                run_periodic()
+            except Exception:
+                logger.exception("Periodic tick failed")
+            finally:
+                close_old_connections()
+            self.stopped.wait(self.seconds)

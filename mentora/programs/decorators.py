@@ -1,0 +1,68 @@
+"""One way into a program: `@program_view` on every page under /p/<slug>/.
+
+It signs the person in (login_required), looks the program up once, gives a 404
+to anyone who isn't in it (an outsider never learns the program exists), and
+sets `request.program` and `request.roles` for the view. `roles=` admits only
+people holding one of those roles; `allow=` takes any predicate of
+`mentora.programs.access` (or an app's own access module) for the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from mentora.accounts.http import AuthedRequest
+from mentora.programs import access
+from mentora.programs.models import Program, Role
+
+P = ParamSpec("P")
+
+
+class ProgramRequest(AuthedRequest):
+    """A signed-in request inside a program the person may see."""
+
+    program: Program
+    roles: frozenset[Role]
+
+
+ProgramView = Callable[Concatenate[ProgramRequest, P], HttpResponse]
+Predicate = Callable[[Any, Program], bool]
+
+
+def program_for(user: Any, slug: str) -> Program:
+    """The program at `slug` if `user` may see it; else the program pages' 404."""
+    program = Program.objects.filter(slug=slug).first()
+    access.require(program is not None and access.is_member(user, program), "No such program.")
+    assert program is not None
+    return program
+
+
+def program_view(
+    view: ProgramView[P] | None = None,
+    *,
+    roles: Collection[Role] | None = None,
+    allow: Predicate | None = None,
+) -> Any:
+    """Decorate a view taking `(request, *url_args)`; the URL's `slug` is consumed."""
+
+    def decorate(func: ProgramView[P]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(func)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            program = program_for(request.user, slug)
+            request.program = program  # type: ignore[attr-defined]
+            request.roles = access.roles_in(request.user, program)  # type: ignore[attr-defined,arg-type]
+            if roles is not None:
+                access.require(bool(request.roles & set(roles)))  # type: ignore[attr-defined]
+            if allow is not None:
+                access.require(allow(request.user, program))
+            return func(request, *args, **kwargs)  # type: ignore[arg-type]
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
