@@ -15,6 +15,7 @@ from django.http import Http404
 
 from mentora.accounts.choices import TechnologyKind
 from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile, Technology, User
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Membership, Mentorship, Program, Role
 
@@ -45,7 +46,7 @@ def sees_all_background(viewer: User, owner: User, program: Program) -> bool:
     """The owner, Django staff, and staff of a program the owner takes part in."""
     if viewer.pk == owner.pk or viewer.is_staff:
         return True
-    return program_queries.is_program_staff(viewer, program) and _takes_part(owner, program)
+    return program_access.is_program_staff(viewer, program) and _takes_part(owner, program)
 
 
 def visible_background(owner: User, viewer: User, program: Program) -> list[BackgroundAnswer]:
@@ -55,13 +56,13 @@ def visible_background(owner: User, viewer: User, program: Program) -> list[Back
         return list(answers)
     # Both must be in the program: sharing "with my programs" is not sharing
     # with someone who merely knows the program's address.
-    if program_queries.roles_in(viewer, program) and _takes_part(owner, program):
+    if program_access.roles_in(viewer, program) and _takes_part(owner, program):
         return list(answers.visible_to_program())
     return []
 
 
 def _takes_part(user: User, program: Program) -> bool:
-    return bool(program_queries.roles_in(user, program))
+    return bool(program_access.roles_in(user, program))
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def mentor_page(*, program: Program, mentor_id: int, viewer: User, now: datetime
 
 def _shows_meeting_link(viewer: User, mentor: User, program: Program) -> bool:
     # The call link is for the mentor's own mentees and staff, not the directory.
-    if viewer.pk == mentor.pk or program_queries.is_program_staff(viewer, program):
+    if viewer.pk == mentor.pk or program_access.is_program_staff(viewer, program):
         return True
     return Mentorship.objects.live().filter(program=program, mentor=mentor, mentee=viewer).exists()
 
@@ -174,7 +175,7 @@ def mentee_page(*, program: Program, mentee_id: int, viewer: User, now: datetime
         .first()
     )
     membership = mentee and program_queries.mentee_membership(program, mentee)
-    if not mentee or not membership or not program_queries.can_view_mentee(viewer, program, mentee):
+    if not mentee or not membership or not program_access.can_view_mentee(viewer, program, mentee):
         raise Http404("No such mentee in this program.")
     profile = getattr(mentee, "mentee_profile", None)
     return MenteePage(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Membership, Program, Role
 
@@ -43,14 +44,14 @@ class Scope:
 
 
 def _sees_whole_program(user: User, program: Program) -> bool:
-    return user.is_staff or Role.ADMIN in program_queries.roles_in(user, program)
+    return user.is_staff or Role.ADMIN in program_access.roles_in(user, program)
 
 
 def caseload_scope(user: User, program: Program) -> Scope:
     """The caseload and insights scope of `user`; 404 for mentors, mentees, outsiders."""
     if _sees_whole_program(user, program):
         return Scope(program, None)
-    if Role.SUCCESS_MANAGER in program_queries.roles_in(user, program):
+    if Role.SUCCESS_MANAGER in program_access.roles_in(user, program):
         return Scope(program, user)
     raise Http404("Only program staff see the caseload and insights.")
 
@@ -61,7 +62,7 @@ def require_program_admin(user: User, program: Program) -> None:
 
 
 def require_staff(user: User, program: Program) -> None:
-    if not program_queries.is_program_staff(user, program):
+    if not program_access.is_program_staff(user, program):
         raise Http404("Only program staff see the mentors' numbers.")
 
 

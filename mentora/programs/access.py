@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from mentora.programs.models import STAFF_ROLES, Membership, Mentorship, Program, Role
+from mentora.programs.queries import mentee_membership
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -70,16 +71,6 @@ def is_program_admin(user: User, program: Program) -> bool:
 def is_program_staff(user: User, program: Program) -> bool:
     """A success manager or admin of the program (or site staff)."""
     return is_site_staff(user) or bool(roles_in(user, program) & STAFF_ROLES)
-
-
-def mentee_membership(program: Program, mentee: User) -> Membership | None:
-    """The mentee's active membership, with their success manager and cohort."""
-    return (
-        Membership.objects.active()
-        .filter(program=program, user=mentee, role=Role.MENTEE)
-        .select_related("success_manager", "cohort")
-        .first()
-    )
 
 
 def is_success_manager_of(user: User, program: Program, membership: Membership | None) -> bool:

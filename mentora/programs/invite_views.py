@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from mentora.accounts.http import AuthedRequest
 from mentora.accounts.models import User
+from mentora.programs import access as program_access
 from mentora.programs import queries, services
 from mentora.programs.errors import ProgramError
 from mentora.programs.forms import InviteForm
@@ -25,7 +26,7 @@ from mentora.programs.models import Program, Role
 @login_required
 def invite_person(request: AuthedRequest, slug: str) -> HttpResponse:
     program = queries.program_for_member(request.user, slug)
-    if not queries.is_program_staff(request.user, program):
+    if not program_access.is_program_staff(request.user, program):
         raise Http404("Only program staff invite people.")
     form = InviteForm(
         request.POST or None, program=program, roles=_invitable_roles(request.user, program)
@@ -48,7 +49,7 @@ def invite_person(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _invitable_roles(user: User, program: Program) -> tuple[Role, ...]:
     # A success manager must not be able to make someone (or themselves) an admin.
-    if user.is_staff or Role.ADMIN in queries.roles_in(user, program):
+    if user.is_staff or Role.ADMIN in program_access.roles_in(user, program):
         return tuple(Role)
     return (Role.MENTEE, Role.MENTOR)
 

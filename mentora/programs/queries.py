@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from mentora.programs.models import (
-    STAFF_ROLES,
     Membership,
     Mentorship,
     Program,
@@ -24,37 +23,15 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 
-def roles_in(user: User, program: Program) -> frozenset[Role]:
-    """The roles `user` holds in `program` (cached on the user per request)."""
-    cache: dict[int, frozenset[Role]] = user.__dict__.setdefault("_mentora_roles", {})
-    if program.pk not in cache:
-        cache[program.pk] = frozenset(
-            Role(r)
-            for r in Membership.objects.active()
-            .filter(user=user, program=program)
-            .values_list("role", flat=True)
-        )
-    return cache[program.pk]
-
-
-def is_program_staff(user: User, program: Program) -> bool:
-    return user.is_staff or bool(roles_in(user, program) & STAFF_ROLES)
-
-
 def programs_of(user: User) -> QuerySet[Program]:
     return Program.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
 
 
 def program_for_member(user: User, slug: str) -> Program:
-    """The program, if `user` takes part in it (Django staff see every program)."""
-    program = Program.objects.filter(slug=slug).first()
-    if program is None or not (user.is_staff or roles_in(user, program)):
-        raise Http404("No such program.")
-    return program
+    """Being replaced by @program_view (decorators.py)."""
+    from mentora.programs.decorators import program_for
 
-
-def holds_role(user: User, program: Program, role: Role) -> bool:
-    return Membership.objects.active().filter(user=user, program=program, role=role).exists()
+    return program_for(user, slug)
 
 
 def mentee_membership(program: Program, mentee: User) -> Membership | None:
@@ -64,23 +41,6 @@ def mentee_membership(program: Program, mentee: User) -> Membership | None:
         .select_related("success_manager", "cohort")
         .first()
     )
-
-
-def can_view_mentee(viewer: User, program: Program, mentee: User) -> bool:
-    """A mentee's pages: the mentee, their mentors (any time), their own success
-    manager, and program admins. Never another mentee, nor another success
-    manager's caseload."""
-    if viewer.pk == mentee.pk or viewer.is_staff:
-        return True
-    roles = roles_in(viewer, program)
-    if Role.ADMIN in roles:
-        return True
-    membership = mentee_membership(program, mentee)
-    if membership is None:
-        return False
-    if Role.SUCCESS_MANAGER in roles and membership.success_manager_id == viewer.pk:
-        return True
-    return Mentorship.objects.filter(program=program, mentor=viewer, mentee=mentee).exists()
 
 
 def mentor_in_program(program: Program, mentor_id: int) -> User:

@@ -25,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
-from mentora.programs import queries
+from mentora.programs import access as program_access
 from mentora.programs.csv_import import ImportRow
 from mentora.programs.errors import ProgramError
 from mentora.programs.models import Cohort, Membership, Program, Role
@@ -97,7 +97,7 @@ def _check_membership_args(
             f"The cohort “{cohort.name}” is not part of {program.name}.",
             field="cohort",
         )
-    if success_manager is not None and not queries.holds_role(
+    if success_manager is not None and not program_access.has_role(
         success_manager, program, Role.SUCCESS_MANAGER
     ):
         raise ProgramError(

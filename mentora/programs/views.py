@@ -9,6 +9,7 @@ from mentora.accounts.http import AuthedRequest
 from mentora.matching.health import queries as health_queries
 from mentora.mentoring.dashboard import queries as dashboard
 from mentora.mentoring.workspace.queries import not_a_fit_signals
+from mentora.programs import access as program_access
 from mentora.programs import queries
 from mentora.programs.models import Role
 from mentora.scheduling import queries as scheduling_queries
@@ -25,7 +26,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
     program = queries.program_for_member(request.user, slug)
-    roles = queries.roles_in(request.user, program)
+    roles = program_access.roles_in(request.user, program)
     context = {
         "program": program,
         "roles": roles,
@@ -65,7 +66,7 @@ def program_home(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def program_people(request: AuthedRequest, slug: str) -> HttpResponse:
     program = queries.program_for_member(request.user, slug)
-    if not queries.is_program_staff(request.user, program):
+    if not program_access.is_program_staff(request.user, program):
         raise Http404("Only program staff see the list of people.")
     role = request.GET.get("role", "")
     people = queries.people_by_role(program)

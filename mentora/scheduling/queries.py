@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from mentora.programs.access import can_view_mentee, is_program_staff
 from mentora.programs.models import Mentorship, Program
-from mentora.programs.queries import can_view_mentee, is_program_staff
 from mentora.scheduling import slots
 from mentora.scheduling.models import (
     DateOverride,

@@ -15,8 +15,9 @@ from django.http import Http404
 
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
+from mentora.programs.access import roles_in
 from mentora.programs.models import Mentorship, MentorshipStatus, Program, Role
-from mentora.programs.queries import mentee_membership, roles_in
+from mentora.programs.queries import mentee_membership
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
-from django.utils import timezone
 
+from mentora.clock import now_or_current
 from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.services import mentorship_end, mentorship_pause, mentorship_start
@@ -52,10 +52,6 @@ REMATCH_END_REASONS = (
     EndReason.MENTOR_UNAVAILABLE,
     EndReason.OTHER,
 )
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 # --- pulses -----------------------------------------------------------------------------
@@ -113,7 +109,7 @@ def pulses_ask_due(*, now: datetime | None = None) -> list[Pulse]:
     (the unique constraint) is skipped, not an error; tell each respondent.
     A periodic job of the worker (matching/jobs.py).
     """
-    now = _now(now)
+    now = now_or_current(now)
     due = _due_mentorships(now)
     if not due:
         return []
@@ -151,7 +147,7 @@ def pulse_answer(
     Steps: check it is the respondent's own pulse, the answer and the comment;
     compare-and-set the answer (a second answer is refused); tell notifications.
     """
-    now = _now(now)
+    now = now_or_current(now)
     if pulse.respondent_id != by.pk:
         raise MatchingError("not_yours", "Only the person asked can answer this.")
     if answer not in PulseAnswer.values:
@@ -195,7 +191,7 @@ def concern_raise(
     the reason and details; refuse a second open concern by the same person
     on the same mentorship; save; tell the success manager.
     """
-    now = _now(now)
+    now = now_or_current(now)
     details = details.strip()
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise MatchingError("not_a_party", "Only the mentor or the mentee can raise a concern.")
@@ -256,7 +252,7 @@ def concern_resolve(
     concern open -> resolved (resolving twice is refused and undoes the
     rest); tell the person who raised it.
     """
-    now = _now(now)
+    now = now_or_current(now)
     note = note.strip()
     if outcome not in ConcernOutcome.values:
         raise MatchingError("bad_outcome", "Choose how to resolve it.", field="outcome")
@@ -343,7 +339,7 @@ def mentorship_rematch(
     the given concern and any other open concern on the old mentorship as
     re-matched. Everything of the old mentorship is kept.
     """
-    now = _now(now)
+    now = now_or_current(now)
     if new_mentor.pk == mentorship.mentor_id:
         raise MatchingError(
             "same_mentor", "Choose a different mentor from the current one.", field="mentor"

@@ -24,6 +24,7 @@ from mentora.matching.health import services as health
 from mentora.matching.health.forms import ConcernForm, PulseAnswerForm, RematchForm, ResolveForm
 from mentora.matching.lifecycle import services
 from mentora.matching.models import Concern, ConcernOutcome, ConcernStatus
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import EndReason, Mentorship, Program
 from mentora.scheduling.queries import mentorship_for_party
@@ -97,7 +98,7 @@ def concern_new(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpRe
 @login_required
 def concern_list(request: AuthedRequest, slug: str) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
-    if not program_queries.is_program_staff(request.user, program):
+    if not program_access.is_program_staff(request.user, program):
         raise Http404("Only program staff see concerns.")
     resolved = request.GET.get("status") == ConcernStatus.RESOLVED
     status = ConcernStatus.RESOLVED if resolved else ConcernStatus.OPEN

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from mentora.clock import now_or_current
 from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
@@ -32,10 +32,6 @@ from mentora.scheduling.models import CancelReason, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def _is_member(program: Program, user_id: int, role: Role) -> bool:
@@ -67,7 +63,7 @@ def mentorship_start(
     accepted, which its caller closes); tell both after commit. Callers that
     need it run inside their own transaction (this joins it).
     """
-    now = _now(now)
+    now = now_or_current(now)
     if mentor.pk == mentee.pk:
         raise MatchingError("self", "A person can't mentor themselves.")
     with transaction.atomic():
@@ -132,7 +128,7 @@ def mentorship_end(
     """
     from mentora.scheduling.booking.services import session_cancel  # scheduling imports programs
 
-    now = _now(now)
+    now = now_or_current(now)
     if reason not in EndReason.values:
         raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
     if len(note) > 2000:

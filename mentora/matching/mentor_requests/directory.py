@@ -27,7 +27,7 @@ from mentora.matching.engine.features import (
 )
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
 from mentora.matching.mentor_requests.queries import pending
-from mentora.programs import queries as program_queries
+from mentora.programs import access as program_access
 from mentora.programs.models import Program, Role
 
 PER_PAGE = 10
@@ -146,7 +146,7 @@ def _own_background(viewer: User) -> frozenset[tuple[str, str]]:
 def directory_candidates(*, program: Program, viewer: User, now: datetime) -> Candidates:
     """The program's mentors for `viewer`: by fit for a mentee, else by name."""
     reference = now.date()
-    for_mentee = Role.MENTEE in program_queries.roles_in(viewer, program)
+    for_mentee = Role.MENTEE in program_access.roles_in(viewer, program)
     ranked = ranked_mentors_for(program, viewer.pk, reference) if for_mentee else []
     if ranked:
         mentors = [r.mentor for r in ranked]

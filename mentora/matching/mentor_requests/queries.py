@@ -18,7 +18,7 @@ from django.http import Http404
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room
 from mentora.matching.models import MentorRequest, RequestStatus
-from mentora.programs import queries as program_queries
+from mentora.programs import access as program_access
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
     Membership,
@@ -70,7 +70,7 @@ class RequestLists:
 
 def _staff_scope(program: Program, viewer: User) -> Q | None:
     """What a staff member may read: admins everything, a success manager their caseload."""
-    roles = program_queries.roles_in(viewer, program)
+    roles = program_access.roles_in(viewer, program)
     if viewer.is_staff or Role.ADMIN in roles:
         return Q()
     if Role.SUCCESS_MANAGER in roles:
@@ -83,7 +83,7 @@ def _staff_scope(program: Program, viewer: User) -> Q | None:
 
 def request_lists(program: Program, viewer: User, now: datetime) -> RequestLists:
     """The requests page: a fixed number of queries, whatever the number of requests."""
-    roles = program_queries.roles_in(viewer, program)
+    roles = program_access.roles_in(viewer, program)
     mine = MentorRequest.objects.filter(program=program)
     scope = _staff_scope(program, viewer)
     staff = None
@@ -161,9 +161,9 @@ def request_refusal(
         )
     if mentee.pk == mentor.pk:
         return MatchingError("self", "You can't request yourself as a mentor.")
-    if not program_queries.holds_role(mentee, program, Role.MENTEE):
+    if not program_access.has_role(mentee, program, Role.MENTEE):
         return MatchingError("not_a_mentee", "Only mentees of this program can request a mentor.")
-    if not program_queries.holds_role(mentor, program, Role.MENTOR):
+    if not program_access.has_role(mentor, program, Role.MENTOR):
         return MatchingError("not_a_mentor", f"{mentor} isn't a mentor in this program.")
     if Mentorship.objects.live().filter(program=program, mentee=mentee).exists():
         return MatchingError(

@@ -15,8 +15,8 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from mentora.clock import now_or_current
 from mentora.matching import hooks
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room, mentorship_start, requests_withdraw
@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 
 MAX_MESSAGE = 2000
 MAX_DECLINE_NOTE = 500
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def _clean_message(message: str) -> str:
@@ -82,7 +78,7 @@ def request_create(
     mentor at a time, not already asked, under the cap, mentor has room); save
     with the program's expiry; tell the mentor after commit.
     """
-    now = _now(now)
+    now = now_or_current(now)
     text = _clean_message(message)
     with transaction.atomic():
         lock_people(mentee.pk, mentor.pk)
@@ -170,7 +166,7 @@ def request_accept(
     the mentor's last place, withdraw the requests still waiting on them; tell
     the mentee after commit.
     """
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk != request.mentor_id:
         raise MatchingError("not_yours", "Only the requested mentor can accept.")
     if frequency not in Frequency.values:
@@ -257,7 +253,7 @@ def request_decline(
     Steps: check the reason and note; compare-and-set out of "open"; tell the
     mentee after commit.
     """
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk != request.mentor_id:
         raise MatchingError("not_yours", "Only the requested mentor can decline.")
     if reason not in DeclineReason.values:
@@ -283,7 +279,7 @@ def request_withdraw(
     *, request: MentorRequest, by: User, now: datetime | None = None
 ) -> MentorRequest:
     """The mentee takes back a request that is still waiting; the mentor hears of it."""
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk != request.mentee_id:
         raise MatchingError("not_yours", "Only the mentee who sent a request can withdraw it.")
     with transaction.atomic():
@@ -296,4 +292,4 @@ def request_withdraw(
 
 def requests_expire(*, now: datetime | None = None) -> int:
     """Close every open request past its expiry (run periodically); returns how many."""
-    return _expire_overdue({}, _now(now))
+    return _expire_overdue({}, now_or_current(now))

@@ -23,6 +23,7 @@ from mentora.matching.engine.scoring import Explanation
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
 from mentora.matching.health.queries import can_manage_mentee
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
@@ -51,7 +52,7 @@ SUGGESTIONS_SHOWN = 10
 
 
 def is_program_admin(user: User, program: Program) -> bool:
-    return user.is_staff or Role.ADMIN in program_queries.roles_in(user, program)
+    return user.is_staff or Role.ADMIN in program_access.roles_in(user, program)
 
 
 def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membership:

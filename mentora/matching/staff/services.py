@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 
+from mentora.clock import now_or_current
 from mentora.matching.engine.assignment import NO_CAPACITY, PinError, bulk_match
 from mentora.matching.engine.features import (
     BoolArray,
@@ -73,10 +73,6 @@ class PublishConflict(MatchingError):
         self.rows = rows
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
 # --- one by one -----------------------------------------------------------------------
 
 
@@ -90,7 +86,7 @@ def match_from_suggestion(
     quicker); re-check the pair with the same ranking and hard rules the page
     showed (full, "not a fit" before, self, shared language); start it.
     """
-    now = _now(now)
+    now = now_or_current(now)
     mentor = q.active_mentor(program, mentor_id)
     if mentor is None:
         raise MatchingError(
@@ -336,7 +332,7 @@ def bulk_preview(
     assignment for the objective; explain each chosen pair; save the run and
     one row per mentee (the pair with its reasons, or why they stay unmatched).
     """
-    now = _now(now)
+    now = now_or_current(now)
     if objective not in BulkObjective.values:
         raise MatchingError("bad_objective", "Choose an objective.", field="objective")
     if not 0 <= min_score <= 100:
@@ -463,7 +459,7 @@ def bulk_publish(*, run: BulkMatchRun, by: User, now: datetime | None = None) ->
     mentorship through mentorship_start and link it to its row. Any refusal rolls
     the whole publish back, the status included.
     """
-    now = _now(now)
+    now = now_or_current(now)
     with transaction.atomic():
         published = BulkMatchRun.objects.filter(pk=run.pk, status=BulkRunStatus.PREVIEW).update(
             status=BulkRunStatus.PUBLISHED, published_at=now

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mentora.accounts.models import User
 from mentora.matching.mentor_requests.queries import pending, request_refusal
-from mentora.programs import queries as program_queries
+from mentora.programs import access as program_access
 from mentora.programs.models import Program, Role
 
 register = template.Library()
@@ -27,7 +27,7 @@ QUIET_REFUSALS = {"has_mentor", "not_a_mentee", "self"}
 def request_entry(context: template.Context, program: Program, mentor: User) -> dict[str, Any]:
     """On a mentor's page: "Request as my mentor", the open request, or why not."""
     viewer: User = context["request"].user
-    if viewer.pk == mentor.pk or Role.MENTEE not in program_queries.roles_in(viewer, program):
+    if viewer.pk == mentor.pk or Role.MENTEE not in program_access.roles_in(viewer, program):
         return {"show": False}
     now = timezone.now()
     asked = pending(program, now).filter(mentee=viewer, mentor=mentor).first()

@@ -43,8 +43,8 @@ from mentora.mentoring.models import (
     QuestionStatus,
     WorkDone,
 )
+from mentora.programs.access import has_role
 from mentora.programs.models import Mentorship, Program, Role
-from mentora.programs.queries import holds_role
 from mentora.scheduling.models import Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -399,7 +399,7 @@ def agenda_file_remove(*, session: Session, by: User, token: str, now: datetime)
 def _new_question(
     *, program: Program, mentee: User, text: str, tried: str, topic: str, link: str
 ) -> Question:
-    if not holds_role(mentee, program, Role.MENTEE):
+    if not has_role(mentee, program, Role.MENTEE):
         raise MentoringError("not_mentee", "Only mentees keep a question list.")
     if not text.strip():
         raise MentoringError("empty", "Write the question down.", field="text")

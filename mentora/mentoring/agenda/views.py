@@ -34,6 +34,7 @@ from mentora.mentoring.agenda.forms import (
 )
 from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import AgendaFile, GoalTemplate, Question, QuestionStatus
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Program, Role
 from mentora.scheduling.booking import services as scheduling_services
@@ -305,7 +306,7 @@ def setup_check(request: AuthedRequest, slug: str, session_id: int) -> HttpRespo
 
 def _viewable_mentees(user: User, program: Program) -> list[User]:
     """Whose question lists a mentor, success manager or admin may open."""
-    roles = program_queries.roles_in(user, program)
+    roles = program_access.roles_in(user, program)
     people: dict[int, User] = {}
     if Role.ADMIN in roles or user.is_staff:
         people.update({m.user.pk: m.user for m in program_queries.mentee_memberships(program)})
@@ -322,13 +323,13 @@ def _question_owner(request: AuthedRequest, program: Program) -> User | None:
     success manager or an admin. None: the viewer should pick a mentee."""
     raw = request.GET.get("mentee")
     if raw is None:
-        roles = program_queries.roles_in(request.user, program)
+        roles = program_access.roles_in(request.user, program)
         return request.user if Role.MENTEE in roles else None
     mentee = User.objects.filter(pk=_int(raw) or 0).first()
     if (
         mentee is None
         or program_queries.mentee_membership(program, mentee) is None
-        or not program_queries.can_view_mentee(request.user, program, mentee)
+        or not program_access.can_view_mentee(request.user, program, mentee)
     ):
         raise Http404("No such question list.")
     return mentee
@@ -429,7 +430,7 @@ def question_list(request: AuthedRequest, slug: str) -> HttpResponse:
 def readiness(request: AuthedRequest, slug: str) -> HttpResponse:
     """A mentor's upcoming sessions and how prepared each one is."""
     program = program_queries.program_for_member(request.user, slug)
-    if Role.MENTOR not in program_queries.roles_in(request.user, program):
+    if Role.MENTOR not in program_access.roles_in(request.user, program):
         raise Http404("For mentors.")
     sessions = (
         upcoming_sessions(request.user, program, timezone.now())

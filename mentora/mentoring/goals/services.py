@@ -30,8 +30,8 @@ from mentora.mentoring.models import (
     Reflection,
     WorkingAgreement,
 )
+from mentora.programs.access import can_view_mentee, is_program_staff
 from mentora.programs.models import Mentorship, Program
-from mentora.programs.queries import can_view_mentee, is_program_staff
 from mentora.scheduling.models import SessionStatus
 from mentora.scheduling.queries import mentorship_for_party
 

@@ -41,6 +41,7 @@ from mentora.mentoring.workspace.forms import (
     ReflectionForm,
     SuggestionForm,
 )
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Program, Role
 from mentora.scheduling.models import Session
@@ -441,7 +442,7 @@ def action_items(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def my_feedback(request: AuthedRequest, slug: str) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
-    roles = program_queries.roles_in(request.user, program)
+    roles = program_access.roles_in(request.user, program)
     if Role.MENTOR in roles:
         feedback = queries.mentor_feedback(program, request.user)
         as_staff = False

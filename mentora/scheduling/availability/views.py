@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from mentora.accounts.http import AuthedRequest
 from mentora.accounts.models import User
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Program, Role
 from mentora.scheduling import queries
@@ -61,7 +62,7 @@ def availability_edit(request: AuthedRequest, slug: str) -> HttpResponse:
 
 def _program_for_mentor(user: User, slug: str) -> Program:
     program = program_queries.program_for_member(user, slug)
-    if Role.MENTOR not in program_queries.roles_in(user, program):
+    if Role.MENTOR not in program_access.roles_in(user, program):
         raise Http404("Only mentors keep availability.")
     return program
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from mentora.clock import now_or_current
 from mentora.programs.models import Mentorship, MentorshipStatus
 from mentora.scheduling import hooks, policies, queries
 from mentora.scheduling.errors import SchedulingError
@@ -45,10 +45,6 @@ SLOT_TAKEN_MESSAGE = "That time was just taken."
 
 class _SlotTaken(Exception):
     pass
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
 
 
 def _alternatives(
@@ -179,7 +175,7 @@ def session_book(
     log the booking. A time that's taken raises SchedulingError("slot_taken")
     with the nearest open times.
     """
-    now = _now(now)
+    now = now_or_current(now)
     _require_party(mentorship, by)
     length = timedelta(minutes=mentorship.program.default_session_minutes)
     try:
@@ -240,7 +236,7 @@ def session_reschedule(
     *, session: Session, starts_at: datetime, by: User, now: datetime | None = None
 ) -> Session:
     """Move a future session to another open time, keeping its history and UID."""
-    now = _now(now)
+    now = now_or_current(now)
     mentorship = session.mentorship
     _require_party(mentorship, by)
     try:
@@ -290,7 +286,7 @@ def session_cancel(
 
     `by` is None when the system cancels (the cadence changed, the mentorship ended).
     """
-    now = _now(now)
+    now = now_or_current(now)
     if by is not None:
         _require_party(session.mentorship, by)
     if reason not in CancelReason.values:
@@ -334,7 +330,7 @@ def session_keep_with_new_agenda(
     *, session: Session, by: User, switch: AgendaSwitch | str, now: datetime | None = None
 ) -> Session:
     """Keep the session, with a different plan, instead of cancelling it."""
-    now = _now(now)
+    now = now_or_current(now)
     _require_party(session.mentorship, by)
     if switch not in AgendaSwitch.values:
         raise SchedulingError("bad_switch", "Choose one of the suggested plans.")
@@ -357,7 +353,7 @@ def session_mark_attendance(
 ) -> Session:
     """The mentor records held / mentee no-show after the end; the mentee may
     report a mentor no-show once the session has started."""
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk == session.mentor_id:
         if outcome not in MENTOR_OUTCOMES:
             raise SchedulingError("bad_outcome", "Choose whether the session was held.")
@@ -390,7 +386,7 @@ def makeup_request_create(
     *, session: Session, by: User, message: str = "", now: datetime | None = None
 ) -> MakeupRequest:
     """A mentee asks their mentor to agree to a makeup after a late cancel or no-show."""
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk != session.mentee_id:
         raise SchedulingError("not_mentee", "Only the mentee can ask for a makeup.")
     if len(message) > 500:
@@ -410,7 +406,7 @@ def makeup_request_create(
 def makeup_request_decide(
     *, makeup_request: MakeupRequest, by: User, approve: bool, now: datetime | None = None
 ) -> MakeupRequest:
-    now = _now(now)
+    now = now_or_current(now)
     if by.pk != makeup_request.session.mentor_id:
         raise SchedulingError("not_mentor", "Only the mentor can answer a makeup request.")
     status = MakeupRequestStatus.APPROVED if approve else MakeupRequestStatus.DECLINED
@@ -460,7 +456,7 @@ def cadence_set(
     now: datetime | None = None,
 ) -> SyncResult:
     """Agree the regular rhythm of a mentorship and bring its future sessions in step."""
-    now = _now(now)
+    now = now_or_current(now)
     _require_party(mentorship, by)
     with transaction.atomic():
         cadence, _ = Cadence.objects.get_or_create(
@@ -511,7 +507,7 @@ def regular_sessions_sync(
     match the cadence are moved to the new times (keeping their agenda and
     history); any left over are cancelled on time.
     """
-    now = _now(now)
+    now = now_or_current(now)
     result = SyncResult()
     with transaction.atomic():
         lock_people(mentorship.mentor_id, mentorship.mentee_id)
@@ -596,6 +592,6 @@ def calendar_feed_reset(*, user: User, now: datetime | None = None) -> CalendarF
 
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     feed.token = _feed_token()
-    feed.reset_at = _now(now)
+    feed.reset_at = now_or_current(now)
     feed.save(update_fields=["token", "reset_at"])
     return feed

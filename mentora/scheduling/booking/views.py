@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentora.accounts.http import AuthedRequest
+from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Mentorship, Program, Role
 from mentora.scheduling import policies, queries, slots
@@ -52,7 +53,7 @@ def _viewer_zone(request: AuthedRequest) -> ZoneInfo:
 @login_required
 def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
     program = program_queries.program_for_member(request.user, slug)
-    roles = program_queries.roles_in(request.user, program)
+    roles = program_access.roles_in(request.user, program)
     now = timezone.now()
     context: dict[str, Any] = {
         "program": program,
