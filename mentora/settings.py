@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mentora.matching",
     "mentora.notifications",
     "mentora.insights",
+    "mentora.home",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentora.accounts import views as account_views
+from mentora.home import views as home_views
 from mentora.insights import urls as insights_urls
 from mentora.matching import urls as matching_urls
 from mentora.mentoring import urls as mentoring_urls
@@ -11,11 +12,11 @@ from mentora.programs import views as program_views
 from mentora.scheduling import urls as scheduling_urls
 
 program_patterns = [
-    path("", program_views.program_home, name="program_home"),
+    path("", home_views.program_home, name="program_home"),
     path("people/", program_views.program_people, name="program_people"),
     path("invite/", invite_views.invite_person, name="program_invite"),
-    path("mentors/<id:user_id>/", account_views.mentor_detail, name="mentor_detail"),
-    path("mentees/<id:user_id>/", account_views.mentee_detail, name="mentee_detail"),
+    path("mentors/<id:user_id>/", home_views.mentor_detail, name="mentor_detail"),
+    path("mentees/<id:user_id>/", home_views.mentee_detail, name="mentee_detail"),
     *scheduling_urls.program_patterns,
     *mentoring_urls.program_patterns,
     *matching_urls.program_patterns,
@@ -36,6 +37,6 @@ urlpatterns = [
     *matching_urls.global_patterns,
     *insights_urls.global_patterns,
     path("accounts/", include("allauth.urls")),
-    path("", program_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("p/<slug:slug>/", include(program_patterns)),
 ]

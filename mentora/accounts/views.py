@@ -1,15 +1,13 @@
-"""Profile pages: edit one's own profile; a mentor's page; a mentee's page."""
+"""Profile pages: edit one's own profile."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from mentora.accounts import queries
 from mentora.accounts.forms import TIME_ZONE_LIST_ID, ProfileForms
 from mentora.accounts.http import AuthedRequest
-from mentora.programs import queries as program_queries
 
 
 @login_required
@@ -31,21 +29,3 @@ def profile_edit(request: AuthedRequest) -> HttpResponse:
     # 400 tells scripts and tests the submission was refused; people see the messages.
     status = 400 if forms.has_errors() else 200
     return render(request, "accounts/profile_edit.html", context, status=status)
-
-
-@login_required
-def mentor_detail(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    page = queries.mentor_page(
-        program=program, mentor_id=user_id, viewer=request.user, now=timezone.now()
-    )
-    return render(request, "accounts/mentor_detail.html", {"program": program, "page": page})
-
-
-@login_required
-def mentee_detail(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    page = queries.mentee_page(
-        program=program, mentee_id=user_id, viewer=request.user, now=timezone.now()
-    )
-    return render(request, "accounts/mentee_detail.html", {"program": program, "page": page})

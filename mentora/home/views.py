@@ -1,0 +1,87 @@
+"""The pages that compose several apps: the home page of each role in a program,
+and the pages of a mentor and a mentee.
+
+This app sits above every other, so it may call any app's queries; it asks each
+for its section explicitly (no template tag runs a query behind the view).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mentora.accounts import queries as account_queries
+from mentora.accounts.http import AuthedRequest
+from mentora.matching.health import queries as health_queries
+from mentora.mentoring.dashboard import queries as dashboard
+from mentora.mentoring.workspace.queries import not_a_fit_signals
+from mentora.programs import access, queries
+from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.programs.models import Role
+from mentora.scheduling import queries as scheduling_queries
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    programs = list(queries.programs_of(request.user))
+    if len(programs) == 1:
+        return redirect("program_home", slug=programs[0].slug)
+    return render(request, "home/choose_program.html", {"programs": programs})
+
+
+@program_view
+def program_home(request: ProgramRequest) -> HttpResponse:
+    """A section for each role the viewer holds here (one person may hold several)."""
+    program, user, roles = request.program, request.user, request.roles
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "program": program,
+        "roles": roles,
+        "other_programs": queries.programs_of(user).exclude(pk=program.pk),
+    }
+    if roles & {Role.MENTEE, Role.MENTOR}:
+        context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(user, program, now)[:5]
+        context["pending_pulses"] = health_queries.pending_pulses(program, user)
+    if Role.MENTEE in roles:
+        context["mentee"] = {
+            "mentorships": queries.live_mentorships_of_mentee(program, user),
+            "membership": queries.mentee_membership(program, user),
+            "dashboard": dashboard.mentee_dashboard(program, user, now),
+        }
+        context["mentee_history"] = health_queries.mentorship_history(
+            program, user, for_staff=False
+        )
+    if Role.MENTOR in roles:
+        context["mentor"] = {
+            "mentorships": queries.live_mentorships_of_mentor(program, user),
+            "rows": dashboard.mentor_dashboard(program, user, now),
+        }
+    if Role.SUCCESS_MANAGER in roles:
+        context["caseload"] = queries.caseload(program, user)
+        context["not_a_fit"] = not_a_fit_signals(program, user)[:10]
+        context["open_concerns"] = health_queries.concerns_for_staff(program, user)[:10]
+        context["not_a_fit_pulses"] = health_queries.not_a_fit_pulses(program, user)[:10]
+    if access.is_program_admin(user, program):
+        context["role_counts"] = queries.role_counts(program)
+        context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]
+    return render(request, "home/program_home.html", context)
+
+
+@program_view
+def mentor_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
+    page = account_queries.mentor_page(
+        program=request.program, mentor_id=user_id, viewer=request.user, now=timezone.now()
+    )
+    return render(request, "home/mentor_detail.html", {"program": request.program, "page": page})
+
+
+@program_view
+def mentee_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
+    page = account_queries.mentee_page(
+        program=request.program, mentee_id=user_id, viewer=request.user, now=timezone.now()
+    )
+    return render(request, "home/mentee_detail.html", {"program": request.program, "page": page})
