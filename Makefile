@@ -38,10 +38,12 @@ test: install browser
 browser:
 	@scripts/ensure-chromium
 
+## make lint: ruff (lint, format check), mypy and import-linter (the layers in docs/architecture.md)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy mentora conftest.py
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
