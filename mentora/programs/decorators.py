@@ -63,6 +63,7 @@ def program_view(
                 access.require(allow(request.user, program))
             return func(request, *args, **kwargs)  # type: ignore[arg-type]
 
+        wrapper.is_program_view = True  # type: ignore[attr-defined]  # checked by test_structure
         return wrapper
 
     return decorate(view) if view is not None else decorate

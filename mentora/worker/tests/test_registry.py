@@ -1,0 +1,35 @@
+"""Each app declares its periodic jobs in its own jobs.py; the worker finds them all."""
+
+from datetime import timedelta
+
+import pytest
+
+from mentora.worker import registry
+
+
+def test_every_apps_jobs_are_registered_at_startup():
+    names = {job.name for job in registry.jobs()}
+
+    assert names == {
+        "stalled_tasks",
+        "reminders",
+        "after_sessions",
+        "action_items",
+        "requests_expiring",
+        "digests",
+        "regular_sessions",
+        "requests_expire",
+        "pulses_ask",
+    }
+
+
+def test_two_jobs_with_one_name_are_refused():
+    def regular_sessions(*, now):
+        return 0
+
+    with pytest.raises(ValueError, match="regular_sessions"):
+        registry.periodic(every=timedelta(hours=1), windowed=False)(regular_sessions)
+
+
+def test_notifications_tasks_are_the_ones_retried():
+    assert registry.retry_safe_prefixes() == ("mentora.notifications.",)
