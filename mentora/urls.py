@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mentora.accounts import views as account_views
 from mentora.home import views as home_views
 from mentora.insights import urls as insights_urls
 from mentora.matching import urls as matching_urls
@@ -26,7 +25,7 @@ program_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/profile/", account_views.profile_edit, name="profile_edit"),
+    path("accounts/profile/", program_views.profile_edit, name="profile_edit"),
     path(
         "accounts/invitation/<uidb64>/<token>/",
         invite_views.accept_invitation,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts import services
 from mentora.accounts.choices import (
@@ -25,10 +28,12 @@ from mentora.accounts.choices import (
 )
 from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile, User
 from mentora.accounts.timezones import time_zone_names
-from mentora.programs.models import Role
 
-TOO_LONG = "Keep this to at most %(limit_value)d characters (you wrote %(show_value)d)."
-BAD_URL = "Enter a full web address starting with https://, for example https://github.com/ada."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a dev dependency: for mypy only
+
+TOO_LONG = _("Keep this to at most %(limit_value)d characters (you wrote %(show_value)d).")
+BAD_URL = _("Enter a full web address starting with https://, for example https://github.com/ada.")
 TIME_ZONE_LIST_ID = "time-zone-names"
 
 
@@ -48,7 +53,7 @@ class ClearMessagesMixin:
 
 def _with_blank_label(choices: Any) -> list[tuple[Any, Any]]:
     # "Prefer not to say" reads better than Django's "---------".
-    return [(v, "Prefer not to say" if v == "" else label) for v, label in choices]
+    return [(v, _("Prefer not to say") if v == "" else label) for v, label in choices]
 
 
 class WebAddressField(forms.URLField):
@@ -69,10 +74,11 @@ class StackField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Technical stack")
+        kwargs.setdefault("label", _("Technical stack"))
         kwargs.setdefault("max_length", 1500)
         kwargs.setdefault(
-            "help_text", "Languages, frameworks and tools, separated by commas: Python, Django, Git"
+            "help_text",
+            _("Languages, frameworks and tools, separated by commas: Python, Django, Git"),
         )
         super().__init__(**kwargs)
 
@@ -80,18 +86,32 @@ class StackField(forms.CharField):
         return services.normalise_tags(super().clean(value) or "")
 
 
-def choice_checkboxes(choices: Any, label: str) -> forms.MultipleChoiceField:
+def choice_checkboxes(choices: Any, label: StrOrPromise) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=choices,
         label=label,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "“%(value)s” is not one of the choices."},
+        error_messages={"invalid_choice": _("“%(value)s” is not one of the choices.")},
     )
 
 
-def whole_number(low: int, high: int, label: str, what: str) -> forms.IntegerField:
-    message = f"Enter {what} from {low} to {high}."
+def _enter_between(what: StrOrPromise, low: int, high: int) -> str:
+    return gettext("Enter %(what)s from %(low)d to %(high)d.") % {
+        "what": what,
+        "low": low,
+        "high": high,
+    }
+
+
+# Forms are built at import time, before any language is active: translate on use.
+_enter_between_lazy = lazy(_enter_between, str)
+
+
+def whole_number(
+    low: int, high: int, label: StrOrPromise, what: StrOrPromise
+) -> forms.IntegerField:
+    message = _enter_between_lazy(what, low, high)
     return forms.IntegerField(
         min_value=low,
         max_value=high,
@@ -108,9 +128,9 @@ def whole_number(low: int, high: int, label: str, what: str) -> forms.IntegerFie
 class AccountForm(ClearMessagesMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "time_zone", "preferred_language"]
-        labels = {"time_zone": "Time zone", "preferred_language": "Language of the app"}
-        help_texts = {"time_zone": "Start typing a city, for example Europe/Berlin."}
+        fields = list(services.ACCOUNT_FIELDS)
+        labels = {"time_zone": _("Time zone"), "preferred_language": _("Language of the app")}
+        help_texts = {"time_zone": _("Start typing a city, for example Europe/Berlin.")}
         widgets = {
             "time_zone": forms.TextInput(attrs={"list": TIME_ZONE_LIST_ID, "autocomplete": "off"})
         }
@@ -129,40 +149,27 @@ def _stack_text(profile: MentorProfile | MenteeProfile) -> str:
 
 class MentorProfileForm(ClearMessagesMixin, forms.ModelForm):
     stack = StackField()
-    knowledge_areas = choice_checkboxes(KnowledgeArea.choices, "Knowledge areas")
-    languages = choice_checkboxes(SpokenLanguage.choices, "Languages I mentor in")
-    years_experience = whole_number(0, 60, "Years of professional experience", "a number of years")
-    capacity = whole_number(0, 20, "How many mentees at once", "a number of mentees")
-    meeting_link = WebAddressField(
-        label="Meeting link", help_text="Your video-call room, for your mentees."
+    knowledge_areas = choice_checkboxes(KnowledgeArea.choices, _("Knowledge areas"))
+    languages = choice_checkboxes(SpokenLanguage.choices, _("Languages I mentor in"))
+    years_experience = whole_number(
+        0, 60, _("Years of professional experience"), _("a number of years")
     )
-    github_url = WebAddressField(label="GitHub")
-    linkedin_url = WebAddressField(label="LinkedIn")
-    portfolio_url = WebAddressField(label="Portfolio or website")
+    capacity = whole_number(0, 20, _("How many mentees at once"), _("a number of mentees"))
+    meeting_link = WebAddressField(
+        label=_("Meeting link"), help_text=_("Your video-call room, for your mentees.")
+    )
+    github_url = WebAddressField(label=_("GitHub"))
+    linkedin_url = WebAddressField(label=_("LinkedIn"))
+    portfolio_url = WebAddressField(label=_("Portfolio or website"))
 
     # The stack is not a model field of the form (it is parsed text), so place it.
     field_order = ["headline", "bio", "stack"]
 
     class Meta:
         model = MentorProfile
-        fields = [
-            "headline",
-            "bio",
-            "knowledge_areas",
-            "years_experience",
-            "career_stage",
-            "current_role",
-            "company",
-            "education_path",
-            "languages",
-            "capacity",
-            "meeting_link",
-            "github_url",
-            "linkedin_url",
-            "portfolio_url",
-        ]
-        labels = {"current_role": "Current role", "education_path": "How I learned to code"}
-        help_texts = {"headline": "One line that tells a mentee what you are good at."}
+        fields = list(services.MENTOR_FIELDS)
+        labels = {"current_role": _("Current role"), "education_path": _("How I learned to code")}
+        help_texts = {"headline": _("One line that tells a mentee what you are good at.")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -175,29 +182,21 @@ class MentorProfileForm(ClearMessagesMixin, forms.ModelForm):
 
 
 class MenteeProfileForm(ClearMessagesMixin, forms.ModelForm):
-    stack = StackField(label="What I work with")
-    interests = choice_checkboxes(KnowledgeArea.choices, "Areas I want help with")
-    languages = choice_checkboxes(SpokenLanguage.choices, "Languages I speak")
+    stack = StackField(label=_("What I work with"))
+    interests = choice_checkboxes(KnowledgeArea.choices, _("Areas I want help with"))
+    languages = choice_checkboxes(SpokenLanguage.choices, _("Languages I speak"))
 
     field_order = ["learning", "target_roles", "stack"]
 
     class Meta:
         model = MenteeProfile
-        fields = [
-            "learning",
-            "target_roles",
-            "interests",
-            "education_path",
-            "prior_background",
-            "languages",
-            "wants_shared_background",
-        ]
+        fields = list(services.MENTEE_FIELDS)
         labels = {
-            "learning": "What I'm learning",
-            "target_roles": "Roles I'm aiming for",
-            "education_path": "How I'm learning to code",
-            "prior_background": "My background",
-            "wants_shared_background": "A mentor with a shared background matters to me",
+            "learning": _("What I'm learning"),
+            "target_roles": _("Roles I'm aiming for"),
+            "education_path": _("How I'm learning to code"),
+            "prior_background": _("My background"),
+            "wants_shared_background": _("A mentor with a shared background matters to me"),
         }
         widgets = {"prior_background": forms.Textarea(attrs={"rows": 4})}
 
@@ -214,6 +213,13 @@ def _visibility_name(field: str) -> str:
     return f"{field}_visibility"
 
 
+def _who_sees(question: str) -> str:
+    return gettext("Who sees “%(question)s”") % {"question": question}
+
+
+_who_sees_lazy = lazy(_who_sees, str)
+
+
 class BackgroundForm(ClearMessagesMixin, forms.Form):
     """One optional answer per background question, each with who may see it."""
 
@@ -228,7 +234,7 @@ class BackgroundForm(ClearMessagesMixin, forms.Form):
                 initial=Visibility.PRIVATE,
                 required=False,
                 empty_value=Visibility.PRIVATE,
-                label=f"Who sees “{question.label}”",
+                label=_who_sees_lazy(question.label),
             )
             if question in saved:
                 self._fill(question, saved[question])
@@ -242,7 +248,7 @@ class BackgroundForm(ClearMessagesMixin, forms.Form):
             required=False,
             max_length=80,
             label=question.label,
-            help_text="In your own words; leave empty to not say.",
+            help_text=_("In your own words; leave empty to not say."),
         )
 
     def _fill(self, question: BackgroundField, answer: BackgroundAnswer) -> None:
@@ -268,13 +274,18 @@ class BackgroundForm(ClearMessagesMixin, forms.Form):
 
 
 class ProfileForms:
-    """The forms of the profile page, validated and saved together."""
+    """The forms of the profile page, validated and saved together.
+
+    `as_mentor` and `as_mentee` say which profiles the person has a part for
+    (the caller decides from their memberships; accounts knows no programs).
+    """
 
     def __init__(
         self,
         *,
         user: User,
-        roles: frozenset[Role],
+        as_mentor: bool,
+        as_mentee: bool,
         mentor_profile: MentorProfile | None,
         mentee_profile: MenteeProfile | None,
         answers: Sequence[BackgroundAnswer],
@@ -286,12 +297,12 @@ class ProfileForms:
         self.account = AccountForm(data, instance=copy.copy(user), prefix="account")
         self.mentor = (
             MentorProfileForm(data, instance=mentor_profile or MentorProfile(), prefix="mentor")
-            if Role.MENTOR in roles
+            if as_mentor
             else None
         )
         self.mentee = (
             MenteeProfileForm(data, instance=mentee_profile or MenteeProfile(), prefix="mentee")
-            if Role.MENTEE in roles
+            if as_mentee
             else None
         )
         self.background = BackgroundForm(data, answers=answers, prefix="background")
@@ -311,7 +322,7 @@ class ProfileForms:
         try:
             services.profile_update(
                 user=self.user,
-                account_data={n: self.account.cleaned_data[n] for n in AccountForm.Meta.fields},
+                account_data={n: self.account.cleaned_data[n] for n in services.ACCOUNT_FIELDS},
                 mentor_data=self.mentor.service_data() if self.mentor else None,
                 mentee_data=self.mentee.service_data() if self.mentee else None,
                 background=self.background.entries(),

@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from mentora.accounts.choices import FLAG_BACKGROUND_FIELDS, BackgroundField, Visibility
 from mentora.accounts.models import (
@@ -30,35 +31,32 @@ _TAG_PATTERN = re.compile(r"^(?:[^\W_]|[ +#./-])+$")
 FLAG_VALUE = "yes"
 
 # Only these fields may be written through the service; anything else is a bug.
-ACCOUNT_FIELDS = frozenset({"name", "time_zone", "preferred_language"})
-MENTOR_FIELDS = frozenset(
-    {
-        "headline",
-        "bio",
-        "knowledge_areas",
-        "years_experience",
-        "career_stage",
-        "current_role",
-        "company",
-        "education_path",
-        "languages",
-        "capacity",
-        "meeting_link",
-        "github_url",
-        "linkedin_url",
-        "portfolio_url",
-    }
+# The profile page's forms list the same tuples, in the order they show them.
+ACCOUNT_FIELDS = ("name", "time_zone", "preferred_language")
+MENTOR_FIELDS = (
+    "headline",
+    "bio",
+    "knowledge_areas",
+    "years_experience",
+    "career_stage",
+    "current_role",
+    "company",
+    "education_path",
+    "languages",
+    "capacity",
+    "meeting_link",
+    "github_url",
+    "linkedin_url",
+    "portfolio_url",
 )
-MENTEE_FIELDS = frozenset(
-    {
-        "learning",
-        "target_roles",
-        "interests",
-        "education_path",
-        "prior_background",
-        "languages",
-        "wants_shared_background",
-    }
+MENTEE_FIELDS = (
+    "learning",
+    "target_roles",
+    "interests",
+    "education_path",
+    "prior_background",
+    "languages",
+    "wants_shared_background",
 )
 
 
@@ -87,7 +85,7 @@ def normalise_tags(raw: str | Iterable[str]) -> list[str]:
             names.append(name)
     if len(names) > MAX_TAGS:
         raise ValidationError(
-            "List at most %(max)d technologies (you listed %(count)d).",
+            _("List at most %(max)d technologies (you listed %(count)d)."),
             code="too_many_tags",
             params={"max": MAX_TAGS, "count": len(names)},
         )
@@ -97,14 +95,16 @@ def normalise_tags(raw: str | Iterable[str]) -> list[str]:
 def _check_tag(name: str) -> None:
     if len(name) > MAX_TAG_LENGTH:
         raise ValidationError(
-            "“%(name)s…” is too long: a technology name has at most %(max)d characters.",
+            _("“%(name)s…” is too long: a technology name has at most %(max)d characters."),
             code="tag_too_long",
             params={"name": name[:20], "max": MAX_TAG_LENGTH},
         )
     if not _TAG_PATTERN.match(name):
         raise ValidationError(
-            "“%(name)s” can't be a technology name: use letters, digits, spaces and "
-            "+ # . - / only, and separate technologies with commas.",
+            _(
+                "“%(name)s” can't be a technology name: use letters, digits, spaces and "
+                "+ # . - / only, and separate technologies with commas."
+            ),
             code="tag_bad_characters",
             params={"name": name},
         )
@@ -164,7 +164,7 @@ def profile_update(
 def _update_account(user: User, data: Mapping[str, Any]) -> None:
     _assign(user, data, ACCOUNT_FIELDS)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=sorted(ACCOUNT_FIELDS & set(data)))
+    user.save(update_fields=sorted(set(ACCOUNT_FIELDS) & set(data)))
 
 
 def _mentor_profile(user: User) -> MentorProfile:
@@ -182,7 +182,7 @@ def _mentee_profile(user: User) -> MenteeProfile:
 
 
 def _update_profile(
-    profile: MentorProfile | MenteeProfile, data: Mapping[str, Any], allowed: frozenset[str]
+    profile: MentorProfile | MenteeProfile, data: Mapping[str, Any], allowed: Collection[str]
 ) -> None:
     _assign(profile, data, allowed)
     # Tags are checked before anything is written, so a bad tag saves nothing.
@@ -200,11 +200,11 @@ def _stack_names(raw: str | Iterable[str]) -> list[str]:
         raise ValidationError({"stack": error}) from error
 
 
-def _assign(obj: models.Model, data: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(data) - allowed - {"stack"}
+def _assign(obj: models.Model, data: Mapping[str, Any], allowed: Collection[str]) -> None:
+    unknown = set(data) - set(allowed) - {"stack"}
     if unknown:
         raise TypeError(f"unexpected fields for {type(obj).__name__}: {sorted(unknown)}")
-    for name in allowed & set(data):
+    for name in set(allowed) & set(data):
         setattr(obj, name, data[name])
 
 
@@ -224,7 +224,8 @@ def _write_background(user: User, entries: Sequence[BackgroundEntry]) -> None:
 
 def _background_value(entry: BackgroundEntry) -> str:
     if entry.field not in BackgroundField.values:
-        raise ValidationError({"background": f"Unknown background question: {entry.field}."})
+        message = _("Unknown background question: %(field)s.") % {"field": entry.field}
+        raise ValidationError({"background": message})
     value = " ".join(entry.value.split())
     # A yes/no question stores one canonical "yes"; any other text is not stored.
     if entry.field in FLAG_BACKGROUND_FIELDS and value:

@@ -14,12 +14,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from mentora.accounts import queries as account_queries
 from mentora.accounts.http import AuthedRequest
 from mentora.matching.health import queries as health_queries
 from mentora.mentoring.dashboard import queries as dashboard
 from mentora.mentoring.workspace.queries import not_a_fit_signals
-from mentora.programs import access, queries
+from mentora.programs import access, people, queries
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Role
 from mentora.scheduling import queries as scheduling_queries
@@ -73,7 +72,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
 
 @program_view
 def mentor_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
-    page = account_queries.mentor_page(
+    page = people.mentor_page(
         program=request.program, mentor_id=user_id, viewer=request.user, now=timezone.now()
     )
     return render(request, "home/mentor_detail.html", {"program": request.program, "page": page})
@@ -81,7 +80,7 @@ def mentor_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
 
 @program_view
 def mentee_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
-    page = account_queries.mentee_page(
+    page = people.mentee_page(
         program=request.program, mentee_id=user_id, viewer=request.user, now=timezone.now()
     )
     return render(request, "home/mentee_detail.html", {"program": request.program, "page": page})

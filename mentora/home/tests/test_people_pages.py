@@ -11,6 +11,7 @@ from django.urls import reverse
 from mentora.accounts import queries
 from mentora.accounts.choices import BackgroundField, TechnologyKind, Visibility
 from mentora.accounts.models import Technology, User
+from mentora.programs import people
 from mentora.programs.models import Role
 from mentora.tests import factories as f
 
@@ -292,7 +293,7 @@ def test_visible_background_program_answers_for_another_program_member(
 ):
     add_background(mentee)
 
-    values = [a.value for a in queries.visible_background(mentee, other_mentee, program)]
+    values = [a.value for a in people.visible_background(mentee, other_mentee, program)]
 
     assert values == [SHARED_MARK]
 
@@ -300,7 +301,7 @@ def test_visible_background_program_answers_for_another_program_member(
 def test_visible_background_nothing_for_someone_outside_the_program(program, mentee, outsider):
     add_background(mentee)
 
-    assert queries.visible_background(mentee, outsider, program) == []
+    assert people.visible_background(mentee, outsider, program) == []
 
 
 def test_visible_background_staff_of_another_program_see_nothing_private(mentee, outsider):
@@ -310,13 +311,13 @@ def test_visible_background_staff_of_another_program_see_nothing_private(mentee,
     f.MembershipFactory(user=elsewhere_admin, program=elsewhere, role=Role.ADMIN)
 
     # The mentee is not in `elsewhere`, so its staff have no business seeing anything.
-    assert queries.visible_background(mentee, elsewhere_admin, elsewhere) == []
+    assert people.visible_background(mentee, elsewhere_admin, elsewhere) == []
 
 
 def test_visible_background_owner_sees_everything(program, mentee):
     add_background(mentee)
 
-    values = sorted(a.value for a in queries.visible_background(mentee, mentee, program))
+    values = sorted(a.value for a in people.visible_background(mentee, mentee, program))
 
     assert values == sorted([PRIVATE_MARK, SHARED_MARK])
 
