@@ -18,6 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentora.hooks import Hook
+from mentora.matching import hooks as matching_hooks
+from mentora.notifications.reminders import reminders_schedule
+from mentora.notifications.tasks import enqueue
+from mentora.scheduling import hooks as scheduling_hooks
+from mentora.scheduling.models import Session
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest, Pulse
     from mentora.programs.models import Mentorship
-    from mentora.scheduling.models import Cadence, Session
+    from mentora.scheduling.models import Cadence
 
 
 def _after_commit(func: Callable[[], object]) -> None:
@@ -34,8 +39,6 @@ def _after_commit(func: Callable[[], object]) -> None:
 
 def _emit(event: str, object_id: int, **extra: Any) -> None:
     def queue() -> None:
-        from mentora.notifications.tasks import enqueue
-
         enqueue(event, object_id, extra)
 
     _after_commit(queue)
@@ -43,9 +46,6 @@ def _emit(event: str, object_id: int, **extra: Any) -> None:
 
 def _schedule_reminders(session_id: int) -> None:
     def schedule() -> None:
-        from mentora.notifications.reminders import reminders_schedule
-        from mentora.scheduling.models import Session
-
         session = Session.objects.select_related("program").filter(pk=session_id).first()
         if session is not None:
             reminders_schedule(session, now=timezone.now())
@@ -144,9 +144,6 @@ def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
 
 def listen() -> None:
     """Connect every scheduling and matching hook to its function above."""
-    from mentora.matching import hooks as matching_hooks
-    from mentora.scheduling import hooks as scheduling_hooks
-
     for hooks in (scheduling_hooks, matching_hooks):
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook):
