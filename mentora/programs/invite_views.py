@@ -5,31 +5,36 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from mentora.accounts.http import AuthedRequest
+from mentora import errors
 from mentora.accounts.models import User
-from mentora.programs import access as program_access
-from mentora.programs import queries, services
+from mentora.programs import access, services
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.errors import ProgramError
 from mentora.programs.forms import InviteForm
-from mentora.programs.models import Program, Role
+from mentora.programs.models import Role
+
+# What a success manager may invite; only a program admin may grant the staff
+# roles (a success manager must not make someone, or themselves, an admin).
+SUCCESS_MANAGER_INVITES = (Role.MENTEE, Role.MENTOR)
 
 
-@login_required
-def invite_person(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = queries.program_for_member(request.user, slug)
-    if not program_access.is_program_staff(request.user, program):
-        raise Http404("Only program staff invite people.")
+@program_view(allow=access.is_program_staff)
+def invite_person(request: ProgramRequest) -> HttpResponse:
+    program = request.program
+    grants_any_role = access.is_program_admin(request.user, program)
     form = InviteForm(
-        request.POST or None, program=program, roles=_invitable_roles(request.user, program)
+        request.POST or None,
+        program=program,
+        roles=tuple(Role) if grants_any_role else SUCCESS_MANAGER_INVITES,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,21 +42,18 @@ def invite_person(request: AuthedRequest, slug: str) -> HttpResponse:
                 program=program, invited_by=request.user, **form.invite_kwargs()
             )
         except ProgramError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            errors.form_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {person.name} ({person.email}).")
+            messages.success(
+                request,
+                _("Invitation sent to %(name)s (%(email)s).")
+                % {"name": person.name, "email": person.email},
+            )
             return redirect("program_people", slug=program.slug)
     link_days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     return render(
         request, "programs/invite.html", {"program": program, "form": form, "link_days": link_days}
     )
-
-
-def _invitable_roles(user: User, program: Program) -> tuple[Role, ...]:
-    # A success manager must not be able to make someone (or themselves) an admin.
-    if user.is_staff or Role.ADMIN in program_access.roles_in(user, program):
-        return tuple(Role)
-    return (Role.MENTEE, Role.MENTOR)
 
 
 @never_cache
@@ -63,7 +65,7 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Mentora! Your password is set.")
+        messages.success(request, _("Welcome to Mentora! Your password is set."))
         return redirect("home")
     return render(request, "programs/accept_invitation.html", {"form": form, "invitee": user})
 

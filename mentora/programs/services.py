@@ -23,11 +23,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
 from mentora.programs.csv_import import ImportRow
-from mentora.programs.errors import ProgramError
+from mentora.programs.errors import ProgramCode, ProgramError
 from mentora.programs.models import Cohort, Membership, Program, Role
 
 # --- Memberships -----------------------------------------------------------
@@ -47,7 +48,7 @@ def membership_add(
     the membership, create the mentor or mentee profile if missing.
     """
     with transaction.atomic():
-        membership, _ = _membership_ensure(
+        membership, _added = _membership_ensure(
             user=user, program=program, role=role, cohort=cohort, success_manager=success_manager
         )
     return membership
@@ -87,22 +88,24 @@ def _check_membership_args(
 ) -> None:
     if (cohort or success_manager) and role != Role.MENTEE:
         raise ProgramError(
-            "cohort_only_for_mentees",
-            "Only mentees have a cohort and a success manager.",
+            ProgramCode.COHORT_ONLY_FOR_MENTEES,
+            _("Only mentees have a cohort and a success manager."),
             field="cohort",
         )
     if cohort is not None and cohort.program_id != program.pk:
         raise ProgramError(
-            "cohort_not_in_program",
-            f"The cohort “{cohort.name}” is not part of {program.name}.",
+            ProgramCode.COHORT_NOT_IN_PROGRAM,
+            _("The cohort “%(cohort)s” is not part of %(program)s.")
+            % {"cohort": cohort.name, "program": program.name},
             field="cohort",
         )
     if success_manager is not None and not program_access.has_role(
         success_manager, program, Role.SUCCESS_MANAGER
     ):
         raise ProgramError(
-            "not_a_success_manager",
-            f"{success_manager} is not a success manager in {program.name}.",
+            ProgramCode.NOT_A_SUCCESS_MANAGER,
+            _("%(person)s is not a success manager in %(program)s.")
+            % {"person": success_manager, "program": program.name},
             field="success_manager",
         )
 
@@ -136,13 +139,14 @@ def person_invite(
     Inviting again someone who has not set a password yet re-sends the link.
     """
     with transaction.atomic():
-        user, _ = _user_get_or_create(
+        user, _created = _user_get_or_create(
             email=email, name=name, time_zone=time_zone or program.time_zone
         )
         if not user.is_active:
             raise ProgramError(
-                "inactive_account",
-                f"The account of {user.email} is deactivated. A Django admin can reactivate it.",
+                ProgramCode.INACTIVE_ACCOUNT,
+                _("The account of %(email)s is deactivated. A Django admin can reactivate it.")
+                % {"email": user.email},
                 field="email",
             )
         membership, added = _membership_ensure_or_error(
@@ -150,9 +154,13 @@ def person_invite(
         )
         if not added and user.has_usable_password():
             raise ProgramError(
-                "already_member",
-                f"{user.email} is already a {membership.get_role_display().lower()} "
-                f"in {program.name}.",
+                ProgramCode.ALREADY_MEMBER,
+                _("%(email)s is already a %(role)s in %(program)s.")
+                % {
+                    "email": user.email,
+                    "role": membership.get_role_display().lower(),
+                    "program": program.name,
+                },
                 field="email",
             )
         transaction.on_commit(
@@ -228,8 +236,8 @@ def _program_error(error: ValidationError) -> ProgramError:
     if hasattr(error, "error_dict"):
         name, errors = next(iter(error.error_dict.items()))
         field_name = None if name == "__all__" else name
-        return ProgramError("invalid", " ".join(errors[0].messages), field=field_name)
-    return ProgramError("invalid", " ".join(error.messages))
+        return ProgramError(ProgramCode.INVALID, " ".join(errors[0].messages), field=field_name)
+    return ProgramError(ProgramCode.INVALID, " ".join(error.messages))
 
 
 def _send_welcome(
@@ -282,13 +290,21 @@ class ImportResult:
         return len(self.already_member_lines)
 
     def summary(self) -> str:
-        text = (
-            f"Created {self.created_people} people, added {self.added_memberships} memberships, "
-            f"{self.already_members} already members"
-        )
+        text = _(
+            "Created %(people)d people, added %(memberships)d memberships, "
+            "%(already)d already members"
+        ) % {
+            "people": self.created_people,
+            "memberships": self.added_memberships,
+            "already": self.already_members,
+        }
         if self.already_member_lines:
-            text += f" (lines {', '.join(map(str, self.already_member_lines))})"
-        return f"{text}. Queued {self.invitations_sent} invitation emails."
+            lines = ", ".join(map(str, self.already_member_lines))
+            text += _(" (lines %(lines)s)") % {"lines": lines}
+        return _("%(text)s. Queued %(count)d invitation emails.") % {
+            "text": text,
+            "count": self.invitations_sent,
+        }
 
 
 def people_import(
@@ -354,9 +370,11 @@ def _import_new_users(rows: Sequence[ImportRow]) -> dict[str, User]:
         User.objects.bulk_create(new.values())
     except IntegrityError as error:
         raise ProgramError(
-            "conflict",
-            "Some of these people were added by someone else at the same moment. "
-            "Upload the file again.",
+            ProgramCode.CONFLICT,
+            _(
+                "Some of these people were added by someone else at the same moment. "
+                "Upload the file again."
+            ),
         ) from error
     return new
 
@@ -399,4 +417,5 @@ def _at_line(row: ImportRow) -> Iterator[None]:
 
 
 def _line_error(row: ImportRow, error: ProgramError) -> ProgramError:
-    return ProgramError(error.code, f"line {row.line}: {error.message}", field=error.field)
+    message = _("line %(line)d: %(message)s") % {"line": row.line, "message": error.message}
+    return ProgramError(error.code, message, field=error.field)
