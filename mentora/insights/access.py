@@ -1,11 +1,12 @@
-"""Who sees which insight. Anyone else gets a 404, like every page of a program.
+"""Who sees which insight, in the words of `mentora.programs.access`. Anyone
+else gets a 404, like every page of a program.
 
 - caseload and a mentee's timeline: a success manager for their own mentees;
-  a program admin (or Django staff) for every mentee of the program;
+  a program admin (or site staff) for every mentee of the program;
 - the mentor view: program staff (success managers and admins);
 - program insights and their CSV: an admin for the whole program, a success
   manager for their caseload only;
-- the risk rules: program admins (and Django staff) change them.
+- the risk rules: program admins (and site staff) change them.
 Mentors and mentees see none of this.
 """
 
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
@@ -23,6 +23,10 @@ from mentora.programs.models import Membership, Program, Role
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
+
+# The page rules, for `@program_view(allow=...)`.
+sees_mentor_numbers = program_access.is_program_staff
+changes_risk_rules = program_access.is_program_admin
 
 
 @dataclass(frozen=True)
@@ -43,36 +47,21 @@ class Scope:
         return program_queries.caseload(self.program, self.success_manager)
 
 
-def _sees_whole_program(user: User, program: Program) -> bool:
-    return user.is_staff or Role.ADMIN in program_access.roles_in(user, program)
-
-
 def caseload_scope(user: User, program: Program) -> Scope:
     """The caseload and insights scope of `user`; 404 for mentors, mentees, outsiders."""
-    if _sees_whole_program(user, program):
+    if program_access.is_program_admin(user, program):
         return Scope(program, None)
-    if Role.SUCCESS_MANAGER in program_access.roles_in(user, program):
-        return Scope(program, user)
-    raise Http404("Only program staff see the caseload and insights.")
-
-
-def require_program_admin(user: User, program: Program) -> None:
-    if not _sees_whole_program(user, program):
-        raise Http404("Only program admins change the risk rules.")
-
-
-def require_staff(user: User, program: Program) -> None:
-    if not program_access.is_program_staff(user, program):
-        raise Http404("Only program staff see the mentors' numbers.")
-
-
-MAX_ID = 2**63 - 1  # beyond this SQLite refuses the number rather than finding nothing
+    program_access.require(
+        program_access.has_role(user, program, Role.SUCCESS_MANAGER),
+        "Only program staff see the caseload and insights.",
+    )
+    return Scope(program, user)
 
 
 def mentee_in_scope(scope: Scope, mentee_id: int) -> Membership:
-    if not 0 < mentee_id <= MAX_ID:
-        raise Http404("No such mentee in your caseload.")
+    """The mentee's membership if they are in `scope`; else a 404 (the <id:> URL
+    converter already refused ids the database can't hold)."""
     membership = scope.memberships().filter(user_id=mentee_id).first()
-    if membership is None:
-        raise Http404("No such mentee in your caseload.")
+    program_access.require(membership is not None, "No such mentee in your caseload.")
+    assert membership is not None
     return membership

@@ -1,6 +1,8 @@
 """Insights pages: the caseload, a mentee's timeline, the mentor view, program insights
-and their CSV. Thin views: look the scope up (404 for anyone else), read the
-filters (a bad one is reported on the page, never a 500), call one query, render."""
+and their CSV, and the risk rules. Thin views: @program_view lets in the program's
+people, `access` narrows them to the page's staff and gives their scope (404 for
+anyone else), the filters are read (a bad one is reported on the page, never a
+500), one query is called, and the page rendered."""
 
 from __future__ import annotations
 
@@ -9,16 +11,15 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentora.accounts.http import AuthedRequest
 from mentora.insights import access, charts, figures, queries, services
 from mentora.insights.forms import CaseloadFilterForm, PeriodForm, RiskPolicyForm
 from mentora.insights.models import RiskPolicy
-from mentora.programs import queries as program_queries
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program
 
 
@@ -26,9 +27,9 @@ def _today(program: Program) -> date:
     return timezone.now().astimezone(ZoneInfo(program.time_zone)).date()
 
 
-@login_required
-def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def caseload(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     scope = access.caseload_scope(request.user, program)
     form = CaseloadFilterForm(request.GET or None, program=program)
     filters = form.filters()
@@ -57,9 +58,9 @@ def caseload(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def caseload_mentee(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def caseload_mentee(request: ProgramRequest, user_id: int) -> HttpResponse:
+    program = request.program
     scope = access.caseload_scope(request.user, program)
     membership = access.mentee_in_scope(scope, user_id)
     page = queries.timeline(scope, membership, timezone.now())
@@ -71,12 +72,11 @@ def caseload_mentee(request: AuthedRequest, slug: str, user_id: int) -> HttpResp
     )
 
 
-@login_required
-def staff_mentors(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    access.require_staff(request.user, program)
+@program_view(allow=access.sees_mentor_numbers)
+def staff_mentors(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     form = PeriodForm(request.GET or None, program=program, today=_today(program))
-    first, last, _ = form.period()
+    first, last, _cohort = form.period()
     period = figures.Period.covering(first, last, ZoneInfo(program.time_zone))
     rows = queries.mentor_rows(program, period.start, period.end, timezone.now())
     return render(
@@ -86,8 +86,8 @@ def staff_mentors(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-def _figures(request: AuthedRequest, slug: str) -> tuple[Program, PeriodForm, figures.Figures]:
-    program = program_queries.program_for_member(request.user, slug)
+def _figures(request: ProgramRequest) -> tuple[Program, PeriodForm, figures.Figures]:
+    program = request.program
     scope = access.caseload_scope(request.user, program)
     form = PeriodForm(request.GET or None, program=program, today=_today(program))
     first, last, cohort = form.period()
@@ -95,9 +95,9 @@ def _figures(request: AuthedRequest, slug: str) -> tuple[Program, PeriodForm, fi
     return program, form, figures.figures(scope, period, cohort)
 
 
-@login_required
-def insights(request: AuthedRequest, slug: str) -> HttpResponse:
-    program, form, fig = _figures(request, slug)
+@program_view
+def insights(request: ProgramRequest) -> HttpResponse:
+    program, form, fig = _figures(request)
     return render(
         request,
         "insights/insights.html",
@@ -111,13 +111,15 @@ def insights(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def insights_csv(request: AuthedRequest, slug: str) -> HttpResponse:
-    program, form, fig = _figures(request, slug)
+@program_view
+def insights_csv(request: ProgramRequest) -> HttpResponse:
+    program, form, fig = _figures(request)
     if form.is_bound and not form.is_valid():
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(
-            f"Can't export: {message}", status=400, content_type="text/plain; charset=utf-8"
+            _("Can't export: %(message)s") % {"message": message},
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{program.slug}-insights-{fig.period.first}-{fig.period.last}.csv"
@@ -126,10 +128,9 @@ def insights_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     return response
 
 
-@login_required
-def risk_policy_edit(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    access.require_program_admin(request.user, program)
+@program_view(allow=access.changes_risk_rules)
+def risk_policy_edit(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     policy = RiskPolicy.for_program(program)
     form = RiskPolicyForm(request.POST if request.method == "POST" else None, instance=policy)
     context = {"program": program, "form": form}
@@ -138,5 +139,5 @@ def risk_policy_edit(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "insights/risk_policy.html", context, status=400)
     services.risk_policy_update(policy=policy, values=form.cleaned_data)
-    messages.success(request, "Risk rules saved. The caseload is ordered by them from now on.")
+    messages.success(request, _("Risk rules saved. The caseload is ordered by them from now on."))
     return redirect("caseload", slug=program.slug)
