@@ -1,21 +1,20 @@
-"""Reads for the inbox and the preferences page."""
+"""Reads for the inbox and the preferences page. Which message is whose, and
+which kinds a person may set, is decided in access.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from mentora.notifications.models import (
     MUST_SEND,
-    STAFF_ONLY,
     Choice,
     Kind,
     Notification,
     NotificationPreference,
 )
-from mentora.programs.models import STAFF_ROLES, Membership
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -35,24 +34,11 @@ def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     return items[:INBOX_PAGE]
 
 
-def notification_for(user: User, notification_id: int) -> Notification:
-    """One of the person's own messages; anyone else's is a 404."""
-    found = Notification.objects.filter(pk=notification_id, recipient=user).first()
-    if found is None:
-        raise Http404("No such message.")
-    return found
-
-
-def preferences_of(user: User) -> dict[str, Choice]:
-    """Every kind with the person's choice (email and inbox where they chose nothing)."""
+def preferences_of(user: User, kinds: Iterable[Kind]) -> dict[str, Choice]:
+    """Each of `kinds` (access.kinds_for decides them) with the person's choice:
+    email and inbox where they chose nothing, and always for the must-send kinds."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "choice"))
     return {
         kind.value: Choice.EMAIL if kind in MUST_SEND else Choice(chosen.get(kind, Choice.EMAIL))
-        for kind in kinds_for(user)
+        for kind in kinds
     }
-
-
-def kinds_for(user: User) -> list[Kind]:
-    """The kinds a person can receive: staff alerts only for program staff."""
-    is_staff = Membership.objects.filter(user=user, role__in=STAFF_ROLES, is_active=True).exists()
-    return [k for k in Kind if is_staff or k not in STAFF_ONLY]

@@ -1,4 +1,5 @@
-"""Writes: marking messages read, and each person's preferences."""
+"""Writes: marking messages read, and each person's preferences (a choice the
+rules refuse raises PreferenceError, from errors.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from mentora.notifications.errors import NotificationCode, PreferenceError
 from mentora.notifications.models import (
     MUST_SEND,
     NEVER_DIGEST,
@@ -19,14 +22,6 @@ from mentora.notifications.models import (
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
-
-
-class PreferenceError(Exception):
-    """A choice the rules don't allow, with a message for the person."""
-
-    def __init__(self, code: str, message: str, kind: str = "") -> None:
-        super().__init__(message)
-        self.code, self.message, self.kind = code, message, kind
 
 
 def notification_mark_read(*, notification: Notification, by: User, now: datetime) -> bool:
@@ -42,18 +37,20 @@ def notifications_mark_all_read(*, by: User, now: datetime) -> int:
 
 
 def check_choice(kind: str, choice: str) -> None:
+    """Raise PreferenceError unless the rules allow `choice` for `kind`."""
     if kind not in Kind.values:
-        raise PreferenceError("bad_kind", "Unknown kind of message.", kind)
+        raise PreferenceError(NotificationCode.BAD_KIND, _("Unknown kind of message."), field=kind)
     if choice not in Choice.values:
-        raise PreferenceError("bad_choice", "Choose one of the options.", kind)
+        raise PreferenceError(
+            NotificationCode.BAD_CHOICE, _("Choose one of the options."), field=kind
+        )
+    label = {"kind": Kind(kind).label}
     if kind in MUST_SEND and choice != Choice.EMAIL:
-        raise PreferenceError(
-            "must_send", f"“{Kind(kind).label}” always come by email and inbox.", kind
-        )
+        message = _("“%(kind)s” always come by email and inbox.") % label
+        raise PreferenceError(NotificationCode.MUST_SEND, message, field=kind)
     if kind in NEVER_DIGEST and choice == Choice.DIGEST:
-        raise PreferenceError(
-            "no_digest", f"“{Kind(kind).label}” can't wait for a daily digest.", kind
-        )
+        message = _("“%(kind)s” can't wait for a daily digest.") % label
+        raise PreferenceError(NotificationCode.NO_DIGEST, message, field=kind)
 
 
 def preferences_set(*, user: User, choices: Mapping[str, str]) -> None:

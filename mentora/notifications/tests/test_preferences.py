@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentora.notifications import jobs, services
+from mentora.notifications.errors import PreferenceError
 from mentora.notifications.models import (
     Choice,
     Delivery,
@@ -16,7 +17,6 @@ from mentora.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from mentora.notifications.services import PreferenceError
 from mentora.notifications.tasks import deliver_event
 from mentora.scheduling.models import CancelReason, SessionStatus
 from mentora.tests import factories as f
