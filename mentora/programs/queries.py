@@ -1,8 +1,8 @@
-"""Reads about programs: who holds which role, and who may see whom.
+"""Reads about programs: the programs a person is in, memberships (mentees,
+caseloads, people by role) and mentorships.
 
-Every page that shows a program's people goes through these helpers, so the
-privacy rules live in one place. An outsider gets a 404, never a hint that the
-program or person exists.
+Who may see whom is decided in access.py (which reads mentee_membership from
+here); the mentor and mentee pages are composed in people.py.
 """
 
 from __future__ import annotations
