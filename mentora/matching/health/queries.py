@@ -1,8 +1,9 @@
 """Reads for relationship health: concerns, pulses, a mentee's mentorship history.
 
-The access rules live here too. A concern is private to the success manager:
-it is seen by its author, the mentee's success manager and program admins,
-never by the other party of the mentorship; everyone else gets a 404.
+The lookups here find a concern, pulse, mentorship or mentee of the program;
+who may see or act on it (a concern is private to the success manager: its
+author, the mentee's success manager and program admins, never the other
+party) is decided in `mentora.matching.access`, which calls them.
 """
 
 from __future__ import annotations
@@ -11,31 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
-from mentora.programs.access import roles_in
-from mentora.programs.models import Mentorship, MentorshipStatus, Program, Role
-from mentora.programs.queries import mentee_membership
+from mentora.programs.models import Membership, Mentorship, MentorshipStatus, Program, Role
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 
-def can_manage_mentee(user: User, program: Program, mentee: User) -> bool:
-    """Staff who may act on a mentee's mentorships: program admins and the
-    mentee's own success manager (and Django staff)."""
-    if user.is_staff:
-        return True
-    roles = roles_in(user, program)
-    if Role.ADMIN in roles:
-        return True
-    if Role.SUCCESS_MANAGER not in roles:
-        return False
-    membership = mentee_membership(program, mentee)
-    return membership is not None and membership.success_manager_id == user.pk
+# --- concerns ---------------------------------------------------------------------------
 
 
 def _concerns(program: Program) -> QuerySet[Concern]:
@@ -48,61 +35,52 @@ def _concerns(program: Program) -> QuerySet[Concern]:
     )
 
 
-def concern_for_viewer(user: User, program: Program, concern_id: int) -> Concern:
-    """A concern its author or the mentee's staff may see; 404 for anyone else."""
-    concern = _concerns(program).filter(pk=concern_id).first()
-    if concern is None:
-        raise Http404("No such concern.")
-    if concern.raised_by_id == user.pk or can_manage_mentee(
-        user, program, concern.mentorship.mentee
-    ):
-        return concern
-    raise Http404("No such concern.")
+def concern_in(program: Program, concern_id: int) -> Concern | None:
+    return _concerns(program).filter(pk=concern_id).first()
 
 
-def concern_for_manager(user: User, program: Program, concern_id: int) -> Concern:
-    """A concern the viewer may resolve (the mentee's staff); 404 for anyone else."""
-    concern = _concerns(program).filter(pk=concern_id).first()
-    if concern is None or not can_manage_mentee(user, program, concern.mentorship.mentee):
-        raise Http404("No such concern.")
-    return concern
+def concerns_in(
+    program: Program, scope: Q | None, *, status: ConcernStatus = ConcernStatus.OPEN
+) -> QuerySet[Concern]:
+    """The program's concerns a staff scope covers (none for None). Open ones
+    oldest first (longest waiting on top), resolved ones newest first."""
+    concerns = _concerns(program).filter(status=status)
+    concerns = concerns.none() if scope is None else concerns.filter(scope)
+    if status == ConcernStatus.OPEN:
+        return concerns.order_by("created_at", "pk")
+    return concerns.order_by("-resolved_at", "-pk")
 
 
-def mentorship_for_manager(user: User, program: Program, mentorship_id: int) -> Mentorship:
-    """A mentorship the viewer may end or re-match (the mentee's staff); else 404."""
-    mentorship = (
+# --- mentorships and mentees ----------------------------------------------------------
+
+
+def mentorship_in(program: Program, mentorship_id: int) -> Mentorship | None:
+    return (
         Mentorship.objects.filter(pk=mentorship_id, program=program)
         .select_related("program", "mentor", "mentee")
         .first()
     )
-    if mentorship is None or not can_manage_mentee(user, program, mentorship.mentee):
-        raise Http404("No such mentorship.")
-    return mentorship
 
 
-def _in_caseload(prefix: str, program: Program, success_manager: User) -> Q:
-    return Q(
-        **{
-            f"{prefix}__memberships__program": program,
-            f"{prefix}__memberships__role": Role.MENTEE,
-            f"{prefix}__memberships__is_active": True,
-            f"{prefix}__memberships__success_manager": success_manager,
-        }
+def mentee_in(program: Program, mentee_id: int) -> User | None:
+    """An active mentee of the program, by id."""
+    from mentora.accounts.models import User
+
+    return User.objects.filter(
+        pk=mentee_id,
+        memberships__program=program,
+        memberships__role=Role.MENTEE,
+        memberships__is_active=True,
+    ).first()
+
+
+# --- pulses -----------------------------------------------------------------------------
+
+
+def _caseload(program: Program, success_manager: User) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(
+        program=program, role=Role.MENTEE, success_manager=success_manager
     )
-
-
-def concerns_for_staff(
-    program: Program, viewer: User, *, status: ConcernStatus = ConcernStatus.OPEN
-) -> QuerySet[Concern]:
-    """The concerns a staff member looks after: a program admin's are all the
-    program's, a success manager's those of their caseload. Open ones oldest
-    first (longest waiting on top), resolved ones newest first."""
-    concerns = _concerns(program).filter(status=status)
-    if not (viewer.is_staff or Role.ADMIN in roles_in(viewer, program)):
-        concerns = concerns.filter(_in_caseload("mentorship__mentee", program, viewer))
-    if status == ConcernStatus.OPEN:
-        return concerns.order_by("created_at", "pk")
-    return concerns.order_by("-resolved_at", "-pk")
 
 
 def not_a_fit_pulses(program: Program, success_manager: User) -> QuerySet[Pulse]:
@@ -113,22 +91,18 @@ def not_a_fit_pulses(program: Program, success_manager: User) -> QuerySet[Pulse]
             mentorship__program=program,
             mentorship__status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED],
         )
-        .filter(_in_caseload("mentorship__mentee", program, success_manager))
+        .filter(mentorship__mentee__in=_caseload(program, success_manager).values("user_id"))
         .select_related("respondent", "mentorship__mentor", "mentorship__mentee")
         .order_by("-answered_at", "-pk")
     )
 
 
-def pulse_for_respondent(user: User, program: Program, pulse_id: int) -> Pulse:
-    """One's own pulse; 404 for anyone else (even staff: it's a question to one person)."""
-    pulse = (
-        Pulse.objects.filter(pk=pulse_id, respondent=user, mentorship__program=program)
+def pulse_in(program: Program, pulse_id: int) -> Pulse | None:
+    return (
+        Pulse.objects.filter(pk=pulse_id, mentorship__program=program)
         .select_related("mentorship__mentor", "mentorship__mentee")
         .first()
     )
-    if pulse is None:
-        raise Http404("No such question.")
-    return pulse
 
 
 @dataclass(frozen=True)
@@ -166,18 +140,7 @@ def pending_pulses(program: Program, user: User) -> list[PendingPulse]:
     ]
 
 
-def mentee_for_history(viewer: User, program: Program, mentee_id: int) -> tuple[User, bool]:
-    """The mentee whose history `viewer` may read, and whether they read it as
-    staff (every concern) rather than as the mentee themselves; else 404."""
-    from mentora.accounts.models import User
-
-    mentee = User.objects.filter(pk=mentee_id).first()
-    if mentee is None or mentee_membership(program, mentee) is None:
-        raise Http404("No such mentee.")
-    is_manager = can_manage_mentee(viewer, program, mentee)
-    if not (is_manager or viewer.pk == mentee.pk):
-        raise Http404("No such mentee.")
-    return mentee, is_manager
+# --- history ---------------------------------------------------------------------------
 
 
 # Missed by a person: no-shows and cancellations, not the system's (an ended mentorship).

@@ -6,7 +6,8 @@ Everything is read through `features.load_mentors` (through
 same facts the fit score uses, and a mentor's background is only ever what they
 shared with the program: answers kept private are not loaded at all, so they
 can't leak into a filter, a card or a reason. A fixed number of queries,
-whatever the number of mentors.
+whatever the number of mentors. Whether the viewer browses as a mentee (by
+fit, with their overlap) is `access.browses_as_mentee`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core.paginator import Page, Paginator
 
 from mentora.accounts.choices import EducationPath
 from mentora.accounts.models import BackgroundAnswer, MentorProfile, User
+from mentora.matching import access
 from mentora.matching.engine.features import (
     NO_STAGE,
     STAGE_ORDER,
@@ -27,8 +29,7 @@ from mentora.matching.engine.features import (
 )
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
 from mentora.matching.mentor_requests.queries import pending
-from mentora.programs import access as program_access
-from mentora.programs.models import Program, Role
+from mentora.programs.models import Program
 
 PER_PAGE = 10
 EDUCATION = "education_path"
@@ -146,7 +147,7 @@ def _own_background(viewer: User) -> frozenset[tuple[str, str]]:
 def directory_candidates(*, program: Program, viewer: User, now: datetime) -> Candidates:
     """The program's mentors for `viewer`: by fit for a mentee, else by name."""
     reference = now.date()
-    for_mentee = Role.MENTEE in program_access.roles_in(viewer, program)
+    for_mentee = access.browses_as_mentee(viewer, program)
     ranked = ranked_mentors_for(program, viewer.pk, reference) if for_mentee else []
     if ranked:
         mentors = [r.mentor for r in ranked]

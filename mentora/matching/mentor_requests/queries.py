@@ -1,8 +1,15 @@
-"""Reads for mentor requests: who may see which request, the rules that refuse
-one before it is written, and the weekly times a mentor can offer on accepting.
+"""Reads for mentor requests: the requests lists and one request, the rules that
+refuse a request before it is written, and the weekly times a mentor can offer
+on accepting.
 
-The refusal rules live here once: the request page shows them before a mentee
-writes a word, and `requests.request_create` checks them again under a lock.
+Who may see which request is decided in `mentora.matching.access`; the reads
+here take that decision (a staff scope, which lists to show) as arguments.
+
+The refusal rules live here once: the request page (and its template tag)
+shows them before a mentee writes a word, and `request_create` checks them
+again under a lock. They are rules about the request (self-requests on, one
+live mentor at a time, under the cap, the mentor has room) more than about
+who is asking, so they stay with the request reads, not in access.
 """
 
 from __future__ import annotations
@@ -13,19 +20,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
-from django.http import Http404
+from django.utils.translation import gettext as _
 
-from mentora.matching.errors import MatchingError
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room
 from mentora.matching.models import MentorRequest, RequestStatus
 from mentora.programs import access as program_access
-from mentora.programs.models import (
-    LIVE_MENTORSHIP_STATUSES,
-    Membership,
-    Mentorship,
-    Program,
-    Role,
-)
+from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Mentorship, Program, Role
 from mentora.scheduling.models import Cadence, Weekday, WeeklyHours
 from mentora.scheduling.slots import local_to_utc
 
@@ -68,62 +69,41 @@ class RequestLists:
     staff: list[MentorRequest] | None  # a caseload's, or the whole program's for admins
 
 
-def _staff_scope(program: Program, viewer: User) -> Q | None:
-    """What a staff member may read: admins everything, a success manager their caseload."""
-    roles = program_access.roles_in(viewer, program)
-    if viewer.is_staff or Role.ADMIN in roles:
-        return Q()
-    if Role.SUCCESS_MANAGER in roles:
-        caseload = Membership.objects.active().filter(
-            program=program, role=Role.MENTEE, success_manager=viewer
-        )
-        return Q(mentee_id__in=caseload.values("user_id"))
-    return None
-
-
-def request_lists(program: Program, viewer: User, now: datetime) -> RequestLists:
-    """The requests page: a fixed number of queries, whatever the number of requests."""
-    roles = program_access.roles_in(viewer, program)
+def request_lists(
+    program: Program,
+    viewer: User,
+    now: datetime,
+    *,
+    sent: bool,
+    received: bool,
+    staff_scope: Q | None,
+) -> RequestLists:
+    """The requests page: the viewer's own sent and received requests (when `sent`
+    / `received`) and the requests `staff_scope` covers (none when None).
+    A fixed number of queries, whatever the number of requests."""
     mine = MentorRequest.objects.filter(program=program)
-    scope = _staff_scope(program, viewer)
     staff = None
-    if scope is not None:
-        staff = list(_waiting_first(_with_overdue(mine.filter(scope), now), now)[:STAFF_LIST])
+    if staff_scope is not None:
+        staff = list(_waiting_first(_with_overdue(mine.filter(staff_scope), now), now)[:STAFF_LIST])
     return RequestLists(
-        sent=_listed(mine.filter(mentee=viewer), now) if Role.MENTEE in roles else None,
-        received=_listed(mine.filter(mentor=viewer), now) if Role.MENTOR in roles else None,
+        sent=_listed(mine.filter(mentee=viewer), now) if sent else None,
+        received=_listed(mine.filter(mentor=viewer), now) if received else None,
         staff=staff,
     )
 
 
-def request_for_viewer(
-    program: Program, viewer: User, request_id: int, now: datetime
-) -> MentorRequest:
-    """One request, for its mentee, its mentor, or staff who may see that mentee. Else 404."""
-    found = (
+def request_in(program: Program, request_id: int, now: datetime) -> MentorRequest | None:
+    """One request of the program, with its people and the `overdue` annotation."""
+    return (
         _with_overdue(MentorRequest.objects.filter(program=program, pk=request_id), now)
         .select_related("mentor__mentor_profile", "mentee__mentee_profile")
         .first()
     )
-    if found is None:
-        raise Http404("No such request.")
-    if viewer.pk in (found.mentee_id, found.mentor_id):
-        return found
-    scope = _staff_scope(program, viewer)
-    if scope is not None and MentorRequest.objects.filter(scope, pk=found.pk).exists():
-        return found
-    raise Http404("No such request.")
 
 
-def request_for_party(
-    program: Program, viewer: User, request_id: int, now: datetime, *, as_role: Role
-) -> MentorRequest:
-    """A request the viewer is the mentor (or mentee) of: who may accept, decline, withdraw."""
-    found = request_for_viewer(program, viewer, request_id, now)
-    party = found.mentor_id if as_role == Role.MENTOR else found.mentee_id
-    if party != viewer.pk:
-        raise Http404("Not your request.")
-    return found
+def in_scope(request: MentorRequest, scope: Q) -> bool:
+    """Whether a staff scope (a filter on the request's mentee) covers this request."""
+    return MentorRequest.objects.filter(scope, pk=request.pk).exists()
 
 
 def is_waiting(request: MentorRequest) -> bool:
@@ -134,11 +114,11 @@ def is_waiting(request: MentorRequest) -> bool:
 def closed_reason(status: str) -> str:
     """Why a request can't be answered any more, from its status."""
     reasons: dict[str, str] = {
-        RequestStatus.ACCEPTED: "This request has already been accepted.",
-        RequestStatus.DECLINED: "This request has already been declined.",
-        RequestStatus.WITHDRAWN: "This request was withdrawn.",
+        RequestStatus.ACCEPTED: _("This request has already been accepted."),
+        RequestStatus.DECLINED: _("This request has already been declined."),
+        RequestStatus.WITHDRAWN: _("This request was withdrawn."),
     }
-    return reasons.get(status, "This request has expired: it went unanswered too long.")
+    return reasons.get(status, _("This request has expired: it went unanswered too long."))
 
 
 # --- the rules that refuse a request ------------------------------------------------
@@ -155,35 +135,51 @@ def request_refusal(
     """
     if not program.self_requests_enabled:
         return MatchingError(
-            "self_requests_off",
-            "In this program, staff match mentees with mentors: your success manager "
-            "will find you a mentor.",
+            MatchingCode.SELF_REQUESTS_OFF,
+            _(
+                "In this program, staff match mentees with mentors: your success manager "
+                "will find you a mentor."
+            ),
         )
     if mentee.pk == mentor.pk:
-        return MatchingError("self", "You can't request yourself as a mentor.")
+        return MatchingError(MatchingCode.SELF, _("You can't request yourself as a mentor."))
     if not program_access.has_role(mentee, program, Role.MENTEE):
-        return MatchingError("not_a_mentee", "Only mentees of this program can request a mentor.")
+        return MatchingError(
+            MatchingCode.NOT_A_MENTEE, _("Only mentees of this program can request a mentor.")
+        )
     if not program_access.has_role(mentor, program, Role.MENTOR):
-        return MatchingError("not_a_mentor", f"{mentor} isn't a mentor in this program.")
+        return MatchingError(
+            MatchingCode.NOT_A_MENTOR,
+            _("%(mentor)s isn't a mentor in this program.") % {"mentor": mentor},
+        )
     if Mentorship.objects.live().filter(program=program, mentee=mentee).exists():
         return MatchingError(
-            "has_mentor",
-            "You already have a mentor in this program. One mentor at a time: if it "
-            "isn't working out, tell your success manager.",
+            MatchingCode.HAS_MENTOR,
+            _(
+                "You already have a mentor in this program. One mentor at a time: if it "
+                "isn't working out, tell your success manager."
+            ),
         )
     waiting = list(pending(program, now).filter(mentee=mentee).values_list("mentor_id", flat=True))
     if mentor.pk in waiting:
         return MatchingError(
-            "already_requested", f"You have already asked {mentor}; wait for their answer."
+            MatchingCode.ALREADY_REQUESTED,
+            _("You have already asked %(mentor)s; wait for their answer.") % {"mentor": mentor},
         )
     if len(waiting) >= program.max_open_requests:
         return MatchingError(
-            "too_many_open",
-            f"You have {len(waiting)} open requests, the most this program allows. "
-            "Withdraw one or wait for an answer.",
+            MatchingCode.TOO_MANY_OPEN,
+            _(
+                "You have %(count)d open requests, the most this program allows. "
+                "Withdraw one or wait for an answer."
+            )
+            % {"count": len(waiting)},
         )
     if not mentor_has_room(program, mentor):
-        return MatchingError("mentor_full", f"{mentor} is full and isn't taking new mentees.")
+        return MatchingError(
+            MatchingCode.MENTOR_FULL,
+            _("%(mentor)s is full and isn't taking new mentees.") % {"mentor": mentor},
+        )
     return None
 
 
@@ -206,10 +202,13 @@ class WeeklyTime:
     @property
     def label(self) -> str:
         theirs = self.mentee_local
-        return (
-            f"{Weekday(self.weekday).label} {self.at:%H:%M} ({self.mentor_zone}) · "
-            f"for them {theirs:%A %H:%M} ({theirs.tzinfo})"
-        )
+        return _("%(day)s %(at)s (%(zone)s) · for them %(theirs)s (%(their_zone)s)") % {
+            "day": Weekday(self.weekday).label,
+            "at": f"{self.at:%H:%M}",
+            "zone": self.mentor_zone,
+            "theirs": f"{theirs:%A %H:%M}",
+            "their_zone": theirs.tzinfo,
+        }
 
 
 def _minutes(at: time) -> int:

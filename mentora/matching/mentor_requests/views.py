@@ -1,7 +1,7 @@
 """Mentor directory and request pages.
 
-Thin views: the program through `program_for_member` (404 for outsiders), the
-request through `request_queries` (404 for anyone who isn't its mentee, its
+Thin views: the program through `@program_view` (404 for outsiders), the
+request through `matching.access` (404 for anyone who isn't its mentee, its
 mentor or staff allowed to see that mentee), one service call. A MatchingError
 becomes a message next to its field with status 409; nothing is half-saved.
 """
@@ -12,14 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.accounts.http import AuthedRequest
+from mentora import errors
+from mentora.matching import access
 from mentora.matching.errors import MatchingError
 from mentora.matching.mentor_requests import directory
 from mentora.matching.mentor_requests import queries as request_queries
@@ -32,11 +32,8 @@ from mentora.matching.mentor_requests.forms import (
 )
 from mentora.matching.models import MentorRequest
 from mentora.programs import queries as program_queries
-from mentora.programs.models import Program, Role
-
-
-def _refused(form: Form, error: MatchingError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.programs.models import Role
 
 
 def _closed(asked: MentorRequest) -> str | None:
@@ -46,10 +43,9 @@ def _closed(asked: MentorRequest) -> str | None:
     return request_queries.closed_reason(asked.status)
 
 
-@login_required
-def mentor_directory(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    now = timezone.now()
+@program_view
+def mentor_directory(request: ProgramRequest) -> HttpResponse:
+    program, now = request.program, timezone.now()
     candidates = directory.directory_candidates(program=program, viewer=request.user, now=now)
     form = DirectoryFilterForm(
         request.GET, stack_choices=candidates.stack_choices, for_mentee=candidates.for_mentee
@@ -63,20 +59,19 @@ def mentor_directory(request: AuthedRequest, slug: str) -> HttpResponse:
         page=request.GET.get("page"),
         now=now,
     )
-    can_request = (
-        candidates.for_mentee
-        and program.self_requests_enabled
-        and not program_queries.live_mentorships_of_mentee(program, request.user).exists()
-    )
-    context = {"program": program, "form": form, "directory": found, "can_request": can_request}
+    context = {
+        "program": program,
+        "form": form,
+        "directory": found,
+        "can_request": access.may_request_mentors(request.user, program),
+    }
     return render(request, "matching/directory.html", context)
 
 
-@login_required
-def mentor_request(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def mentor_request(request: ProgramRequest, user_id: int) -> HttpResponse:
+    program, now = request.program, timezone.now()
     mentor = program_queries.mentor_in_program(program, user_id)
-    now = timezone.now()
     form = RequestForm(request.POST if request.method == "POST" else None)
     refusal = request_queries.request_refusal(
         program=program, mentee=request.user, mentor=mentor, now=now
@@ -102,25 +97,26 @@ def mentor_request(request: AuthedRequest, slug: str, user_id: int) -> HttpRespo
             now=now,
         )
     except MatchingError as error:
-        _refused(form, error)
+        errors.form_error(form, error)
         return render(request, template, context, status=409)
     messages.success(
         request,
-        f"Your request went to {mentor}. They have {program.request_expiry_days} days to answer.",
+        _("Your request went to %(mentor)s. They have %(days)d days to answer.")
+        % {"mentor": mentor, "days": program.request_expiry_days},
     )
     return redirect("request_detail", slug=program.slug, request_id=sent.pk)
 
 
-@login_required
-def requests_list(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    lists = request_queries.request_lists(program, request.user, timezone.now())
-    return render(request, "matching/requests_list.html", {"program": program, "lists": lists})
+@program_view
+def requests_list(request: ProgramRequest) -> HttpResponse:
+    lists = access.request_lists(request.user, request.program, timezone.now())
+    return render(
+        request, "matching/requests_list.html", {"program": request.program, "lists": lists}
+    )
 
 
 def _detail(
-    request: AuthedRequest,
-    program: Program,
+    request: ProgramRequest,
     asked: MentorRequest,
     now: datetime,
     *,
@@ -129,20 +125,21 @@ def _detail(
     refusal: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    program = request.program
     if status != 200:  # a refused answer: show the request as it now is
-        asked = request_queries.request_for_viewer(program, request.user, asked.pk, now)
+        asked = access.request_for_viewer(request.user, program, asked.pk, now)
     waiting = request_queries.is_waiting(asked)
-    is_mentor = request.user.pk == asked.mentor_id
+    answers = access.answers_request(request.user, asked)
     context: dict[str, Any] = {
         "program": program,
         "asked": asked,
         "waiting": waiting,
-        "is_mentor": is_mentor,
-        "is_mentee": request.user.pk == asked.mentee_id,
+        "is_mentor": answers,
+        "is_mentee": access.withdraws_request(request.user, asked),
         # A refusal not tied to a field: shown at the top, since the forms may be gone.
         "refusal": refusal,
     }
-    if waiting and is_mentor:
+    if waiting and answers:
         times = request_queries.weekly_times(
             program=program, mentor=asked.mentor, mentee_zone=asked.mentee.time_zone, now=now
         )
@@ -152,30 +149,26 @@ def _detail(
     return render(request, "matching/request_detail.html", context, status=status)
 
 
-@login_required
-def request_detail(request: AuthedRequest, slug: str, request_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def request_detail(request: ProgramRequest, request_id: int) -> HttpResponse:
     now = timezone.now()
-    asked = request_queries.request_for_viewer(program, request.user, request_id, now)
-    return _detail(request, program, asked, now)
+    asked = access.request_for_viewer(request.user, request.program, request_id, now)
+    return _detail(request, asked, now)
 
 
-@login_required
+@program_view
 @require_POST
-def request_accept(request: AuthedRequest, slug: str, request_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    now = timezone.now()
-    asked = request_queries.request_for_party(
-        program, request.user, request_id, now, as_role=Role.MENTOR
-    )
+def request_accept(request: ProgramRequest, request_id: int) -> HttpResponse:
+    program, now = request.program, timezone.now()
+    asked = access.request_for_party(request.user, program, request_id, now, as_role=Role.MENTOR)
     times = request_queries.weekly_times(
         program=program, mentor=asked.mentor, mentee_zone=asked.mentee.time_zone, now=now
     )
     if closed := _closed(asked):
-        return _detail(request, program, asked, now, refusal=closed, status=409)
+        return _detail(request, asked, now, refusal=closed, status=409)
     form = AcceptForm(request.POST, times=times)
     if not form.is_valid():
-        return _detail(request, program, asked, now, accept_form=form, status=400)
+        return _detail(request, asked, now, accept_form=form, status=400)
     weekday, at = form.weekly_time()
     try:
         requests.request_accept(
@@ -187,29 +180,27 @@ def request_accept(request: AuthedRequest, slug: str, request_id: int) -> HttpRe
             now=now,
         )
     except MatchingError as error:
-        _refused(form, error)
+        errors.form_error(form, error)
         refusal = None if error.field else error.message
-        return _detail(request, program, asked, now, accept_form=form, refusal=refusal, status=409)
+        return _detail(request, asked, now, accept_form=form, refusal=refusal, status=409)
     messages.success(
         request,
-        f"You're now {asked.mentee}'s mentor. Your regular sessions are in both schedules.",
+        _("You're now %(mentee)s's mentor. Your regular sessions are in both schedules.")
+        % {"mentee": asked.mentee},
     )
     return redirect("request_detail", slug=program.slug, request_id=asked.pk)
 
 
-@login_required
+@program_view
 @require_POST
-def request_decline(request: AuthedRequest, slug: str, request_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    now = timezone.now()
-    asked = request_queries.request_for_party(
-        program, request.user, request_id, now, as_role=Role.MENTOR
-    )
+def request_decline(request: ProgramRequest, request_id: int) -> HttpResponse:
+    program, now = request.program, timezone.now()
+    asked = access.request_for_party(request.user, program, request_id, now, as_role=Role.MENTOR)
     if closed := _closed(asked):
-        return _detail(request, program, asked, now, refusal=closed, status=409)
+        return _detail(request, asked, now, refusal=closed, status=409)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        return _detail(request, program, asked, now, decline_form=form, status=400)
+        return _detail(request, asked, now, decline_form=form, status=400)
     try:
         requests.request_decline(
             request=asked,
@@ -219,25 +210,27 @@ def request_decline(request: AuthedRequest, slug: str, request_id: int) -> HttpR
             now=now,
         )
     except MatchingError as error:
-        _refused(form, error)
+        errors.form_error(form, error)
         refusal = None if error.field else error.message
-        return _detail(request, program, asked, now, decline_form=form, refusal=refusal, status=409)
-    messages.success(request, f"You declined {asked.mentee}'s request; they'll hear why.")
+        return _detail(request, asked, now, decline_form=form, refusal=refusal, status=409)
+    messages.success(
+        request,
+        _("You declined %(mentee)s's request; they'll hear why.") % {"mentee": asked.mentee},
+    )
     return redirect("requests_list", slug=program.slug)
 
 
-@login_required
+@program_view
 @require_POST
-def request_withdraw(request: AuthedRequest, slug: str, request_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    now = timezone.now()
-    asked = request_queries.request_for_party(
-        program, request.user, request_id, now, as_role=Role.MENTEE
-    )
+def request_withdraw(request: ProgramRequest, request_id: int) -> HttpResponse:
+    program, now = request.program, timezone.now()
+    asked = access.request_for_party(request.user, program, request_id, now, as_role=Role.MENTEE)
     try:
         requests.request_withdraw(request=asked, by=request.user, now=now)
     except MatchingError as error:
-        messages.error(request, error.message)
+        errors.page_error(request, error)
         return redirect("request_detail", slug=program.slug, request_id=asked.pk)
-    messages.success(request, f"Your request to {asked.mentor} is withdrawn.")
+    messages.success(
+        request, _("Your request to %(mentor)s is withdrawn.") % {"mentor": asked.mentor}
+    )
     return redirect("requests_list", slug=program.slug)

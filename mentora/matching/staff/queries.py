@@ -1,9 +1,9 @@
-"""Reads for staff matching: suggestions for one mentee, bulk-match choices and previews.
+"""Reads for staff matching: suggestions for one mentee, the hard rules in words,
+bulk-match choices and previews.
 
-Access rules live here too: suggestions for a mentee are for whoever may manage
-that mentee (health_queries.can_manage_mentee: their own success manager and the
-program's admins); bulk matching is for admins only.
-Anyone else gets a 404, as everywhere in Mentora.
+Who may match whom is decided in `mentora.matching.access` (suggestions: the
+mentee's own success manager and program admins; bulk matching: admins); the
+lookups here find the mentee or run and leave that decision to it.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.accounts.models import MentorProfile
 from mentora.matching.engine.features import MentorFeatures
 from mentora.matching.engine.scoring import Explanation
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
-from mentora.matching.health.queries import can_manage_mentee
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkRunStatus
-from mentora.programs import access as program_access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
@@ -39,49 +39,30 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 FACTOR_LABELS = {
-    "stack": "Stack",
-    "areas": "Knowledge areas",
-    "experience": "Experience",
-    "availability": "Availability",
-    "language": "Language",
-    "background": "Shared background",
+    "stack": gettext_lazy("Stack"),
+    "areas": gettext_lazy("Knowledge areas"),
+    "experience": gettext_lazy("Experience"),
+    "availability": gettext_lazy("Availability"),
+    "language": gettext_lazy("Language"),
+    "background": gettext_lazy("Shared background"),
 }
 SUGGESTIONS_SHOWN = 10
 
-# --- access -------------------------------------------------------------------
+# --- lookups (access.py decides who may use them) ------------------------------------
 
 
-def is_program_admin(user: User, program: Program) -> bool:
-    return user.is_staff or Role.ADMIN in program_access.roles_in(user, program)
-
-
-def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membership:
-    """The mentee's membership (with the user), or 404 for anyone who may not match them."""
-    membership = (
+def mentee_to_match(program: Program, mentee_id: int) -> Membership | None:
+    """An active mentee's membership, with what the suggestions page shows of them."""
+    return (
         Membership.objects.active()
-        # user__pk, not user_id: the primary key's lookup turns an id too big for the
-        # database into "no such row"; the foreign key's would raise (a 500 on SQLite).
-        .filter(program=program, user__pk=mentee_id, role=Role.MENTEE)
+        .filter(program=program, user_id=mentee_id, role=Role.MENTEE)
         .select_related("user", "user__mentee_profile", "cohort", "success_manager")
         .first()
     )
-    if membership is None or not can_manage_mentee(viewer, program, membership.user):
-        raise Http404("No such mentee in this program.")
-    return membership
 
 
-def run_for_admin(viewer: User, program: Program, run_id: int) -> BulkMatchRun:
-    if not is_program_admin(viewer, program):
-        raise Http404("No such bulk match.")
-    run = BulkMatchRun.objects.filter(pk=run_id, program=program).first()
-    if run is None:
-        raise Http404("No such bulk match.")
-    return run
-
-
-def require_program_admin(viewer: User, program: Program) -> None:
-    if not is_program_admin(viewer, program):
-        raise Http404("Only program admins match a cohort.")
+def run_in(program: Program, run_id: int) -> BulkMatchRun | None:
+    return BulkMatchRun.objects.filter(pk=run_id, program=program).first()
 
 
 # --- explanations as rows for templates and JSON ------------------------------------
@@ -98,7 +79,7 @@ class Reason:
 
 def reasons_of(explanation: Explanation) -> list[Reason]:
     return [
-        Reason(f.name, FACTOR_LABELS.get(f.name, f.name), f.points, f.max_points, f.reason)
+        Reason(f.name, str(FACTOR_LABELS.get(f.name, f.name)), f.points, f.max_points, f.reason)
         for f in explanation.factors
     ]
 
@@ -133,15 +114,18 @@ class MenteeFacts:
 def blocked_reason(facts: MenteeFacts, mentor: MentorFeatures, *, must_share_language: bool) -> str:
     """Why this mentor can't be matched with this mentee now ("" when they can)."""
     if mentor.user_id == facts.mentee_id:
-        return "This is the mentee themselves."
+        return _("This is the mentee themselves.")
     if mentor.user_id in facts.current_mentors:
-        return "Already their mentor."
+        return _("Already their mentor.")
     if mentor.user_id in facts.not_a_fit_mentors:
-        return "An earlier mentorship of these two ended as not a fit."
+        return _("An earlier mentorship of these two ended as not a fit.")
     if mentor.free <= 0:
-        return f"Full: {mentor.load} of {mentor.capacity} places taken."
+        return _("Full: %(load)d of %(capacity)d places taken.") % {
+            "load": mentor.load,
+            "capacity": mentor.capacity,
+        }
     if must_share_language and not (facts.languages & mentor.languages):
-        return "Shares no language with the mentee, which this program requires."
+        return _("Shares no language with the mentee, which this program requires.")
     return ""
 
 
@@ -208,21 +192,21 @@ def suggestions(program: Program, mentee: User, ranked: Sequence[RankedMentor]) 
             reasons=reasons_of(r.explanation),
             # The matrix's rules first (one scoring function), then the page's words for them.
             blocked=blocked_reason(facts, r.mentor, must_share_language=program.must_share_language)
-            or ("" if r.feasible else "Not allowed by the program's matching rules."),
+            or ("" if r.feasible else _("Not allowed by the program's matching rules.")),
         )
         for r in ranked
     ]
 
 
 def suggestions_page(
-    *, program: Program, viewer: User, mentee_id: int, now: datetime, shown: int = SUGGESTIONS_SHOWN
+    *, program: Program, membership: Membership, now: datetime, shown: int = SUGGESTIONS_SHOWN
 ) -> SuggestionsPage:
-    """Ranked mentors for one mentee, split into matchable and not; 404 unless allowed.
+    """Ranked mentors for one mentee (access.mentee_for_matching's), split into
+    matchable and not.
 
     A fixed number of queries whatever the number of mentors (features are
     loaded in bulk; see features.load_mentors).
     """
-    membership = mentee_for_matching(viewer, program, mentee_id)
     mentee = membership.user
     ranked = ranked_mentors_for(program, mentee.pk, now.date())
     everyone = suggestions(program, mentee, ranked)
@@ -387,20 +371,26 @@ def publish_conflicts(run: BulkMatchRun, rows: Sequence[BulkMatchRow]) -> dict[i
     for row in pairs:
         assert row.mentor_id is not None
         if row.mentee_id not in mentees_now:
-            conflicts[row.pk] = "The mentee is no longer an active mentee of the program."
+            conflicts[row.pk] = _("The mentee is no longer an active mentee of the program.")
         elif row.mentor_id not in mentors_now:
-            conflicts[row.pk] = "The mentor is no longer an active mentor of the program."
+            conflicts[row.pk] = _("The mentor is no longer an active mentor of the program.")
         elif row.mentee_id in matched_meanwhile:
-            conflicts[row.pk] = "The mentee was matched with a mentor since this preview."
+            conflicts[row.pk] = _("The mentee was matched with a mentor since this preview.")
         elif (row.mentee_id, row.mentor_id) in not_a_fit:
-            conflicts[row.pk] = "A mentorship of these two has since ended as not a fit."
+            conflicts[row.pk] = _("A mentorship of these two has since ended as not a fit.")
         elif wanted[row.mentor_id] > room.get(row.mentor_id, 0):
-            left = max(0, room.get(row.mentor_id, 0))
-            conflicts[row.pk] = (
-                f"The mentor has {left} place{'s' if left != 1 else ''} left now, "
-                f"and this preview gives them {wanted[row.mentor_id]}."
+            conflicts[row.pk] = _no_room_left(
+                max(0, room.get(row.mentor_id, 0)), wanted[row.mentor_id]
             )
     return conflicts
+
+
+def _no_room_left(left: int, wanted: int) -> str:
+    return ngettext(
+        "The mentor has %(left)d place left now, and this preview gives them %(wanted)d.",
+        "The mentor has %(left)d places left now, and this preview gives them %(wanted)d.",
+        left,
+    ) % {"left": left, "wanted": wanted}
 
 
 def preview_page(run: BulkMatchRun) -> PreviewPage:

@@ -1,8 +1,9 @@
 """Staff matching pages: a mentee's suggested mentors, and whole-cohort bulk matching.
 
-Thin views: look the mentee or run up through staff_queries (404 for anyone
-not allowed), validate a form, call one service, redirect. A MatchingError
-becomes a message on the page (409, or 400 for a form), never a 500.
+Thin views: the mentee or run through `matching.access` (404 for anyone not
+allowed; bulk matching is for program admins), validate a form, call one
+service, redirect. A MatchingError becomes a message on the page (409, or 400
+for a form), never a 500.
 """
 
 from __future__ import annotations
@@ -10,40 +11,50 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mentora.accounts.http import AuthedRequest
-from mentora.matching.errors import MatchingError
+from mentora import errors
+from mentora.matching import access
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.models import BulkMatchRun
 from mentora.matching.staff import queries as staff_queries
 from mentora.matching.staff import services as staff
 from mentora.matching.staff.forms import BulkMatchForm, MatchForm, PinsForm
-from mentora.programs import queries as program_queries
-from mentora.programs.models import Program
+from mentora.programs import access as program_access
+from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.programs.models import Membership, Program
 
 
-@login_required
-def mentee_suggestions(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+def _suggestions(
+    request: ProgramRequest, membership: Membership, status: int = 200
+) -> HttpResponse:
     page = staff_queries.suggestions_page(
-        program=program, viewer=request.user, mentee_id=user_id, now=timezone.now()
+        program=request.program, membership=membership, now=timezone.now()
     )
-    return render(request, "matching/staff_suggestions.html", {"program": program, "page": page})
+    context = {"program": request.program, "page": page}
+    return render(request, "matching/staff_suggestions.html", context, status=status)
 
 
-@login_required
+@program_view
+def mentee_suggestions(request: ProgramRequest, user_id: int) -> HttpResponse:
+    membership = access.mentee_for_matching(request.user, request.program, user_id)
+    return _suggestions(request, membership)
+
+
+@program_view
 @require_POST
-def mentee_match(request: AuthedRequest, slug: str, user_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    membership = staff_queries.mentee_for_matching(request.user, program, user_id)
+def mentee_match(request: ProgramRequest, user_id: int) -> HttpResponse:
+    program = request.program
+    membership = access.mentee_for_matching(request.user, program, user_id)
     form = MatchForm(request.POST)
     try:
         if not form.is_valid():
-            raise MatchingError("bad_mentor", "Choose a mentor from the suggestions.")
+            raise MatchingError(MatchingCode.BAD_MENTOR, _("Choose a mentor from the suggestions."))
         mentorship = staff.match_from_suggestion(
             program=program,
             mentee=membership.user,
@@ -51,14 +62,14 @@ def mentee_match(request: AuthedRequest, slug: str, user_id: int) -> HttpRespons
             by=request.user,
         )
     except MatchingError as error:
-        messages.error(request, error.message)
-        page = staff_queries.suggestions_page(
-            program=program, viewer=request.user, mentee_id=user_id, now=timezone.now()
-        )
-        context = {"program": program, "page": page}
-        return render(request, "matching/staff_suggestions.html", context, status=409)
+        errors.page_error(request, error)
+        # Read the mentee again: the page shows them as they are after the refusal.
+        membership = access.mentee_for_matching(request.user, program, user_id)
+        return _suggestions(request, membership, status=409)
     messages.success(
-        request, f"{mentorship.mentee.name} is now matched with {mentorship.mentor.name}."
+        request,
+        _("%(mentee)s is now matched with %(mentor)s.")
+        % {"mentee": mentorship.mentee.name, "mentor": mentorship.mentor.name},
     )
     return redirect("mentee_detail", slug=program.slug, user_id=membership.user_id)
 
@@ -72,10 +83,9 @@ def _cohort_id(program: Program, raw: str | None) -> int | None:
     return cohort_id if program.cohorts.filter(pk=cohort_id).exists() else None
 
 
-@login_required
-def bulk_match_new(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    staff_queries.require_program_admin(request.user, program)
+@program_view(allow=program_access.is_program_admin)
+def bulk_match_new(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     source = request.POST if request.method == "POST" else request.GET
     cohort_id = _cohort_id(program, source.get("cohort"))
     form = BulkMatchForm(
@@ -94,7 +104,7 @@ def bulk_match_new(request: AuthedRequest, slug: str) -> HttpResponse:
                 cohort_id=cohort_id,
             )
         except MatchingError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            errors.form_error(form, error)
         else:
             return redirect("bulk_match_preview", slug=program.slug, run_id=run.pk)
     context = {
@@ -108,8 +118,7 @@ def bulk_match_new(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _preview(
-    request: AuthedRequest,
-    program: Program,
+    request: ProgramRequest,
     run: BulkMatchRun,
     *,
     pins_form: PinsForm | None = None,
@@ -125,7 +134,7 @@ def _preview(
         )
     conflicts = page.conflicts if conflicts is None else conflicts
     context: dict[str, Any] = {
-        "program": program,
+        "program": request.program,
         "page": page,
         "pins_form": pins_form,
         "table": [(row, box, conflicts.get(row.pk, "")) for row, box in pins_form.row_fields()],
@@ -134,66 +143,68 @@ def _preview(
     return render(request, "matching/bulk_preview.html", context, status=status)
 
 
-@login_required
-def bulk_match_preview(request: AuthedRequest, slug: str, run_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    run = staff_queries.run_for_admin(request.user, program, run_id)
-    return _preview(request, program, run)
+@program_view
+def bulk_match_preview(request: ProgramRequest, run_id: int) -> HttpResponse:
+    return _preview(request, access.run_for_admin(request.user, request.program, run_id))
 
 
-@login_required
+@program_view
 @require_POST
-def bulk_match_publish(request: AuthedRequest, slug: str, run_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    run = staff_queries.run_for_admin(request.user, program, run_id)
+def bulk_match_publish(request: ProgramRequest, run_id: int) -> HttpResponse:
+    run = access.run_for_admin(request.user, request.program, run_id)
     try:
         started = staff.bulk_publish(run=run, by=request.user)
     except staff.PublishConflict as conflict:
-        messages.error(request, conflict.message)
-        return _preview(request, program, run, conflicts=conflict.rows, status=409)
+        errors.page_error(request, conflict)
+        return _preview(request, run, conflicts=conflict.rows, status=409)
     except MatchingError as error:
-        messages.error(request, error.message)
-        return _preview(request, program, run, status=409)
+        errors.page_error(request, error)
+        return _preview(request, run, status=409)
     count = len(started)
-    messages.success(request, f"Published: {count} mentorship{'s' if count != 1 else ''} started.")
-    return redirect("bulk_match_preview", slug=program.slug, run_id=run.pk)
+    messages.success(
+        request,
+        ngettext(
+            "Published: %(count)d mentorship started.",
+            "Published: %(count)d mentorships started.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("bulk_match_preview", slug=request.program.slug, run_id=run.pk)
 
 
-@login_required
+@program_view
 @require_POST
-def bulk_match_revise(request: AuthedRequest, slug: str, run_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    run = staff_queries.run_for_admin(request.user, program, run_id)
-    rows = staff_queries.run_rows(run)
+def bulk_match_revise(request: ProgramRequest, run_id: int) -> HttpResponse:
+    run = access.run_for_admin(request.user, request.program, run_id)
     form = PinsForm(
         request.POST,
-        rows=rows,
+        rows=staff_queries.run_rows(run),
         pool=staff_queries.run_pool(run),
         pins=staff_queries.run_pins(run),
     )
     if not form.is_valid():
-        messages.error(request, "Choose a mentee of this preview and a mentor of its pool.")
-        return _preview(request, program, run, pins_form=form, status=400)
+        messages.error(request, _("Choose a mentee of this preview and a mentor of its pool."))
+        return _preview(request, run, pins_form=form, status=400)
     try:
         new = staff.bulk_revise(
             run=run, by=request.user, pins=form.pins(), excluded=form.excluded()
         )
     except MatchingError as error:
-        messages.error(request, error.message)
-        return _preview(request, program, run, pins_form=form, status=409)
-    messages.success(request, "Here is the new preview with your pins and exclusions.")
-    return redirect("bulk_match_preview", slug=program.slug, run_id=new.pk)
+        errors.page_error(request, error)
+        return _preview(request, run, pins_form=form, status=409)
+    messages.success(request, _("Here is the new preview with your pins and exclusions."))
+    return redirect("bulk_match_preview", slug=request.program.slug, run_id=new.pk)
 
 
-@login_required
+@program_view
 @require_POST
-def bulk_match_discard(request: AuthedRequest, slug: str, run_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    run = staff_queries.run_for_admin(request.user, program, run_id)
+def bulk_match_discard(request: ProgramRequest, run_id: int) -> HttpResponse:
+    run = access.run_for_admin(request.user, request.program, run_id)
     try:
         staff.bulk_discard(run=run, by=request.user)
     except MatchingError as error:
-        messages.error(request, error.message)
-        return _preview(request, program, run, status=409)
-    messages.success(request, "The preview is discarded. Nothing was created.")
-    return redirect("bulk_match_new", slug=program.slug)
+        errors.page_error(request, error)
+        return _preview(request, run, status=409)
+    messages.success(request, _("The preview is discarded. Nothing was created."))
+    return redirect("bulk_match_new", slug=request.program.slug)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from mentora.matching import access as matching_access
 from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingError
 from mentora.matching.health import queries as health_queries
@@ -365,7 +366,7 @@ def test_open_concerns_of_a_caseload_leave_out_other_caseloads_and_resolved_ones
     )
     ConcernFactory(mentorship=f.MentorshipFactory(program=program, mentee=stranger), created_at=NOW)
 
-    assert list(health_queries.concerns_for_staff(program, success_manager)) == [mine]
+    assert list(matching_access.concerns_for_staff(success_manager, program)) == [mine]
 
 
 # --- resolving --------------------------------------------------------------------------

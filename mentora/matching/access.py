@@ -1,0 +1,212 @@
+"""Who may see or change what in matching. Anyone else gets a 404, like every
+page of a program: an outsider never learns a request, concern or mentee exists.
+
+- Mentor requests: the mentee who sent one, the mentor it went to, and staff who
+  may see that mentee (program admins every request, a success manager their
+  caseload's). Only the mentor answers a request; only the mentee withdraws it.
+- The directory ranks mentors by fit for the program's mentees, and lets a
+  mentee without a mentor request one where the program allows it.
+- Staff matching: a mentee's suggestions and the one-click match are for whoever
+  manages that mentee (their own success manager, program admins); bulk
+  matching is for program admins.
+- Pulses: only the person asked (not even staff: it's a question to one person).
+- Concerns are private to the success manager: seen by their author, the
+  mentee's own success manager and program admins, never by the other party.
+  The mentee's staff resolve them, and end, re-match or resume the mentorship.
+- A mentee's history: the mentee (with their own concerns) and their staff
+  (with every concern).
+
+Every rule is built from `mentora.programs.access`; the lookups are the read
+modules' (`health.queries`, `staff.queries`, `mentor_requests.queries`), which
+take the decision made here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import QuerySet
+
+from mentora.matching.health import queries as health_queries
+from mentora.matching.mentor_requests import queries as request_queries
+from mentora.matching.models import BulkMatchRun, Concern, ConcernStatus, MentorRequest, Pulse
+from mentora.matching.staff import queries as staff_queries
+from mentora.programs import access
+from mentora.programs import queries as program_queries
+from mentora.programs.models import Membership, Mentorship, Program, Role
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+T = TypeVar("T")
+
+
+def _found(obj: T | None, message: str) -> T:
+    """The looked-up object, or the program pages' 404 when there is none."""
+    access.require(obj is not None, message)
+    assert obj is not None
+    return obj
+
+
+# --- mentor requests ----------------------------------------------------------------
+
+
+def answers_request(user: User, asked: MentorRequest) -> bool:
+    """Accepting and declining are the requested mentor's."""
+    return user.pk == asked.mentor_id
+
+
+def withdraws_request(user: User, asked: MentorRequest) -> bool:
+    """Withdrawing is the mentee's who sent it."""
+    return user.pk == asked.mentee_id
+
+
+def request_lists(viewer: User, program: Program, now: datetime) -> request_queries.RequestLists:
+    """The requests page: a mentee's sent ones, a mentor's received ones, and the
+    requests of every mentee a staff member may see."""
+    return request_queries.request_lists(
+        program,
+        viewer,
+        now,
+        sent=access.has_role(viewer, program, Role.MENTEE),
+        received=access.has_role(viewer, program, Role.MENTOR),
+        staff_scope=access.staff_scope(viewer, program),
+    )
+
+
+def request_for_viewer(
+    viewer: User, program: Program, request_id: int, now: datetime
+) -> MentorRequest:
+    """One request, for its mentee, its mentor, or staff who may see that mentee. Else 404."""
+    found = _found(request_queries.request_in(program, request_id, now), "No such request.")
+    if answers_request(viewer, found) or withdraws_request(viewer, found):
+        return found
+    scope = access.staff_scope(viewer, program)
+    access.require(scope is not None and request_queries.in_scope(found, scope), "No such request.")
+    return found
+
+
+def request_for_party(
+    viewer: User, program: Program, request_id: int, now: datetime, *, as_role: Role
+) -> MentorRequest:
+    """A request the viewer may act on as its mentor (answer) or its mentee (withdraw)."""
+    found = request_for_viewer(viewer, program, request_id, now)
+    acts = answers_request if as_role == Role.MENTOR else withdraws_request
+    access.require(acts(viewer, found), "Not your request.")
+    return found
+
+
+# --- the mentor directory -------------------------------------------------------------
+
+
+def browses_as_mentee(viewer: User, program: Program) -> bool:
+    """The directory is ranked by fit to the viewer (and offers requests) for mentees only."""
+    return access.has_role(viewer, program, Role.MENTEE)
+
+
+def may_request_mentors(viewer: User, program: Program) -> bool:
+    """Whether the directory offers the viewer a "request" button at all: a mentee
+    of a program with self-requests on, who has no live mentor yet. (Each request
+    is checked again by request_queries.request_refusal.)"""
+    return (
+        browses_as_mentee(viewer, program)
+        and program.self_requests_enabled
+        and not program_queries.live_mentorships_of_mentee(program, viewer).exists()
+    )
+
+
+# --- staff matching -----------------------------------------------------------------
+
+
+def mentee_for_matching(viewer: User, program: Program, mentee_id: int) -> Membership:
+    """The mentee's membership (with the user), or 404 for anyone who may not match them."""
+    missing = "No such mentee in this program."
+    membership = _found(staff_queries.mentee_to_match(program, mentee_id), missing)
+    access.require(access.manages_mentee(viewer, program, membership.user), missing)
+    return membership
+
+
+def run_for_admin(viewer: User, program: Program, run_id: int) -> BulkMatchRun:
+    """A bulk-match run of the program, for its admins; else 404."""
+    access.require(access.is_program_admin(viewer, program), "No such bulk match.")
+    return _found(staff_queries.run_in(program, run_id), "No such bulk match.")
+
+
+# --- pulses -------------------------------------------------------------------------
+
+
+def answers_pulse(user: User, pulse: Pulse) -> bool:
+    return user.pk == pulse.respondent_id
+
+
+def pulse_for_respondent(user: User, program: Program, pulse_id: int) -> Pulse:
+    """One's own pulse; 404 for anyone else."""
+    pulse = _found(health_queries.pulse_in(program, pulse_id), "No such question.")
+    access.require(answers_pulse(user, pulse), "No such question.")
+    return pulse
+
+
+# --- concerns -----------------------------------------------------------------------
+
+
+def manages_concern(user: User, program: Program, concern: Concern) -> bool:
+    """The mentee's staff: they see the whole file and resolve it."""
+    return access.manages_mentee(user, program, concern.mentorship.mentee)
+
+
+def sees_concern(user: User, program: Program, concern: Concern) -> bool:
+    return concern.raised_by_id == user.pk or manages_concern(user, program, concern)
+
+
+def concern_for_viewer(user: User, program: Program, concern_id: int) -> Concern:
+    """A concern its author or the mentee's staff may see; 404 for anyone else."""
+    concern = _found(health_queries.concern_in(program, concern_id), "No such concern.")
+    access.require(sees_concern(user, program, concern), "No such concern.")
+    return concern
+
+
+def concern_for_manager(user: User, program: Program, concern_id: int) -> Concern:
+    """A concern the viewer may resolve (the mentee's staff); 404 for anyone else."""
+    concern = _found(health_queries.concern_in(program, concern_id), "No such concern.")
+    access.require(manages_concern(user, program, concern), "No such concern.")
+    return concern
+
+
+def concerns_for_staff(
+    viewer: User, program: Program, *, status: ConcernStatus = ConcernStatus.OPEN
+) -> QuerySet[Concern]:
+    """The concerns a staff member looks after: a program admin's are all the
+    program's, a success manager's those of their caseload; nobody else's."""
+    scope = access.staff_scope(viewer, program, field="mentorship__mentee")
+    return health_queries.concerns_in(program, scope, status=status)
+
+
+# --- mentorships and a mentee's history -------------------------------------------------
+
+
+def mentorship_for_manager(user: User, program: Program, mentorship_id: int) -> Mentorship:
+    """A mentorship the viewer may end, re-match or resume (the mentee's staff); else 404."""
+    mentorship = _found(health_queries.mentorship_in(program, mentorship_id), "No such mentorship.")
+    access.require(access.manages_mentee(user, program, mentorship.mentee), "No such mentorship.")
+    return mentorship
+
+
+def concern_for_rematch(
+    user: User, program: Program, mentorship: Mentorship, concern_id: int
+) -> Concern:
+    """The concern a re-match resolves: one the viewer manages, about this mentorship."""
+    concern = concern_for_manager(user, program, concern_id)
+    access.require(
+        concern.mentorship_id == mentorship.pk, "That concern is about another mentorship."
+    )
+    return concern
+
+
+def mentee_for_history(viewer: User, program: Program, mentee_id: int) -> tuple[User, bool]:
+    """The mentee whose history `viewer` may read, and whether they read it as
+    staff (every concern) rather than as the mentee themselves; else 404."""
+    mentee = _found(health_queries.mentee_in(program, mentee_id), "No such mentee.")
+    is_manager = access.manages_mentee(viewer, program, mentee)
+    access.require(is_manager or viewer.pk == mentee.pk, "No such mentee.")
+    return mentee, is_manager
