@@ -1,9 +1,11 @@
 """Relationship health: pulses, concerns, and re-matching a mentorship.
 
 Every write here owns its transaction and tells notifications through
-`mentora.notifications.events` inside it (delivery happens after commit, so a
-refused write tells nobody). Starting and ending mentorships goes through
-`services.mentorship_start` / `mentorship_end`, never a copy of them.
+`mentora.matching.hooks` inside it (delivery happens after commit, so a
+refused write tells nobody). Starting, pausing and ending mentorships goes
+through `lifecycle.services`, never a copy of it. Who may call these (the
+pages' 404s) is decided in `mentora.matching.access`; the checks on `by` here
+use the same predicates, so a caller that skips the page can't skip the rule.
 
 The pulse schedule: a mentorship's clock starts when its first session is held
 (the session's end). With `pulse_after_first_session` both parties are asked
@@ -22,10 +24,11 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
+from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
-from mentora.matching import hooks
-from mentora.matching.errors import MatchingError
+from mentora.matching import access, hooks
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentorship_end, mentorship_pause, mentorship_start
 from mentora.matching.models import (
     Concern,
@@ -35,6 +38,7 @@ from mentora.matching.models import (
     Pulse,
     PulseAnswer,
 )
+from mentora.programs import access as program_access
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
 from mentora.scheduling.models import SessionStatus
 
@@ -115,7 +119,7 @@ def pulses_ask_due(*, now: datetime | None = None) -> list[Pulse]:
         return []
     asked = set(
         Pulse.objects.filter(
-            mentorship_id__in=[m.pk for m, _ in due], asked_at__in={at for _, at in due}
+            mentorship_id__in=[m.pk for m, _at in due], asked_at__in={at for _m, at in due}
         ).values_list("mentorship_id", "respondent_id", "asked_at")
     )
     created: list[Pulse] = []
@@ -148,14 +152,16 @@ def pulse_answer(
     compare-and-set the answer (a second answer is refused); tell notifications.
     """
     now = now_or_current(now)
-    if pulse.respondent_id != by.pk:
-        raise MatchingError("not_yours", "Only the person asked can answer this.")
+    if not access.answers_pulse(by, pulse):
+        raise MatchingError(MatchingCode.NOT_YOURS, _("Only the person asked can answer this."))
     if answer not in PulseAnswer.values:
-        raise MatchingError("bad_answer", "Choose one of the answers.", field="answer")
+        raise MatchingError(
+            MatchingCode.BAD_ANSWER, _("Choose one of the answers."), field="answer"
+        )
     if len(comment) > MAX_PULSE_COMMENT:
         raise MatchingError(
-            "comment_too_long",
-            f"Keep the comment under {MAX_PULSE_COMMENT:,} characters.",
+            MatchingCode.COMMENT_TOO_LONG,
+            _("Keep the comment under %(limit)s characters.") % {"limit": f"{MAX_PULSE_COMMENT:,}"},
             field="comment",
         )
     with transaction.atomic():
@@ -167,8 +173,12 @@ def pulse_answer(
         if answered != 1:
             pulse.refresh_from_db()
             if pulse.answer:
-                raise MatchingError("already_answered", "You have already answered this one.")
-            raise MatchingError("ended", "This mentorship has ended; there's nothing to answer.")
+                raise MatchingError(
+                    MatchingCode.ALREADY_ANSWERED, _("You have already answered this one.")
+                )
+            raise MatchingError(
+                MatchingCode.ENDED, _("This mentorship has ended; there's nothing to answer.")
+            )
         pulse.refresh_from_db()
         hooks.pulse_answered(pulse)
     return pulse
@@ -193,32 +203,40 @@ def concern_raise(
     """
     now = now_or_current(now)
     details = details.strip()
-    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
-        raise MatchingError("not_a_party", "Only the mentor or the mentee can raise a concern.")
+    if not program_access.is_party(by, mentorship):
+        raise MatchingError(
+            MatchingCode.NOT_A_PARTY, _("Only the mentor or the mentee can raise a concern.")
+        )
     if reason not in ConcernReason.values:
-        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
+        raise MatchingError(
+            MatchingCode.BAD_REASON, _("Choose a reason from the list."), field="reason"
+        )
     if len(details) > MAX_CONCERN_DETAILS:
         raise MatchingError(
-            "details_too_long",
-            f"Keep it under {MAX_CONCERN_DETAILS:,} characters.",
+            MatchingCode.DETAILS_TOO_LONG,
+            _("Keep it under %(limit)s characters.") % {"limit": f"{MAX_CONCERN_DETAILS:,}"},
             field="details",
         )
     if reason == ConcernReason.OTHER and not details:
         raise MatchingError(
-            "details_needed", "Tell your success manager a little about it.", field="details"
+            MatchingCode.DETAILS_NEEDED,
+            _("Tell your success manager a little about it."),
+            field="details",
         )
     with transaction.atomic():
         # Lock the mentorship: two concurrent raises by one person make one concern.
         live = Mentorship.objects.select_for_update().filter(pk=mentorship.pk).first()
         if live is None or not live.is_live:
-            raise MatchingError("ended", "This mentorship has ended.")
+            raise MatchingError(MatchingCode.ENDED, _("This mentorship has ended."))
         if Concern.objects.filter(
             mentorship=mentorship, raised_by=by, status=ConcernStatus.OPEN
         ).exists():
             raise MatchingError(
-                "already_open",
-                "You already raised a concern about this mentorship; "
-                "your success manager is looking into it.",
+                MatchingCode.ALREADY_OPEN,
+                _(
+                    "You already raised a concern about this mentorship; "
+                    "your success manager is looking into it."
+                ),
             )
         concern = Concern(
             program_id=mentorship.program_id,
@@ -255,23 +273,29 @@ def concern_resolve(
     now = now_or_current(now)
     note = note.strip()
     if outcome not in ConcernOutcome.values:
-        raise MatchingError("bad_outcome", "Choose how to resolve it.", field="outcome")
+        raise MatchingError(
+            MatchingCode.BAD_OUTCOME, _("Choose how to resolve it."), field="outcome"
+        )
     if len(note) > MAX_RESOLUTION_NOTE:
         raise MatchingError(
-            "note_too_long",
-            f"Keep the note under {MAX_RESOLUTION_NOTE:,} characters.",
+            MatchingCode.NOTE_TOO_LONG,
+            _("Keep the note under %(limit)s characters.") % {"limit": f"{MAX_RESOLUTION_NOTE:,}"},
             field="note",
         )
     if outcome == ConcernOutcome.KEEP_GOING and not note:
         raise MatchingError(
-            "note_needed", "Write a note on what was agreed, so it's on record.", field="note"
+            MatchingCode.NOTE_NEEDED,
+            _("Write a note on what was agreed, so it's on record."),
+            field="note",
         )
     if concern.status != ConcernStatus.OPEN:
-        raise MatchingError("already_resolved", "This concern has already been resolved.")
+        raise _already_resolved()
     with transaction.atomic():
         if outcome == ConcernOutcome.REMATCHED:
             if new_mentor is None:
-                raise MatchingError("mentor_needed", "Choose the new mentor.", field="mentor")
+                raise MatchingError(
+                    MatchingCode.MENTOR_NEEDED, _("Choose the new mentor."), field="mentor"
+                )
             mentorship_rematch(
                 mentorship=concern.mentorship,
                 new_mentor=new_mentor,
@@ -283,9 +307,15 @@ def concern_resolve(
             )
         else:
             if outcome == ConcernOutcome.PAUSED:
-                mentorship_pause(mentorship=concern.mentorship, now=now)
+                mentorship_pause(mentorship=concern.mentorship)
             _mark_resolved(concern, by=by, outcome=outcome, note=note, now=now)
     return concern
+
+
+def _already_resolved() -> MatchingError:
+    return MatchingError(
+        MatchingCode.ALREADY_RESOLVED, _("This concern has already been resolved.")
+    )
 
 
 def _mark_resolved(
@@ -307,7 +337,7 @@ def _mark_resolved(
         "new_mentorship": new_mentorship,
     }
     if Concern.objects.filter(pk=concern.pk, status=ConcernStatus.OPEN).update(**fields) != 1:
-        raise MatchingError("already_resolved", "This concern has already been resolved.")
+        raise _already_resolved()
     concern.refresh_from_db()
     hooks.concern_resolved(concern)
 
@@ -342,10 +372,14 @@ def mentorship_rematch(
     now = now_or_current(now)
     if new_mentor.pk == mentorship.mentor_id:
         raise MatchingError(
-            "same_mentor", "Choose a different mentor from the current one.", field="mentor"
+            MatchingCode.SAME_MENTOR,
+            _("Choose a different mentor from the current one."),
+            field="mentor",
         )
     if reason not in REMATCH_END_REASONS:
-        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
+        raise MatchingError(
+            MatchingCode.BAD_REASON, _("Choose a reason from the list."), field="reason"
+        )
     with transaction.atomic():
         old = mentorship_end(mentorship=mentorship, reason=reason, note=note, by=by, now=now)
         new = mentorship_start(program=old.program, mentor=new_mentor, mentee=old.mentee, now=now)
@@ -353,7 +387,7 @@ def mentorship_rematch(
             Concern.objects.filter(mentorship=old, status=ConcernStatus.OPEN).order_by("pk")
         )
         if concern is not None and concern.pk not in {c.pk for c in open_concerns}:
-            raise MatchingError("already_resolved", "This concern has already been resolved.")
+            raise _already_resolved()
         for each in open_concerns:
             target = concern if concern is not None and each.pk == concern.pk else each
             _mark_resolved(

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
 from mentora.matching import hooks
-from mentora.matching.errors import MatchingError
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.models import MentorRequest, RequestStatus, WithdrawReason
 from mentora.programs import queries as program_queries
 from mentora.programs.models import (
@@ -32,6 +33,8 @@ from mentora.scheduling.models import CancelReason, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
+
+MAX_END_NOTE = 2000
 
 
 def _is_member(program: Program, user_id: int, role: Role) -> bool:
@@ -65,17 +68,30 @@ def mentorship_start(
     """
     now = now_or_current(now)
     if mentor.pk == mentee.pk:
-        raise MatchingError("self", "A person can't mentor themselves.")
+        raise MatchingError(MatchingCode.SELF, _("A person can't mentor themselves."))
     with transaction.atomic():
         lock_people(mentor.pk, mentee.pk)
         if not _is_member(program, mentor.pk, Role.MENTOR):
-            raise MatchingError("not_a_mentor", f"{mentor} isn't a mentor in this program.")
+            raise MatchingError(
+                MatchingCode.NOT_A_MENTOR,
+                _("%(mentor)s isn't a mentor in this program.") % {"mentor": mentor},
+            )
         if not _is_member(program, mentee.pk, Role.MENTEE):
-            raise MatchingError("not_a_mentee", f"{mentee} isn't a mentee in this program.")
+            raise MatchingError(
+                MatchingCode.NOT_A_MENTEE,
+                _("%(mentee)s isn't a mentee in this program.") % {"mentee": mentee},
+            )
         if Mentorship.objects.live().filter(program=program, mentor=mentor, mentee=mentee).exists():
-            raise MatchingError("already_matched", f"{mentee} and {mentor} are already matched.")
+            raise MatchingError(
+                MatchingCode.ALREADY_MATCHED,
+                _("%(mentee)s and %(mentor)s are already matched.")
+                % {"mentee": mentee, "mentor": mentor},
+            )
         if not allow_over_capacity and not mentor_has_room(program, mentor):
-            raise MatchingError("mentor_full", f"{mentor} has no room for another mentee.")
+            raise MatchingError(
+                MatchingCode.MENTOR_FULL,
+                _("%(mentor)s has no room for another mentee.") % {"mentor": mentor},
+            )
         mentorship = Mentorship(program=program, mentor=mentor, mentee=mentee, started_at=now)
         mentorship.full_clean()
         mentorship.save()
@@ -130,15 +146,21 @@ def mentorship_end(
 
     now = now_or_current(now)
     if reason not in EndReason.values:
-        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
-    if len(note) > 2000:
-        raise MatchingError("note_too_long", "Keep the note under 2,000 characters.", field="note")
+        raise MatchingError(
+            MatchingCode.BAD_REASON, _("Choose a reason from the list."), field="reason"
+        )
+    if len(note) > MAX_END_NOTE:
+        raise MatchingError(
+            MatchingCode.NOTE_TOO_LONG,
+            _("Keep the note under %(limit)s characters.") % {"limit": f"{MAX_END_NOTE:,}"},
+            field="note",
+        )
     with transaction.atomic():
         ended = Mentorship.objects.filter(
             pk=mentorship.pk, status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED]
         ).update(status=MentorshipStatus.ENDED, ended_at=now, end_reason=reason, end_note=note)
         if ended != 1:
-            raise MatchingError("not_live", "This mentorship has already ended.")
+            raise MatchingError(MatchingCode.NOT_LIVE, _("This mentorship has already ended."))
         mentorship.refresh_from_db()
         future = Session.objects.filter(
             mentorship=mentorship, status=SessionStatus.SCHEDULED, starts_at__gt=now
@@ -149,23 +171,23 @@ def mentorship_end(
     return mentorship
 
 
-def mentorship_pause(*, mentorship: Mentorship, now: datetime | None = None) -> Mentorship:
+def mentorship_pause(*, mentorship: Mentorship) -> Mentorship:
     """Pause an active mentorship: it keeps its place against the mentor's capacity."""
     updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.ACTIVE).update(
         status=MentorshipStatus.PAUSED
     )
     if updated != 1:
-        raise MatchingError("not_active", "Only an active mentorship can be paused.")
+        raise MatchingError(MatchingCode.NOT_ACTIVE, _("Only an active mentorship can be paused."))
     mentorship.refresh_from_db()
     return mentorship
 
 
-def mentorship_resume(*, mentorship: Mentorship, now: datetime | None = None) -> Mentorship:
+def mentorship_resume(*, mentorship: Mentorship) -> Mentorship:
     """Resume a paused mentorship (its place was kept, so capacity isn't checked)."""
     updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.PAUSED).update(
         status=MentorshipStatus.ACTIVE
     )
     if updated != 1:
-        raise MatchingError("not_paused", "Only a paused mentorship can be resumed.")
+        raise MatchingError(MatchingCode.NOT_PAUSED, _("Only a paused mentorship can be resumed."))
     mentorship.refresh_from_db()
     return mentorship

@@ -15,10 +15,11 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
-from mentora.matching import hooks
-from mentora.matching.errors import MatchingError
+from mentora.matching import access, hooks
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room, mentorship_start, requests_withdraw
 from mentora.matching.mentor_requests import queries as request_queries
 from mentora.matching.models import (
@@ -45,15 +46,18 @@ def _clean_message(message: str) -> str:
     text = message.strip()
     if len(text) < MIN_REQUEST_MESSAGE:
         raise MatchingError(
-            "message_too_short",
-            f"Tell the mentor in a couple of sentences what you want to achieve "
-            f"(at least {MIN_REQUEST_MESSAGE} characters).",
+            MatchingCode.MESSAGE_TOO_SHORT,
+            _(
+                "Tell the mentor in a couple of sentences what you want to achieve "
+                "(at least %(limit)d characters)."
+            )
+            % {"limit": MIN_REQUEST_MESSAGE},
             field="message",
         )
     if len(text) > MAX_MESSAGE:
         raise MatchingError(
-            "message_too_long",
-            f"Keep the message under {MAX_MESSAGE:,} characters.",
+            MatchingCode.MESSAGE_TOO_LONG,
+            _("Keep the message under %(limit)s characters.") % {"limit": f"{MAX_MESSAGE:,}"},
             field="message",
         )
     return text
@@ -102,7 +106,8 @@ def request_create(
                 request.save()
         except IntegrityError:  # the one-open-per-pair constraint: a double submit
             raise MatchingError(
-                "already_requested", f"You have already asked {mentor}; wait for their answer."
+                MatchingCode.ALREADY_REQUESTED,
+                _("You have already asked %(mentor)s; wait for their answer.") % {"mentor": mentor},
             ) from None
         hooks.request_created(request)
     return request
@@ -112,7 +117,7 @@ def _not_open(request: MentorRequest) -> MatchingError:
     """The refusal for answering a request that is no longer waiting."""
     current = MentorRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
     return MatchingError(
-        "not_open", request_queries.closed_reason(current or RequestStatus.EXPIRED)
+        MatchingCode.NOT_OPEN, request_queries.closed_reason(current or RequestStatus.EXPIRED)
     )
 
 
@@ -142,7 +147,9 @@ def _check_weekly_time(
     )
     if not any(t.weekday == weekday and t.at == time_of_day for t in offered):
         raise MatchingError(
-            "bad_time", "Pick one of your weekly available times from the list.", field="slot"
+            MatchingCode.BAD_TIME,
+            _("Pick one of your weekly available times from the list."),
+            field="slot",
         )
 
 
@@ -167,10 +174,12 @@ def request_accept(
     the mentee after commit.
     """
     now = now_or_current(now)
-    if by.pk != request.mentor_id:
-        raise MatchingError("not_yours", "Only the requested mentor can accept.")
+    if not access.answers_request(by, request):
+        raise MatchingError(MatchingCode.NOT_YOURS, _("Only the requested mentor can accept."))
     if frequency not in Frequency.values:
-        raise MatchingError("bad_frequency", "Choose how often you meet.", field="frequency")
+        raise MatchingError(
+            MatchingCode.BAD_FREQUENCY, _("Choose how often you meet."), field="frequency"
+        )
     program = request.program
     with transaction.atomic():
         lock_people(request.mentor_id, request.mentee_id)
@@ -181,7 +190,9 @@ def request_accept(
         _check_weekly_time(request, weekday, time_of_day, now)
         if Mentorship.objects.live().filter(program=program, mentee=request.mentee_id).exists():
             raise MatchingError(
-                "has_mentor", f"{request.mentee} has meanwhile been matched with a mentor."
+                MatchingCode.HAS_MENTOR,
+                _("%(mentee)s has meanwhile been matched with a mentor.")
+                % {"mentee": request.mentee},
             )
         try:
             mentorship = mentorship_start(
@@ -192,11 +203,13 @@ def request_accept(
                 accepting=request,
             )
         except MatchingError as error:
-            if error.code == "mentor_full":
+            if error.code == MatchingCode.MENTOR_FULL:  # say it to the mentor, who can act on it
                 raise MatchingError(
-                    "mentor_full",
-                    "You have no room for another mentee. Raise your capacity on your "
-                    "profile, or decline with \u201cno capacity\u201d.",
+                    MatchingCode.MENTOR_FULL,
+                    _(
+                        "You have no room for another mentee. Raise your capacity on your "
+                        "profile, or decline with \u201cno capacity\u201d."
+                    ),
                 ) from None
             raise
         MentorRequest.objects.filter(pk=request.pk).update(
@@ -230,7 +243,7 @@ def _agree_cadence(
             now=now,
         )
     except SchedulingError as error:
-        raise MatchingError("bad_time", error.message, field="slot") from None
+        raise MatchingError(MatchingCode.BAD_TIME, error.message, field="slot") from None
 
 
 def _withdraw_waiting_on_full_mentor(accepted: MentorRequest, now: datetime) -> None:
@@ -254,14 +267,18 @@ def request_decline(
     mentee after commit.
     """
     now = now_or_current(now)
-    if by.pk != request.mentor_id:
-        raise MatchingError("not_yours", "Only the requested mentor can decline.")
+    if not access.answers_request(by, request):
+        raise MatchingError(MatchingCode.NOT_YOURS, _("Only the requested mentor can decline."))
     if reason not in DeclineReason.values:
-        raise MatchingError("bad_reason", "Choose a reason from the list.", field="reason")
+        raise MatchingError(
+            MatchingCode.BAD_REASON, _("Choose a reason from the list."), field="reason"
+        )
     note = note.strip()
     if len(note) > MAX_DECLINE_NOTE:
         raise MatchingError(
-            "note_too_long", f"Keep the note under {MAX_DECLINE_NOTE} characters.", field="note"
+            MatchingCode.NOTE_TOO_LONG,
+            _("Keep the note under %(limit)d characters.") % {"limit": MAX_DECLINE_NOTE},
+            field="note",
         )
     with transaction.atomic():
         changes = {
@@ -280,8 +297,10 @@ def request_withdraw(
 ) -> MentorRequest:
     """The mentee takes back a request that is still waiting; the mentor hears of it."""
     now = now_or_current(now)
-    if by.pk != request.mentee_id:
-        raise MatchingError("not_yours", "Only the mentee who sent a request can withdraw it.")
+    if not access.withdraws_request(by, request):
+        raise MatchingError(
+            MatchingCode.NOT_YOURS, _("Only the mentee who sent a request can withdraw it.")
+        )
     with transaction.atomic():
         changes = {"status": RequestStatus.WITHDRAWN, "withdraw_reason": WithdrawReason.BY_MENTEE}
         _claim(request, now, **changes)

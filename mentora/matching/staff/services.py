@@ -1,6 +1,6 @@
 """Staff matching writes: one-click match from suggestions, and whole-cohort bulk matching.
 
-Every mentorship is started by `services.mentorship_start`, so capacity,
+Every mentorship is started by `lifecycle.services.mentorship_start`, so capacity,
 withdrawal of open requests and notices work as for any other match.
 
 Bulk matching is preview first: `bulk_preview` scores the chosen mentees
@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.clock import now_or_current
 from mentora.matching.engine.assignment import NO_CAPACITY, PinError, bulk_match
@@ -43,7 +45,7 @@ from mentora.matching.engine.features import (
 )
 from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
 from mentora.matching.engine.suggestions import ranked_mentors_for
-from mentora.matching.errors import MatchingError
+from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentorship_start
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkObjective, BulkRunStatus
 from mentora.matching.staff import queries as q
@@ -54,8 +56,8 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 Pair = tuple[int, int]  # (mentee user id, mentor user id)
-NO_PROFILE = "Hasn't filled in a mentee profile yet"
-NO_ALLOWED_MENTOR = (
+NO_PROFILE = gettext_lazy("Hasn't filled in a mentee profile yet")
+NO_ALLOWED_MENTOR = gettext_lazy(
     "The rules allow none of the chosen mentors (a past “not a fit”, no shared language, or self)"
 )
 
@@ -66,9 +68,15 @@ class PublishConflict(MatchingError):
     def __init__(self, rows: dict[int, str]) -> None:
         count = len(rows)
         super().__init__(
-            "changed",
-            f"{count} pair{'s' if count != 1 else ''} can't be started any more, so nothing "
-            "was created. Run the preview again to match with what is true now.",
+            MatchingCode.CHANGED,
+            ngettext(
+                "%(count)d pair can't be started any more, so nothing was created. "
+                "Run the preview again to match with what is true now.",
+                "%(count)d pairs can't be started any more, so nothing was created. "
+                "Run the preview again to match with what is true now.",
+                count,
+            )
+            % {"count": count},
         )
         self.rows = rows
 
@@ -90,18 +98,26 @@ def match_from_suggestion(
     mentor = q.active_mentor(program, mentor_id)
     if mentor is None:
         raise MatchingError(
-            "not_a_mentor", "That person isn't a mentor in this program.", field="mentor"
+            MatchingCode.NOT_A_MENTOR,
+            _("That person isn't a mentor in this program."),
+            field="mentor",
         )
     with transaction.atomic():
         lock_people(mentor.pk, mentee.pk)
         current = Mentorship.objects.live().filter(program=program, mentee=mentee)
         if current.exists():
-            raise MatchingError("mentee_matched", f"{mentee.name} already has a mentor.")
+            raise MatchingError(
+                MatchingCode.MENTEE_MATCHED,
+                _("%(mentee)s already has a mentor.") % {"mentee": mentee.name},
+            )
         ranked = ranked_mentors_for(program, mentee.pk, now.date(), mentor_ids=[mentor.pk])
         checked = q.suggestions(program, mentee, ranked)
         if not checked or not checked[0].matchable:
-            why = checked[0].blocked if checked else "There is no profile to match on yet."
-            raise MatchingError("not_matchable", f"{mentor.name} can't be matched: {why}")
+            why = checked[0].blocked if checked else _("There is no profile to match on yet.")
+            raise MatchingError(
+                MatchingCode.NOT_MATCHABLE,
+                _("%(mentor)s can't be matched: %(why)s") % {"mentor": mentor.name, "why": why},
+            )
         return mentorship_start(program=program, mentor=mentor, mentee=mentee, now=now)
 
 
@@ -112,9 +128,13 @@ def _check_selection(
     program: Program, mentee_ids: Sequence[int], mentor_ids: Sequence[int]
 ) -> None:
     if not mentee_ids:
-        raise MatchingError("no_mentees", "Choose at least one mentee.", field="mentees")
+        raise MatchingError(
+            MatchingCode.NO_MENTEES, _("Choose at least one mentee."), field="mentees"
+        )
     if not mentor_ids:
-        raise MatchingError("no_mentors", "Choose at least one mentor.", field="mentors")
+        raise MatchingError(
+            MatchingCode.NO_MENTORS, _("Choose at least one mentor."), field="mentors"
+        )
     open_mentees = set(
         q.unmatched_mentees(program)
         .filter(user_id__in=mentee_ids)
@@ -123,9 +143,12 @@ def _check_selection(
     stray = len(set(mentee_ids) - open_mentees)
     if stray:
         raise MatchingError(
-            "mentees_changed",
-            f"{stray} of the chosen mentees aren't unmatched mentees of this program "
-            "(any more). Reload the page and choose again.",
+            MatchingCode.MENTEES_CHANGED,
+            _(
+                "%(count)d of the chosen mentees aren't unmatched mentees of this program "
+                "(any more). Reload the page and choose again."
+            )
+            % {"count": stray},
             field="mentees",
         )
     pool = set(
@@ -134,8 +157,9 @@ def _check_selection(
     stray = len(set(mentor_ids) - pool)
     if stray:
         raise MatchingError(
-            "mentors_changed",
-            f"{stray} of the chosen mentors aren't mentors of this program (any more).",
+            MatchingCode.MENTORS_CHANGED,
+            _("%(count)d of the chosen mentors aren't mentors of this program (any more).")
+            % {"count": stray},
             field="mentors",
         )
 
@@ -147,22 +171,30 @@ def _check_pairs(
     mentor_ids: Sequence[int],
 ) -> None:
     mentees, mentors = set(mentee_ids), set(mentor_ids)
-    for label, pairs in (("pins", pins), ("excluded", excluded)):
+    for field, code, pairs in (
+        ("pins", MatchingCode.PINS_OUTSIDE, pins),
+        ("excluded", MatchingCode.EXCLUDED_OUTSIDE, excluded),
+    ):
         if any(a not in mentees or b not in mentors for a, b in pairs):
             raise MatchingError(
-                f"{label}_outside",
-                "A pinned or excluded pair names someone outside the chosen mentees and mentors.",
-                field=label,
+                code,
+                _(
+                    "A pinned or excluded pair names someone outside the chosen mentees "
+                    "and mentors."
+                ),
+                field=field,
             )
     twice = [a for a, n in Counter(a for a, _ in pins).items() if n > 1]
     if twice:
         raise MatchingError(
-            "pinned_twice", "A mentee can be pinned to one mentor only.", field="pins"
+            MatchingCode.PINNED_TWICE, _("A mentee can be pinned to one mentor only."), field="pins"
         )
     both = set(pins) & set(excluded)
     if both:
         raise MatchingError(
-            "pinned_and_excluded", "A pair can't be both pinned and excluded.", field="pins"
+            MatchingCode.PINNED_AND_EXCLUDED,
+            _("A pair can't be both pinned and excluded."),
+            field="pins",
         )
 
 
@@ -182,19 +214,25 @@ def _pin_problem(
     )
     why = q.blocked_reason(facts, mentor, must_share_language=must_share_language)
     if not why and pins_on_mentor > mentor.free:
-        places = f"{mentor.free} place{'s' if mentor.free != 1 else ''}"
-        why = f"{pins_on_mentor} mentees are pinned to them and they have {places} left."
+        why = ngettext(
+            "%(pinned)d mentees are pinned to them and they have %(free)d place left.",
+            "%(pinned)d mentees are pinned to them and they have %(free)d places left.",
+            mentor.free,
+        ) % {"pinned": pins_on_mentor, "free": mentor.free}
     return why
 
 
 def _unmatched_words(reason: str, min_score: int, closest: tuple[str, float] | None) -> str:
     if reason == NO_CAPACITY:
-        return "No capacity left: the mentors who fit have no places left"
+        return _("No capacity left: the mentors who fit have no places left")
     if closest is None:
-        return NO_ALLOWED_MENTOR
-    words = f"No mentor above the minimum fit of {min_score}"
+        return str(NO_ALLOWED_MENTOR)
     name, score = closest
-    return f"{words} (closest: {name[:60]}, {score:.0f})"
+    return _("No mentor above the minimum fit of %(min)d (closest: %(name)s, %(score).0f)") % {
+        "min": min_score,
+        "name": name[:60],
+        "score": score,
+    }
 
 
 def _closest(scores: FloatArray, allowed: BoolArray, i: int) -> int | None:
@@ -223,8 +261,9 @@ def _check_pins(
         )
         if problem:
             raise MatchingError(
-                "bad_pin",
-                f"{mentees[i].name} can't be pinned to {mentors[j].name}: {problem}",
+                MatchingCode.BAD_PIN,
+                _("%(mentee)s can't be pinned to %(mentor)s: %(problem)s")
+                % {"mentee": mentees[i].name, "mentor": mentors[j].name, "problem": problem},
                 field="pins",
             )
 
@@ -277,7 +316,7 @@ def _propose(
             excluded=barred,
         )
     except PinError as error:  # _check_pins says it better first; kept as a net
-        raise MatchingError("bad_pin", str(error), field="pins") from error
+        raise MatchingError(MatchingCode.BAD_PIN, str(error), field="pins") from error
     explanations = explain_pairs(
         mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights
     )
@@ -306,7 +345,9 @@ def _propose(
             )
         )
     new_rows += [
-        BulkMatchRow(mentee_id=a, unmatched_reason=NO_PROFILE) for a in mentee_ids if a not in rows
+        BulkMatchRow(mentee_id=a, unmatched_reason=str(NO_PROFILE))
+        for a in mentee_ids
+        if a not in rows
     ]
     return _Proposal(rows=new_rows, total=result.total)
 
@@ -334,9 +375,13 @@ def bulk_preview(
     """
     now = now_or_current(now)
     if objective not in BulkObjective.values:
-        raise MatchingError("bad_objective", "Choose an objective.", field="objective")
+        raise MatchingError(
+            MatchingCode.BAD_OBJECTIVE, _("Choose an objective."), field="objective"
+        )
     if not 0 <= min_score <= 100:
-        raise MatchingError("bad_min_score", "The minimum fit is 0 to 100.", field="min_score")
+        raise MatchingError(
+            MatchingCode.BAD_MIN_SCORE, _("The minimum fit is 0 to 100."), field="min_score"
+        )
     mentee_ids, mentor_ids = _unique(mentee_ids), _unique(mentor_ids)
     pins, excluded = _unique_pairs(pins), _unique_pairs(excluded)
     _check_selection(program, mentee_ids, mentor_ids)
@@ -437,8 +482,8 @@ def bulk_revise(
 def _not_preview(run: BulkMatchRun) -> MatchingError:
     status = BulkMatchRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
     if status == BulkRunStatus.PUBLISHED:
-        return MatchingError("published", "This bulk match is already published.")
-    return MatchingError("discarded", "This bulk match was discarded. Run a new one.")
+        return MatchingError(MatchingCode.PUBLISHED, _("This bulk match is already published."))
+    return MatchingError(MatchingCode.DISCARDED, _("This bulk match was discarded. Run a new one."))
 
 
 def _discard(run: BulkMatchRun) -> None:

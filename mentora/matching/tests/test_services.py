@@ -89,7 +89,7 @@ def test_mentorship_start_refuses_a_full_mentor(program):
 def test_mentorship_start_counts_a_paused_mentorship_against_capacity(program):
     mentor = a_mentor(program, capacity=1)
     first = mentorship_start(program=program, mentor=mentor, mentee=a_mentee(program), now=NOW)
-    mentorship_pause(mentorship=first, now=NOW)
+    mentorship_pause(mentorship=first)
 
     with pytest.raises(MatchingError) as refused:
         mentorship_start(program=program, mentor=mentor, mentee=a_mentee(program), now=NOW)
@@ -196,7 +196,7 @@ def test_mentorship_end_twice_is_refused(mentorship):
 
 
 def test_mentorship_end_of_a_paused_mentorship_is_allowed(mentorship):
-    mentorship_pause(mentorship=mentorship, now=NOW)
+    mentorship_pause(mentorship=mentorship)
 
     mentorship_end(mentorship=mentorship, reason=EndReason.COMPLETED, by=None, now=NOW)
 
@@ -220,7 +220,7 @@ def test_mentorship_end_refuses_bad_input(mentorship, reason, note, code):
 
 
 def test_mentorship_pause_pauses_an_active_mentorship(mentorship):
-    mentorship_pause(mentorship=mentorship, now=NOW)
+    mentorship_pause(mentorship=mentorship)
 
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.PAUSED
@@ -232,15 +232,15 @@ def test_mentorship_pause_refuses_a_mentorship_that_is_not_active(mentorship, st
     Mentorship.objects.filter(pk=mentorship.pk).update(status=status, **ended)
 
     with pytest.raises(MatchingError) as refused:
-        mentorship_pause(mentorship=mentorship, now=NOW)
+        mentorship_pause(mentorship=mentorship)
 
     assert refused.value.code == "not_active"
 
 
 def test_mentorship_resume_makes_a_paused_mentorship_active(mentorship):
-    mentorship_pause(mentorship=mentorship, now=NOW)
+    mentorship_pause(mentorship=mentorship)
 
-    mentorship_resume(mentorship=mentorship, now=NOW)
+    mentorship_resume(mentorship=mentorship)
 
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
@@ -252,7 +252,7 @@ def test_mentorship_resume_refuses_a_mentorship_that_is_not_paused(mentorship, s
     Mentorship.objects.filter(pk=mentorship.pk).update(status=status, **ended)
 
     with pytest.raises(MatchingError) as refused:
-        mentorship_resume(mentorship=mentorship, now=NOW)
+        mentorship_resume(mentorship=mentorship)
 
     assert refused.value.code == "not_paused"
     mentorship.refresh_from_db()
