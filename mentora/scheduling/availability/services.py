@@ -2,7 +2,8 @@
 
 Each function owns its transaction, locks the mentor's row before checking
 for overlaps (so two tabs adding ranges at once cannot both pass the check),
-validates with `full_clean()`, and raises SchedulingError when a rule says no.
+validates with `full_clean()`, and raises SchedulingError when a rule says no;
+its SchedulingCode tells the form which field the message belongs next to.
 "Today" and "the past" are the mentor's own dates, in their zone: that is
 where their availability lives.
 """
@@ -15,9 +16,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentora.scheduling.errors import SchedulingError
+from mentora.clock import now_or_current
+from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import DateOverride, OverrideKind, TimeOff, WeeklyHours
 
@@ -26,21 +28,10 @@ if TYPE_CHECKING:
 
 MAX_TIME_OFF_DAYS = 365
 
-# Machine-readable codes, also used by the form layer to put a message next to its field.
-END_NOT_AFTER_START = "end_not_after_start"
-OVERLAP = "overlap"
-DATE_IN_PAST = "date_in_past"
-TIMES_REQUIRED = "times_required"
-TIMES_NOT_ALLOWED = "times_not_allowed"
-ALREADY_DAY_OFF = "already_day_off"
-TIME_OFF_TOO_LONG = "time_off_too_long"
-INVALID = "invalid"
-NOT_FOUND = "not_found"
-
 
 def mentor_today(mentor: User, now: datetime | None = None) -> date:
     """The mentor's current local date."""
-    return (now or timezone.now()).astimezone(ZoneInfo(mentor.time_zone)).date()
+    return now_or_current(now).astimezone(ZoneInfo(mentor.time_zone)).date()
 
 
 def _hm(at: time) -> str:
@@ -55,9 +46,12 @@ def _day(day: date) -> str:
 def _check_end_after_start(start_time: time, end_time: time) -> None:
     if end_time <= start_time:
         raise SchedulingError(
-            END_NOT_AFTER_START,
-            f"The end ({_hm(end_time)}) must be after the start ({_hm(start_time)}). "
-            "A range can't run past midnight: split it into two days.",
+            SchedulingCode.END_NOT_AFTER_START,
+            _(
+                "The end (%(end)s) must be after the start (%(start)s). "
+                "A range can't run past midnight: split it into two days."
+            )
+            % {"end": _hm(end_time), "start": _hm(start_time)},
         )
 
 
@@ -66,7 +60,7 @@ def _save(obj: models.Model) -> None:
     try:
         obj.full_clean()
     except ValidationError as error:
-        raise SchedulingError(INVALID, " ".join(error.messages)) from error
+        raise SchedulingError(SchedulingCode.INVALID, " ".join(error.messages)) from error
     obj.save()
 
 
@@ -93,9 +87,12 @@ def weekly_hours_add(
         )
         if clash is not None:
             raise SchedulingError(
-                OVERLAP,
-                f"This overlaps your {clash} range. Change that one, or pick hours "
-                "that don't overlap it.",
+                SchedulingCode.OVERLAP,
+                _(
+                    "This overlaps your %(range)s range. Change that one, or pick hours "
+                    "that don't overlap it."
+                )
+                % {"range": clash},
             )
         hours = WeeklyHours(
             mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
@@ -110,7 +107,7 @@ def weekly_hours_remove(*, mentor: User, weekly_hours_id: int) -> WeeklyHours:
         hours = WeeklyHours.objects.filter(pk=weekly_hours_id, mentor=mentor).first()
         if hours is None:
             raise SchedulingError(
-                NOT_FOUND, "That weekly range isn't yours or was already removed."
+                SchedulingCode.NOT_FOUND, _("That weekly range isn't yours or was already removed.")
             )
         hours.delete()
     return hours
@@ -123,7 +120,9 @@ def _override_kind(kind: OverrideKind | str) -> OverrideKind:
     try:
         return OverrideKind(kind)
     except ValueError:
-        raise SchedulingError(INVALID, "Choose extra hours or a day off.") from None
+        raise SchedulingError(
+            SchedulingCode.INVALID, _("Choose extra hours or a day off.")
+        ) from None
 
 
 def _check_override_times(
@@ -132,11 +131,14 @@ def _check_override_times(
     if kind == OverrideKind.DAY_OFF:
         if start_time is not None or end_time is not None:
             raise SchedulingError(
-                TIMES_NOT_ALLOWED, "A day off takes no times: leave the start and end empty."
+                SchedulingCode.TIMES_NOT_ALLOWED,
+                _("A day off takes no times: leave the start and end empty."),
             )
         return
     if start_time is None or end_time is None:
-        raise SchedulingError(TIMES_REQUIRED, "Extra hours need both a start and an end time.")
+        raise SchedulingError(
+            SchedulingCode.TIMES_REQUIRED, _("Extra hours need both a start and an end time.")
+        )
     _check_end_after_start(start_time, end_time)
 
 
@@ -146,14 +148,17 @@ def _check_override_clash(
     same_day = DateOverride.objects.filter(mentor=mentor, date=day, kind=kind)
     if kind == OverrideKind.DAY_OFF:
         if same_day.exists():
-            raise SchedulingError(ALREADY_DAY_OFF, f"{_day(day)} is already a day off.")
+            raise SchedulingError(
+                SchedulingCode.ALREADY_DAY_OFF,
+                _("%(day)s is already a day off.") % {"day": _day(day)},
+            )
         return
     clash = same_day.filter(start_time__lt=end_time, end_time__gt=start_time).first()
     if clash is not None and clash.start_time and clash.end_time:
         raise SchedulingError(
-            OVERLAP,
-            f"This overlaps your extra hours {_hm(clash.start_time)}–{_hm(clash.end_time)} "
-            f"on {_day(day)}.",
+            SchedulingCode.OVERLAP,
+            _("This overlaps your extra hours %(start)s–%(end)s on %(day)s.")
+            % {"start": _hm(clash.start_time), "end": _hm(clash.end_time), "day": _day(day)},
         )
 
 
@@ -174,7 +179,10 @@ def date_override_add(
     kind = _override_kind(kind)
     _check_override_times(kind, start_time, end_time)
     if date < mentor_today(mentor, now):
-        raise SchedulingError(DATE_IN_PAST, f"{_day(date)} is in the past. Pick today or later.")
+        raise SchedulingError(
+            SchedulingCode.DATE_IN_PAST,
+            _("%(day)s is in the past. Pick today or later.") % {"day": _day(date)},
+        )
     with transaction.atomic():
         lock_people(mentor.pk)
         _check_override_clash(
@@ -191,7 +199,9 @@ def date_override_remove(*, mentor: User, date_override_id: int) -> DateOverride
     with transaction.atomic():
         override = DateOverride.objects.filter(pk=date_override_id, mentor=mentor).first()
         if override is None:
-            raise SchedulingError(NOT_FOUND, "That date isn't yours or was already removed.")
+            raise SchedulingError(
+                SchedulingCode.NOT_FOUND, _("That date isn't yours or was already removed.")
+            )
         override.delete()
     return override
 
@@ -202,17 +212,23 @@ def date_override_remove(*, mentor: User, date_override_id: int) -> DateOverride
 def _check_time_off_dates(starts_on: date, ends_on: date, today: date) -> None:
     if ends_on < starts_on:
         raise SchedulingError(
-            END_NOT_AFTER_START,
-            f"The last day ({_day(ends_on)}) can't be before the first ({_day(starts_on)}).",
+            SchedulingCode.END_NOT_AFTER_START,
+            _("The last day (%(last)s) can't be before the first (%(first)s).")
+            % {"last": _day(ends_on), "first": _day(starts_on)},
         )
     if ends_on < today:
-        raise SchedulingError(DATE_IN_PAST, "That time off is entirely in the past.")
+        raise SchedulingError(
+            SchedulingCode.DATE_IN_PAST, _("That time off is entirely in the past.")
+        )
     days = (ends_on - starts_on).days + 1
     if days > MAX_TIME_OFF_DAYS:
         raise SchedulingError(
-            TIME_OFF_TOO_LONG,
-            f"Time off can be at most {MAX_TIME_OFF_DAYS} days at once (this is {days}). "
-            "Add a second stretch later if you need more.",
+            SchedulingCode.TIME_OFF_TOO_LONG,
+            _(
+                "Time off can be at most %(limit)d days at once (this is %(days)d). "
+                "Add a second stretch later if you need more."
+            )
+            % {"limit": MAX_TIME_OFF_DAYS, "days": days},
         )
 
 
@@ -236,6 +252,8 @@ def time_off_remove(*, mentor: User, time_off_id: int) -> TimeOff:
     with transaction.atomic():
         time_off = TimeOff.objects.filter(pk=time_off_id, mentor=mentor).first()
         if time_off is None:
-            raise SchedulingError(NOT_FOUND, "That time off isn't yours or was already removed.")
+            raise SchedulingError(
+                SchedulingCode.NOT_FOUND, _("That time off isn't yours or was already removed.")
+            )
         time_off.delete()
     return time_off

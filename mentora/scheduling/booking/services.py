@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.clock import now_or_current
-from mentora.programs.models import Mentorship, MentorshipStatus
+from mentora.programs.access import is_party
+from mentora.programs.models import Mentorship, MentorshipStatus, Program
 from mentora.scheduling import hooks, policies, queries
-from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import (
     AgendaSwitch,
@@ -39,8 +42,6 @@ from mentora.scheduling.slots import local_to_utc, nearest
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
-
-SLOT_TAKEN_MESSAGE = "That time was just taken."
 
 
 class _SlotTaken(Exception):
@@ -80,34 +81,38 @@ def _check_time_rules(
     program = mentorship.program
     grid = timedelta(minutes=program.slot_grid_minutes)
     if starts_at <= now:
-        raise SchedulingError("in_past", "That time has already passed. Pick a time in the future.")
+        raise SchedulingError(
+            SchedulingCode.IN_PAST, _("That time has already passed. Pick a time in the future.")
+        )
     if starts_at - now < timedelta(hours=program.min_booking_notice_hours):
         raise SchedulingError(
-            "too_soon",
-            f"Sessions need to be booked at least {program.min_booking_notice_hours} hours ahead.",
+            SchedulingCode.TOO_SOON,
+            _("Sessions need to be booked at least %(hours)d hours ahead.")
+            % {"hours": program.min_booking_notice_hours},
         )
     if starts_at - now > timedelta(weeks=program.booking_window_weeks):
         raise SchedulingError(
-            "too_far", f"You can book up to {program.booking_window_weeks} weeks ahead."
+            SchedulingCode.TOO_FAR,
+            _("You can book up to %(weeks)d weeks ahead.")
+            % {"weeks": program.booking_window_weeks},
         )
     if not_after is not None and starts_at > not_after:
         raise SchedulingError(
-            "after_makeup_deadline",
-            f"A makeup must start by {policies.format_moment(not_after)}, before the next session.",
+            SchedulingCode.AFTER_MAKEUP_DEADLINE,
+            _("A makeup must start by %(moment)s, before the next session.")
+            % {"moment": policies.format_moment(not_after)},
         )
     if int(starts_at.timestamp()) % int(grid.total_seconds()) or starts_at.microsecond:
         raise SchedulingError(
-            "off_grid", f"Pick a start time on the {program.slot_grid_minutes}-minute grid."
+            SchedulingCode.OFF_GRID,
+            _("Pick a start time on the %(minutes)d-minute grid.")
+            % {"minutes": program.slot_grid_minutes},
         )
     booked = queries.mentee_sessions_in_week(
         program, mentorship.mentee_id, starts_at, exclude_session_id
     )
     if booked >= program.max_sessions_per_mentee_per_week:
-        raise SchedulingError(
-            "weekly_limit",
-            f"That week already has {booked} session{'s' if booked != 1 else ''}; the program "
-            f"allows {program.max_sessions_per_mentee_per_week} per week.",
-        )
+        raise SchedulingError(SchedulingCode.WEEKLY_LIMIT, _weekly_limit_message(booked, program))
     window = (starts_at - timedelta(days=1), starts_at + length + timedelta(days=1))
     if by.pk == mentorship.mentee_id:
         # Mentees book inside the mentor's availability; a mentor may pick any free time.
@@ -127,13 +132,33 @@ def _check_time_rules(
         raise _SlotTaken()
     if by.pk == mentorship.mentee_id:
         raise SchedulingError(
-            "outside_availability", f"{mentorship.mentor.name} isn't available at that time."
+            SchedulingCode.OUTSIDE_AVAILABILITY,
+            _("%(name)s isn't available at that time.") % {"name": mentorship.mentor.name},
         )
 
 
+def _weekly_limit_message(booked: int, program: Program) -> str:
+    return ngettext(
+        "That week already has %(booked)d session; the program allows %(limit)d per week.",
+        "That week already has %(booked)d sessions; the program allows %(limit)d per week.",
+        booked,
+    ) % {"booked": booked, "limit": program.max_sessions_per_mentee_per_week}
+
+
+def _slot_taken(alternatives: list[datetime]) -> SchedulingError:
+    return SchedulingError(
+        SchedulingCode.SLOT_TAKEN, _("That time was just taken."), alternatives=alternatives
+    )
+
+
+def _not_a_party() -> SchedulingError:
+    return SchedulingError(SchedulingCode.NOT_A_PARTY, _("Only the mentor and mentee can do this."))
+
+
 def _require_party(mentorship: Mentorship, by: User) -> None:
-    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
-        raise SchedulingError("not_a_party", "Only the mentor and mentee can do this.")
+    # The views admit only the parties (scheduling.access); this guards other callers.
+    if not is_party(by, mentorship):
+        raise _not_a_party()
 
 
 def _blocked_range(
@@ -172,7 +197,7 @@ def session_book(
 
     Steps: lock mentor and mentee; check the mentorship, the makeup rules and
     every time rule; insert (the database refuses overlaps on PostgreSQL);
-    log the booking. A time that's taken raises SchedulingError("slot_taken")
+    log the booking. A time that's taken raises SchedulingError(SLOT_TAKEN)
     with the nearest open times.
     """
     now = now_or_current(now)
@@ -184,13 +209,16 @@ def session_book(
             mentorship.refresh_from_db(fields=["status"])
             if mentorship.status != MentorshipStatus.ACTIVE:
                 raise SchedulingError(
-                    "not_active", "Sessions can only be booked in an active mentorship."
+                    SchedulingCode.NOT_ACTIVE,
+                    _("Sessions can only be booked in an active mentorship."),
                 )
             not_after = None
             if kind == SessionKind.MAKEUP:
                 not_after = _check_makeup(makeup_for, mentorship, now)
             elif kind != SessionKind.EXTRA:
-                raise SchedulingError("bad_kind", "Only extra sessions and makeups can be booked.")
+                raise SchedulingError(
+                    SchedulingCode.BAD_KIND, _("Only extra sessions and makeups can be booked.")
+                )
             _check_time_rules(
                 mentorship=mentorship,
                 starts_at=starts_at,
@@ -218,17 +246,17 @@ def session_book(
             hooks.session_booked(session, by=by)
             return session
     except _SlotTaken:
-        raise SchedulingError(
-            "slot_taken", SLOT_TAKEN_MESSAGE, _alternatives(mentorship, starts_at, length, now)
-        ) from None
+        raise _slot_taken(_alternatives(mentorship, starts_at, length, now)) from None
 
 
 def _check_makeup(missed: Session | None, mentorship: Mentorship, now: datetime) -> datetime:
     if missed is None or missed.mentorship_id != mentorship.pk:
-        raise SchedulingError("no_missed_session", "Choose the missed session this makes up for.")
+        raise SchedulingError(
+            SchedulingCode.NO_MISSED_SESSION, _("Choose the missed session this makes up for.")
+        )
     eligibility = policies.makeup_eligibility(missed, now=now)
     if not eligibility.allowed or eligibility.latest_start is None:
-        raise SchedulingError("makeup_not_allowed", eligibility.message)
+        raise SchedulingError(SchedulingCode.MAKEUP_NOT_ALLOWED, eligibility.message)
     return eligibility.latest_start
 
 
@@ -245,7 +273,8 @@ def session_reschedule(
             session.refresh_from_db()
             if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
                 raise SchedulingError(
-                    "not_movable", "Only a session that is still ahead can be moved."
+                    SchedulingCode.NOT_MOVABLE,
+                    _("Only a session that is still ahead can be moved."),
                 )
             _check_time_rules(
                 mentorship=mentorship,
@@ -267,10 +296,8 @@ def session_reschedule(
             hooks.session_moved(session, by=by, old_starts_at=old)
             return session
     except _SlotTaken:
-        raise SchedulingError(
-            "slot_taken",
-            SLOT_TAKEN_MESSAGE,
-            _alternatives(mentorship, starts_at, session.length, now, session.pk),
+        raise _slot_taken(
+            _alternatives(mentorship, starts_at, session.length, now, session.pk)
         ) from None
 
 
@@ -290,9 +317,11 @@ def session_cancel(
     if by is not None:
         _require_party(session.mentorship, by)
     if reason not in CancelReason.values:
-        raise SchedulingError("bad_reason", "Choose a reason from the list.")
+        raise SchedulingError(SchedulingCode.BAD_REASON, _("Choose a reason from the list."))
     if len(note) > 500:
-        raise SchedulingError("note_too_long", "Keep the note under 500 characters.")
+        raise SchedulingError(
+            SchedulingCode.NOTE_TOO_LONG, _("Keep the note under 500 characters.")
+        )
     with transaction.atomic():
         # The system cancelling (a cadence change, an ended mentorship) is nobody's
         # late cancellation: it never counts against either party.
@@ -316,9 +345,11 @@ def session_cancel(
         )
         if updated != 1:
             raise SchedulingError(
-                "not_cancellable",
-                "Only a session that hasn't started can be cancelled. For a past session, "
-                "record what happened instead.",
+                SchedulingCode.NOT_CANCELLABLE,
+                _(
+                    "Only a session that hasn't started can be cancelled. For a past session, "
+                    "record what happened instead."
+                ),
             )
         session.refresh_from_db()
         _log(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
@@ -333,13 +364,15 @@ def session_keep_with_new_agenda(
     now = now_or_current(now)
     _require_party(session.mentorship, by)
     if switch not in AgendaSwitch.values:
-        raise SchedulingError("bad_switch", "Choose one of the suggested plans.")
+        raise SchedulingError(SchedulingCode.BAD_SWITCH, _("Choose one of the suggested plans."))
     with transaction.atomic():
         updated = Session.objects.filter(
             pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
         ).update(agenda_switch=switch)
         if updated != 1:
-            raise SchedulingError("not_changeable", "This session is no longer ahead.")
+            raise SchedulingError(
+                SchedulingCode.NOT_CHANGEABLE, _("This session is no longer ahead.")
+            )
         session.refresh_from_db()
         _log(session, ChangeKind.AGENDA_SWITCHED, by, now, detail=switch)
     return session
@@ -356,25 +389,31 @@ def session_mark_attendance(
     now = now_or_current(now)
     if by.pk == session.mentor_id:
         if outcome not in MENTOR_OUTCOMES:
-            raise SchedulingError("bad_outcome", "Choose whether the session was held.")
+            raise SchedulingError(
+                SchedulingCode.BAD_OUTCOME, _("Choose whether the session was held.")
+            )
         if now < session.ends_at:
             raise SchedulingError(
-                "too_early", "Attendance can be recorded once the session has ended."
+                SchedulingCode.TOO_EARLY,
+                _("Attendance can be recorded once the session has ended."),
             )
     elif by.pk == session.mentee_id:
         if outcome != SessionStatus.MENTOR_NO_SHOW:
-            raise SchedulingError("bad_outcome", "Mentees can report that the mentor didn't come.")
+            raise SchedulingError(
+                SchedulingCode.BAD_OUTCOME, _("Mentees can report that the mentor didn't come.")
+            )
         if now < session.starts_at:
-            raise SchedulingError("too_early", "The session hasn't started yet.")
+            raise SchedulingError(SchedulingCode.TOO_EARLY, _("The session hasn't started yet."))
     else:
-        raise SchedulingError("not_a_party", "Only the mentor and mentee can do this.")
+        raise _not_a_party()
     with transaction.atomic():
         updated = Session.objects.filter(pk=session.pk, status=SessionStatus.SCHEDULED).update(
             status=outcome, attendance_marked_at=now, attendance_marked_by=by
         )
         if updated != 1:
             raise SchedulingError(
-                "already_marked", "What happened in this session is already recorded."
+                SchedulingCode.ALREADY_MARKED,
+                _("What happened in this session is already recorded."),
             )
         session.refresh_from_db()
         _log(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
@@ -388,18 +427,22 @@ def makeup_request_create(
     """A mentee asks their mentor to agree to a makeup after a late cancel or no-show."""
     now = now_or_current(now)
     if by.pk != session.mentee_id:
-        raise SchedulingError("not_mentee", "Only the mentee can ask for a makeup.")
+        raise SchedulingError(SchedulingCode.NOT_MENTEE, _("Only the mentee can ask for a makeup."))
     if len(message) > 500:
-        raise SchedulingError("message_too_long", "Keep the message under 500 characters.")
+        raise SchedulingError(
+            SchedulingCode.MESSAGE_TOO_LONG, _("Keep the message under 500 characters.")
+        )
     eligibility = policies.makeup_eligibility(session, now=now)
     if not eligibility.needs_mentor_approval or eligibility.latest_start is None:
-        raise SchedulingError("no_request_needed", eligibility.message)
+        raise SchedulingError(SchedulingCode.NO_REQUEST_NEEDED, eligibility.message)
     with transaction.atomic():
         request, created = MakeupRequest.objects.get_or_create(
             session=session, defaults={"requested_at": now, "message": message}
         )
         if not created:
-            raise SchedulingError("already_requested", "You already asked for this makeup.")
+            raise SchedulingError(
+                SchedulingCode.ALREADY_REQUESTED, _("You already asked for this makeup.")
+            )
     return request
 
 
@@ -408,13 +451,17 @@ def makeup_request_decide(
 ) -> MakeupRequest:
     now = now_or_current(now)
     if by.pk != makeup_request.session.mentor_id:
-        raise SchedulingError("not_mentor", "Only the mentor can answer a makeup request.")
+        raise SchedulingError(
+            SchedulingCode.NOT_MENTOR, _("Only the mentor can answer a makeup request.")
+        )
     status = MakeupRequestStatus.APPROVED if approve else MakeupRequestStatus.DECLINED
     updated = MakeupRequest.objects.filter(
         pk=makeup_request.pk, status=MakeupRequestStatus.PENDING
     ).update(status=status, decided_at=now)
     if updated != 1:
-        raise SchedulingError("already_decided", "This request has already been answered.")
+        raise SchedulingError(
+            SchedulingCode.ALREADY_DECIDED, _("This request has already been answered.")
+        )
     makeup_request.refresh_from_db()
     return makeup_request
 
@@ -459,7 +506,7 @@ def cadence_set(
     now = now_or_current(now)
     _require_party(mentorship, by)
     with transaction.atomic():
-        cadence, _ = Cadence.objects.get_or_create(
+        cadence, _created = Cadence.objects.get_or_create(
             mentorship=mentorship,
             defaults={
                 "weekday": weekday,
@@ -556,10 +603,7 @@ def _place_regular(
     """Create or move one regular session; None when the mentor is busy then."""
     blocked_from, blocked_until = _blocked_range(mentorship, starts_at, length)
     exclude = session.pk if session else None
-    if any(
-        True
-        for _ in queries.busy_blocks(mentorship.mentor_id, (blocked_from, blocked_until), exclude)
-    ):
+    if queries.busy_blocks(mentorship.mentor_id, (blocked_from, blocked_until), exclude):
         return None
     old = session.starts_at if session else None
     if session is None:
@@ -590,7 +634,7 @@ def calendar_feed_reset(*, user: User, now: datetime | None = None) -> CalendarF
     """Give a person a new secret feed address; the old one stops working."""
     from mentora.scheduling.models import _feed_token
 
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
     feed.token = _feed_token()
     feed.reset_at = now_or_current(now)
     feed.save(update_fields=["token", "reset_at"])

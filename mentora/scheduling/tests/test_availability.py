@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from mentora.scheduling.availability import services
-from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.models import DateOverride, OverrideKind, TimeOff, WeeklyHours
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
@@ -76,7 +76,7 @@ def test_weekly_hours_add_refuses_an_overlap_and_names_it(mentor, start, end):
     with pytest.raises(SchedulingError) as caught:
         services.weekly_hours_add(mentor=mentor, weekday=TUESDAY, start_time=start, end_time=end)
 
-    assert caught.value.code == services.OVERLAP
+    assert caught.value.code == SchedulingCode.OVERLAP
     assert "Tuesday 18:00–20:00" in caught.value.message
     assert WeeklyHours.objects.filter(mentor=mentor).count() == 1
 
@@ -97,7 +97,7 @@ def test_weekly_hours_add_refuses_end_not_after_start(mentor, end):
     with pytest.raises(SchedulingError) as caught:
         services.weekly_hours_add(mentor=mentor, weekday=TUESDAY, start_time=time(18), end_time=end)
 
-    assert caught.value.code == services.END_NOT_AFTER_START
+    assert caught.value.code == SchedulingCode.END_NOT_AFTER_START
     assert not WeeklyHours.objects.exists()
 
 
@@ -105,7 +105,7 @@ def test_weekly_hours_add_refuses_an_unknown_weekday(mentor):
     with pytest.raises(SchedulingError) as caught:
         services.weekly_hours_add(mentor=mentor, weekday=9, start_time=time(9), end_time=time(10))
 
-    assert caught.value.code == services.INVALID
+    assert caught.value.code == SchedulingCode.INVALID
     assert not WeeklyHours.objects.exists()
 
 
@@ -123,7 +123,7 @@ def test_weekly_hours_remove_refuses_someone_elses_range(mentor):
     with pytest.raises(SchedulingError) as caught:
         services.weekly_hours_remove(mentor=mentor, weekly_hours_id=theirs.pk)
 
-    assert caught.value.code == services.NOT_FOUND
+    assert caught.value.code == SchedulingCode.NOT_FOUND
     assert WeeklyHours.objects.filter(pk=theirs.pk).exists()
 
 
@@ -149,7 +149,7 @@ def test_date_override_add_refuses_a_date_in_the_past(mentor):
             mentor=mentor, date=date(2027, 1, 3), kind=OverrideKind.DAY_OFF, now=NOW
         )
 
-    assert caught.value.code == services.DATE_IN_PAST
+    assert caught.value.code == SchedulingCode.DATE_IN_PAST
     assert not DateOverride.objects.exists()
 
 
@@ -167,9 +167,9 @@ def test_date_override_add_counts_today_in_the_mentors_zone(mentor):
 @pytest.mark.parametrize(
     ("start", "end", "code"),
     [
-        (None, None, services.TIMES_REQUIRED),
-        (time(10), None, services.TIMES_REQUIRED),
-        (time(12), time(10), services.END_NOT_AFTER_START),
+        (None, None, SchedulingCode.TIMES_REQUIRED),
+        (time(10), None, SchedulingCode.TIMES_REQUIRED),
+        (time(12), time(10), SchedulingCode.END_NOT_AFTER_START),
     ],
 )
 def test_date_override_add_refuses_extra_hours_without_a_valid_range(mentor, start, end, code):
@@ -197,7 +197,7 @@ def test_date_override_add_refuses_times_on_a_day_off(mentor):
             now=NOW,
         )
 
-    assert caught.value.code == services.TIMES_NOT_ALLOWED
+    assert caught.value.code == SchedulingCode.TIMES_NOT_ALLOWED
     assert not DateOverride.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_date_override_add_refuses_a_second_day_off_on_one_date(mentor):
             mentor=mentor, date=date(2027, 1, 9), kind=OverrideKind.DAY_OFF, now=NOW
         )
 
-    assert caught.value.code == services.ALREADY_DAY_OFF
+    assert caught.value.code == SchedulingCode.ALREADY_DAY_OFF
     assert DateOverride.objects.count() == 1
 
 
@@ -232,7 +232,7 @@ def test_date_override_add_refuses_overlapping_extra_hours(mentor):
             now=NOW,
         )
 
-    assert caught.value.code == services.OVERLAP
+    assert caught.value.code == SchedulingCode.OVERLAP
     assert "10:00–12:00" in caught.value.message
 
 
@@ -242,7 +242,7 @@ def test_date_override_remove_refuses_someone_elses_date(mentor):
     with pytest.raises(SchedulingError) as caught:
         services.date_override_remove(mentor=mentor, date_override_id=theirs.pk)
 
-    assert caught.value.code == services.NOT_FOUND
+    assert caught.value.code == SchedulingCode.NOT_FOUND
     assert DateOverride.objects.filter(pk=theirs.pk).exists()
 
 
@@ -271,7 +271,7 @@ def test_time_off_add_refuses_end_before_start(mentor):
             mentor=mentor, starts_on=date(2027, 1, 10), ends_on=date(2027, 1, 9), now=NOW
         )
 
-    assert caught.value.code == services.END_NOT_AFTER_START
+    assert caught.value.code == SchedulingCode.END_NOT_AFTER_START
     assert not TimeOff.objects.exists()
 
 
@@ -281,7 +281,7 @@ def test_time_off_add_refuses_a_stretch_entirely_in_the_past(mentor):
             mentor=mentor, starts_on=date(2026, 12, 20), ends_on=date(2027, 1, 3), now=NOW
         )
 
-    assert caught.value.code == services.DATE_IN_PAST
+    assert caught.value.code == SchedulingCode.DATE_IN_PAST
     assert not TimeOff.objects.exists()
 
 
@@ -291,7 +291,7 @@ def test_time_off_add_refuses_more_than_a_year(mentor):
             mentor=mentor, starts_on=date(2027, 1, 4), ends_on=date(2028, 1, 4), now=NOW
         )
 
-    assert caught.value.code == services.TIME_OFF_TOO_LONG
+    assert caught.value.code == SchedulingCode.TIME_OFF_TOO_LONG
     assert not TimeOff.objects.exists()
 
 
@@ -309,7 +309,7 @@ def test_time_off_remove_refuses_someone_elses_time_off(mentor):
     with pytest.raises(SchedulingError) as caught:
         services.time_off_remove(mentor=mentor, time_off_id=theirs.pk)
 
-    assert caught.value.code == services.NOT_FOUND
+    assert caught.value.code == SchedulingCode.NOT_FOUND
     assert TimeOff.objects.filter(pk=theirs.pk).exists()
 
 
