@@ -1,4 +1,6 @@
-"""Reads for scheduling: availability rules, busy time, open slots, schedules."""
+"""Reads for scheduling: availability rules, busy time, open slots, schedules and
+calendar feeds. Who may see which session or mentorship is decided in
+scheduling/access.py; these functions take the person whose rows they read."""
 
 from __future__ import annotations
 
@@ -8,9 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from mentora.programs.access import can_view_mentee, is_program_staff
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling import slots
 from mentora.scheduling.models import (
@@ -184,38 +184,6 @@ def unmarked_sessions(program: Program, now: datetime) -> QuerySet[Session]:
         .select_related("mentor", "mentee")
         .order_by("ends_at")
     )
-
-
-def mentorship_for_party(user: User, program: Program, mentorship_id: int) -> Mentorship:
-    """A mentorship the user is the mentor or mentee of; 404 for anyone else."""
-    mentorship = (
-        Mentorship.objects.filter(pk=mentorship_id, program=program)
-        .filter(Q(mentor=user) | Q(mentee=user))
-        .select_related("program", "mentor", "mentee", "mentor__mentor_profile")
-        .first()
-    )
-    if mentorship is None:
-        raise Http404("No such mentorship.")
-    return mentorship
-
-
-def session_for_viewer(user: User, program: Program, session_id: int) -> Session:
-    """A session the user may see: its mentor and mentee, the mentee's success
-    manager and program admins. Anyone else gets a 404."""
-    session = (
-        Session.objects.filter(pk=session_id, program=program)
-        .select_related(
-            "program", "mentorship", "mentor", "mentee", "makeup_for", "mentor__mentor_profile"
-        )
-        .first()
-    )
-    if session is None:
-        raise Http404("No such session.")
-    if session.involves(user.pk):
-        return session
-    if is_program_staff(user, program) and can_view_mentee(user, program, session.mentee):
-        return session
-    raise Http404("No such session.")
 
 
 @dataclass(frozen=True)

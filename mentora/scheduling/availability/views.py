@@ -3,8 +3,9 @@
 One page, several small forms. A POST names its `action`; the view parses the
 matching form, calls one service, and redirects back (post/redirect/get). A
 refusal re-renders the page with status 400 and the message next to its field;
-nothing is saved. Availability belongs to the mentor, not to the program: the
-program only decides the booking rules the preview applies.
+nothing is saved. Only mentors reach the page (`@program_view(roles=...)`).
+Availability belongs to the mentor, not to the program: the program only
+decides the booking rules the preview applies.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mentora.accounts.http import AuthedRequest
 from mentora.accounts.models import User
-from mentora.programs import access as program_access
-from mentora.programs import queries as program_queries
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling import queries
 from mentora.scheduling.availability import services
@@ -40,31 +40,26 @@ from mentora.scheduling.models import DateOverride, TimeOff, Weekday, WeeklyHour
 
 PREVIEW_DAYS = 14
 PREVIEW_COUNT = 10
-UNKNOWN_ACTION = "This page doesn't know that action. Nothing was changed; please try again."
+UNKNOWN_ACTION = gettext_lazy(
+    "This page doesn't know that action. Nothing was changed; please try again."
+)
 
 
-@login_required
+@program_view(roles={Role.MENTOR})
 @require_http_methods(["GET", "HEAD", "POST"])
-def availability_edit(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = _program_for_mentor(request.user, slug)
+def availability_edit(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     if request.method != "POST":
         return _render(request, program)
     handler = ACTIONS.get(request.POST.get("action", ""))
     if handler is None:
-        return _render(request, program, error=UNKNOWN_ACTION, status=400)
+        return _render(request, program, error=str(UNKNOWN_ACTION), status=400)
     outcome = handler(request.user, request.POST)
     if outcome.refused:
         # 400 tells scripts and tests the submission was refused; people see the messages.
         return _render(request, program, bound=outcome.form, error=outcome.error, status=400)
     messages.success(request, outcome.message)
     return redirect("availability_edit", slug=program.slug)
-
-
-def _program_for_mentor(user: User, slug: str) -> Program:
-    program = program_queries.program_for_member(user, slug)
-    if Role.MENTOR not in program_access.roles_in(user, program):
-        raise Http404("Only mentors keep availability.")
-    return program
 
 
 # --- Actions: parse one form, call one service ---------------------------------
@@ -93,27 +88,31 @@ def _submit(form: DomainErrorForm, call: Callable[[], str]) -> Outcome:
 def _remove(data: QueryDict, what: str, call: Callable[[int], str]) -> Outcome:
     form = RemoveForm(data)
     if not form.is_valid():
-        return Outcome(error=f"That {what} couldn't be found. Nothing was changed.")
+        return Outcome(
+            error=_("That %(what)s couldn't be found. Nothing was changed.") % {"what": what}
+        )
     try:
         return Outcome(message=call(form.cleaned_data["id"]))
     except SchedulingError as error:
-        return Outcome(error=f"{error.message} Nothing was changed.")
+        return Outcome(error=_("%(refusal)s Nothing was changed.") % {"refusal": error.message})
 
 
 def _add_weekly(mentor: User, data: QueryDict) -> Outcome:
     form = WeeklyHoursForm(data)
 
     def call() -> str:
-        return f"Added {services.weekly_hours_add(mentor=mentor, **form.cleaned_data)}."
+        hours = services.weekly_hours_add(mentor=mentor, **form.cleaned_data)
+        return _("Added %(hours)s.") % {"hours": hours}
 
     return _submit(form, call)
 
 
 def _remove_weekly(mentor: User, data: QueryDict) -> Outcome:
     def call(pk: int) -> str:
-        return f"Removed {services.weekly_hours_remove(mentor=mentor, weekly_hours_id=pk)}."
+        hours = services.weekly_hours_remove(mentor=mentor, weekly_hours_id=pk)
+        return _("Removed %(hours)s.") % {"hours": hours}
 
-    return _remove(data, "weekly range", call)
+    return _remove(data, _("weekly range"), call)
 
 
 def _add_override(mentor: User, data: QueryDict) -> Outcome:
@@ -121,7 +120,7 @@ def _add_override(mentor: User, data: QueryDict) -> Outcome:
 
     def call() -> str:
         override = services.date_override_add(mentor=mentor, **form.cleaned_data)
-        return f"Added {_describe_override(override)}."
+        return _("Added %(override)s.") % {"override": _describe_override(override)}
 
     return _submit(form, call)
 
@@ -129,9 +128,9 @@ def _add_override(mentor: User, data: QueryDict) -> Outcome:
 def _remove_override(mentor: User, data: QueryDict) -> Outcome:
     def call(pk: int) -> str:
         override = services.date_override_remove(mentor=mentor, date_override_id=pk)
-        return f"Removed {_describe_override(override)}."
+        return _("Removed %(override)s.") % {"override": _describe_override(override)}
 
-    return _remove(data, "date", call)
+    return _remove(data, _("date"), call)
 
 
 def _add_time_off(mentor: User, data: QueryDict) -> Outcome:
@@ -139,7 +138,7 @@ def _add_time_off(mentor: User, data: QueryDict) -> Outcome:
 
     def call() -> str:
         time_off = services.time_off_add(mentor=mentor, **form.cleaned_data)
-        return f"Added time off {_describe_time_off(time_off)}."
+        return _("Added time off %(when)s.") % {"when": _describe_time_off(time_off)}
 
     return _submit(form, call)
 
@@ -147,9 +146,9 @@ def _add_time_off(mentor: User, data: QueryDict) -> Outcome:
 def _remove_time_off(mentor: User, data: QueryDict) -> Outcome:
     def call(pk: int) -> str:
         time_off = services.time_off_remove(mentor=mentor, time_off_id=pk)
-        return f"Removed time off {_describe_time_off(time_off)}."
+        return _("Removed time off %(when)s.") % {"when": _describe_time_off(time_off)}
 
-    return _remove(data, "time off", call)
+    return _remove(data, _("time off"), call)
 
 
 ACTIONS: dict[str, Callable[[User, QueryDict], Outcome]] = {
@@ -172,14 +171,21 @@ def _day_label(day: date) -> str:
 def _describe_override(override: DateOverride) -> str:
     when = _day_label(override.date)
     if override.start_time and override.end_time:
-        return f"extra hours on {when}, {override.start_time:%H:%M}–{override.end_time:%H:%M}"
-    return f"a day off on {when}"
+        return _("extra hours on %(day)s, %(start)s–%(end)s") % {
+            "day": when,
+            "start": f"{override.start_time:%H:%M}",
+            "end": f"{override.end_time:%H:%M}",
+        }
+    return _("a day off on %(day)s") % {"day": when}
 
 
 def _describe_time_off(time_off: TimeOff) -> str:
     if time_off.starts_on == time_off.ends_on:
-        return f"on {_day_label(time_off.starts_on)}"
-    return f"from {_day_label(time_off.starts_on)} to {_day_label(time_off.ends_on)}"
+        return _("on %(day)s") % {"day": _day_label(time_off.starts_on)}
+    return _("from %(first)s to %(last)s") % {
+        "first": _day_label(time_off.starts_on),
+        "last": _day_label(time_off.ends_on),
+    }
 
 
 @dataclass(frozen=True)
@@ -215,7 +221,7 @@ def _preview(mentor: User, program: Program, now: datetime) -> list[PreviewDay]:
 
 
 def _render(
-    request: AuthedRequest,
+    request: ProgramRequest,
     program: Program,
     *,
     bound: DomainErrorForm | None = None,

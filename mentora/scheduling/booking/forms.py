@@ -1,10 +1,13 @@
-"""Forms for the scheduling pages. Views turn SchedulingError into form errors."""
+"""Forms for the booking pages: slot, cancel, keep, attendance, makeup request,
+cadence. They only parse; the views put a SchedulingError on them with
+`errors.form_error`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentora.scheduling.models import (
     PERSON_CANCEL_REASONS,
@@ -25,43 +28,43 @@ class SlotForm(forms.Form):
         try:
             value = datetime.fromisoformat(raw)
         except ValueError:
-            raise forms.ValidationError("Pick one of the offered times.") from None
+            raise forms.ValidationError(_("Pick one of the offered times.")) from None
         if value.tzinfo is None:
-            raise forms.ValidationError("Pick one of the offered times.")
+            raise forms.ValidationError(_("Pick one of the offered times."))
         return value.astimezone(UTC)
 
 
 class CancelForm(forms.Form):
     reason = forms.ChoiceField(
         choices=PERSON_CANCEL_REASONS,
-        label="Why are you cancelling?",
+        label=_("Why are you cancelling?"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a reason.",
-            "invalid_choice": "Choose a reason from the list.",
+            "required": _("Choose a reason."),
+            "invalid_choice": _("Choose a reason from the list."),
         },
     )
     note = forms.CharField(
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Anything the other person should know? (optional)",
+        label=_("Anything the other person should know? (optional)"),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class KeepSessionForm(forms.Form):
     switch = forms.ChoiceField(
-        choices=AgendaSwitch.choices, widget=forms.RadioSelect, label="Use the session to"
+        choices=AgendaSwitch.choices, widget=forms.RadioSelect, label=_("Use the session to")
     )
 
 
 class AttendanceForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[
-            (SessionStatus.HELD, "The session was held"),
-            (SessionStatus.MENTEE_NO_SHOW, "The mentee didn't come"),
-            (SessionStatus.MENTOR_NO_SHOW, "The mentor didn't come"),
+            (SessionStatus.HELD, _("The session was held")),
+            (SessionStatus.MENTEE_NO_SHOW, _("The mentee didn't come")),
+            (SessionStatus.MENTOR_NO_SHOW, _("The mentor didn't come")),
         ]
     )
 
@@ -71,7 +74,7 @@ class MakeupRequestForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="A word to your mentor (optional)",
+        label=_("A word to your mentor (optional)"),
     )
 
 
@@ -79,7 +82,9 @@ class CadenceForm(forms.Form):
     frequency = forms.ChoiceField(choices=Frequency.choices)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     time_of_day = forms.TimeField(
-        label="Time (mentor's zone)", widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Time (mentor's zone)"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    length_minutes = forms.IntegerField(min_value=15, max_value=240, label="Length in minutes")
-    starts_on = forms.DateField(label="First week", widget=forms.DateInput(attrs={"type": "date"}))
+    length_minutes = forms.IntegerField(min_value=15, max_value=240, label=_("Length in minutes"))
+    starts_on = forms.DateField(
+        label=_("First week"), widget=forms.DateInput(attrs={"type": "date"})
+    )

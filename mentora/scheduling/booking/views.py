@@ -1,8 +1,10 @@
 """Scheduling pages: schedule, slot picker, session page and its actions.
 
-Thin views: look the object up through a permission helper (404 for anyone
-outside the mentorship), validate a form, call one service, redirect. A
-SchedulingError becomes a message on the page with status 409, never a 500.
+Thin views: `@program_view` admits the program's people, scheduling.access
+finds the mentorship or session for this viewer (404 for anyone outside it),
+then the view validates a form, calls one service and redirects. A
+SchedulingError becomes a message on the page (errors.form_error / page_error,
+or the slot picker's list of alternatives) with status 409, never a 500.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora.accounts.http import AuthedRequest
-from mentora.programs import access as program_access
-from mentora.programs import queries as program_queries
+from mentora import errors
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Mentorship, Program, Role
-from mentora.scheduling import policies, queries, slots
+from mentora.scheduling import access, policies, queries, slots
 from mentora.scheduling.booking import services
 from mentora.scheduling.booking.forms import (
     AttendanceForm,
@@ -32,7 +33,7 @@ from mentora.scheduling.booking.forms import (
     MakeupRequestForm,
     SlotForm,
 )
-from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.models import (
     AgendaSwitch,
     CancellationKind,
@@ -46,14 +47,13 @@ PICKER_DAYS = 7
 PAST_SHOWN = 30
 
 
-def _viewer_zone(request: AuthedRequest) -> ZoneInfo:
+def _viewer_zone(request: ProgramRequest) -> ZoneInfo:
     return ZoneInfo(request.user.time_zone)
 
 
-@login_required
-def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    roles = program_access.roles_in(request.user, program)
+@program_view
+def schedule(request: ProgramRequest) -> HttpResponse:
+    program, roles = request.program, request.roles
     now = timezone.now()
     context: dict[str, Any] = {
         "program": program,
@@ -73,7 +73,7 @@ def schedule(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _picker_context(
-    request: AuthedRequest,
+    request: ProgramRequest,
     program: Program,
     mentorship: Mentorship,
     now: datetime,
@@ -108,18 +108,20 @@ def _picker_context(
     }
 
 
-def _picked_start(request: AuthedRequest) -> datetime:
+def _picked_start(request: ProgramRequest) -> datetime:
     """The start time a person picked from the offered slots."""
     form = SlotForm(request.POST)
     if not form.is_valid():
-        raise SchedulingError("bad_time", str(form.errors["starts_at"][0]))
+        raise SchedulingError(SchedulingCode.BAD_TIME, str(form.errors["starts_at"][0]))
     start: datetime = form.cleaned_data["starts_at"]
     return start
 
 
 def _refused(
-    request: AuthedRequest, template: str, context: dict[str, Any], error: SchedulingError
+    request: ProgramRequest, template: str, context: dict[str, Any], error: SchedulingError
 ) -> HttpResponse:
+    """The picker or makeup page again, with the refusal and the nearest open
+    times to offer instead (the page has no form to hang the message on)."""
     tz = _viewer_zone(request)
     context["error"] = error.message
     context["alternatives"] = [
@@ -129,10 +131,10 @@ def _refused(
     return render(request, template, context, status=409)
 
 
-@login_required
-def book(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    mentorship = queries.mentorship_for_party(request.user, program, mentorship_id)
+@program_view
+def book(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
+    program = request.program
+    mentorship = access.mentorship_for_party(request.user, program, mentorship_id)
     now = timezone.now()
     context = _picker_context(request, program, mentorship, now)
     context["action"] = "book"
@@ -147,16 +149,16 @@ def book(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
         )
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
-    messages.success(request, "Session booked. It's in your schedule and calendar.")
+    messages.success(request, _("Session booked. It's in your schedule and calendar."))
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
 
-@login_required
-def session_detail(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    session = queries.session_for_viewer(request.user, program, session_id)
+@program_view
+def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program = request.program
+    session = access.session_for_viewer(request.user, program, session_id)
     now = timezone.now()
-    is_party = session.involves(request.user.pk)
+    is_party = access.is_session_party(request.user, session)
     context: dict[str, Any] = {
         "program": program,
         "session": session,
@@ -180,17 +182,14 @@ def session_detail(request: AuthedRequest, slug: str, session_id: int) -> HttpRe
     return render(request, "scheduling/session_detail.html", context)
 
 
-def _party_session(request: AuthedRequest, slug: str, session_id: int) -> tuple[Program, Session]:
-    program = program_queries.program_for_member(request.user, slug)
-    session = queries.session_for_viewer(request.user, program, session_id)
-    if not session.involves(request.user.pk):
-        raise Http404("Only the mentor and mentee can change a session.")
-    return program, session
+def _party_session(request: ProgramRequest, session_id: int) -> tuple[Program, Session]:
+    program = request.program
+    return program, access.session_for_party(request.user, program, session_id)
 
 
-@login_required
-def session_cancel(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program, session = _party_session(request, slug, session_id)
+@program_view
+def session_cancel(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, session_id)
     now = timezone.now()
     notice_kind = policies.cancellation_kind(
         starts_at=session.starts_at, now=now, notice_hours=program.notice_hours
@@ -224,24 +223,27 @@ def session_cancel(request: AuthedRequest, slug: str, session_id: int) -> HttpRe
             session=session, by=request.user, reason=reason, note=form.cleaned_data["note"], now=now
         )
     except SchedulingError as error:
-        form.add_error(None, error.message)
+        errors.form_error(form, error)
         return render(request, "scheduling/cancel.html", context, status=409)
     session.refresh_from_db()
     if session.cancellation_kind == CancellationKind.ON_TIME:
         messages.success(
-            request, "Session cancelled on time. You can book a makeup from this page."
+            request, _("Session cancelled on time. You can book a makeup from this page.")
         )
     else:
         messages.warning(
             request,
-            f"Session cancelled late (less than {program.notice_hours} hours' notice). "
-            "A makeup needs the mentor's agreement.",
+            _(
+                "Session cancelled late (less than %(hours)d hours' notice). "
+                "A makeup needs the mentor's agreement."
+            )
+            % {"hours": program.notice_hours},
         )
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
 
 def _keep_session(
-    request: AuthedRequest, program: Program, session: Session, context: dict[str, Any]
+    request: ProgramRequest, program: Program, session: Session, context: dict[str, Any]
 ) -> HttpResponse:
     form = KeepSessionForm(request.POST)
     if not form.is_valid():
@@ -252,16 +254,18 @@ def _keep_session(
             session=session, by=request.user, switch=form.cleaned_data["switch"]
         )
     except SchedulingError as error:
-        messages.error(request, error.message)
+        errors.page_error(request, error)
         return redirect("session_detail", slug=program.slug, session_id=session.pk)
     plan = AgendaSwitch(form.cleaned_data["switch"]).label
-    messages.success(request, f"Good call: the session stays, with a new plan: {plan}.")
+    messages.success(
+        request, _("Good call: the session stays, with a new plan: %(plan)s.") % {"plan": plan}
+    )
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
 
-@login_required
-def session_reschedule(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program, session = _party_session(request, slug, session_id)
+@program_view
+def session_reschedule(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, session_id)
     now = timezone.now()
     context = _picker_context(
         request, program, session.mentorship, now, exclude_session_id=session.pk
@@ -275,13 +279,13 @@ def session_reschedule(request: AuthedRequest, slug: str, session_id: int) -> Ht
         )
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
-    messages.success(request, "Session moved. Both of you get an updated invite.")
+    messages.success(request, _("Session moved. Both of you get an updated invite."))
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
 
-@login_required
-def session_makeup(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program, session = _party_session(request, slug, session_id)
+@program_view
+def session_makeup(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, session_id)
     now = timezone.now()
     # makeup_options says plainly when no slot is left before the next session.
     eligibility, _slots = policies.makeup_options(session, now=now)
@@ -307,7 +311,7 @@ def session_makeup(request: AuthedRequest, slug: str, session_id: int) -> HttpRe
 
 
 def _makeup_action(
-    request: AuthedRequest, program: Program, session: Session, context: dict[str, Any]
+    request: ProgramRequest, program: Program, session: Session, context: dict[str, Any]
 ) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
@@ -319,51 +323,53 @@ def _makeup_action(
                 kind=SessionKind.MAKEUP,
                 makeup_for=session,
             )
-            messages.success(request, "Makeup booked.")
+            messages.success(request, _("Makeup booked."))
             return redirect("session_detail", slug=program.slug, session_id=makeup.pk)
         if action == "request":
             request_form = MakeupRequestForm(request.POST)
             if not request_form.is_valid():
-                raise SchedulingError("bad_message", "Keep the message under 500 characters.")
+                raise SchedulingError(
+                    SchedulingCode.BAD_MESSAGE, _("Keep the message under 500 characters.")
+                )
             services.makeup_request_create(
                 session=session, by=request.user, message=request_form.cleaned_data["message"]
             )
-            messages.success(request, "Asked your mentor. You'll see their answer here.")
+            messages.success(request, _("Asked your mentor. You'll see their answer here."))
         elif action in ("approve", "decline") and context["makeup_request"] is not None:
             services.makeup_request_decide(
                 makeup_request=context["makeup_request"],
                 by=request.user,
                 approve=action == "approve",
             )
-            messages.success(request, "Answer saved.")
+            messages.success(request, _("Answer saved."))
         else:
-            raise SchedulingError("bad_action", "That action isn't available here.")
+            raise SchedulingError(SchedulingCode.BAD_ACTION, _("That action isn't available here."))
     except SchedulingError as error:
         return _refused(request, "scheduling/makeup.html", context, error)
     return redirect("session_makeup", slug=program.slug, session_id=session.pk)
 
 
-@login_required
+@program_view
 @require_POST
-def session_attendance(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program, session = _party_session(request, slug, session_id)
+def session_attendance(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program, session = _party_session(request, session_id)
     form = AttendanceForm(request.POST)
     try:
         if not form.is_valid():
-            raise SchedulingError("bad_outcome", "Choose what happened.")
+            raise SchedulingError(SchedulingCode.BAD_OUTCOME, _("Choose what happened."))
         services.session_mark_attendance(
             session=session, by=request.user, outcome=form.cleaned_data["outcome"]
         )
-        messages.success(request, "Thanks, recorded.")
+        messages.success(request, _("Thanks, recorded."))
     except SchedulingError as error:
-        messages.error(request, error.message)
+        errors.page_error(request, error)
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
 
-@login_required
-def cadence_edit(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    mentorship = queries.mentorship_for_party(request.user, program, mentorship_id)
+@program_view
+def cadence_edit(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
+    program = request.program
+    mentorship = access.mentorship_for_party(request.user, program, mentorship_id)
     cadence = getattr(mentorship, "cadence", None)
     initial = {
         "frequency": "weekly",
@@ -388,13 +394,22 @@ def cadence_edit(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpR
     try:
         result = services.cadence_set(mentorship=mentorship, by=request.user, **form.cleaned_data)
     except SchedulingError as error:
-        form.add_error(None, error.message)
+        errors.form_error(form, error)
         return render(request, "scheduling/cadence.html", context, status=409)
-    summary = (
-        f"Regular sessions updated: {len(result.created)} added, {len(result.moved)} moved, "
-        f"{len(result.cancelled)} cancelled."
-    )
-    if result.conflicts:
-        summary += f" {len(result.conflicts)} week(s) clash with another session and were skipped."
-    messages.success(request, summary)
+    messages.success(request, _cadence_summary(result))
     return redirect("schedule", slug=program.slug)
+
+
+def _cadence_summary(result: services.SyncResult) -> str:
+    summary = _(
+        "Regular sessions updated: %(added)d added, %(moved)d moved, %(cancelled)d cancelled."
+    ) % {
+        "added": len(result.created),
+        "moved": len(result.moved),
+        "cancelled": len(result.cancelled),
+    }
+    if result.conflicts:
+        summary += " " + _("%(count)d week(s) clash with another session and were skipped.") % {
+            "count": len(result.conflicts)
+        }
+    return summary

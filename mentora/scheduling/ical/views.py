@@ -1,4 +1,6 @@
-"""Calendar pages: a session's .ics invite, the private feed, and its settings."""
+"""Calendar pages: a session's .ics invite (for whoever may see the session,
+scheduling.access), the private feed (its secret token is the key), and the
+feed's settings."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mentora.accounts.http import AuthedRequest
-from mentora.programs import queries as program_queries
-from mentora.scheduling import queries
+from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.scheduling import access, queries
 from mentora.scheduling.booking import services
 from mentora.scheduling.ical import invites as calendar
 from mentora.scheduling.models import CalendarFeed
@@ -21,12 +24,11 @@ from mentora.scheduling.models import CalendarFeed
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-@login_required
+@program_view
 @require_safe
-def session_ics(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+def session_ics(request: ProgramRequest, session_id: int) -> HttpResponse:
     # The same people who may open the session page; 404 for anyone else.
-    session = queries.session_for_viewer(request.user, program, session_id)
+    session = access.session_for_viewer(request.user, request.program, session_id)
     response = HttpResponse(calendar.invite_for(session), content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = f'attachment; filename="mentora-session-{session.pk}.ics"'
     return response
@@ -65,11 +67,13 @@ def feed_settings(request: AuthedRequest) -> HttpResponse:
         services.calendar_feed_reset(user=request.user)
         messages.success(
             request,
-            "Your calendar address was reset. The old address stops working now: "
-            "subscribe again with the new one below.",
+            _(
+                "Your calendar address was reset. The old address stops working now: "
+                "subscribe again with the new one below."
+            ),
         )
         return redirect("calendar_feed_settings")
-    subscription, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    subscription, _created = CalendarFeed.objects.get_or_create(user=request.user)
     url = _feed_url(subscription.token)
     context = {
         "feed_url": url,
