@@ -1,28 +1,33 @@
 """Forms for the agenda, question list and setup check. They check shape and
-length; the services in agenda.py hold the rules and raise MentoringError,
-which the views put next to the field it names."""
+length; agenda/services.py holds the rules and raises MentoringError, which
+the views put next to the field it names (`errors.form_error`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mentora.mentoring.agenda.services import ALLOWED_FILES_TEXT, URL_SCHEMES
 from mentora.mentoring.models import GoalTemplate, MentorshipGoal, WorkDone
 from mentora.scheduling.models import AgendaSwitch
 
-URL_MESSAGE = "Use a web address starting with http:// or https://."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a dev dependency: for mypy only
+
+URL_MESSAGE = _("Use a web address starting with http:// or https://.")
 
 
-def _url_field(label: str, *, required: bool) -> forms.URLField:
+def _url_field(label: StrOrPromise, *, required: bool) -> forms.URLField:
     return forms.URLField(
         label=label,
         max_length=500,
         required=required,
         assume_scheme="https",
-        error_messages={"invalid": URL_MESSAGE, "required": "Paste the address."},
+        error_messages={"invalid": URL_MESSAGE, "required": _("Paste the address.")},
     )
 
 
@@ -37,11 +42,11 @@ class SchemeCheckMixin:
 
 class AgendaForm(forms.Form):
     goal = forms.CharField(
-        label="My goal for this session",
+        label=_("My goal for this session"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Be specific: what do you want to walk away with?",
+        help_text=_("Be specific: what do you want to walk away with?"),
     )
     goal_template = forms.ChoiceField(
         choices=[("", ""), *GoalTemplate.choices],
@@ -51,34 +56,34 @@ class AgendaForm(forms.Form):
     mentorship_goal = forms.ModelChoiceField(
         queryset=MentorshipGoal.objects.none(),
         required=False,
-        label="Which of our mentorship goals does it serve?",
-        empty_label="None in particular",
-        error_messages={"invalid_choice": "Pick one of this mentorship's goals."},
+        label=_("Which of our mentorship goals does it serve?"),
+        empty_label=_("None in particular"),
+        error_messages={"invalid_choice": _("Pick one of this mentorship's goals.")},
     )
     working_on = forms.CharField(
-        label="What I've been working on",
+        label=_("What I've been working on"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_days = forms.CharField(
-        label="What I want to accomplish in the next few days",
+        label=_("What I want to accomplish in the next few days"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     planned_work_done = forms.ChoiceField(
-        label="Did the work you planned get done?",
+        label=_("Did the work you planned get done?"),
         choices=WorkDone.choices,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the answers."},
+        error_messages={"invalid_choice": _("Choose one of the answers.")},
     )
     previous_notes_reviewed = forms.BooleanField(
-        label="I've reviewed the previous session's notes and material", required=False
+        label=_("I've reviewed the previous session's notes and material"), required=False
     )
     setup_checked = forms.BooleanField(
-        label="My camera, microphone and meeting link work", required=False
+        label=_("My camera, microphone and meeting link work"), required=False
     )
 
     def __init__(
@@ -91,8 +96,8 @@ class AgendaForm(forms.Form):
 
 
 class LinkForm(SchemeCheckMixin, forms.Form):
-    url = _url_field("Link", required=True)
-    title = forms.CharField(label="What is it? (optional)", max_length=120, required=False)
+    url = _url_field(_("Link"), required=True)
+    title = forms.CharField(label=_("What is it? (optional)"), max_length=120, required=False)
 
     def clean_url(self) -> str:
         return self._web_url(self.cleaned_data["url"])
@@ -100,29 +105,34 @@ class LinkForm(SchemeCheckMixin, forms.Form):
 
 class FileForm(forms.Form):
     upload = forms.FileField(
-        label="File",
-        help_text=f"{ALLOWED_FILES_TEXT}; up to 5 MB.",
-        error_messages={"required": "Choose a file to upload.", "empty": "That file is empty."},
+        label=_("File"),
+        help_text=format_lazy(_("{kinds}; up to 5 MB."), kinds=ALLOWED_FILES_TEXT),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("That file is empty."),
+        },
     )
 
 
 class QuestionForm(SchemeCheckMixin, forms.Form):
     text = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Write the question down."},
+        error_messages={"required": _("Write the question down.")},
     )
     tried = forms.CharField(
-        label="What have you tried so far? (optional)",
-        help_text="Even a little helps your mentor start in the right place. "
-        "Giving it a go first often unsticks you on its own.",
+        label=_("What have you tried so far? (optional)"),
+        help_text=_(
+            "Even a little helps your mentor start in the right place. "
+            "Giving it a go first often unsticks you on its own."
+        ),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    topic = forms.CharField(label="Topic (optional)", max_length=60, required=False)
-    link = _url_field("Link (optional)", required=False)
+    topic = forms.CharField(label=_("Topic (optional)"), max_length=60, required=False)
+    link = _url_field(_("Link (optional)"), required=False)
 
     def clean_link(self) -> str:
         return self._web_url(self.cleaned_data["link"])
@@ -130,7 +140,7 @@ class QuestionForm(SchemeCheckMixin, forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="The answer, in a line or two (optional)",
+        label=_("The answer, in a line or two (optional)"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -139,7 +149,7 @@ class AnswerForm(forms.Form):
 
 class SolvedForm(forms.Form):
     how = forms.CharField(
-        label="How did you solve it? (optional)",
+        label=_("How did you solve it? (optional)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -152,6 +162,6 @@ class SwitchForm(forms.Form):
     switch = forms.ChoiceField(
         choices=AgendaSwitch.choices,
         widget=forms.RadioSelect,
-        label="Use the session to",
-        error_messages={"required": "Choose a plan."},
+        label=_("Use the session to"),
+        error_messages={"required": _("Choose a plan.")},
     )

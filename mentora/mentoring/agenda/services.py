@@ -26,9 +26,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mentora.mentoring.access import Viewer, agenda_editable
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.access import Viewer, agenda_editable, answers_question, viewer_of
+from mentora.mentoring.errors import MentoringCode, MentoringError, clean_or_refuse
 from mentora.mentoring.models import (
     ActionItem,
     Agenda,
@@ -64,20 +67,20 @@ BINARY_MAGICS = (PDF_MAGIC, PNG_MAGIC, JPEG_MAGIC)
 @dataclass(frozen=True)
 class FileKind:
     content_type: str
-    label: str
+    label: str | Promise  # translated when a message names it
     magic: bytes | None  # None: text, checked by decoding instead
 
 
 FILE_KINDS: dict[str, FileKind] = {
-    ".pdf": FileKind("application/pdf", "PDF", PDF_MAGIC),
-    ".png": FileKind("image/png", "PNG image", PNG_MAGIC),
-    ".jpg": FileKind("image/jpeg", "JPEG image", JPEG_MAGIC),
-    ".jpeg": FileKind("image/jpeg", "JPEG image", JPEG_MAGIC),
-    ".txt": FileKind("text/plain", "text file", None),
-    ".md": FileKind("text/markdown", "Markdown file", None),
-    ".markdown": FileKind("text/markdown", "Markdown file", None),
+    ".pdf": FileKind("application/pdf", gettext_lazy("PDF"), PDF_MAGIC),
+    ".png": FileKind("image/png", gettext_lazy("PNG image"), PNG_MAGIC),
+    ".jpg": FileKind("image/jpeg", gettext_lazy("JPEG image"), JPEG_MAGIC),
+    ".jpeg": FileKind("image/jpeg", gettext_lazy("JPEG image"), JPEG_MAGIC),
+    ".txt": FileKind("text/plain", gettext_lazy("text file"), None),
+    ".md": FileKind("text/markdown", gettext_lazy("Markdown file"), None),
+    ".markdown": FileKind("text/markdown", gettext_lazy("Markdown file"), None),
 }
-ALLOWED_FILES_TEXT = "PDF, PNG, JPEG, plain text (.txt) or Markdown (.md)"
+ALLOWED_FILES_TEXT = gettext_lazy("PDF, PNG, JPEG, plain text (.txt) or Markdown (.md)")
 
 
 # --- reads -----------------------------------------------------------------
@@ -170,11 +173,11 @@ def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
             agenda.setup_checked,
         ]
     labels = [
-        ("goal", "Goal written"),
-        ("questions", "Questions listed"),
-        ("shared", "Links or files shared"),
-        ("reviewed", "Previous notes reviewed"),
-        ("setup", "Setup checked"),
+        ("goal", _("Goal written")),
+        ("questions", _("Questions listed")),
+        ("shared", _("Links or files shared")),
+        ("reviewed", _("Previous notes reviewed")),
+        ("setup", _("Setup checked")),
     ]
     checklist = [
         CheckItem(key, label, done) for (key, label), done in zip(labels, ticks, strict=True)
@@ -193,21 +196,13 @@ def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
 
 
 def _require_editable(session: Session, by: User, now: datetime) -> None:
-    viewer = Viewer.MENTEE if by.pk == session.mentee_id else Viewer.STAFF
+    viewer = viewer_of(session, by)
     if viewer != Viewer.MENTEE:
-        raise MentoringError("not_mentee", "Only the mentee prepares the agenda.")
+        raise MentoringError(MentoringCode.NOT_MENTEE, _("Only the mentee prepares the agenda."))
     if not agenda_editable(session, viewer, now):
-        raise MentoringError("agenda_closed", "The agenda closed when the session started.")
-
-
-def _clean(instance: object, fields: dict[str, str] | None = None) -> None:
-    """full_clean() with the first problem turned into a MentoringError."""
-    try:
-        instance.full_clean()  # type: ignore[attr-defined]
-    except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        name = None if field == "__all__" else (fields or {}).get(field, field)
-        raise MentoringError("invalid", messages[0], field=name) from error
+        raise MentoringError(
+            MentoringCode.AGENDA_CLOSED, _("The agenda closed when the session started.")
+        )
 
 
 def _check_field(model: type[Model], name: str, value: object, form_field: str) -> None:
@@ -215,14 +210,16 @@ def _check_field(model: type[Model], name: str, value: object, form_field: str) 
     try:
         model._meta.get_field(name).clean(value, None)  # type: ignore[union-attr]
     except ValidationError as error:
-        raise MentoringError("invalid", error.messages[0], field=form_field) from error
+        raise MentoringError(MentoringCode.INVALID, error.messages[0], field=form_field) from error
 
 
 def _check_url(url: str, field: str) -> None:
     scheme = urlsplit(url.strip()).scheme.lower()
     if scheme not in URL_SCHEMES:
         raise MentoringError(
-            "bad_url", "Use a web address starting with http:// or https://.", field=field
+            MentoringCode.BAD_URL,
+            _("Use a web address starting with http:// or https://."),
+            field=field,
         )
 
 
@@ -253,12 +250,18 @@ def agenda_update(
     check the mentorship goal belongs to this mentorship, validate, save."""
     _require_editable(session, by, now)
     if goal_template and goal_template not in GoalTemplate.values:
-        raise MentoringError("bad_template", "Pick one of the suggested goals.", "goal_template")
+        raise MentoringError(
+            MentoringCode.BAD_TEMPLATE, _("Pick one of the suggested goals."), "goal_template"
+        )
     if planned_work_done and planned_work_done not in WorkDone.values:
-        raise MentoringError("bad_choice", "Choose one of the answers.", "planned_work_done")
+        raise MentoringError(
+            MentoringCode.BAD_CHOICE, _("Choose one of the answers."), "planned_work_done"
+        )
     if mentorship_goal is not None and mentorship_goal.mentorship_id != session.mentorship_id:
         raise MentoringError(
-            "bad_goal", "Pick one of this mentorship's goals.", field="mentorship_goal"
+            MentoringCode.BAD_GOAL,
+            _("Pick one of this mentorship's goals."),
+            field="mentorship_goal",
         )
     with transaction.atomic():
         agenda = _locked_agenda(session)
@@ -270,7 +273,7 @@ def agenda_update(
         agenda.planned_work_done = planned_work_done
         agenda.previous_notes_reviewed = previous_notes_reviewed
         agenda.setup_checked = setup_checked
-        _clean(agenda)
+        clean_or_refuse(agenda)
         agenda.save()
     return agenda
 
@@ -294,10 +297,12 @@ def agenda_link_add(
         agenda = _locked_agenda(session)
         if agenda.links.count() >= MAX_LINKS:
             raise MentoringError(
-                "too_many_links", f"An agenda holds at most {MAX_LINKS} links.", field="url"
+                MentoringCode.TOO_MANY_LINKS,
+                _("An agenda holds at most %(max)d links.") % {"max": MAX_LINKS},
+                field="url",
             )
         link = AgendaLink(agenda=agenda, url=url.strip(), title=title.strip())
-        _clean(link)
+        clean_or_refuse(link)
         link.save()
     return link
 
@@ -305,9 +310,9 @@ def agenda_link_add(
 def agenda_link_remove(*, session: Session, by: User, link_id: int, now: datetime) -> None:
     _require_editable(session, by, now)
     with transaction.atomic():
-        deleted, _ = AgendaLink.objects.filter(pk=link_id, agenda__session=session).delete()
+        deleted, _count = AgendaLink.objects.filter(pk=link_id, agenda__session=session).delete()
     if not deleted:
-        raise MentoringError("no_link", "That link isn't on this agenda.")
+        raise MentoringError(MentoringCode.NO_LINK, _("That link isn't on this agenda."))
 
 
 def _file_kind(upload: UploadedFile) -> tuple[str, FileKind]:
@@ -316,7 +321,9 @@ def _file_kind(upload: UploadedFile) -> tuple[str, FileKind]:
     kind = FILE_KINDS.get(PurePath(name).suffix.lower())
     if not name or kind is None:
         raise MentoringError(
-            "bad_type", f"That kind of file isn't accepted. Use {ALLOWED_FILES_TEXT}.", "upload"
+            MentoringCode.BAD_TYPE,
+            _("That kind of file isn't accepted. Use %(kinds)s.") % {"kinds": ALLOWED_FILES_TEXT},
+            "upload",
         )
     upload.seek(0)
     head = upload.read(8192)
@@ -324,9 +331,12 @@ def _file_kind(upload: UploadedFile) -> tuple[str, FileKind]:
     if kind.magic is not None:
         if not head.startswith(kind.magic):
             raise MentoringError(
-                "type_mismatch",
-                f"“{name}” is named like a {kind.label} but its contents are not one. "
-                "Export it again or rename it to match what it is.",
+                MentoringCode.TYPE_MISMATCH,
+                _(
+                    "“%(name)s” is named like a %(kind)s but its contents are not one. "
+                    "Export it again or rename it to match what it is."
+                )
+                % {"name": name, "kind": kind.label},
                 "upload",
             )
         return name, kind
@@ -337,8 +347,9 @@ def _file_kind(upload: UploadedFile) -> tuple[str, FileKind]:
         looks_binary = True
     if looks_binary:
         raise MentoringError(
-            "type_mismatch",
-            f"“{name}” is named like a {kind.label} but isn't plain UTF-8 text.",
+            MentoringCode.TYPE_MISMATCH,
+            _("“%(name)s” is named like a %(kind)s but isn't plain UTF-8 text.")
+            % {"name": name, "kind": kind.label},
             "upload",
         )
     return name, kind
@@ -353,15 +364,17 @@ def agenda_file_add(
     _require_editable(session, by, now)
     size = upload.size or 0
     if size > MAX_FILE_BYTES:
-        raise MentoringError("too_big", "Files can be at most 5 MB.", "upload")
+        raise MentoringError(MentoringCode.TOO_BIG, _("Files can be at most 5 MB."), "upload")
     if size == 0:
-        raise MentoringError("empty_file", "That file is empty.", "upload")
+        raise MentoringError(MentoringCode.EMPTY_FILE, _("That file is empty."), "upload")
     name, kind = _file_kind(upload)
     with transaction.atomic():
         agenda = _locked_agenda(session)
         if agenda.files.count() >= MAX_FILES:
             raise MentoringError(
-                "too_many_files", f"An agenda holds at most {MAX_FILES} files.", "upload"
+                MentoringCode.TOO_MANY_FILES,
+                _("An agenda holds at most %(max)d files.") % {"max": MAX_FILES},
+                "upload",
             )
         stored = AgendaFile(
             agenda=agenda,
@@ -373,7 +386,7 @@ def agenda_file_add(
         )
         stored.file.save(name, upload, save=False)
         try:
-            _clean(stored)
+            clean_or_refuse(stored)
             stored.save()
         except BaseException:
             stored.file.delete(save=False)
@@ -386,7 +399,7 @@ def agenda_file_remove(*, session: Session, by: User, token: str, now: datetime)
     with transaction.atomic():
         stored = AgendaFile.objects.filter(token=token, agenda__session=session).first()
         if stored is None:
-            raise MentoringError("no_file", "That file isn't on this agenda.")
+            raise MentoringError(MentoringCode.NO_FILE, _("That file isn't on this agenda."))
         storage, name = stored.file.storage, stored.file.name
         stored.delete()
         # The bytes go only once the row is gone for good.
@@ -400,9 +413,9 @@ def _new_question(
     *, program: Program, mentee: User, text: str, tried: str, topic: str, link: str
 ) -> Question:
     if not has_role(mentee, program, Role.MENTEE):
-        raise MentoringError("not_mentee", "Only mentees keep a question list.")
+        raise MentoringError(MentoringCode.NOT_MENTEE, _("Only mentees keep a question list."))
     if not text.strip():
-        raise MentoringError("empty", "Write the question down.", field="text")
+        raise MentoringError(MentoringCode.EMPTY, _("Write the question down."), field="text")
     if link.strip():
         _check_url(link, "link")
     question = Question(
@@ -413,7 +426,7 @@ def _new_question(
         topic=topic.strip(),
         link=link.strip(),
     )
-    _clean(question)
+    clean_or_refuse(question)
     question.save()
     return question
 
@@ -454,9 +467,11 @@ def question_bring(
     """Put one of the mentee's own open questions on this session's agenda."""
     _require_editable(session, by, now)
     if question.mentee_id != by.pk or question.program_id != session.program_id:
-        raise MentoringError("not_yours", "That question isn't on your list.")
+        raise MentoringError(MentoringCode.NOT_YOURS, _("That question isn't on your list."))
     if question.status != QuestionStatus.OPEN:
-        raise MentoringError("not_open", "That question is already answered or solved.")
+        raise MentoringError(
+            MentoringCode.NOT_OPEN, _("That question is already answered or solved.")
+        )
     with transaction.atomic():
         entry, _created = AgendaQuestion.objects.get_or_create(
             agenda=_locked_agenda(session), question=question
@@ -475,17 +490,11 @@ def _set_status(question: Question, old: QuestionStatus, **changes: object) -> N
     """Compare-and-set: only one of two simultaneous clicks changes the status."""
     updated = Question.objects.filter(pk=question.pk, status=old).update(**changes)
     if updated != 1:
-        raise MentoringError("stale", "That question changed meanwhile. Reload and try again.")
+        raise MentoringError(
+            MentoringCode.STALE, _("That question changed meanwhile. Reload and try again.")
+        )
     for field, value in changes.items():
         setattr(question, field, value)
-
-
-def _may_answer(question: Question, by: User) -> bool:
-    if by.pk == question.mentee_id:
-        return True
-    return Mentorship.objects.filter(
-        program_id=question.program_id, mentor=by, mentee_id=question.mentee_id
-    ).exists()
 
 
 def question_answer(
@@ -498,14 +507,20 @@ def question_answer(
 ) -> Question:
     """Mark a question answered (by the mentee or their mentor), with the answer
     and, when it happened in a session, which one."""
-    if not _may_answer(question, by):
-        raise MentoringError("not_allowed", "Only the mentee and their mentor can answer this.")
+    if not answers_question(by, question):
+        raise MentoringError(
+            MentoringCode.NOT_ALLOWED, _("Only the mentee and their mentor can answer this.")
+        )
     if session is not None and (
         session.mentee_id != question.mentee_id or session.program_id != question.program_id
     ):
-        raise MentoringError("bad_session", "That session isn't one of this mentee's.")
+        raise MentoringError(
+            MentoringCode.BAD_SESSION, _("That session isn't one of this mentee's.")
+        )
     if question.status != QuestionStatus.OPEN:
-        raise MentoringError("not_open", "That question is already answered or solved.")
+        raise MentoringError(
+            MentoringCode.NOT_OPEN, _("That question is already answered or solved.")
+        )
     _check_field(Question, "answer", answer.strip(), "answer")
     with transaction.atomic():
         _set_status(
@@ -522,9 +537,11 @@ def question_answer(
 def question_solved_myself(*, question: Question, by: User, how: str, now: datetime) -> Question:
     """The mentee got unstuck on their own: worth celebrating."""
     if by.pk != question.mentee_id:
-        raise MentoringError("not_mentee", "Only the mentee can mark this solved.")
+        raise MentoringError(MentoringCode.NOT_MENTEE, _("Only the mentee can mark this solved."))
     if question.status != QuestionStatus.OPEN:
-        raise MentoringError("not_open", "That question is already answered or solved.")
+        raise MentoringError(
+            MentoringCode.NOT_OPEN, _("That question is already answered or solved.")
+        )
     _check_field(Question, "solved_how", how.strip(), "how")
     with transaction.atomic():
         _set_status(
@@ -540,9 +557,9 @@ def question_solved_myself(*, question: Question, by: User, how: str, now: datet
 def question_reopen(*, question: Question, by: User, now: datetime) -> Question:
     """Back onto the open list; the earlier answer is kept for reference."""
     if by.pk != question.mentee_id:
-        raise MentoringError("not_mentee", "Only the mentee can reopen a question.")
+        raise MentoringError(MentoringCode.NOT_MENTEE, _("Only the mentee can reopen a question."))
     if question.status == QuestionStatus.OPEN:
-        raise MentoringError("already_open", "That question is already open.")
+        raise MentoringError(MentoringCode.ALREADY_OPEN, _("That question is already open."))
     with transaction.atomic():
         _set_status(
             question,

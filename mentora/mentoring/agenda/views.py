@@ -1,8 +1,11 @@
 """Before a session: agenda, file download, setup check, question list, readiness.
 
-Thin views: look the session up through access.workspace_session (404 for
-anyone outside it), validate a small form, call one service, redirect with a
-message (POST/redirect/GET). A MentoringError goes next to the field it names.
+Thin views: `@program_view` admits the program's people; mentoring.access
+finds the session (`workspace_session`) or question list for this viewer (404
+for anyone who may not see it). The view validates a small form, calls one
+service and redirects with a message (POST/redirect/GET). A MentoringError goes
+next to the field it names (`errors.form_error`) or on the page
+(`errors.page_error`).
 """
 
 from __future__ import annotations
@@ -13,14 +16,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mentora.accounts.http import AuthedRequest
+from mentora import errors
 from mentora.accounts.models import User
+from mentora.mentoring import access
 from mentora.mentoring.access import Viewer, agenda_editable, workspace_session
 from mentora.mentoring.agenda import services
 from mentora.mentoring.agenda.forms import (
@@ -32,10 +37,9 @@ from mentora.mentoring.agenda.forms import (
     SolvedForm,
     SwitchForm,
 )
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.errors import MentoringCode, MentoringError
 from mentora.mentoring.models import AgendaFile, GoalTemplate, Question, QuestionStatus
-from mentora.programs import access as program_access
-from mentora.programs import queries as program_queries
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling.booking import services as scheduling_services
 from mentora.scheduling.errors import SchedulingError
@@ -43,11 +47,11 @@ from mentora.scheduling.models import AgendaSwitch, Session
 from mentora.scheduling.queries import upcoming_sessions
 
 READINESS_LABELS = {
-    "prepared": "Prepared",
-    "partly": "Partly prepared",
-    "not_yet": "Not prepared yet",
+    "prepared": gettext_lazy("Prepared"),
+    "partly": gettext_lazy("Partly prepared"),
+    "not_yet": gettext_lazy("Not prepared yet"),
 }
-CLOSED_MESSAGE = "The agenda closed when the session started."
+CLOSED_MESSAGE = gettext_lazy("The agenda closed when the session started.")
 
 
 def _apply(form: forms.Form, call: Callable[[dict[str, Any]], object]) -> bool:
@@ -57,7 +61,7 @@ def _apply(form: forms.Form, call: Callable[[dict[str, Any]], object]) -> bool:
     try:
         call(form.cleaned_data)
     except MentoringError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        errors.form_error(form, error)
         return False
     return True
 
@@ -72,7 +76,7 @@ def _int(value: str | None) -> int | None:
 # --- agenda ----------------------------------------------------------------
 
 
-def _agenda_form_initial(request: AuthedRequest, agenda: Any) -> dict[str, Any]:
+def _agenda_form_initial(request: ProgramRequest, agenda: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     if agenda is not None:
         initial = {
@@ -93,7 +97,7 @@ def _agenda_form_initial(request: AuthedRequest, agenda: Any) -> dict[str, Any]:
 
 
 def _agenda_context(
-    request: AuthedRequest,
+    request: ProgramRequest,
     program: Program,
     session: Session,
     viewer: Viewer,
@@ -145,7 +149,7 @@ def _agenda_context(
 
 
 def _agenda_action(
-    request: AuthedRequest, program: Program, session: Session, now: datetime
+    request: ProgramRequest, program: Program, session: Session, now: datetime
 ) -> dict[str, forms.Form] | None:
     """Run the posted action. None when it worked; else the bound form with errors."""
     action = request.POST.get("action", "")
@@ -155,19 +159,19 @@ def _agenda_action(
     if action == "prepare":
         form = AgendaForm(request.POST, goals=services.active_goals(session.mentorship))
         ok = _apply(form, lambda data: services.agenda_update(**base, **data))
-        message = "Agenda saved. Your mentor can read it now."
+        message = _("Agenda saved. Your mentor can read it now.")
     elif action == "link_add":
         form = LinkForm(request.POST)
         ok = _apply(form, lambda data: services.agenda_link_add(**base, **data))
-        message = "Link added."
+        message = _("Link added.")
     elif action == "file_add":
         form = FileForm(request.POST, request.FILES)
         ok = _apply(form, lambda data: services.agenda_file_add(**base, upload=data["upload"]))
-        message = "File shared with your mentor."
+        message = _("File shared with your mentor.")
     elif action == "question_new":
         form = QuestionForm(request.POST)
         ok = _apply(form, lambda data: services.agenda_question_add(**base, **data))
-        message = "Question added to this agenda and to your running list."
+        message = _("Question added to this agenda and to your running list.")
     elif action == "switch":
         return _switch(request, session, now)
     else:
@@ -179,38 +183,40 @@ def _agenda_action(
     return None
 
 
+def _not_on_your_list() -> MentoringError:
+    return MentoringError(MentoringCode.NOT_YOURS, _("That question isn't on your list."))
+
+
 def _simple_action(
-    request: AuthedRequest, program: Program, session: Session, action: str, base: dict[str, Any]
+    request: ProgramRequest, program: Program, session: Session, action: str, base: dict[str, Any]
 ) -> None:
     """Buttons without fields: remove a link or file, bring or unbring a question."""
     pk = _int(request.POST.get("id"))
     try:
         if action == "link_remove" and pk is not None:
             services.agenda_link_remove(**base, link_id=pk)
-            messages.success(request, "Link removed.")
+            messages.success(request, _("Link removed."))
         elif action == "file_remove":
             services.agenda_file_remove(**base, token=request.POST.get("token", ""))
-            messages.success(request, "File removed.")
+            messages.success(request, _("File removed."))
         elif action in ("bring", "unbring"):
-            question = Question.objects.filter(
-                pk=pk or 0, mentee=request.user, program=program
-            ).first()
+            question = access.own_question(request.user, program, pk or 0)
             if question is None:
-                raise MentoringError("not_yours", "That question isn't on your list.")
+                raise _not_on_your_list()
             if action == "bring":
                 services.question_bring(**base, question=question)
-                messages.success(request, "Question brought to this session.")
+                messages.success(request, _("Question brought to this session."))
             else:
                 services.question_unbring(**base, question=question)
-                messages.success(request, "Taken off this agenda; it stays on your list.")
+                messages.success(request, _("Taken off this agenda; it stays on your list."))
         else:
-            messages.error(request, "That action isn't available here.")
+            messages.error(request, _("That action isn't available here."))
     except MentoringError as error:
-        messages.error(request, error.message)
+        errors.page_error(request, error)
 
 
 def _switch(
-    request: AuthedRequest, session: Session, now: datetime
+    request: ProgramRequest, session: Session, now: datetime
 ) -> dict[str, forms.Form] | None:
     form = SwitchForm(request.POST)
     if not form.is_valid():
@@ -220,16 +226,18 @@ def _switch(
             session=session, by=request.user, switch=form.cleaned_data["switch"], now=now
         )
     except SchedulingError as error:
-        form.add_error("switch", error.message)
+        errors.form_error(form, error, field="switch")
         return {"switch": form}
     plan = AgendaSwitch(form.cleaned_data["switch"]).label
-    messages.success(request, f"Good call: the session stays, with a new plan: {plan}.")
+    messages.success(
+        request, _("Good call: the session stays, with a new plan: %(plan)s.") % {"plan": plan}
+    )
     return None
 
 
-@login_required
-def agenda_edit(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def agenda_edit(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program = request.program
     session, viewer = workspace_session(request.user, program, session_id)
     now = timezone.now()
     bound: dict[str, forms.Form] = {}
@@ -238,7 +246,9 @@ def agenda_edit(request: AuthedRequest, slug: str, session_id: int) -> HttpRespo
         if not agenda_editable(session, viewer, now):
             context = _agenda_context(request, program, session, viewer, now, bound)
             context["refused"] = (
-                CLOSED_MESSAGE if viewer == Viewer.MENTEE else "Only the mentee edits the agenda."
+                CLOSED_MESSAGE
+                if viewer == Viewer.MENTEE
+                else _("Only the mentee edits the agenda.")
             )
             return render(request, "mentoring/agenda.html", context, status=403)
         failed = _agenda_action(request, program, session, now)
@@ -249,11 +259,11 @@ def agenda_edit(request: AuthedRequest, slug: str, session_id: int) -> HttpRespo
     return render(request, "mentoring/agenda.html", context, status=status)
 
 
-@login_required
-def agenda_file(request: AuthedRequest, slug: str, session_id: int, token: str) -> HttpResponseBase:
+# program_view is typed for HttpResponse; a FileResponse streams instead.
+@program_view  # type: ignore[arg-type]
+def agenda_file(request: ProgramRequest, session_id: int, token: str) -> HttpResponseBase:
     """A shared file, for the people who may see the session; 404 for anyone else."""
-    program = program_queries.program_for_member(request.user, slug)
-    session, _viewer = workspace_session(request.user, program, session_id)
+    session, _viewer = workspace_session(request.user, request.program, session_id)
     stored = AgendaFile.objects.filter(agenda__session=session, token=token).first()
     if stored is None:
         raise Http404("No such file.")
@@ -272,9 +282,9 @@ def agenda_file(request: AuthedRequest, slug: str, session_id: int, token: str) 
 # --- setup check -----------------------------------------------------------
 
 
-@login_required
-def setup_check(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def setup_check(request: ProgramRequest, session_id: int) -> HttpResponse:
+    program = request.program
     session, viewer = workspace_session(request.user, program, session_id)
     now = timezone.now()
     editable = agenda_editable(session, viewer, now)
@@ -283,10 +293,10 @@ def setup_check(request: AuthedRequest, slug: str, session_id: int) -> HttpRespo
         try:
             services.agenda_setup_confirm(session=session, by=request.user, now=now)
         except MentoringError as error:
-            messages.error(request, error.message)
+            errors.page_error(request, error)
             status = 403
         else:
-            messages.success(request, "Great, your setup is ticked off on the agenda.")
+            messages.success(request, _("Great, your setup is ticked off on the agenda."))
             return redirect("agenda", slug=program.slug, session_id=session.pk)
     profile = getattr(session.mentor, "mentor_profile", None)
     agenda = services.agenda_with_items(session)
@@ -304,35 +314,12 @@ def setup_check(request: AuthedRequest, slug: str, session_id: int) -> HttpRespo
 # --- question list ---------------------------------------------------------
 
 
-def _viewable_mentees(user: User, program: Program) -> list[User]:
-    """Whose question lists a mentor, success manager or admin may open."""
-    roles = program_access.roles_in(user, program)
-    people: dict[int, User] = {}
-    if Role.ADMIN in roles or user.is_staff:
-        people.update({m.user.pk: m.user for m in program_queries.mentee_memberships(program)})
-    if Role.SUCCESS_MANAGER in roles:
-        people.update({m.user.pk: m.user for m in program_queries.caseload(program, user)})
-    if Role.MENTOR in roles:
-        for mentorship in program_queries.live_mentorships_of_mentor(program, user):
-            people[mentorship.mentee.pk] = mentorship.mentee
-    return sorted(people.values(), key=lambda u: u.name)
-
-
-def _question_owner(request: AuthedRequest, program: Program) -> User | None:
-    """Whose list this is: the viewer's own, or ?mentee=<id> for their mentor,
-    success manager or an admin. None: the viewer should pick a mentee."""
+def _question_owner(request: ProgramRequest) -> User | None:
+    """Whose list this is (access.question_list_owner): the viewer's own, or
+    ?mentee=<id> for someone who may view that mentee. None: pick a mentee."""
     raw = request.GET.get("mentee")
-    if raw is None:
-        roles = program_access.roles_in(request.user, program)
-        return request.user if Role.MENTEE in roles else None
-    mentee = User.objects.filter(pk=_int(raw) or 0).first()
-    if (
-        mentee is None
-        or program_queries.mentee_membership(program, mentee) is None
-        or not program_access.can_view_mentee(request.user, program, mentee)
-    ):
-        raise Http404("No such question list.")
-    return mentee
+    mentee_id = None if raw is None else (_int(raw) or 0)
+    return access.question_list_owner(request.user, request.program, mentee_id)
 
 
 QUESTION_FORMS: dict[str, type[forms.Form]] = {
@@ -341,10 +328,12 @@ QUESTION_FORMS: dict[str, type[forms.Form]] = {
     "reopen": forms.Form,
 }
 QUESTION_MESSAGES = {
-    "answered": "Marked answered.",
-    "solved": "You solved it yourself! Getting unstuck on your own is the skill "
-    "that makes a developer. Well done.",
-    "reopen": "Back on your open list.",
+    "answered": gettext_lazy("Marked answered."),
+    "solved": gettext_lazy(
+        "You solved it yourself! Getting unstuck on your own is the skill "
+        "that makes a developer. Well done."
+    ),
+    "reopen": gettext_lazy("Back on your open list."),
 }
 
 
@@ -360,7 +349,7 @@ def _question_change(
 
 
 def _question_action(
-    request: AuthedRequest, program: Program, now: datetime
+    request: ProgramRequest, program: Program, now: datetime
 ) -> dict[str, Any] | None:
     """Run the posted action on the viewer's own list. None when it worked."""
     action = request.POST.get("action", "")
@@ -368,18 +357,16 @@ def _question_action(
     if action == "add":
         form: forms.Form = QuestionForm(request.POST)
         if _apply(form, lambda d: services.question_add(program=program, mentee=user, **d)):
-            messages.success(request, "On your list. Bring it to your next session.")
+            messages.success(request, _("On your list. Bring it to your next session."))
             return None
         return {"add_form": form}
-    question = Question.objects.filter(
-        pk=_int(request.POST.get("id")) or 0, mentee=user, program=program
-    ).first()
+    question = access.own_question(user, program, _int(request.POST.get("id")) or 0)
     if question is None:
-        messages.error(request, "That question isn't on your list.")
+        errors.page_error(request, _not_on_your_list())
         return None
     form_class = QUESTION_FORMS.get(action)
     if form_class is None:
-        messages.error(request, "That action isn't available here.")
+        messages.error(request, _("That action isn't available here."))
         return None
     form = form_class(request.POST)
     if _apply(form, lambda data: _question_change(action, question, user, data, now)):
@@ -388,21 +375,21 @@ def _question_action(
     return {"failed_id": question.pk, "failed_action": action, "failed_form": form}
 
 
-@login_required
-def question_list(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    mentee = _question_owner(request, program)
+@program_view
+def question_list(request: ProgramRequest) -> HttpResponse:
+    program = request.program
+    mentee = _question_owner(request)
     if mentee is None:
-        people = _viewable_mentees(request.user, program)
+        people = access.question_list_mentees(request.user, program)
         if not people:
             raise Http404("No question lists to show.")
         return render(request, "mentoring/questions.html", {"program": program, "people": people})
-    is_owner = mentee.pk == request.user.pk
+    is_owner = access.changes_question_list(request.user, mentee)
     extra: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
         if not is_owner:
-            messages.error(request, "Only the mentee changes their question list.")
+            messages.error(request, _("Only the mentee changes their question list."))
             status = 403
         else:
             failed = _question_action(request, program, timezone.now())
@@ -426,12 +413,10 @@ def question_list(request: AuthedRequest, slug: str) -> HttpResponse:
 # --- readiness -------------------------------------------------------------
 
 
-@login_required
-def readiness(request: AuthedRequest, slug: str) -> HttpResponse:
+@program_view(roles={Role.MENTOR})
+def readiness(request: ProgramRequest) -> HttpResponse:
     """A mentor's upcoming sessions and how prepared each one is."""
-    program = program_queries.program_for_member(request.user, slug)
-    if Role.MENTOR not in program_access.roles_in(request.user, program):
-        raise Http404("For mentors.")
+    program = request.program
     sessions = (
         upcoming_sessions(request.user, program, timezone.now())
         .filter(mentor=request.user)

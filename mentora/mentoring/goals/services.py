@@ -8,7 +8,8 @@ they will work together.
 Writes are typed functions with keyword-only arguments; each owns its
 transaction, locks the mentorship row before it counts, and raises MentoringError
 (with the form field it is about) when a rule says no, so nothing is ever
-half-saved. Reads for the goals page sit at the end of this module.
+half-saved. Reads for the goals page sit at the end of this module; who may
+open the page is mentoring.access.mentorship_for_viewer.
 """
 
 from __future__ import annotations
@@ -19,21 +20,19 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentora.mentoring.access import Viewer
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.errors import MentoringCode, MentoringError, clean_or_refuse
 from mentora.mentoring.models import (
     GoalStatus,
     MentorshipGoal,
     Reflection,
     WorkingAgreement,
 )
-from mentora.programs.access import can_view_mentee, is_program_staff
-from mentora.programs.models import Mentorship, Program
+from mentora.programs.access import is_party
+from mentora.programs.models import Mentorship
 from mentora.scheduling.models import SessionStatus
-from mentora.scheduling.queries import mentorship_for_party
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -45,19 +44,6 @@ COMMENT_MAX = 1000
 AGREEMENT_SHORT_MAX = 300  # how often, how to reach each other
 AGREEMENT_LONG_MAX = 1000  # what each expects
 
-# Machine-readable codes; `field` on the error names the form field it is about.
-NOT_MENTEE = "not_mentee"
-NOT_MENTOR = "not_mentor"
-NOT_PARTY = "not_party"
-NOT_LIVE = "not_live"
-TOO_MANY = "too_many_active"
-TOO_SHORT = "too_short"
-TOO_LONG = "too_long"
-DATE_IN_PAST = "date_in_past"
-BAD_STATUS = "bad_status"
-CHANGED = "changed_meanwhile"
-NOT_YOURS = "not_yours"
-
 
 # --- Checks ------------------------------------------------------------------------
 
@@ -65,14 +51,15 @@ NOT_YOURS = "not_yours"
 def _require_live(mentorship: Mentorship) -> None:
     if not mentorship.is_live:
         raise MentoringError(
-            NOT_LIVE, "This mentorship has ended; its goals are kept as they were."
+            MentoringCode.NOT_LIVE, _("This mentorship has ended; its goals are kept as they were.")
         )
 
 
 def _require_mentee(mentorship: Mentorship, by: User) -> None:
     if by.pk != mentorship.mentee_id:
         raise MentoringError(
-            NOT_MENTEE, "Only the mentee writes and updates the mentorship's goals."
+            MentoringCode.NOT_MENTEE,
+            _("Only the mentee writes and updates the mentorship's goals."),
         )
     _require_live(mentorship)
 
@@ -81,14 +68,16 @@ def _clean_text(text: str) -> str:
     text = " ".join(text.split())
     if len(text) < GOAL_TEXT_MIN:
         raise MentoringError(
-            TOO_SHORT,
-            f"Be specific: what would done look like? Use at least {GOAL_TEXT_MIN} characters.",
+            MentoringCode.TOO_SHORT,
+            _("Be specific: what would done look like? Use at least %(min)d characters.")
+            % {"min": GOAL_TEXT_MIN},
             "text",
         )
     if len(text) > GOAL_TEXT_MAX:
         raise MentoringError(
-            TOO_LONG,
-            f"Keep a goal to {GOAL_TEXT_MAX} characters (this one has {len(text)}).",
+            MentoringCode.TOO_LONG,
+            _("Keep a goal to %(max)d characters (this one has %(count)d).")
+            % {"max": GOAL_TEXT_MAX, "count": len(text)},
             "text",
         )
     return text
@@ -98,8 +87,9 @@ def _check_target(target_date: date | None, today: date, unchanged: date | None 
     # An old target date may stay while the text is edited; a new one can't be in the past.
     if target_date is not None and target_date < today and target_date != unchanged:
         raise MentoringError(
-            DATE_IN_PAST,
-            f"Pick a target date from today ({today:%Y-%m-%d}) on, or leave it empty.",
+            MentoringCode.DATE_IN_PAST,
+            _("Pick a target date from today (%(today)s) on, or leave it empty.")
+            % {"today": f"{today:%Y-%m-%d}"},
             "target_date",
         )
 
@@ -115,9 +105,12 @@ def _active_count(mentorship: Mentorship) -> int:
 
 def _too_many(field: str | None = None) -> MentoringError:
     return MentoringError(
-        TOO_MANY,
-        f"You already have {MAX_ACTIVE_GOALS} goals you're working on. Mark one achieved "
-        "or set it aside first: a few clear goals help more than many.",
+        MentoringCode.TOO_MANY_ACTIVE,
+        _(
+            "You already have %(max)d goals you're working on. Mark one achieved "
+            "or set it aside first: a few clear goals help more than many."
+        )
+        % {"max": MAX_ACTIVE_GOALS},
         field,
     )
 
@@ -146,7 +139,7 @@ def goal_add(
         if _active_count(mentorship) >= MAX_ACTIVE_GOALS:
             raise _too_many()
         goal = MentorshipGoal(mentorship=mentorship, text=clean, target_date=target_date)
-        goal.full_clean()
+        clean_or_refuse(goal)
         goal.save()
     return goal
 
@@ -164,7 +157,7 @@ def goal_update(
     clean = _clean_text(text)
     _check_target(target_date, today or timezone.localdate(), unchanged=goal.target_date)
     goal.text, goal.target_date = clean, target_date
-    goal.full_clean()
+    clean_or_refuse(goal)
     goal.save(update_fields=["text", "target_date", "updated_at"])
     return goal
 
@@ -178,7 +171,9 @@ def goal_set_status(*, goal: MentorshipGoal, by: User, status: str) -> Mentorshi
     """
     _require_mentee(goal.mentorship, by)
     if status not in GoalStatus.values:
-        raise MentoringError(BAD_STATUS, "Choose achieved, set aside, or working on it.", "status")
+        raise MentoringError(
+            MentoringCode.BAD_STATUS, _("Choose achieved, set aside, or working on it."), "status"
+        )
     if status == goal.status:
         return goal
     with transaction.atomic():
@@ -189,7 +184,10 @@ def goal_set_status(*, goal: MentorshipGoal, by: User, status: str) -> Mentorshi
             status=status, updated_at=timezone.now()
         )
     if changed != 1:
-        raise MentoringError(CHANGED, "This goal was changed meanwhile. Have a look and try again.")
+        raise MentoringError(
+            MentoringCode.CHANGED_MEANWHILE,
+            _("This goal was changed meanwhile. Have a look and try again."),
+        )
     goal.refresh_from_db()
     return goal
 
@@ -197,17 +195,20 @@ def goal_set_status(*, goal: MentorshipGoal, by: User, status: str) -> Mentorshi
 def goal_comment(*, goal: MentorshipGoal, by: User, comment: str) -> MentorshipGoal:
     """The mentor's comment on a goal (mentor only; empty clears it)."""
     if by.pk != goal.mentorship.mentor_id:
-        raise MentoringError(NOT_MENTOR, "Only the mentor comments on the mentee's goals.")
+        raise MentoringError(
+            MentoringCode.NOT_MENTOR, _("Only the mentor comments on the mentee's goals.")
+        )
     _require_live(goal.mentorship)
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
         raise MentoringError(
-            TOO_LONG,
-            f"Keep a comment to {COMMENT_MAX} characters (this one has {len(comment)}).",
+            MentoringCode.TOO_LONG,
+            _("Keep a comment to %(max)d characters (this one has %(count)d).")
+            % {"max": COMMENT_MAX, "count": len(comment)},
             "comment",
         )
     goal.mentor_comment = comment
-    goal.full_clean()
+    clean_or_refuse(goal)
     goal.save(update_fields=["mentor_comment", "updated_at"])
     return goal
 
@@ -219,7 +220,10 @@ def _limit(value: str, field: str, label: str, maximum: int) -> str:
     value = value.strip()
     if len(value) > maximum:
         raise MentoringError(
-            TOO_LONG, f"Keep {label} to {maximum} characters (this has {len(value)}).", field
+            MentoringCode.TOO_LONG,
+            _("Keep %(what)s to %(max)d characters (this has %(count)d).")
+            % {"what": label, "max": maximum, "count": len(value)},
+            field,
         )
     return value
 
@@ -236,16 +240,18 @@ def agreement_update(
     """Write down how the two work together. Either party edits the shared
     fields; each writes only their own "what I expect" (None leaves the other's
     as it is, and a different value for the other's is refused)."""
-    if by.pk not in (mentorship.mentee_id, mentorship.mentor_id):
-        raise MentoringError(NOT_PARTY, "Only the mentee and the mentor write their agreement.")
+    if not is_party(by, mentorship):
+        raise MentoringError(
+            MentoringCode.NOT_PARTY, _("Only the mentee and the mentor write their agreement.")
+        )
     _require_live(mentorship)
     is_mentee = by.pk == mentorship.mentee_id
     values = {
-        "how_often": _limit(how_often, "how_often", "how often you meet", AGREEMENT_SHORT_MAX),
+        "how_often": _limit(how_often, "how_often", _("how often you meet"), AGREEMENT_SHORT_MAX),
         "contact_between_sessions": _limit(
             contact_between_sessions,
             "contact_between_sessions",
-            "how you reach each other",
+            _("how you reach each other"),
             AGREEMENT_SHORT_MAX,
         ),
     }
@@ -264,45 +270,23 @@ def agreement_update(
             mentee_expects,
         )
     if own_value is not None:
-        values[own] = _limit(own_value, own, "what you expect", AGREEMENT_LONG_MAX)
+        values[own] = _limit(own_value, own, _("what you expect"), AGREEMENT_LONG_MAX)
     with transaction.atomic():
         _lock(mentorship)
-        agreement, _ = WorkingAgreement.objects.get_or_create(mentorship=mentorship)
+        agreement, _created = WorkingAgreement.objects.get_or_create(mentorship=mentorship)
         if their_value is not None and their_value.strip() != getattr(agreement, theirs):
             raise MentoringError(
-                NOT_YOURS, "Each of you writes only your own expectations.", theirs
+                MentoringCode.NOT_YOURS, _("Each of you writes only your own expectations."), theirs
             )
         for name, value in values.items():
             setattr(agreement, name, value)
         agreement.updated_by = by
-        agreement.full_clean()
+        clean_or_refuse(agreement)
         agreement.save()
     return agreement
 
 
 # --- Reads for the goals page ------------------------------------------------------
-
-
-def mentorship_for_viewer(
-    user: User, program: Program, mentorship_id: int
-) -> tuple[Mentorship, Viewer]:
-    """The mentorship and the viewer's part in it: its mentee or mentor, or
-    (read-only) the mentee's success manager or a program admin. 404 for anyone else."""
-    try:
-        mentorship = mentorship_for_party(user, program, mentorship_id)
-    except Http404:
-        mentorship = None
-    if mentorship is not None:
-        return mentorship, Viewer.MENTEE if user.pk == mentorship.mentee_id else Viewer.MENTOR
-    if is_program_staff(user, program):
-        staff_view = (
-            Mentorship.objects.filter(pk=mentorship_id, program=program)
-            .select_related("program", "mentor", "mentee")
-            .first()
-        )
-        if staff_view is not None and can_view_mentee(user, program, staff_view.mentee):
-            return staff_view, Viewer.STAFF
-    raise Http404("No such mentorship.")
 
 
 def goals_with_progress(mentorship: Mentorship) -> QuerySet[MentorshipGoal]:

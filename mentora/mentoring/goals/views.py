@@ -4,8 +4,10 @@ agreement ("How we'll work together").
 One page, several small forms. A POST names its `action`; the view parses the
 matching form, calls one service in mentoring.goals, and redirects back
 (post/redirect/get) with a message. A refusal re-renders the page with status
-400 and the message next to its field; nothing is saved. The mentee's success
-manager and program admins read the page; only the two parties change it.
+400 and the message next to its field (`errors.form_error`); nothing is
+saved. Who opens the page, and in which part, is
+mentoring.access.mentorship_for_viewer: program staff who may view the mentee
+read it; only the two parties change it.
 """
 
 from __future__ import annotations
@@ -14,52 +16,56 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mentora.accounts.http import AuthedRequest
+from mentora import errors
 from mentora.accounts.models import User
-from mentora.mentoring.access import Viewer
+from mentora.mentoring.access import Viewer, mentorship_for_viewer
 from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.goals import services
 from mentora.mentoring.goals.forms import (
     AgreementForm,
     GoalCommentForm,
-    GoalErrorForm,
     GoalForm,
     GoalRefForm,
     GoalStatusForm,
 )
 from mentora.mentoring.models import GoalStatus, MentorshipGoal
-from mentora.programs import queries as program_queries
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Mentorship, Program
 
-UNKNOWN_ACTION = "This page doesn't know that action. Nothing was changed; please try again."
-GOAL_NOT_FOUND = "That goal couldn't be found. Nothing was changed."
-READ_ONLY = "You can read this page; only the mentee and the mentor change it."
+UNKNOWN_ACTION = gettext_lazy(
+    "This page doesn't know that action. Nothing was changed; please try again."
+)
+GOAL_NOT_FOUND = gettext_lazy("That goal couldn't be found. Nothing was changed.")
+READ_ONLY = gettext_lazy("You can read this page; only the mentee and the mentor change it.")
 STATUS_DONE = {
-    GoalStatus.ACHIEVED: "Marked achieved. Well done!",
-    GoalStatus.DROPPED: "Set aside. You can take it up again any time.",
-    GoalStatus.ACTIVE: "You're working on it again.",
+    GoalStatus.ACHIEVED: gettext_lazy("Marked achieved. Well done!"),
+    GoalStatus.DROPPED: gettext_lazy("Set aside. You can take it up again any time."),
+    GoalStatus.ACTIVE: gettext_lazy("You're working on it again."),
 }
 
 
-@login_required
+@program_view
 @require_http_methods(["GET", "HEAD", "POST"])
-def goals(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    mentorship, viewer = services.mentorship_for_viewer(request.user, program, mentorship_id)
+def goals(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
+    program = request.program
+    mentorship, viewer = mentorship_for_viewer(request.user, program, mentorship_id)
     if request.method != "POST":
         return _render(request, program, mentorship, viewer)
     if viewer == Viewer.STAFF:
-        return _render(request, program, mentorship, viewer, Outcome(error=READ_ONLY), 403)
+        return _render(request, program, mentorship, viewer, Outcome(error=str(READ_ONLY)), 403)
     handler = ACTIONS.get(request.POST.get("action", ""))
     if handler is None:
-        return _render(request, program, mentorship, viewer, Outcome(error=UNKNOWN_ACTION), 400)
+        outcome = Outcome(error=str(UNKNOWN_ACTION))
+        return _render(request, program, mentorship, viewer, outcome, 400)
     outcome = handler(request.user, mentorship, request.POST)
     if outcome.refused:
         return _render(request, program, mentorship, viewer, outcome, 400)
@@ -74,7 +80,7 @@ def goals(request: AuthedRequest, slug: str, mentorship_id: int) -> HttpResponse
 class Outcome:
     message: str = ""  # what was done, when it was
     error: str = ""  # a refusal that belongs above the forms
-    form: GoalErrorForm | None = None  # a bound form carrying its field errors
+    form: forms.Form | None = None  # a bound form carrying its field errors
     key: str = ""  # which form on the page it is: "add", "agreement", "edit-<id>", ...
 
     @property
@@ -82,15 +88,19 @@ class Outcome:
         return not self.message
 
 
-def _submit(form: GoalErrorForm, key: str, call: Callable[[], str]) -> Outcome:
+def _nothing_changed(error: MentoringError) -> Outcome:
+    return Outcome(error=_("%(refusal)s Nothing was changed.") % {"refusal": error.message})
+
+
+def _submit(form: forms.Form, key: str, call: Callable[[], str]) -> Outcome:
     if form.is_valid():
         try:
             return Outcome(message=call())
         except MentoringError as error:
             if error.field not in form.fields:
                 # Not about one field (who may do what, the five-goal limit): above the forms.
-                return Outcome(error=f"{error.message} Nothing was changed.")
-            form.add_goal_error(error)
+                return _nothing_changed(error)
+            errors.form_error(form, error)
     return Outcome(form=form, key=key)
 
 
@@ -111,7 +121,7 @@ def _add(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
         services.goal_add(
             mentorship=mentorship, by=user, today=timezone.localdate(), **form.cleaned_data
         )
-        return "Goal added."
+        return _("Goal added.")
 
     return _submit(form, "add", call)
 
@@ -119,12 +129,12 @@ def _add(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
 def _edit(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
     goal = _goal_of(mentorship, data)
     if goal is None:
-        return Outcome(error=GOAL_NOT_FOUND)
+        return Outcome(error=str(GOAL_NOT_FOUND))
     form = GoalForm(data, prefix=f"goal-{goal.pk}")
 
     def call() -> str:
         services.goal_update(goal=goal, by=user, today=timezone.localdate(), **form.cleaned_data)
-        return "Goal updated."
+        return _("Goal updated.")
 
     return _submit(form, f"edit-{goal.pk}", call)
 
@@ -133,24 +143,26 @@ def _status(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
     goal = _goal_of(mentorship, data)
     form = GoalStatusForm(data)
     if goal is None or not form.is_valid():
-        return Outcome(error=GOAL_NOT_FOUND if goal is None else "Choose a status for the goal.")
+        return Outcome(
+            error=str(GOAL_NOT_FOUND) if goal is None else _("Choose a status for the goal.")
+        )
     status = form.cleaned_data["status"]
     try:
         services.goal_set_status(goal=goal, by=user, status=status)
     except MentoringError as error:
-        return Outcome(error=f"{error.message} Nothing was changed.")
-    return Outcome(message=STATUS_DONE[GoalStatus(status)])
+        return _nothing_changed(error)
+    return Outcome(message=str(STATUS_DONE[GoalStatus(status)]))
 
 
 def _comment(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
     goal = _goal_of(mentorship, data)
     if goal is None:
-        return Outcome(error=GOAL_NOT_FOUND)
+        return Outcome(error=str(GOAL_NOT_FOUND))
     form = GoalCommentForm(data, prefix=f"comment-{goal.pk}")
 
     def call() -> str:
         services.goal_comment(goal=goal, by=user, comment=form.cleaned_data["comment"])
-        return "Comment saved." if form.cleaned_data["comment"] else "Comment removed."
+        return _("Comment saved.") if form.cleaned_data["comment"] else _("Comment removed.")
 
     return _submit(form, f"comment-{goal.pk}", call)
 
@@ -160,7 +172,7 @@ def _agreement(user: User, mentorship: Mentorship, data: QueryDict) -> Outcome:
 
     def call() -> str:
         services.agreement_update(mentorship=mentorship, by=user, **form.cleaned_data)
-        return "Working agreement saved. Revisit it whenever it stops fitting."
+        return _("Working agreement saved. Revisit it whenever it stops fitting.")
 
     return _submit(form, "agreement", call)
 
@@ -180,8 +192,8 @@ ACTIONS: dict[str, Callable[[User, Mentorship, QueryDict], Outcome]] = {
 @dataclass
 class GoalRow:
     goal: MentorshipGoal
-    edit_form: GoalErrorForm | None = None  # the mentee's
-    comment_form: GoalErrorForm | None = None  # the mentor's
+    edit_form: forms.Form | None = None  # the mentee's
+    comment_form: forms.Form | None = None  # the mentor's
     open: bool = False  # a refused form is shown unfolded
 
 
@@ -206,13 +218,13 @@ def _rows(
     return rows
 
 
-def _bound(outcome: Outcome, key: str) -> GoalErrorForm | None:
+def _bound(outcome: Outcome, key: str) -> forms.Form | None:
     """The refused form, if it is the one at `key`."""
     return outcome.form if outcome.key == key else None
 
 
 def _render(
-    request: AuthedRequest,
+    request: ProgramRequest,
     program: Program,
     mentorship: Mentorship,
     viewer: Viewer,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.errors import MentoringCode, MentoringError
 from mentora.mentoring.goals import services
 from mentora.mentoring.models import Agenda, GoalStatus, MentorshipGoal, WorkingAgreement
 from mentora.scheduling.models import SessionStatus
@@ -49,7 +49,7 @@ def test_goal_add_by_mentor_is_refused(mentorship, mentor):
     with pytest.raises(MentoringError) as error:
         add(mentorship, mentor)
 
-    assert error.value.code == services.NOT_MENTEE
+    assert error.value.code == MentoringCode.NOT_MENTEE
     assert not MentorshipGoal.objects.exists()
 
 
@@ -70,7 +70,7 @@ def test_goal_add_too_long_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         add(mentorship, mentee, text="x" * (services.GOAL_TEXT_MAX + 1))
 
-    assert error.value.code == services.TOO_LONG
+    assert error.value.code == MentoringCode.TOO_LONG
     assert not MentorshipGoal.objects.exists()
 
 
@@ -93,7 +93,7 @@ def test_goal_add_sixth_active_goal_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         add(mentorship, mentee)
 
-    assert error.value.code == services.TOO_MANY
+    assert error.value.code == MentoringCode.TOO_MANY_ACTIVE
     assert "5 goals" in error.value.message
     assert MentorshipGoal.objects.count() == 5
 
@@ -114,7 +114,7 @@ def test_goal_add_on_an_ended_mentorship_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         add(mentorship, mentee)
 
-    assert error.value.code == services.NOT_LIVE
+    assert error.value.code == MentoringCode.NOT_LIVE
 
 
 # --- goal_update and goal_set_status -----------------------------------------------
@@ -177,7 +177,7 @@ def test_goal_set_status_taking_up_a_sixth_again_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         services.goal_set_status(goal=dropped, by=mentee, status=GoalStatus.ACTIVE)
 
-    assert error.value.code == services.TOO_MANY
+    assert error.value.code == MentoringCode.TOO_MANY_ACTIVE
     dropped.refresh_from_db()
     assert dropped.status == GoalStatus.DROPPED
 
@@ -197,7 +197,7 @@ def test_goal_set_status_from_a_stale_copy_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         services.goal_set_status(goal=stale, by=mentee, status=GoalStatus.DROPPED)
 
-    assert error.value.code == services.CHANGED
+    assert error.value.code == MentoringCode.CHANGED_MEANWHILE
     assert MentorshipGoal.objects.get().status == GoalStatus.ACHIEVED
 
 
@@ -225,7 +225,7 @@ def test_goal_comment_by_mentee_is_refused(mentorship, mentee):
     with pytest.raises(MentoringError) as error:
         services.goal_comment(goal=goal, by=mentee, comment="I comment on my own goal")
 
-    assert error.value.code == services.NOT_MENTOR
+    assert error.value.code == MentoringCode.NOT_MENTOR
     assert MentorshipGoal.objects.get().mentor_comment == ""
 
 

@@ -1,7 +1,8 @@
 """Forms for the workspace, reflect, action-item and feedback pages.
 
 Forms parse and give field-level messages; the rules themselves live in
-mentoring/workspace.py, whose ValidationErrors the views put back on the form.
+workspace/services.py, whose MentoringErrors the views put back on the form
+(`errors.form_error`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentora.mentoring.models import (
     ActionKind,
@@ -23,20 +25,20 @@ RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Note",
+        label=_("Note"),
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Markdown works: **bold**, lists, `code`, links.",
+        help_text=_("Markdown works: **bold**, lists, `code`, links."),
         error_messages={
-            "required": "Write something in the note first.",
-            "max_length": "Keep a note under 10,000 characters (this one has %(show_value)d).",
+            "required": _("Write something in the note first."),
+            "max_length": _("Keep a note under 10,000 characters (this one has %(show_value)d)."),
         },
     )
     shared = forms.BooleanField(
-        label="Share with the other person",
+        label=_("Share with the other person"),
         required=False,
         initial=True,
-        help_text="Private notes are only for you: nobody else ever sees them.",
+        help_text=_("Private notes are only for you: nobody else ever sees them."),
     )
 
 
@@ -47,7 +49,7 @@ class NoteIdForm(forms.Form):
 class AnswerForm(forms.Form):
     question_id = forms.IntegerField(min_value=1)
     answer = forms.CharField(
-        label="Answer (optional)",
+        label=_("Answer (optional)"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -56,15 +58,18 @@ class AnswerForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     title = forms.CharField(
-        max_length=200, error_messages={"required": "Give the item a short title."}
+        max_length=200, error_messages={"required": _("Give the item a short title.")}
     )
     owner = forms.ChoiceField(
-        label="Who does it", choices=[("mentee", "Mentee"), ("mentor", "Mentor")]
+        label=_("Who does it"), choices=[("mentee", _("Mentee")), ("mentor", _("Mentor"))]
     )
     due_on = forms.DateField(
-        label="Due on",
+        label=_("Due on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Pick a due date.", "invalid": "Enter a date like 2027-01-31."},
+        error_messages={
+            "required": _("Pick a due date."),
+            "invalid": _("Enter a date like 2027-01-31."),
+        },
     )
     kind = forms.ChoiceField(choices=ActionKind.choices, initial=ActionKind.PRACTICE)
 
@@ -72,7 +77,10 @@ class ActionItemForm(forms.Form):
         super().__init__(*args, **kw)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("mentee", mentee_name or "Mentee"), ("mentor", mentor_name or "Mentor")]
+        owner.choices = [
+            ("mentee", mentee_name or _("Mentee")),
+            ("mentor", mentor_name or _("Mentor")),
+        ]
 
 
 class ItemIdForm(forms.Form):
@@ -81,31 +89,31 @@ class ItemIdForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     goal_met = forms.ChoiceField(
-        label="Was the session's goal met?",
+        label=_("Was the session's goal met?"),
         choices=GoalMet.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the goal was met."},
+        error_messages={"required": _("Say whether the goal was met.")},
     )
     why_not = forms.CharField(
-        label="If not, why not?",
+        label=_("If not, why not?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     plan_now = forms.CharField(
-        label="What is the plan now?",
+        label=_("What is the plan now?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     still_makes_sense = forms.ChoiceField(
-        label="Does this mentorship still make sense for both of you?",
+        label=_("Does this mentorship still make sense for both of you?"),
         choices=StillMakesSense.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Answer whether the mentorship still makes sense."},
+        error_messages={"required": _("Answer whether the mentorship still makes sense.")},
     )
     topics_covered = forms.CharField(
-        label="Topics covered",
+        label=_("Topics covered"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -119,44 +127,44 @@ class ReflectionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("goal_met") in (GoalMet.PARTLY, GoalMet.NO) and not data.get("why_not"):
-            self.add_error("why_not", "Say briefly why the goal wasn't (fully) met.")
+            self.add_error("why_not", _("Say briefly why the goal wasn't (fully) met."))
         return data
 
 
 class FeedbackForm(forms.Form):
     useful = forms.CharField(
-        label="What was particularly useful?",
+        label=_("What was particularly useful?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     less_productive = forms.CharField(
-        label="What felt less productive?",
+        label=_("What felt less productive?"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     rating = forms.TypedChoiceField(
-        label="How was the session overall? (1 = not helpful, 5 = very helpful)",
+        label=_("How was the session overall? (1 = not helpful, 5 = very helpful)"),
         choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a rating from 1 to 5.",
-            "invalid_choice": "Choose a rating from 1 to 5.",
+            "required": _("Choose a rating from 1 to 5."),
+            "invalid_choice": _("Choose a rating from 1 to 5."),
         },
     )
     visibility = forms.ChoiceField(
-        label="Who sees this?",
+        label=_("Who sees this?"),
         choices=FeedbackVisibility.choices,
         initial=FeedbackVisibility.MENTOR,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose who may see your feedback."},
+        error_messages={"invalid_choice": _("Choose who may see your feedback.")},
     )
 
 
 class SuggestionForm(forms.Form):
     index = forms.IntegerField(min_value=0, max_value=2)
     title = forms.CharField(
-        max_length=200, error_messages={"required": "Give the item a short title."}
+        max_length=200, error_messages={"required": _("Give the item a short title.")}
     )

@@ -1,8 +1,8 @@
 """Reads for the session workspace, action items and feedback.
 
-Privacy lives here (DESIGN.md): private notes reach their author only; staff see
-shared notes only; feedback the mentee kept for the success manager never
-reaches the mentor.
+Who may read which notes is decided in mentoring/access.py (`readable_notes`),
+and passed in as a filter. The feedback reads keep DESIGN.md's promise that
+feedback the mentee kept for the success manager never reaches the mentor.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Q, QuerySet
 
-from mentora.mentoring.access import Viewer
 from mentora.mentoring.models import (
     ActionItem,
     Agenda,
@@ -30,15 +29,9 @@ if TYPE_CHECKING:
     from mentora.scheduling.models import Session
 
 
-def visible_notes(session: Session, viewer: Viewer, user: User) -> QuerySet[Note]:
-    notes = Note.objects.filter(session=session).select_related("author")
-    if viewer == Viewer.STAFF:
-        return notes.filter(shared=True)
-    return notes.filter(Q(shared=True) | Q(author=user))
-
-
-def own_note(session: Session, user: User, note_id: int) -> Note | None:
-    return Note.objects.filter(pk=note_id, session=session, author=user).first()
+def visible_notes(session: Session, readable: Q) -> QuerySet[Note]:
+    """The session's notes that `readable` (access.readable_notes) lets a viewer read."""
+    return Note.objects.filter(session=session).filter(readable).select_related("author")
 
 
 def agenda_of(session: Session) -> Agenda | None:
@@ -54,15 +47,6 @@ def brought_questions(session: Session) -> QuerySet[Question]:
 
 def session_action_items(session: Session) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(session=session).select_related("owner")
-
-
-def action_item_for_party(program: Program, user: User, item_id: int) -> ActionItem | None:
-    return (
-        ActionItem.objects.filter(pk=item_id, mentorship__program=program)
-        .filter(Q(mentorship__mentor=user) | Q(mentorship__mentee=user))
-        .select_related("mentorship")
-        .first()
-    )
 
 
 def items_owned_by(program: Program, user: User) -> QuerySet[ActionItem]:

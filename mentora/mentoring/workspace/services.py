@@ -3,9 +3,10 @@ reflections, feedback and practice suggestions.
 
 Every service is keyword-only, owns its transaction, validates with
 `full_clean()` and takes `now` so the time windows (mentoring/access.py) are
-testable. Rule breaks raise ValidationError, keyed by field where one field is
-at fault, so pages and the API can put the message next to it. Acting on
-something that isn't yours raises PermissionDenied.
+testable. Rule breaks raise MentoringError, with `field` naming the form field
+at fault where there is one, so pages and the API can put the message next to
+it. Acting on something that isn't yours raises PermissionDenied: the pages
+never offer it, so reaching it is a programming error, not a refusal to show.
 """
 
 from __future__ import annotations
@@ -15,17 +16,19 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from mentora.mentoring.access import (
     Viewer,
     feedback_open,
     notes_open,
     reflection_open,
+    viewer_of,
 )
 from mentora.mentoring.agenda import services as agenda
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.errors import MentoringCode, MentoringError, clean_or_refuse
 from mentora.mentoring.models import (
     ActionItem,
     ActionKind,
@@ -38,6 +41,7 @@ from mentora.mentoring.models import (
     Reflection,
     StillMakesSense,
 )
+from mentora.programs.access import is_party
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -46,14 +50,6 @@ if TYPE_CHECKING:
 
 NOTE_MAX_CHARS = 10_000
 ACTION_ITEM_MAX_DAYS = 90
-
-
-def viewer_of(session: Session, user: User) -> Viewer:
-    if user.pk == session.mentee_id:
-        return Viewer.MENTEE
-    if user.pk == session.mentor_id:
-        return Viewer.MENTOR
-    return Viewer.STAFF
 
 
 def local_today(user: User, now: datetime) -> date:
@@ -66,10 +62,13 @@ def local_today(user: User, now: datetime) -> date:
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write something in the note first."})
+        raise MentoringError(MentoringCode.EMPTY, _("Write something in the note first."), "body")
     if len(body) > NOTE_MAX_CHARS:
-        message = f"Keep a note under {NOTE_MAX_CHARS:,} characters (this one has {len(body):,})."
-        raise ValidationError({"body": message})
+        message = _("Keep a note under %(limit)s characters (this one has %(count)s).") % {
+            "limit": f"{NOTE_MAX_CHARS:,}",
+            "count": f"{len(body):,}",
+        }
+        raise MentoringError(MentoringCode.TOO_LONG, message, "body")
     return body
 
 
@@ -78,13 +77,13 @@ def _require_notes_open(session: Session, by: User, now: datetime) -> None:
     if viewer == Viewer.STAFF:
         raise PermissionDenied("Only the mentor and mentee write notes.")
     if not notes_open(session, viewer, now):
-        raise ValidationError("Notes for this session are closed.")
+        raise MentoringError(MentoringCode.NOTES_CLOSED, _("Notes for this session are closed."))
 
 
 def note_add(*, session: Session, by: User, body: str, shared: bool, now: datetime) -> Note:
     _require_notes_open(session, by, now)
     note = Note(session=session, author=by, body=_clean_body(body), shared=shared)
-    note.full_clean()
+    clean_or_refuse(note)
     with transaction.atomic():
         note.save()
     return note
@@ -100,7 +99,7 @@ def note_update(*, note: Note, by: User, body: str, shared: bool, now: datetime)
     _require_notes_open(note.session, by, now)
     note.body = _clean_body(body)
     note.shared = shared
-    note.full_clean()
+    clean_or_refuse(note)
     with transaction.atomic():
         note.save(update_fields=["body", "shared", "updated_at"])
     return note
@@ -122,12 +121,7 @@ def question_answered_in_session(
     """Tick a brought question off during or after the session, while notes are
     open. The answering itself is agenda.question_answer: one rule, one place."""
     _require_notes_open(session, by, now)
-    try:
-        return agenda.question_answer(
-            question=question, by=by, answer=answer, session=session, now=now
-        )
-    except MentoringError as error:
-        raise ValidationError(error.message, code=error.code) from error
+    return agenda.question_answer(question=question, by=by, answer=answer, session=session, now=now)
 
 
 # --- action items --------------------------------------------------------------
@@ -136,10 +130,17 @@ def question_answered_in_session(
 def _check_due_on(due_on: date, by: User, now: datetime) -> None:
     today = local_today(by, now)
     if due_on < today:
-        raise ValidationError({"due_on": "The due date is in the past. Pick today or later."})
+        raise MentoringError(
+            MentoringCode.DATE_IN_PAST,
+            _("The due date is in the past. Pick today or later."),
+            "due_on",
+        )
     if due_on > today + timedelta(days=ACTION_ITEM_MAX_DAYS):
-        raise ValidationError(
-            {"due_on": f"Pick a date within {ACTION_ITEM_MAX_DAYS} days: small steps, due soon."}
+        raise MentoringError(
+            MentoringCode.DATE_TOO_FAR,
+            _("Pick a date within %(days)d days: small steps, due soon.")
+            % {"days": ACTION_ITEM_MAX_DAYS},
+            "due_on",
         )
 
 
@@ -155,16 +156,17 @@ def action_item_add(
     now: datetime,
 ) -> ActionItem:
     """A next step for the mentor or the mentee, captured by either of them."""
-    parties = (mentorship.mentor_id, mentorship.mentee_id)
-    if by.pk not in parties:
+    if not is_party(by, mentorship):
         raise PermissionDenied("Only the mentor and mentee add action items.")
     if session is not None and session.mentorship_id != mentorship.pk:
         raise PermissionDenied("That session belongs to another mentorship.")
-    if owner.pk not in parties:
-        raise ValidationError({"owner": "The owner must be the mentor or the mentee."})
+    if not is_party(owner, mentorship):
+        raise MentoringError(
+            MentoringCode.BAD_OWNER, _("The owner must be the mentor or the mentee."), "owner"
+        )
     title = title.strip()
     if not title:
-        raise ValidationError({"title": "Give the item a short title."})
+        raise MentoringError(MentoringCode.EMPTY, _("Give the item a short title."), "title")
     _check_due_on(due_on, by, now)
     item = ActionItem(
         mentorship=mentorship,
@@ -175,7 +177,7 @@ def action_item_add(
         kind=kind,
         created_by=by,
     )
-    item.full_clean()
+    clean_or_refuse(item)
     with transaction.atomic():
         item.save()
     return item
@@ -183,8 +185,7 @@ def action_item_add(
 
 def action_item_toggle_done(*, item: ActionItem, by: User, now: datetime) -> ActionItem:
     """Done, or not done after all: by the owner or the other party."""
-    mentorship = item.mentorship
-    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
+    if not is_party(by, item.mentorship):
         raise PermissionDenied("Only the mentor and mentee tick action items.")
     with transaction.atomic():
         # Compare-and-set: two quick clicks never leave it in a muddle.
@@ -224,26 +225,26 @@ def practice_suggestions(session: Session, now: datetime) -> list[Suggestion]:
     """Three practice items for the mentee, due soon after the session."""
     base = local_today(session.mentee, max(now, session.ends_at))
     goal = _short(_goal_of(session), 140)
-    topic = f"“{goal}”" if goal else "what your mentor showed you"
+    topic = {"topic": f"“{goal}”" if goal else _("what your mentor showed you")}
     return [
         Suggestion(
-            heading="Start small",
-            why="A warm-up on exactly what was taught, before the bigger challenges.",
-            title=_short(f"Small exercise on {topic}", 200),
+            heading=_("Start small"),
+            why=_("A warm-up on exactly what was taught, before the bigger challenges."),
+            title=_short(_("Small exercise on %(topic)s") % topic, 200),
             kind=ActionKind.PRACTICE,
             due_on=base + timedelta(days=2),
         ),
         Suggestion(
-            heading="Take advantage",
-            why="Practise while it's fresh: the sooner, the better.",
-            title=_short(f"Practise {topic} again on my own project", 200),
+            heading=_("Take advantage"),
+            why=_("Practise while it's fresh: the sooner, the better."),
+            title=_short(_("Practise %(topic)s again on my own project") % topic, 200),
             kind=ActionKind.PRACTICE,
             due_on=base + timedelta(days=4),
         ),
         Suggestion(
-            heading="Don't limit yourself",
-            why="Go beyond the exercises: try something new with it.",
-            title=_short(f"Stretch: build something bigger with {topic}", 200),
+            heading=_("Don't limit yourself"),
+            why=_("Go beyond the exercises: try something new with it."),
+            title=_short(_("Stretch: build something bigger with %(topic)s") % topic, 200),
             kind=ActionKind.STRETCH,
             due_on=base + timedelta(days=10),
         ),
@@ -279,12 +280,22 @@ def reflection_submit(
     if viewer == Viewer.STAFF:
         raise PermissionDenied("Only the mentor and mentee reflect on a session.")
     if not reflection_open(session, viewer, now):
-        raise ValidationError("Reflections for this session aren't open now.")
+        raise MentoringError(
+            MentoringCode.REFLECTION_CLOSED, _("Reflections for this session aren't open now.")
+        )
     why_not, plan_now, topics_covered = why_not.strip(), plan_now.strip(), topics_covered.strip()
     if goal_met in (GoalMet.PARTLY, GoalMet.NO) and not why_not:
-        raise ValidationError({"why_not": "Say briefly why the goal wasn't (fully) met."})
+        raise MentoringError(
+            MentoringCode.REASON_MISSING,
+            _("Say briefly why the goal wasn't (fully) met."),
+            "why_not",
+        )
     if topics_covered and viewer != Viewer.MENTOR:
-        raise ValidationError({"topics_covered": "Only the mentor reports the topics covered."})
+        raise MentoringError(
+            MentoringCode.NOT_MENTOR,
+            _("Only the mentor reports the topics covered."),
+            "topics_covered",
+        )
     with transaction.atomic():
         reflection = (
             Reflection.objects.select_for_update().filter(session=session, author=by).first()
@@ -297,12 +308,14 @@ def reflection_submit(
         reflection.plan_now = plan_now
         reflection.still_makes_sense = still_makes_sense
         reflection.topics_covered = topics_covered
-        reflection.full_clean()
+        clean_or_refuse(reflection)
         try:
             with transaction.atomic():
                 reflection.save()
         except IntegrityError:
-            raise ValidationError("Your reflection was just saved elsewhere; reload.") from None
+            raise MentoringError(
+                MentoringCode.ALREADY_SAVED, _("Your reflection was just saved elsewhere; reload.")
+            ) from None
     return ReflectionResult(
         reflection=reflection,
         created=created,
@@ -325,11 +338,15 @@ def feedback_submit(
     if viewer != Viewer.MENTEE:
         raise PermissionDenied("Only the mentee gives feedback.")
     if not feedback_open(session, viewer, now):
-        raise ValidationError("Feedback for this session isn't open now.")
+        raise MentoringError(
+            MentoringCode.FEEDBACK_CLOSED, _("Feedback for this session isn't open now.")
+        )
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ValidationError({"rating": "Choose a rating from 1 to 5."})
+        raise MentoringError(MentoringCode.BAD_RATING, _("Choose a rating from 1 to 5."), "rating")
     if visibility not in FeedbackVisibility.values:
-        raise ValidationError({"visibility": "Choose who may see your feedback."})
+        raise MentoringError(
+            MentoringCode.BAD_VISIBILITY, _("Choose who may see your feedback."), "visibility"
+        )
     feedback = Feedback(
         session=session,
         useful=useful.strip(),
@@ -338,11 +355,17 @@ def feedback_submit(
         visibility=visibility,
     )
     if Feedback.objects.filter(session=session).exists():
-        raise ValidationError("You already gave feedback on this session.")
-    feedback.full_clean(validate_unique=False)
+        raise _already_given()
+    clean_or_refuse(feedback, validate_unique=False)
     try:
         with transaction.atomic():
             feedback.save()
     except IntegrityError:
-        raise ValidationError("You already gave feedback on this session.") from None
+        raise _already_given() from None
     return feedback
+
+
+def _already_given() -> MentoringError:
+    return MentoringError(
+        MentoringCode.ALREADY_GIVEN, _("You already gave feedback on this session.")
+    )

@@ -1,9 +1,10 @@
 """Session workspace, reflection, action items and feedback pages.
 
-Thin views: find the session through `workspace_session` (404 for anyone outside
-the mentorship), parse one small form chosen by its hidden `action` field, call
-one service, then redirect with a message (POST/redirect/GET). A rule the
-service refuses comes back as a message next to the field, with status 400.
+Thin views: `@program_view` admits the program's people, mentoring.access finds
+the session for this viewer (`workspace_session`, 404 for anyone who may not see
+it); the view parses one small form chosen by its hidden `action` field, calls
+one service, then redirects with a message (POST/redirect/GET). A MentoringError
+comes back next to its field (`errors.form_error`), with status 400.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentora.accounts.http import AuthedRequest
+from mentora import errors
+from mentora.mentoring import access
 from mentora.mentoring.access import (
     Viewer,
     feedback_open,
@@ -29,6 +29,7 @@ from mentora.mentoring.access import (
     reflection_open,
     workspace_session,
 )
+from mentora.mentoring.errors import MentoringError
 from mentora.mentoring.models import Note
 from mentora.mentoring.workspace import queries, services
 from mentora.mentoring.workspace.forms import (
@@ -41,8 +42,7 @@ from mentora.mentoring.workspace.forms import (
     ReflectionForm,
     SuggestionForm,
 )
-from mentora.programs import access as program_access
-from mentora.programs import queries as program_queries
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling.models import Session
 
@@ -50,22 +50,13 @@ from mentora.scheduling.models import Session
 Refusal = dict[str, Any]
 
 
-def _put_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form, next to the field at fault."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class _Workspace:
     """One request's view of a session: who is looking, and when."""
 
-    def __init__(self, request: AuthedRequest, slug: str, session_id: int) -> None:
+    def __init__(self, request: ProgramRequest, session_id: int) -> None:
         self.request = request
         self.user = request.user
-        self.program: Program = program_queries.program_for_member(request.user, slug)
+        self.program: Program = request.program
         self.session: Session
         self.session, self.viewer = workspace_session(request.user, self.program, session_id)
         self.now: datetime = timezone.now()
@@ -100,10 +91,10 @@ def _note_add(ws: _Workspace) -> Refusal | None:
                 shared=form.cleaned_data["shared"],
                 now=ws.now,
             )
-            messages.success(ws.request, "Note saved.")
+            messages.success(ws.request, _("Note saved."))
             return None
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
     return {"note_form": form}
 
 
@@ -111,7 +102,7 @@ def _own_note_or_404(ws: _Workspace) -> Note:
     id_form = NoteIdForm(ws.request.POST)
     note = None
     if id_form.is_valid():
-        note = queries.own_note(ws.session, ws.user, id_form.cleaned_data["note_id"])
+        note = access.own_note(ws.session, ws.user, id_form.cleaned_data["note_id"])
     if note is None:
         raise Http404("No such note of yours.")
     return note
@@ -129,10 +120,10 @@ def _note_edit(ws: _Workspace) -> Refusal | None:
                 shared=form.cleaned_data["shared"],
                 now=ws.now,
             )
-            messages.success(ws.request, "Note updated.")
+            messages.success(ws.request, _("Note updated."))
             return None
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
     return {"edit_forms": {note.pk: form}}
 
 
@@ -140,10 +131,10 @@ def _note_delete(ws: _Workspace) -> Refusal | None:
     note = _own_note_or_404(ws)
     try:
         services.note_delete(note=note, by=ws.user, now=ws.now)
-    except ValidationError as e:
-        messages.error(ws.request, " ".join(e.messages))
+    except MentoringError as error:
+        errors.page_error(ws.request, error)
         return None
-    messages.success(ws.request, "Note deleted.")
+    messages.success(ws.request, _("Note deleted."))
     return None
 
 
@@ -166,10 +157,10 @@ def _question_answered(ws: _Workspace) -> Refusal | None:
                 answer=form.cleaned_data["answer"],
                 now=ws.now,
             )
-            messages.success(ws.request, "Question ticked off as answered.")
+            messages.success(ws.request, _("Question ticked off as answered."))
             return None
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
     return {"answer_error": (question.pk if question else None, form)}
 
 
@@ -189,10 +180,10 @@ def _item_add(ws: _Workspace) -> Refusal | None:
                 kind=data["kind"],
                 now=ws.now,
             )
-            messages.success(ws.request, "Action item added.")
+            messages.success(ws.request, _("Action item added."))
             return None
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
     return {"item_form": form}
 
 
@@ -211,9 +202,9 @@ WORKSPACE_ACTIONS: dict[str, Callable[[_Workspace], Refusal | None]] = {
 }
 
 
-@login_required
-def workspace(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    ws = _Workspace(request, slug, session_id)
+@program_view
+def workspace(request: ProgramRequest, session_id: int) -> HttpResponse:
+    ws = _Workspace(request, session_id)
     refusal: Refusal = {}
     if request.method == "POST":
         handler = WORKSPACE_ACTIONS.get(request.POST.get("action", ""))
@@ -233,7 +224,7 @@ def workspace(request: AuthedRequest, slug: str, session_id: int) -> HttpRespons
 
 def _workspace_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
     can_write = notes_open(ws.session, ws.viewer, ws.now)
-    notes = list(queries.visible_notes(ws.session, ws.viewer, ws.user))
+    notes = list(queries.visible_notes(ws.session, access.readable_notes(ws.viewer, ws.user)))
     edit_forms = refusal.get("edit_forms", {})
     for note in notes:
         note.mine = note.author_id == ws.user.pk  # type: ignore[attr-defined]
@@ -277,15 +268,17 @@ def _reflection_save(ws: _Workspace) -> Refusal | None:
                 topics_covered=data.get("topics_covered", ""),
                 now=ws.now,
             )
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
             return {"reflection_form": form}
-        messages.success(ws.request, "Thank you: your reflection is saved.")
+        messages.success(ws.request, _("Thank you: your reflection is saved."))
         if result.not_a_fit:
             messages.warning(
                 ws.request,
-                "You said this mentorship doesn't make sense now. Your success manager "
-                "will see that and get in touch; nothing changes until you've talked.",
+                _(
+                    "You said this mentorship doesn't make sense now. Your success manager "
+                    "will see that and get in touch; nothing changes until you've talked."
+                ),
             )
         return None
     return {"reflection_form": form}
@@ -298,10 +291,10 @@ def _feedback_save(ws: _Workspace) -> Refusal | None:
             services.feedback_submit(
                 session=ws.session, by=ws.user, now=ws.now, **form.cleaned_data
             )
-        except ValidationError as e:
-            _put_errors(form, e)
+        except MentoringError as error:
+            errors.form_error(form, error)
             return {"feedback_form": form}
-        messages.success(ws.request, "Thank you: your feedback is saved.")
+        messages.success(ws.request, _("Thank you: your feedback is saved."))
         return None
     return {"feedback_form": form}
 
@@ -323,10 +316,13 @@ def _suggestion_add(ws: _Workspace) -> Refusal | None:
             kind=suggestion.kind,
             now=ws.now,
         )
-    except ValidationError as e:
-        _put_errors(form, e)
+    except MentoringError as error:
+        errors.form_error(form, error)
         return {"suggestion_error": (str(form.cleaned_data["index"]), form)}
-    messages.success(ws.request, f"Added to your action items, due {suggestion.due_on:%A %-d %B}.")
+    messages.success(
+        ws.request,
+        _("Added to your action items, due %(day)s.") % {"day": f"{suggestion.due_on:%A %-d %B}"},
+    )
     return None
 
 
@@ -337,16 +333,16 @@ REFLECT_ACTIONS: dict[str, Callable[[_Workspace], Refusal | None]] = {
 }
 
 
-@login_required
-def reflect(request: AuthedRequest, slug: str, session_id: int) -> HttpResponse:
-    ws = _Workspace(request, slug, session_id)
+@program_view
+def reflect(request: ProgramRequest, session_id: int) -> HttpResponse:
+    ws = _Workspace(request, session_id)
     refusal: Refusal = {}
     if request.method == "POST":
         handler = REFLECT_ACTIONS.get(request.POST.get("action", ""))
         if handler is None or not ws.is_party:
             raise Http404("Nothing to do here.")
         if not reflection_open(ws.session, ws.viewer, ws.now):
-            messages.error(request, "Reflections for this session aren't open now.")
+            messages.error(request, _("Reflections for this session aren't open now."))
             return redirect(ws.url("session_reflect"))
         result = handler(ws)
         if result is None:
@@ -403,22 +399,24 @@ def _reflect_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
 # --- action items and feedback over time -------------------------------------------
 
 
-def _toggle(request: AuthedRequest, program: Program, now: datetime) -> None:
+def _toggle(request: ProgramRequest, program: Program, now: datetime) -> None:
     form = ItemIdForm(request.POST)
     item = (
-        queries.action_item_for_party(program, request.user, form.cleaned_data["item_id"])
+        access.action_item_for_party(program, request.user, form.cleaned_data["item_id"])
         if form.is_valid()
         else None
     )
     if item is None:
         raise Http404("No such action item.")
     item = services.action_item_toggle_done(item=item, by=request.user, now=now)
-    messages.success(request, "Marked as done." if item.done_at else "Marked as not done yet.")
+    messages.success(
+        request, _("Marked as done.") if item.done_at else _("Marked as not done yet.")
+    )
 
 
-@login_required
-def action_items(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
+@program_view
+def action_items(request: ProgramRequest) -> HttpResponse:
+    program = request.program
     now = timezone.now()
     if request.method == "POST":
         if request.POST.get("action") != "item_toggle":
@@ -439,18 +437,17 @@ def action_items(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def my_feedback(request: AuthedRequest, slug: str) -> HttpResponse:
-    program = program_queries.program_for_member(request.user, slug)
-    roles = program_access.roles_in(request.user, program)
-    if Role.MENTOR in roles:
+@program_view(roles={Role.MENTOR, Role.SUCCESS_MANAGER})
+def my_feedback(request: ProgramRequest) -> HttpResponse:
+    """A mentor reads the feedback shared with them; a success manager (who is
+    not also a mentor) their caseload's."""
+    program = request.program
+    if Role.MENTOR in request.roles:
         feedback = queries.mentor_feedback(program, request.user)
         as_staff = False
-    elif Role.SUCCESS_MANAGER in roles:
+    else:
         feedback = queries.caseload_feedback(program, request.user)
         as_staff = True
-    else:
-        raise Http404("Feedback pages are for mentors and success managers.")
     return render(
         request,
         "mentoring/feedback.html",
