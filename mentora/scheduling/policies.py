@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentora.scheduling import queries
 from mentora.scheduling.models import (
@@ -26,7 +27,13 @@ def cancellation_kind(*, starts_at: datetime, now: datetime, notice_hours: int) 
 def format_moment(moment: datetime) -> str:
     """A time in the reader's active zone, with the zone named."""
     local = timezone.localtime(moment)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({local.tzinfo})"
+    return _("%(weekday)s %(day)d %(month)s at %(time)s (%(zone)s)") % {
+        "weekday": f"{local:%A}",
+        "day": local.day,
+        "month": f"{local:%B}",
+        "time": f"{local:%H:%M}",
+        "zone": local.tzinfo,
+    }
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,12 @@ class MakeupEligibility:
     message: str
     latest_start: datetime | None = None
     next_regular: Session | None = None
+
+
+def _no_time_before(next_regular: Session) -> str:
+    return _("Your next session is %(when)s; there is no time for a makeup before it.") % {
+        "when": format_moment(next_regular.starts_at)
+    }
 
 
 def _missed_by_mentor(session: Session) -> bool:
@@ -72,13 +85,17 @@ def makeup_eligibility(session: Session, *, now: datetime) -> MakeupEligibility:
         SessionStatus.MENTEE_NO_SHOW,
         SessionStatus.MENTOR_NO_SHOW,
     ):
-        return MakeupEligibility(False, False, "Only a missed or cancelled session can be made up.")
+        return MakeupEligibility(
+            False, False, _("Only a missed or cancelled session can be made up.")
+        )
     if session.status == SessionStatus.CANCELLED and session.cancelled_by_id is None:
         return MakeupEligibility(
-            False, False, "This session was cancelled when the schedule changed; no makeup is due."
+            False,
+            False,
+            _("This session was cancelled when the schedule changed; no makeup is due."),
         )
     if session.makeups.exclude(status=SessionStatus.CANCELLED).exists():
-        return MakeupEligibility(False, False, "This session already has a makeup.")
+        return MakeupEligibility(False, False, _("This session already has a makeup."))
     needs_approval = not (
         _missed_by_mentor(session) or _missed_by_mentee_on_time(session) or _mentor_agreed(session)
     )
@@ -93,8 +110,7 @@ def makeup_eligibility(session: Session, *, now: datetime) -> MakeupEligibility:
             return MakeupEligibility(
                 False,
                 needs_approval,
-                f"Your next session is {format_moment(next_regular.starts_at)}; "
-                "there is no time for a makeup before it.",
+                _no_time_before(next_regular),
                 None,
                 next_regular,
             )
@@ -104,11 +120,11 @@ def makeup_eligibility(session: Session, *, now: datetime) -> MakeupEligibility:
         return MakeupEligibility(
             False,
             True,
-            "This session was cancelled late or missed, so a makeup needs your mentor's OK.",
+            _("This session was cancelled late or missed, so a makeup needs your mentor's OK."),
             latest,
             next_regular,
         )
-    return MakeupEligibility(True, False, "You can book a makeup.", latest, next_regular)
+    return MakeupEligibility(True, False, _("You can book a makeup."), latest, next_regular)
 
 
 def makeup_options(session: Session, *, now: datetime) -> tuple[MakeupEligibility, list[datetime]]:
@@ -129,8 +145,7 @@ def makeup_options(session: Session, *, now: datetime) -> tuple[MakeupEligibilit
     if open_slots:
         return eligibility, open_slots
     if eligibility.next_regular is not None:
-        when = format_moment(eligibility.next_regular.starts_at)
-        message = f"Your next session is {when}; there is no time for a makeup before it."
+        message = _no_time_before(eligibility.next_regular)
     else:
-        message = "Your mentor has no open time for a makeup in the booking window."
+        message = _("Your mentor has no open time for a makeup in the booking window.")
     return MakeupEligibility(False, False, message, None, eligibility.next_regular), []
