@@ -15,7 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
+from mentora.insights import queries as insights_queries
+from mentora.matching import access as matching_access
 from mentora.matching.health import queries as health_queries
+from mentora.matching.mentor_requests import queries as request_queries
 from mentora.mentoring.dashboard import queries as dashboard
 from mentora.mentoring.workspace.queries import not_a_fit_signals
 from mentora.programs import access, people, queries
@@ -46,10 +49,15 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(user, program, now)[:5]
         context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
+        mentorships = list(queries.live_mentorships_of_mentee(program, user))
         context["mentee"] = {
-            "mentorships": queries.live_mentorships_of_mentee(program, user),
+            "mentorships": mentorships,
             "membership": queries.mentee_membership(program, user),
             "dashboard": dashboard.mentee_dashboard(program, user, now),
+            # Only a mentee without a mentor is shown the way to find one.
+            "requests_waiting": (
+                [] if mentorships else request_queries.waiting_for_mentee(program, user, now)
+            ),
         }
         context["mentee_history"] = health_queries.mentorship_history(
             program, user, for_staff=False
@@ -58,12 +66,14 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         context["mentor"] = {
             "mentorships": queries.live_mentorships_of_mentor(program, user),
             "rows": dashboard.mentor_dashboard(program, user, now),
+            "requests_waiting": request_queries.waiting_for_mentor(program, user, now),
         }
     if Role.SUCCESS_MANAGER in roles:
         context["caseload"] = queries.caseload(program, user)
         context["not_a_fit"] = not_a_fit_signals(program, user)[:10]
-        context["open_concerns"] = health_queries.concerns_for_staff(program, user)[:10]
+        context["open_concerns"] = matching_access.concerns_for_staff(user, program)[:10]
         context["not_a_fit_pulses"] = health_queries.not_a_fit_pulses(program, user)[:10]
+        context["caseload_summary"] = insights_queries.caseload_summary(program, user, now)
     if access.is_program_admin(user, program):
         context["role_counts"] = queries.role_counts(program)
         context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]
@@ -72,10 +82,11 @@ def program_home(request: ProgramRequest) -> HttpResponse:
 
 @program_view
 def mentor_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
-    page = people.mentor_page(
-        program=request.program, mentor_id=user_id, viewer=request.user, now=timezone.now()
-    )
-    return render(request, "home/mentor_detail.html", {"program": request.program, "page": page})
+    program, now = request.program, timezone.now()
+    page = people.mentor_page(program=program, mentor_id=user_id, viewer=request.user, now=now)
+    entry = matching_access.request_entry_for(request.user, program, page.mentor, now)
+    context = {"program": program, "page": page, "request_entry": entry}
+    return render(request, "home/mentor_detail.html", context)
 
 
 @program_view

@@ -98,6 +98,26 @@ def caseload(
     )
 
 
+HOME_ROWS = 3  # the success manager's home shows this many of the most at-risk mentees
+
+
+@dataclass(frozen=True)
+class CaseloadSummary:
+    rows: list[CaseRow]
+    at_risk: int
+    total: int
+
+
+def caseload_summary(program: Program, success_manager: User, now: datetime) -> CaseloadSummary:
+    """The most at-risk mentees of a success manager's own caseload, for their home."""
+    page = caseload(Scope(program, success_manager), now)
+    return CaseloadSummary(
+        rows=[row for row in page.rows[:HOME_ROWS] if row.score],
+        at_risk=page.at_risk,
+        total=page.total,
+    )
+
+
 def cohorts_of(program: Program) -> QuerySet[Cohort]:
     return Cohort.objects.filter(program=program).order_by("starts_on", "name")
 

@@ -116,6 +116,16 @@ def may_request_mentors(viewer: User, program: Program) -> bool:
     )
 
 
+def request_entry_for(
+    viewer: User, program: Program, mentor: User, now: datetime
+) -> request_queries.RequestEntry | None:
+    """The request section of a mentor's page: for a mentee of the program looking
+    at someone else; None (no section) for everyone else."""
+    if viewer.pk == mentor.pk or not browses_as_mentee(viewer, program):
+        return None
+    return request_queries.request_entry(program, viewer, mentor, now)
+
+
 # --- staff matching -----------------------------------------------------------------
 
 

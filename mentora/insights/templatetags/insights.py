@@ -1,19 +1,15 @@
-"""Template helpers of the insights pages, and the caseload summary on the success
-manager's home (an inclusion tag, so the home view needs no change)."""
+"""Template filters of the insights pages: percentages, ratings, trends in words.
+Filters only format what the view passed; none runs a query."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.utils import timezone
 
-from mentora.insights import access, queries
 from mentora.insights.figures import TREND_WEEKS, Trend
-from mentora.programs.models import Program
 
 register = template.Library()
-HOME_ROWS = 3
 
 
 @register.filter
@@ -25,20 +21,6 @@ def percent(value: float | None) -> str:
 @register.filter
 def rating(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
-
-
-@register.inclusion_tag("insights/_home_summary.html", takes_context=True)
-def caseload_summary(context: dict[str, Any], program: Program) -> dict[str, Any]:
-    """The most at-risk mentees of the signed-in success manager, with their reasons."""
-    user = context["request"].user
-    scope = access.Scope(program, user)
-    page = queries.caseload(scope, timezone.now())
-    return {
-        "program": program,
-        "rows": [r for r in page.rows[:HOME_ROWS] if r.score],
-        "at_risk": page.at_risk,
-        "total": page.total,
-    }
 
 
 @register.filter

@@ -264,3 +264,41 @@ def weekly_times(
                 mentee_local=local_to_utc(day, at, tz).astimezone(their_tz),
             )
     return [found[k] for k in sorted(found)]
+
+
+# --- request sections on other apps' pages (the home app composes them) ------------
+
+# Refusals the mentor page doesn't repeat: its own "Full" badge says it, and a
+# mentee with a mentor isn't looking for one.
+QUIET_REFUSALS = {MatchingCode.HAS_MENTOR, MatchingCode.NOT_A_MENTEE, MatchingCode.SELF}
+
+
+@dataclass(frozen=True)
+class RequestEntry:
+    """On a mentor's page, for a mentee: their open request, or why they can't ask."""
+
+    asked: MentorRequest | None
+    refusal: MatchingError | None
+
+    @property
+    def show(self) -> bool:
+        return not (self.refusal and self.refusal.code in QUIET_REFUSALS)
+
+
+def request_entry(program: Program, mentee: User, mentor: User, now: datetime) -> RequestEntry:
+    asked = pending(program, now).filter(mentee=mentee, mentor=mentor).first()
+    refusal = (
+        None if asked else request_refusal(program=program, mentee=mentee, mentor=mentor, now=now)
+    )
+    return RequestEntry(asked=asked, refusal=refusal)
+
+
+def waiting_for_mentee(program: Program, mentee: User, now: datetime) -> list[MentorRequest]:
+    """A mentee's requests still waiting for an answer, for their home."""
+    return list(pending(program, now).filter(mentee=mentee).select_related("mentor"))
+
+
+def waiting_for_mentor(program: Program, mentor: User, now: datetime) -> list[MentorRequest]:
+    """The requests waiting for a mentor's answer, soonest expiry first, for their home."""
+    waiting = pending(program, now).filter(mentor=mentor).select_related("mentee")
+    return list(waiting.order_by("expires_at"))
