@@ -27,13 +27,6 @@ def programs_of(user: User) -> QuerySet[Program]:
     return Program.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
 
 
-def program_for_member(user: User, slug: str) -> Program:
-    """Being replaced by @program_view (decorators.py)."""
-    from mentora.programs.decorators import program_for
-
-    return program_for(user, slug)
-
-
 def mentee_membership(program: Program, mentee: User) -> Membership | None:
     return (
         Membership.objects.active()
