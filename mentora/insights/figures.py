@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
+from mentora.accounts.models import MentorProfile
 from mentora.insights.access import Scope
 from mentora.mentoring.models import ActionItem, GoalMet
 from mentora.programs.models import Cohort, EndReason, Membership, Mentorship, Role
@@ -384,8 +385,6 @@ def _active_by_week(
 
 def _capacity(scope: Scope) -> tuple[int, int]:
     """Total capacity of the program's active mentors, and their live mentorships now."""
-    from mentora.accounts.models import MentorProfile
-
     capacity = MentorProfile.objects.filter(
         user__memberships__program=scope.program,
         user__memberships__role=Role.MENTOR,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 
+from mentora.accounts.models import User
 from mentora.insights.access import Scope
 from mentora.insights.models import RiskPolicy
 from mentora.insights.risk import CaseRow, Signal, attach, has_live_mentorship_with, rank
@@ -23,9 +24,6 @@ from mentora.mentoring.models import ActionItem, Feedback, Reflection
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
 from mentora.scheduling.models import CancellationKind, Session, SessionStatus
 from mentora.scheduling.queries import unmarked_sessions
-
-if TYPE_CHECKING:
-    from mentora.accounts.models import User
 
 TIMELINE_SESSIONS = 60
 

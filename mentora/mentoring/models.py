@@ -1,7 +1,7 @@
 """The session workspace: what is prepared before, written during, and
 reflected on after a session, plus the mentorship's own goals.
 
-Visibility (DESIGN.md, Privacy): a mentee's agenda, questions, notes,
+Visibility (docs/architecture.md, Privacy): a mentee's agenda, questions, notes,
 reflections and concerns are visible to that mentee, their mentor where shared,
 and their success manager; private notes to their author only.
 """

@@ -7,20 +7,16 @@ here); the mentor and mentee pages are composed in people.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from mentora.accounts.models import User
 from mentora.programs.models import (
     Membership,
     Mentorship,
     Program,
     Role,
 )
-
-if TYPE_CHECKING:
-    from mentora.accounts.models import User
 
 
 def programs_of(user: User) -> QuerySet[Program]:

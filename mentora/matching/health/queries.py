@@ -9,18 +9,14 @@ party) is decided in `mentora.matching.access`, which calls them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from mentora.accounts.models import User
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
 from mentora.programs.models import Membership, Mentorship, MentorshipStatus, Program, Role
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
-
-if TYPE_CHECKING:
-    from mentora.accounts.models import User
-
 
 # --- concerns ---------------------------------------------------------------------------
 

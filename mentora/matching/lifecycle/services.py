@@ -28,6 +28,7 @@ from mentora.programs.models import (
     Program,
     Role,
 )
+from mentora.scheduling.booking.services import session_cancel
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import CancelReason, Session, SessionStatus
 
@@ -142,8 +143,6 @@ def mentorship_end(
     future sessions as the system (on time: nobody is to blame); tell both
     parties after commit. Sessions held, notes, reflections and feedback stay.
     """
-    from mentora.scheduling.booking.services import session_cancel  # scheduling imports programs
-
     now = now_or_current(now)
     if reason not in EndReason.values:
         raise MatchingError(

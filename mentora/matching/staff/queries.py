@@ -12,14 +12,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from mentora.accounts.models import MentorProfile
+from mentora.accounts.models import MentorProfile, User
 from mentora.matching.engine.features import MentorFeatures
 from mentora.matching.engine.scoring import Explanation
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
@@ -34,9 +33,6 @@ from mentora.programs.models import (
     Program,
     Role,
 )
-
-if TYPE_CHECKING:
-    from mentora.accounts.models import User
 
 FACTOR_LABELS = {
     "stack": gettext_lazy("Stack"),

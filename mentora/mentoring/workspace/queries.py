@@ -1,8 +1,9 @@
 """Reads for the session workspace, action items and feedback.
 
 Who may read which notes is decided in mentoring/access.py (`readable_notes`),
-and passed in as a filter. The feedback reads keep DESIGN.md's promise that
-feedback the mentee kept for the success manager never reaches the mentor.
+and passed in as a filter. The feedback reads keep the privacy promise
+(docs/architecture.md, Privacy) that feedback the mentee kept for the success
+manager never reaches the mentor.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from mentora.scheduling.models import (
     SessionChange,
     SessionKind,
     SessionStatus,
+    _feed_token,
 )
 from mentora.scheduling.slots import local_to_utc, nearest
 
@@ -632,8 +633,6 @@ def _place_regular(
 
 def calendar_feed_reset(*, user: User, now: datetime | None = None) -> CalendarFeed:
     """Give a person a new secret feed address; the old one stops working."""
-    from mentora.scheduling.models import _feed_token
-
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     feed.token = _feed_token()
     feed.reset_at = now_or_current(now)

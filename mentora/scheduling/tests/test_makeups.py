@@ -1,4 +1,4 @@
-"""Makeup eligibility, exactly as DESIGN.md states it, and its time window."""
+"""Makeup eligibility as the README states the policy ("Missing a session"), and its window."""
 
 from datetime import timedelta
 
