@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 
 from mentora.programs.models import Mentorship, Program
-from mentora.scheduling.booking import services
+from mentora.scheduling.cadence import services as cadence_services
 from mentora.scheduling.models import (
     Cadence,
     CancellationKind,
@@ -123,10 +123,10 @@ def ensure_mentorship_schedule(
         starts_on=m.started_at.date(),
     )
     length = timedelta(minutes=cadence.length_minutes)
-    for starts_at in services.cadence_occurrences(cadence, now=m.started_at, until=now):
+    for starts_at in cadence_services.cadence_occurrences(cadence, now=m.started_at, until=now):
         if starts_at + length < now - timedelta(hours=2):
             _past_session(m, starts_at, length, rng)
-    services.regular_sessions_sync(mentorship=m, now=now)
+    cadence_services.regular_sessions_sync(mentorship=m, now=now)
 
 
 @transaction.atomic

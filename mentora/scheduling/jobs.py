@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mentora.scheduling.booking.services import all_regular_sessions_sync
+from mentora.scheduling.cadence.services import all_regular_sessions_sync
 from mentora.worker.registry import periodic
 
 

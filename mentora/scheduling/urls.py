@@ -4,12 +4,15 @@ from django.urls import path
 
 from mentora.scheduling.availability import views as availability_views
 from mentora.scheduling.booking import views
+from mentora.scheduling.cadence import views as cadence_views
 from mentora.scheduling.ical import views as calendar_views
 
 program_patterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("mentorships/<id:mentorship_id>/book/", views.book, name="session_book"),
-    path("mentorships/<id:mentorship_id>/cadence/", views.cadence_edit, name="cadence_edit"),
+    path(
+        "mentorships/<id:mentorship_id>/cadence/", cadence_views.cadence_edit, name="cadence_edit"
+    ),
     path("sessions/<id:session_id>/", views.session_detail, name="session_detail"),
     path("sessions/<id:session_id>/cancel/", views.session_cancel, name="session_cancel"),
     path(

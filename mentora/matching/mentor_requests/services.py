@@ -30,7 +30,7 @@ from mentora.matching.models import (
     WithdrawReason,
 )
 from mentora.programs.models import Mentorship, Program
-from mentora.scheduling.booking.services import cadence_set
+from mentora.scheduling.cadence.services import cadence_set
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import Frequency

@@ -14,6 +14,7 @@ from mentora.notifications import events, services
 from mentora.notifications.models import Choice, Kind, ScheduledReminder
 from mentora.programs.models import EndReason, MentorshipStatus
 from mentora.scheduling.booking import services as scheduling
+from mentora.scheduling.cadence import services as cadence_services
 from mentora.scheduling.models import SessionKind, SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
@@ -238,7 +239,7 @@ def test_a_new_regular_time_is_one_notice_not_one_per_session(
     clock, worker, outbox, mentorship, mentor, mentee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        result = scheduling.cadence_set(
+        result = cadence_services.cadence_set(
             mentorship=mentorship,
             by=mentor,
             frequency="weekly",

@@ -1,6 +1,5 @@
-"""Forms for the booking pages: slot, cancel, keep, attendance, makeup request,
-cadence. They only parse; the views put a SchedulingError on them with
-`errors.form_error`."""
+"""Forms for the booking pages: slot, cancel, keep, attendance, makeup request.
+They only parse; the views put a SchedulingError on them with `errors.form_error`."""
 
 from __future__ import annotations
 
@@ -12,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.scheduling.models import (
     PERSON_CANCEL_REASONS,
     AgendaSwitch,
-    Frequency,
     SessionStatus,
-    Weekday,
 )
 
 
@@ -75,16 +72,4 @@ class MakeupRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label=_("A word to your mentor (optional)"),
-    )
-
-
-class CadenceForm(forms.Form):
-    frequency = forms.ChoiceField(choices=Frequency.choices)
-    weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
-    time_of_day = forms.TimeField(
-        label=_("Time (mentor's zone)"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    length_minutes = forms.IntegerField(min_value=15, max_value=240, label=_("Length in minutes"))
-    starts_on = forms.DateField(
-        label=_("First week"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -8,10 +8,8 @@ See docs/locking.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -25,27 +23,23 @@ from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import (
     AgendaSwitch,
-    Cadence,
-    CalendarFeed,
     CancellationKind,
     CancelReason,
     ChangeKind,
-    Frequency,
     MakeupRequest,
     MakeupRequestStatus,
     Session,
     SessionChange,
     SessionKind,
     SessionStatus,
-    _feed_token,
 )
-from mentora.scheduling.slots import local_to_utc, nearest
+from mentora.scheduling.slots import nearest
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 
-class _SlotTaken(Exception):
+class SlotTaken(Exception):
     pass
 
 
@@ -130,7 +124,7 @@ def _check_time_rules(
     before, after = queries.buffers(program)
     blocks = queries.busy_blocks(mentorship.mentor_id, window, exclude_session_id)
     if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in blocks):
-        raise _SlotTaken()
+        raise SlotTaken()
     if by.pk == mentorship.mentee_id:
         raise SchedulingError(
             SchedulingCode.OUTSIDE_AVAILABILITY,
@@ -156,32 +150,32 @@ def _not_a_party() -> SchedulingError:
     return SchedulingError(SchedulingCode.NOT_A_PARTY, _("Only the mentor and mentee can do this."))
 
 
-def _require_party(mentorship: Mentorship, by: User) -> None:
+def require_party(mentorship: Mentorship, by: User) -> None:
     # The views admit only the parties (scheduling.access); this guards other callers.
     if not is_party(by, mentorship):
         raise _not_a_party()
 
 
-def _blocked_range(
+def blocked_range(
     mentorship: Mentorship, starts_at: datetime, length: timedelta
 ) -> tuple[datetime, datetime]:
     before, after = queries.buffers(mentorship.program)
     return starts_at - before, starts_at + length + after
 
 
-def _log(
+def log_change(
     session: Session, kind: ChangeKind, by: User | None, now: datetime, **fields: object
 ) -> None:
     SessionChange.objects.create(session=session, kind=kind, by=by, at=now, **fields)
 
 
-def _insert_or_taken(session: Session) -> None:
+def insert_or_taken(session: Session) -> None:
     try:
         with transaction.atomic():
             session.save()
     except IntegrityError as exc:
         if "session_no_overlap_per_mentor" in str(exc):
-            raise _SlotTaken() from exc
+            raise SlotTaken() from exc
         raise
 
 
@@ -202,7 +196,7 @@ def session_book(
     with the nearest open times.
     """
     now = now_or_current(now)
-    _require_party(mentorship, by)
+    require_party(mentorship, by)
     length = timedelta(minutes=mentorship.program.default_session_minutes)
     try:
         with transaction.atomic():
@@ -228,7 +222,7 @@ def session_book(
                 now=now,
                 not_after=not_after,
             )
-            blocked_from, blocked_until = _blocked_range(mentorship, starts_at, length)
+            blocked_from, blocked_until = blocked_range(mentorship, starts_at, length)
             session = Session(
                 program=mentorship.program,
                 mentorship=mentorship,
@@ -242,11 +236,11 @@ def session_book(
                 makeup_for=makeup_for,
                 created_by=by,
             )
-            _insert_or_taken(session)
-            _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
+            insert_or_taken(session)
+            log_change(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
             hooks.session_booked(session, by=by)
             return session
-    except _SlotTaken:
+    except SlotTaken:
         raise _slot_taken(_alternatives(mentorship, starts_at, length, now)) from None
 
 
@@ -267,7 +261,7 @@ def session_reschedule(
     """Move a future session to another open time, keeping its history and UID."""
     now = now_or_current(now)
     mentorship = session.mentorship
-    _require_party(mentorship, by)
+    require_party(mentorship, by)
     try:
         with transaction.atomic():
             lock_people(session.mentor_id, session.mentee_id)
@@ -288,15 +282,17 @@ def session_reschedule(
             old = session.starts_at
             length = session.length
             session.starts_at, session.ends_at = starts_at, starts_at + length
-            session.blocked_from, session.blocked_until = _blocked_range(
+            session.blocked_from, session.blocked_until = blocked_range(
                 mentorship, starts_at, length
             )
             session.sequence += 1
-            _insert_or_taken(session)
-            _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
+            insert_or_taken(session)
+            log_change(
+                session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at
+            )
             hooks.session_moved(session, by=by, old_starts_at=old)
             return session
-    except _SlotTaken:
+    except SlotTaken:
         raise _slot_taken(
             _alternatives(mentorship, starts_at, session.length, now, session.pk)
         ) from None
@@ -316,7 +312,7 @@ def session_cancel(
     """
     now = now_or_current(now)
     if by is not None:
-        _require_party(session.mentorship, by)
+        require_party(session.mentorship, by)
     if reason not in CancelReason.values:
         raise SchedulingError(SchedulingCode.BAD_REASON, _("Choose a reason from the list."))
     if len(note) > 500:
@@ -353,7 +349,7 @@ def session_cancel(
                 ),
             )
         session.refresh_from_db()
-        _log(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
+        log_change(session, ChangeKind.CANCELLED, by, now, detail=f"{kind}: {reason}")
         hooks.session_cancelled(session, by=by)
     return session
 
@@ -363,7 +359,7 @@ def session_keep_with_new_agenda(
 ) -> Session:
     """Keep the session, with a different plan, instead of cancelling it."""
     now = now_or_current(now)
-    _require_party(session.mentorship, by)
+    require_party(session.mentorship, by)
     if switch not in AgendaSwitch.values:
         raise SchedulingError(SchedulingCode.BAD_SWITCH, _("Choose one of the suggested plans."))
     with transaction.atomic():
@@ -375,7 +371,7 @@ def session_keep_with_new_agenda(
                 SchedulingCode.NOT_CHANGEABLE, _("This session is no longer ahead.")
             )
         session.refresh_from_db()
-        _log(session, ChangeKind.AGENDA_SWITCHED, by, now, detail=switch)
+        log_change(session, ChangeKind.AGENDA_SWITCHED, by, now, detail=switch)
     return session
 
 
@@ -417,7 +413,7 @@ def session_mark_attendance(
                 _("What happened in this session is already recorded."),
             )
         session.refresh_from_db()
-        _log(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
+        log_change(session, ChangeKind.ATTENDANCE, by, now, detail=str(outcome))
         hooks.attendance_marked(session, by=by)
     return session
 
@@ -465,176 +461,3 @@ def makeup_request_decide(
         )
     makeup_request.refresh_from_db()
     return makeup_request
-
-
-@dataclass
-class SyncResult:
-    created: list[Session] = field(default_factory=list)
-    moved: list[Session] = field(default_factory=list)
-    cancelled: list[Session] = field(default_factory=list)
-    conflicts: list[datetime] = field(default_factory=list)
-
-
-def cadence_occurrences(cadence: Cadence, *, now: datetime, until: datetime) -> list[datetime]:
-    """Regular start times (UTC) after `now` and up to `until`, at the mentor's wall-clock time."""
-    tz = ZoneInfo(cadence.time_zone)
-    first: date = cadence.starts_on + timedelta(
-        days=(cadence.weekday - cadence.starts_on.weekday()) % 7
-    )
-    result: list[datetime] = []
-    day = first
-    while True:
-        start = local_to_utc(day, cadence.time_of_day, tz)
-        if start > until:
-            return result
-        if start > now:
-            result.append(start)
-        day += timedelta(days=cadence.step_days)
-
-
-def cadence_set(
-    *,
-    mentorship: Mentorship,
-    by: User,
-    frequency: Frequency | str,
-    weekday: int,
-    time_of_day: time,
-    length_minutes: int,
-    starts_on: date,
-    now: datetime | None = None,
-) -> SyncResult:
-    """Agree the regular rhythm of a mentorship and bring its future sessions in step."""
-    now = now_or_current(now)
-    _require_party(mentorship, by)
-    with transaction.atomic():
-        cadence, _created = Cadence.objects.get_or_create(
-            mentorship=mentorship,
-            defaults={
-                "weekday": weekday,
-                "time_of_day": time_of_day,
-                "starts_on": starts_on,
-                "time_zone": mentorship.mentor.time_zone,
-            },
-        )
-        cadence.frequency = Frequency(frequency)
-        cadence.weekday, cadence.time_of_day = weekday, time_of_day
-        cadence.length_minutes, cadence.starts_on = length_minutes, starts_on
-        cadence.time_zone = mentorship.mentor.time_zone
-        cadence.full_clean()
-        cadence.save()
-        hooks.cadence_changed(cadence, by=by)
-        return regular_sessions_sync(mentorship=mentorship, by=by, now=now)
-
-
-def all_regular_sessions_sync(*, now: datetime | None = None) -> SyncResult:
-    """Keep every active cadence's sessions a full booking window ahead.
-
-    Run by the worker's periodic job and by `manage.py sync_regular_sessions`.
-    """
-    total = SyncResult()
-    mentorships = Mentorship.objects.filter(
-        status=MentorshipStatus.ACTIVE, cadence__isnull=False
-    ).select_related("program", "mentor")
-    for mentorship in mentorships.iterator():
-        result = regular_sessions_sync(mentorship=mentorship, now=now)
-        total.created += result.created
-        total.moved += result.moved
-        total.cancelled += result.cancelled
-        total.conflicts += result.conflicts
-    return total
-
-
-def regular_sessions_sync(
-    *, mentorship: Mentorship, by: User | None = None, now: datetime | None = None
-) -> SyncResult:
-    """Generate regular sessions for the booking window and keep them in step.
-
-    Sessions already held, missed or cancelled are never touched, and a time
-    that already has a regular session in any state is not generated again (a
-    cancelled Tuesday stays cancelled). Future scheduled sessions that no longer
-    match the cadence are moved to the new times (keeping their agenda and
-    history); any left over are cancelled on time.
-    """
-    now = now_or_current(now)
-    result = SyncResult()
-    with transaction.atomic():
-        lock_people(mentorship.mentor_id, mentorship.mentee_id)
-        cadence = Cadence.objects.filter(mentorship=mentorship).first()
-        if cadence is None or mentorship.status != MentorshipStatus.ACTIVE:
-            return result
-        until = now + timedelta(weeks=mentorship.program.booking_window_weeks)
-        wanted = cadence_occurrences(cadence, now=now, until=until)
-        existing = list(
-            Session.objects.filter(
-                mentorship=mentorship, kind=SessionKind.REGULAR, starts_at__gt=now
-            )
-        )
-        taken_times = {s.starts_at for s in existing}
-        missing = [t for t in wanted if t not in taken_times]
-        strays = [
-            s for s in existing if s.status == SessionStatus.SCHEDULED and s.starts_at not in wanted
-        ]
-        length = timedelta(minutes=cadence.length_minutes)
-        for starts_at in missing:
-            session = strays.pop(0) if strays else None
-            placed = _place_regular(mentorship, session, starts_at, length, by, now)
-            if placed is None:
-                result.conflicts.append(starts_at)
-                if session is not None:
-                    strays.insert(0, session)
-            elif session is None:
-                result.created.append(placed)
-            else:
-                result.moved.append(placed)
-        for stray in strays:
-            result.cancelled.append(
-                session_cancel(session=stray, by=None, reason=CancelReason.CADENCE_CHANGED, now=now)
-            )
-    return result
-
-
-def _place_regular(
-    mentorship: Mentorship,
-    session: Session | None,
-    starts_at: datetime,
-    length: timedelta,
-    by: User | None,
-    now: datetime,
-) -> Session | None:
-    """Create or move one regular session; None when the mentor is busy then."""
-    blocked_from, blocked_until = _blocked_range(mentorship, starts_at, length)
-    exclude = session.pk if session else None
-    if queries.busy_blocks(mentorship.mentor_id, (blocked_from, blocked_until), exclude):
-        return None
-    old = session.starts_at if session else None
-    if session is None:
-        session = Session(
-            program=mentorship.program,
-            mentorship=mentorship,
-            mentor_id=mentorship.mentor_id,
-            mentee_id=mentorship.mentee_id,
-            kind=SessionKind.REGULAR,
-            created_by=by,
-        )
-    else:
-        session.sequence += 1
-    session.starts_at, session.ends_at = starts_at, starts_at + length
-    session.blocked_from, session.blocked_until = blocked_from, blocked_until
-    try:
-        _insert_or_taken(session)
-    except _SlotTaken:
-        return None
-    if old is None:
-        _log(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
-    else:
-        _log(session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at)
-    return session
-
-
-def calendar_feed_reset(*, user: User, now: datetime | None = None) -> CalendarFeed:
-    """Give a person a new secret feed address; the old one stops working."""
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    feed.token = _feed_token()
-    feed.reset_at = now_or_current(now)
-    feed.save(update_fields=["token", "reset_at"])
-    return feed

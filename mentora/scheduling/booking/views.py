@@ -27,7 +27,6 @@ from mentora.scheduling import access, policies, queries, slots
 from mentora.scheduling.booking import services
 from mentora.scheduling.booking.forms import (
     AttendanceForm,
-    CadenceForm,
     CancelForm,
     KeepSessionForm,
     MakeupRequestForm,
@@ -364,52 +363,3 @@ def session_attendance(request: ProgramRequest, session_id: int) -> HttpResponse
     except SchedulingError as error:
         errors.page_error(request, error)
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
-
-
-@program_view
-def cadence_edit(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
-    program = request.program
-    mentorship = access.mentorship_for_party(request.user, program, mentorship_id)
-    cadence = getattr(mentorship, "cadence", None)
-    initial = {
-        "frequency": "weekly",
-        "weekday": 1,
-        "length_minutes": program.default_session_minutes,
-        "starts_on": timezone.localdate(),
-    }
-    if cadence is not None:
-        initial.update(
-            frequency=cadence.frequency,
-            weekday=cadence.weekday,
-            time_of_day=cadence.time_of_day,
-            length_minutes=cadence.length_minutes,
-            starts_on=cadence.starts_on,
-        )
-    form = CadenceForm(request.POST or None, initial=initial)
-    context = {"program": program, "mentorship": mentorship, "form": form, "cadence": cadence}
-    if request.method != "POST":
-        return render(request, "scheduling/cadence.html", context)
-    if not form.is_valid():
-        return render(request, "scheduling/cadence.html", context, status=400)
-    try:
-        result = services.cadence_set(mentorship=mentorship, by=request.user, **form.cleaned_data)
-    except SchedulingError as error:
-        errors.form_error(form, error)
-        return render(request, "scheduling/cadence.html", context, status=409)
-    messages.success(request, _cadence_summary(result))
-    return redirect("schedule", slug=program.slug)
-
-
-def _cadence_summary(result: services.SyncResult) -> str:
-    summary = _(
-        "Regular sessions updated: %(added)d added, %(moved)d moved, %(cancelled)d cancelled."
-    ) % {
-        "added": len(result.created),
-        "moved": len(result.moved),
-        "cancelled": len(result.cancelled),
-    }
-    if result.conflicts:
-        summary += " " + _("%(count)d week(s) clash with another session and were skipped.") % {
-            "count": len(result.conflicts)
-        }
-    return summary

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from mentora.accounts.http import AuthedRequest
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.scheduling import access, queries
-from mentora.scheduling.booking import services
 from mentora.scheduling.ical import invites as calendar
+from mentora.scheduling.ical import services as feed_services
 from mentora.scheduling.models import CalendarFeed
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -64,7 +64,7 @@ def _feed_url(token: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def feed_settings(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
-        services.calendar_feed_reset(user=request.user)
+        feed_services.calendar_feed_reset(user=request.user)
         messages.success(
             request,
             _(

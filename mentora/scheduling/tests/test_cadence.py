@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from mentora.scheduling.booking import services
+from mentora.scheduling.cadence import services as cadence_services
 from mentora.scheduling.models import CancelReason, Session, SessionKind, SessionStatus
 from mentora.tests import factories as f
 
@@ -24,7 +25,7 @@ def set_cadence(mentorship, by, now=MARCH_1, **changes):
         "starts_on": date(2027, 3, 1),
     }
     fields.update(changes)
-    return services.cadence_set(mentorship=mentorship, by=by, now=now, **fields)
+    return cadence_services.cadence_set(mentorship=mentorship, by=by, now=now, **fields)
 
 
 def regular_starts(mentorship):
@@ -67,7 +68,7 @@ def test_every_two_weeks_skips_alternate_weeks(mentorship, mentor):
 def test_sync_twice_creates_nothing_more(mentorship, mentor):
     set_cadence(mentorship, mentor)
 
-    again = services.regular_sessions_sync(mentorship=mentorship, now=MARCH_1)
+    again = cadence_services.regular_sessions_sync(mentorship=mentorship, now=MARCH_1)
 
     assert (again.created, again.moved, again.cancelled) == ([], [], [])
     assert len(regular_starts(mentorship)) == 8
@@ -117,7 +118,7 @@ def test_a_cancelled_occurrence_is_not_generated_again(mentorship, mentor, mente
     first = Session.objects.filter(mentorship=mentorship).order_by("starts_at").first()
     services.session_cancel(session=first, by=mentee, reason=CancelReason.ILLNESS, now=MARCH_1)
 
-    services.regular_sessions_sync(mentorship=mentorship, now=MARCH_1)
+    cadence_services.regular_sessions_sync(mentorship=mentorship, now=MARCH_1)
 
     assert datetime(2027, 3, 2, 23, tzinfo=UTC) not in regular_starts(mentorship)
 

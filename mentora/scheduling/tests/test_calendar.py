@@ -14,6 +14,7 @@ from mentora.accounts.models import MentorProfile
 from mentora.programs.models import Role
 from mentora.scheduling.booking import services
 from mentora.scheduling.ical import invites as calendar
+from mentora.scheduling.ical import services as feed_services
 from mentora.scheduling.models import CalendarFeed, SessionStatus
 from mentora.tests import factories as f
 
@@ -293,7 +294,7 @@ def test_feed_refuses_a_wrong_token(client, mentee):
 def test_feed_refuses_the_old_token_after_a_reset(client, mentee):
     old = f.CalendarFeedFactory.create(user=mentee).token
 
-    new = services.calendar_feed_reset(user=mentee).token
+    new = feed_services.calendar_feed_reset(user=mentee).token
 
     assert client.get(feed_url(old)).status_code == 404
     assert client.get(feed_url(new)).status_code == 200

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mentora.scheduling.booking import services
+from mentora.scheduling.cadence import services as cadence_services
 
 
 class Command(BaseCommand):
     help = "Generate regular sessions up to each program's booking window."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = services.all_regular_sessions_sync()
+        result = cadence_services.all_regular_sessions_sync()
         self.stdout.write(
             f"{len(result.created)} regular session(s) added; {len(result.conflicts)} skipped "
             "for clashing with another session."
