@@ -1,19 +1,22 @@
-"""URL path converters. `<id:...>` is every object id in a URL: digits only, and
-never more than the database can hold, so an id too large is a 404 everywhere
-(Django treats a ValueError from `to_python` as "no such URL") instead of an
-overflow in the query."""
+"""URL path converters. `<id:...>` is every object id in a URL: ASCII digits
+only, and never more than the database can hold, so an id too large is a 404
+everywhere (Django treats a ValueError from `to_python` as "no such URL")
+instead of an overflow in the query. The parsing is `mentora.inputs.parse_id`,
+the same as every form and query string."""
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL's bigint hold
+from mentora.inputs import MAX_ID, parse_id
+
+__all__ = ["MAX_ID", "IdConverter"]
 
 
 class IdConverter:
     regex = "[0-9]{1,19}"
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 0 < number <= MAX_ID:
+        number = parse_id(value)
+        if number is None:
             raise ValueError(f"{value} is not an id")
         return number
 
