@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "mentora.worker",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, so static files (SVG included) carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +212,29 @@ MENTORA_TASK_MAX_ATTEMPTS = env_int("MENTORA_TASK_MAX_ATTEMPTS", 5)
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything comes from our own origin, and
+# no inline script, style or handler runs; pages may not be framed, forms post
+# only to us. MENTORA_CSP_REPORT_ONLY=1 sends the same policy as
+# Content-Security-Policy-Report-Only, to trial it on a deployment: browsers then
+# report violations instead of blocking (docs/operations.md).
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if env_bool("MENTORA_CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("MENTORA_SSL_REDIRECT", True)

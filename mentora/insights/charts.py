@@ -1,5 +1,11 @@
 """Server-rendered SVG charts (pygal), inlined into the page: no JavaScript, no CDN.
 
+The Content-Security-Policy allows no inline script or style, so the SVG goes out
+as bare shapes with pygal's class names: `_render` drops the <script> and <style>
+pygal embeds and every style="" attribute, and mentora.css ("charts") gives the
+classes their look (colours, fonts, dashes). pygal still needs the font sizes in
+STYLE: it lays out titles, labels and legends with them.
+
 Charts read without colour alone: bar series after the first are filled with
 hatching patterns (defined once per page in insights/_patterns.html, applied by
 mentora.css to `.chart-bars` series and legend boxes), line series differ by
@@ -18,35 +24,27 @@ from dataclasses import astuple, dataclass
 import pygal
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from mentora.insights.figures import Figures
 
-PALETTE = ("#1b6b5c", "#6e7781", "#b7791f", "#a4262c", "#3b5b92")
+# Layout only: the same sizes are in mentora.css, which draws the text.
 STYLE = Style(
-    background="transparent",
-    plot_background="#ffffff",
-    foreground="#1f2328",
-    foreground_strong="#1f2328",
-    foreground_subtle="#57606a",
-    colors=PALETTE,
-    opacity="1",
-    opacity_hover="0.85",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
     label_font_size=12,
     major_label_font_size=12,
     legend_font_size=13,
     title_font_size=15,
     value_font_size=12,
-    value_colors=("#ffffff",),
     tooltip_font_size=12,
-    stroke_width="3",
 )
-DASHES = (None, "8,5", "2,4", "12,4,2,4")
 PRINT_VALUES_UP_TO_WEEKS = 16
-CHARTS_VERSION = 1  # bump when a chart's look changes, so cached SVG is drawn again
+CHARTS_VERSION = 2  # bump when a chart's look changes, so cached SVG is drawn again
 CACHE_SECONDS = 24 * 3600
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+# What the policy would block: pygal's embedded <script> and <style> elements and
+# its style="" attributes (only the hidden tooltip has one).
+_INLINE = re.compile(r"<(script|style)\b.*?</\1>|\sstyle=\"[^\"]*\"", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -80,9 +78,9 @@ def _base(
 
 def _render(chart: pygal.graph.graph.Graph) -> SafeString:
     svg = chart.render(is_unicode=True)
-    # The config script pygal always embeds only drives tooltips; pages run no scripts.
-    # pygal escapes every label and title it writes.
-    return mark_safe(_SCRIPT.sub("", svg))
+    # The script pygal always embeds only drives tooltips, and its stylesheet is
+    # replaced by ours; pygal escapes every label and title it writes.
+    return mark_safe(_INLINE.sub("", svg))
 
 
 def _integer_ticks(top: float) -> list[int]:
@@ -154,93 +152,93 @@ def _percent_lines(
         allow_interruptions=True,
     )
     chart.x_labels = _labels(fig)
-    for i, (name, get) in enumerate(series):
+    # Each series' dash is in mentora.css (`.chart-lines .serie-N`).
+    for name, get in series:
         data = [None if (v := get(w)) is None else round(v * 100, 1) for w in fig.weeks]
-        style = {"width": 3, "dasharray": DASHES[i]} if DASHES[i] else {"width": 3}
-        chart.add(name, data, stroke_style=style)
+        chart.add(name, data)
     return chart
 
 
 def sessions_chart(fig: Figures) -> Chart:
     chart = _bars(
         fig,
-        "Sessions by week, by what happened",
+        _("Sessions by week, by what happened"),
         [
-            ("Held", lambda w: w.held),
-            ("Cancelled on time", lambda w: w.cancelled_on_time),
-            ("Cancelled late", lambda w: w.cancelled_late),
-            ("No-show", lambda w: w.no_shows),
-            ("Upcoming or not marked", lambda w: w.not_marked),
+            (_("Held"), lambda w: w.held),
+            (_("Cancelled on time"), lambda w: w.cancelled_on_time),
+            (_("Cancelled late"), lambda w: w.cancelled_late),
+            (_("No-show"), lambda w: w.no_shows),
+            (_("Upcoming or not marked"), lambda w: w.not_marked),
         ],
         stacked=True,
         columns=2,
     )
-    return Chart("sessions", "Sessions", _render(chart), "bars")
+    return Chart("sessions", _("Sessions"), _render(chart), "bars")
 
 
 def quality_chart(fig: Figures) -> Chart:
     chart = _percent_lines(
         fig,
-        "Prepared sessions and goals met (%)",
+        _("Prepared sessions and goals met (%)"),
         [
-            ("Prepared: goal written (solid)", lambda w: w.prepared_share),
-            ("Goal met, mentee says yes (dashed)", lambda w: w.goal_met_share),
-            ("Attended, of marked sessions (dotted)", lambda w: w.attendance_share),
+            (_("Prepared: goal written (solid)"), lambda w: w.prepared_share),
+            (_("Goal met, mentee says yes (dashed)"), lambda w: w.goal_met_share),
+            (_("Attended, of marked sessions (dotted)"), lambda w: w.attendance_share),
         ],
     )
-    return Chart("quality", "Preparation, goals and attendance", _render(chart), "lines")
+    return Chart("quality", _("Preparation, goals and attendance"), _render(chart), "lines")
 
 
 def goals_chart(fig: Figures) -> Chart:
     chart = _bars(
         fig,
-        "Was the session's goal met? (mentee's reflection)",
+        _("Was the session's goal met? (mentee's reflection)"),
         [
-            ("Yes", lambda w: w.goal_yes),
-            ("Partly", lambda w: w.goal_partly),
-            ("No", lambda w: w.goal_no),
+            (_("Yes"), lambda w: w.goal_yes),
+            (_("Partly"), lambda w: w.goal_partly),
+            (_("No"), lambda w: w.goal_no),
         ],
         stacked=True,
     )
-    return Chart("goals", "Goals met", _render(chart), "bars")
+    return Chart("goals", _("Goals met"), _render(chart), "bars")
 
 
 def feedback_chart(fig: Figures) -> Chart:
     chart = _bars(
         fig,
-        "Feedback ratings by week",
+        _("Feedback ratings by week"),
         [
-            ("4–5 stars", lambda w: w.feedback_high),
-            ("3 stars", lambda w: w.feedback_mid),
-            ("1–2 stars", lambda w: w.feedback_low),
+            (_("4–5 stars"), lambda w: w.feedback_high),
+            (_("3 stars"), lambda w: w.feedback_mid),
+            (_("1–2 stars"), lambda w: w.feedback_low),
         ],
         stacked=True,
     )
-    return Chart("feedback", "Feedback", _render(chart), "bars")
+    return Chart("feedback", _("Feedback"), _render(chart), "bars")
 
 
 def actions_chart(fig: Figures) -> Chart:
     chart = _bars(
         fig,
-        "Action items created and completed",
-        [("Created", lambda w: w.actions_created), ("Completed", lambda w: w.actions_done)],
+        _("Action items created and completed"),
+        [(_("Created"), lambda w: w.actions_created), (_("Completed"), lambda w: w.actions_done)],
         stacked=False,
     )
-    return Chart("actions", "Action items", _render(chart), "bars")
+    return Chart("actions", _("Action items"), _render(chart), "bars")
 
 
 def mentorships_chart(fig: Figures) -> Chart:
     chart = _bars(
         fig,
-        "Mentorships: active at week end, ended, re-matched",
+        _("Mentorships: active at week end, ended, re-matched"),
         [
-            ("Active", lambda w: w.active_mentorships),
-            ("Ended", lambda w: w.ended),
-            ("Re-matched", lambda w: w.rematches),
+            (_("Active"), lambda w: w.active_mentorships),
+            (_("Ended"), lambda w: w.ended),
+            (_("Re-matched"), lambda w: w.rematches),
         ],
         stacked=False,
     )
-    return Chart("mentorships", "Mentorships", _render(chart), "bars")
+    return Chart("mentorships", _("Mentorships"), _render(chart), "bars")
 
 
 def _render_all(fig: Figures) -> list[Chart]:
@@ -258,7 +256,8 @@ def all_charts(fig: Figures) -> dict[str, Chart]:
     """Every chart of the insights page. pygal takes tens of milliseconds a chart, so
     the SVG is kept in the cache under a digest of the numbers it draws: the same
     numbers never render twice, and different numbers can never get a stale chart."""
-    numbers = (CHARTS_VERSION, [astuple(w) for w in fig.weeks])
+    # The language is part of the key: titles and series names are translated.
+    numbers = (CHARTS_VERSION, get_language(), [astuple(w) for w in fig.weeks])
     key = "insights:charts:" + hashlib.sha256(repr(numbers).encode()).hexdigest()
     stored: dict[str, tuple[str, str, str]] | None = cache.get(key)
     if stored is None:
