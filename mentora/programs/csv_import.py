@@ -3,6 +3,13 @@
 Nothing here writes. `services.people_import` does, and callers only hand it
 the rows of a file without a single error, so a bad file never half-imports.
 Line numbers are the ones a spreadsheet shows: line 1 is the header.
+
+Every cell is cleaned the same way before it is checked, so SQLite and
+PostgreSQL store the same thing: control characters (NUL and the like, which
+PostgreSQL cannot store and nobody types) are dropped, and a cell holding a
+bidirectional override, or running over several lines, is an error that names
+its line and column. One person is one line: a second line with the same email,
+in any letter case, is an error naming both (several roles go in one cell).
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
 from mentora.accounts.timezones import validate_time_zone
+from mentora.inputs import describe_character, find_bidi_override, strip_control_characters
 from mentora.programs.models import Cohort, Membership, Program, Role
 
 COLUMNS = ("email", "name", "role", "program", "cohort", "time_zone")
@@ -27,24 +36,38 @@ REQUIRED_COLUMNS = ("email", "name", "role", "program")
 MAX_ROWS = 5000
 MAX_NAME_LENGTH = User._meta.get_field("name").max_length or 150
 MAX_EMAIL_LENGTH = User._meta.get_field("email").max_length or 254
+MAX_LOCAL_PART_LENGTH = 64  # RFC 5321: the part before the @
+ROLE_SEPARATOR = ";"  # "mentor; admin": one person, two roles in the program
 if TYPE_CHECKING:
     from _csv import Reader
 
-ROLE_HINT = "Use mentee, mentor, success_manager or admin."
+
+def role_hint() -> str:
+    return _(
+        "Use mentee, mentor, success_manager or admin "
+        "(several roles separated by “;”, for example “mentor; admin”)."
+    )
 
 
 @dataclass(frozen=True)
 class LineError:
     line: int
     message: str
+    column: str | None = None
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        if self.column:
+            return _("line %(line)d, column “%(column)s”: %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One checked line, ready for `services.people_import`."""
+    """One role of one checked line, ready for `services.people_import`."""
 
     line: int
     email: str
@@ -70,6 +93,8 @@ class ParsedFile:
 class _Record:
     line: int
     values: dict[str, str]
+    # Cells that could not be cleaned; the line is not checked further.
+    problems: tuple[LineError, ...] = ()
 
 
 class _FileProblem(Exception):
@@ -97,37 +122,61 @@ def _decode(data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise _FileProblem(
             line,
-            "the file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.",
+            _("the file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again."),
         ) from error
-    if not text.strip():
-        raise _FileProblem(1, f"the file is empty. It needs a header row: {', '.join(COLUMNS)}.")
+    if not strip_control_characters(text).strip():
+        raise _FileProblem(
+            1,
+            _("the file is empty. It needs a header row: %(columns)s.")
+            % {"columns": ", ".join(COLUMNS)},
+        )
     return text
 
 
 def _read_records(text: str) -> list[_Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray quote is an error instead of a value that silently swallows
+    # the rest of the line, or of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         columns = _check_header(next(reader))
-        return list(_records(reader, columns))
     except csv.Error as error:
-        raise _FileProblem(reader.line_num, f"this line is not valid CSV ({error}).") from error
+        raise _FileProblem(1, _csv_problem(error)) from error
+    records = list(_records(reader, columns))
+    if not records:
+        raise _FileProblem(
+            2,
+            _("the file has a header but no people. Add one line per person below the header."),
+        )
+    return records
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """Python's csv messages, said in terms of what to fix."""
+    if "expected after" in str(error):
+        return _(
+            "a closing quote must be followed by a comma or the end of the line. "
+            'Write a quote inside a value as two quotes ("").'
+        )
+    return _("this line is not valid CSV (%(error)s).") % {"error": error}
 
 
 def _check_header(header: list[str]) -> list[str]:
-    columns = [h.strip().lower().replace(" ", "_") for h in header]
+    columns = [strip_control_characters(h).strip().lower().replace(" ", "_") for h in header]
     problems = []
-    unknown = [c or "(blank)" for c in columns if c not in COLUMNS]
+    unknown = [c or _("(blank)") for c in columns if c not in COLUMNS]
     if unknown:
-        problems.append(f"unknown column {_quoted(unknown)}")
+        problems.append(_("unknown column %(names)s") % {"names": _quoted(unknown)})
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        problems.append(f"column {_quoted(repeated)} appears more than once")
+        problems.append(_("column %(names)s appears more than once") % {"names": _quoted(repeated)})
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        problems.append(f"missing column {_quoted(missing)}")
+        problems.append(_("missing column %(names)s") % {"names": _quoted(missing)})
     if problems:
         raise _FileProblem(
-            1, "; ".join(problems) + f". The header row must name the columns {', '.join(COLUMNS)}."
+            1,
+            _("%(problems)s. The header row must name the columns %(columns)s.")
+            % {"problems": "; ".join(problems), "columns": ", ".join(COLUMNS)},
         )
     return columns
 
@@ -135,24 +184,74 @@ def _check_header(header: list[str]) -> list[str]:
 def _records(reader: Reader, columns: list[str]) -> Iterator[_Record]:
     count = 0
     end = 1
-    for cells in reader:
+    while True:
         # A quoted value may span lines: report the line the record starts on.
-        start, end = end + 1, reader.line_num
-        if not any(c.strip() for c in cells):
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                # strict mode's only word for a quote still open at the end of the file.
+                raise _FileProblem(
+                    start,
+                    _(
+                        "a quote is opened and never closed, so the rest of the file "
+                        "would be read as one value. Add the closing quote."
+                    ),
+                ) from error
+            raise _FileProblem(reader.line_num, _csv_problem(error)) from error
+        end = reader.line_num
+        if not any(strip_control_characters(c).strip() for c in cells):
             continue
         count += 1
         if count > MAX_ROWS:
             raise _FileProblem(
-                start, f"the file has more than {MAX_ROWS:,} people. Split it into smaller files."
+                start,
+                _("the file has more than %(max)s people. Split it into smaller files.")
+                % {"max": f"{MAX_ROWS:,}"},
             )
         if len(cells) > len(columns):
             raise _FileProblem(
                 start,
-                f"this line has {len(cells)} values but the header names {len(columns)} columns. "
-                "Put quotes around values that contain a comma.",
+                _(
+                    "this line has %(values)d values but the header names %(columns)d columns. "
+                    "Put quotes around values that contain a comma."
+                )
+                % {"values": len(cells), "columns": len(columns)},
             )
-        padded = [*cells, *[""] * (len(columns) - len(cells))]
-        yield _Record(start, {c: v.strip() for c, v in zip(columns, padded, strict=True)})
+        yield _record(start, end, columns, cells)
+
+
+def _record(start: int, end: int, columns: list[str], cells: list[str]) -> _Record:
+    padded = [*cells, *[""] * (len(columns) - len(cells))]
+    values: dict[str, str] = {}
+    problems: list[LineError] = []
+    for column, raw in zip(columns, padded, strict=True):
+        value, problem = _clean_cell(raw, start, end)
+        values[column] = value
+        if problem:
+            problems.append(LineError(start, problem, column))
+    return _Record(start, values, tuple(problems))
+
+
+def _clean_cell(raw: str, start: int, end: int) -> tuple[str, str | None]:
+    """The cell's text without control characters, or the problem that refuses it."""
+    if "\n" in raw or "\r" in raw:
+        # No column holds more than one line: a quote was opened too early and
+        # closed lines later, swallowing the lines in between.
+        return "", _(
+            "this value runs from line %(start)d to line %(end)d: a quote is opened "
+            "and closed only on line %(end)d. Close each quote on the line it opens."
+        ) % {"start": start, "end": end}
+    char = find_bidi_override(raw)
+    if char is not None:
+        return "", _(
+            "the value contains an invisible text-direction character (%(char)s) that can "
+            "make it display as something else. Remove it."
+        ) % {"char": describe_character(char)}
+    return strip_control_characters(raw).strip(), None
 
 
 def _quoted(names: list[str]) -> str:
@@ -186,8 +285,8 @@ class _Resolver:
         self.errors: list[LineError] = []
 
     def run(self) -> ParsedFile:
-        rows = [row for record in self.records if (row := self._row(record)) is not None]
-        self._check_duplicates(rows)
+        self._check_duplicates()
+        rows = [row for record in self.records for row in self._rows(record)]
         if self.errors:
             return ParsedFile(errors=sorted(self.errors, key=lambda e: e.line))
         return ParsedFile(rows=_mark_members(rows))
@@ -195,82 +294,142 @@ class _Resolver:
     def _fail(self, line: int, message: str) -> None:
         self.errors.append(LineError(line, message))
 
-    def _row(self, record: _Record) -> ImportRow | None:
+    def _rows(self, record: _Record) -> list[ImportRow]:
+        """One row per role the line gives its person (none if the line has an error)."""
+        if record.problems:
+            self.errors.extend(record.problems)
+            return []
         before = len(self.errors)
         v, line = record.values, record.line
         email = self._email(line, v["email"])
         name = self._name(line, v["name"])
-        role = self._role(line, v["role"])
+        roles = self._roles(line, v["role"])
         program = self._program(line, v["program"])
-        cohort = self._cohort(line, v.get("cohort", ""), program, role)
+        cohort = self._cohort(line, v.get("cohort", ""), program, roles)
         zone = self._time_zone(line, v.get("time_zone", ""), program)
-        if len(self.errors) > before or not (email and role and program and zone):
-            return None
-        return ImportRow(line, email, name, role, program, cohort, zone)
+        if len(self.errors) > before or not (email and roles and program and zone):
+            return []
+        return [
+            ImportRow(
+                line, email, name, role, program, cohort if role == Role.MENTEE else None, zone
+            )
+            for role in roles
+        ]
 
     def _email(self, line: int, raw: str) -> str:
         email = raw.lower()
         if not email:
-            self._fail(line, "email is required.")
-            return ""
-        try:
-            validate_email(email)
-        except ValidationError:
-            self._fail(line, f"“{raw}” is not a valid email address.")
+            self._fail(line, _("email is required."))
             return ""
         if len(email) > MAX_EMAIL_LENGTH:
-            self._fail(line, f"the email address is longer than {MAX_EMAIL_LENGTH} characters.")
+            self._fail(
+                line,
+                _("the email address is longer than %(max)d characters.")
+                % {"max": MAX_EMAIL_LENGTH},
+            )
+            return ""
+        try:
+            # Django's own check, the one the account forms use.
+            validate_email(email)
+        except ValidationError:
+            self._fail(line, _("“%(raw)s” is not a valid email address.") % {"raw": raw})
+            return ""
+        local = email.rpartition("@")[0]
+        if len(local) > MAX_LOCAL_PART_LENGTH:
+            # Django's validator lets these through; mail servers refuse them (RFC 5321).
+            self._fail(
+                line,
+                _(
+                    "the part of the email address before the @ has %(length)d characters; "
+                    "at most %(max)d are allowed."
+                )
+                % {"length": len(local), "max": MAX_LOCAL_PART_LENGTH},
+            )
             return ""
         return email
 
     def _name(self, line: int, raw: str) -> str:
         if not raw:
-            self._fail(line, "name is required.")
+            self._fail(line, _("name is required."))
         elif len(raw) > MAX_NAME_LENGTH:
             self._fail(
-                line, f"the name has {len(raw)} characters; at most {MAX_NAME_LENGTH} are allowed."
+                line,
+                _("the name has %(length)d characters; at most %(max)d are allowed.")
+                % {"length": len(raw), "max": MAX_NAME_LENGTH},
             )
         return raw
 
-    def _role(self, line: int, raw: str) -> Role | None:
-        role = parse_role(raw)
-        if role is None:
-            self._fail(
-                line,
-                f"“{raw}” is not a role. {ROLE_HINT}" if raw else f"role is required. {ROLE_HINT}",
-            )
-        return role
+    def _roles(self, line: int, raw: str) -> list[Role]:
+        parts = [part.strip() for part in raw.split(ROLE_SEPARATOR) if part.strip()]
+        if not parts:
+            self._fail(line, _("role is required. %(hint)s") % {"hint": role_hint()})
+            return []
+        roles: list[Role] = []
+        for part in parts:
+            role = parse_role(part)
+            if role is None:
+                self._fail(
+                    line,
+                    _("“%(raw)s” is not a role. %(hint)s") % {"raw": part, "hint": role_hint()},
+                )
+                return []
+            if role in roles:
+                self._fail(
+                    line, _("the role “%(role)s” is listed twice.") % {"role": role.label.lower()}
+                )
+                return []
+            roles.append(role)
+        return roles
 
     def _program(self, line: int, raw: str) -> Program | None:
         if not raw:
-            self._fail(line, "program is required (its slug or its exact name).")
+            self._fail(line, _("program is required (its slug or its exact name)."))
             return None
         named = self.by_name.get(raw, [])
         program = self.by_slug.get(raw) or (named[0] if len(named) == 1 else None)
         if program is None and len(named) > 1:
-            self._fail(line, f"several programs are called “{raw}”; use the program's slug.")
+            self._fail(
+                line,
+                _("several programs are called “%(raw)s”; use the program's slug.") % {"raw": raw},
+            )
         elif program is None:
-            self._fail(line, f"there is no program with the slug or name “{raw}”.")
+            self._fail(
+                line, _("there is no program with the slug or name “%(raw)s”.") % {"raw": raw}
+            )
         elif self.allowed is not None and program.pk not in self.allowed:
-            self._fail(line, f"“{program.name}” is not one of the programs chosen for this import.")
+            self._fail(
+                line,
+                _("“%(program)s” is not one of the programs chosen for this import.")
+                % {"program": program.name},
+            )
             return None
         return program
 
     def _cohort(
-        self, line: int, raw: str, program: Program | None, role: Role | None
+        self, line: int, raw: str, program: Program | None, roles: list[Role]
     ) -> Cohort | None:
         if not raw or program is None:
             return None
-        if role is not None and role != Role.MENTEE:
+        if roles and Role.MENTEE not in roles:
             self._fail(
-                line, f"only mentees have a cohort; leave cohort blank for a {role.label.lower()}."
+                line,
+                _("only mentees have a cohort; leave cohort blank for a %(role)s.")
+                % {"role": roles[0].label.lower()},
             )
             return None
         cohort = self.cohorts.get((program.pk, raw.lower()))
         if cohort is None:
-            known = sorted(c.name for (pid, _), c in self.cohorts.items() if pid == program.pk)
-            hint = f" Its cohorts: {', '.join(known)}." if known else " It has no cohorts yet."
-            self._fail(line, f"“{program.name}” has no cohort “{raw}”.{hint}")
+            known = sorted(c.name for (pid, _name), c in self.cohorts.items() if pid == program.pk)
+            hint = (
+                _(" Its cohorts: %(names)s.") % {"names": ", ".join(known)}
+                if known
+                else _(" It has no cohorts yet.")
+            )
+            self._fail(
+                line,
+                _("“%(program)s” has no cohort “%(raw)s”.") % {"program": program.name, "raw": raw}
+                + hint,
+            )
         return cohort
 
     def _time_zone(self, line: int, raw: str, program: Program | None) -> str:
@@ -283,18 +442,31 @@ class _Resolver:
             return ""
         return raw
 
-    def _check_duplicates(self, rows: list[ImportRow]) -> None:
-        first_line: dict[tuple[str, int, str], int] = {}
-        for row in rows:
-            key = (row.email, row.program.pk, row.role.value)
-            if key in first_line:
-                self._fail(
-                    row.line,
-                    f"{row.email} is listed as {row.role.label.lower()} in “{row.program.name}” "
-                    f"on line {first_line[key]} too (lines {first_line[key]} and {row.line}).",
+    def _check_duplicates(self) -> None:
+        """One line per person: a second line would give them a second name and
+        zone, and one of the two would be dropped without a word."""
+        first_line: dict[str, _Record] = {}
+        for record in self.records:
+            email = record.values["email"].lower()
+            if not email or record.problems:
+                continue
+            first = first_line.setdefault(email, record)
+            if first is record:
+                continue
+            if first.values["program"] == record.values["program"]:
+                advice = _(
+                    "Give each person one line; for several roles, list them in the role "
+                    "cell separated by “;” (for example “mentor; admin”)."
                 )
             else:
-                first_line[key] = row.line
+                advice = _(
+                    "Give each person one line; import each program's people in its own file."
+                )
+            self._fail(
+                record.line,
+                _("%(email)s is on line %(first)d too (lines %(first)d and %(line)d). %(advice)s")
+                % {"email": email, "first": first.line, "line": record.line, "advice": advice},
+            )
 
 
 def _mark_members(rows: list[ImportRow]) -> list[ImportRow]:

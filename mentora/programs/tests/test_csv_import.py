@@ -100,8 +100,7 @@ def test_import_command_good_file_prints_summary_and_invites(
     path.write_bytes(
         _csv(
             "new@example.org,New Person,mentee,bootcamp,,",
-            "mo@example.org,Mo Mentor,mentor,bootcamp,,",
-            "mo@example.org,Mo Mentor,admin,bootcamp,,",
+            "mo@example.org,Mo Mentor,mentor; admin,bootcamp,,",
         )
     )
     stdout = StringIO()
@@ -178,13 +177,23 @@ def test_import_duplicate_lines_name_both_lines(program):
     assert "lines 2 and 4" in messages[0]
 
 
-def test_import_same_person_in_two_roles_is_not_a_duplicate(program):
-    data = _csv("two@example.org,Two,mentee,bootcamp,,", "two@example.org,Two,mentor,bootcamp,,")
+def test_import_one_line_may_give_a_person_several_roles(program, cohort):
+    data = _csv("two@example.org,Two,Mentee; mentor,bootcamp,Spring 2027,")
 
     parsed = parse_people_csv(data)
     result = services.people_import(rows=parsed.rows)
 
+    assert [(r.line, r.role, r.cohort) for r in parsed.rows] == [
+        (2, Role.MENTEE, cohort),
+        (2, Role.MENTOR, None),
+    ]
     assert (result.created_people, result.added_memberships) == (1, 2)
+
+
+def test_import_a_role_listed_twice_on_a_line_is_an_error(program):
+    assert _messages(_csv("two@example.org,Two,mentor;Mentor,bootcamp,,")) == [
+        "line 2: the role “mentor” is listed twice."
+    ]
 
 
 def test_import_already_member_rows_are_reported_not_errors(program, mentee):
@@ -209,11 +218,11 @@ def test_import_empty_file_is_an_error(db):
     ]
 
 
-def test_import_header_only_file_imports_nobody(program):
-    parsed = parse_people_csv(HEADER.encode())
-
-    assert parsed.ok
-    assert parsed.rows == []
+def test_import_header_only_file_is_an_error(program):
+    assert _messages(HEADER.encode()) == [
+        "line 2: the file has a header but no people. "
+        "Add one line per person below the header."
+    ]
 
 
 def test_import_non_utf8_file_names_the_line(db):

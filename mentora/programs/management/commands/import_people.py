@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from mentora.programs import services
 from mentora.programs.csv_import import COLUMNS, parse_people_csv
@@ -31,14 +32,21 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror}") from error
+            raise CommandError(
+                _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}
+            ) from error
         parsed = parse_people_csv(data)
         if not parsed.ok:
             for line_error in parsed.errors:
                 self.stderr.write(str(line_error))
-            raise CommandError(f"{len(parsed.errors)} error(s) in {path}; nothing was imported.")
+            raise CommandError(
+                _("%(count)d error(s) in %(path)s; nothing was imported.")
+                % {"count": len(parsed.errors), "path": path}
+            )
         try:
             result = services.people_import(rows=parsed.rows, send_invitations=options["invite"])
         except ProgramError as error:
-            raise CommandError(f"{error.message} Nothing was imported.") from error
+            raise CommandError(
+                _("%(message)s Nothing was imported.") % {"message": error.message}
+            ) from error
         self.stdout.write(self.style.SUCCESS(result.summary()))
