@@ -6,7 +6,7 @@ from mentora.insights import urls as insights_urls
 from mentora.matching import urls as matching_urls
 from mentora.mentoring import urls as mentoring_urls
 from mentora.notifications import urls as notifications_urls
-from mentora.programs import invite_views
+from mentora.programs import audit_views, invite_views
 from mentora.programs import views as program_views
 from mentora.scheduling import urls as scheduling_urls
 
@@ -14,6 +14,7 @@ program_patterns = [
     path("", home_views.program_home, name="program_home"),
     path("people/", program_views.program_people, name="program_people"),
     path("invite/", invite_views.invite_person, name="program_invite"),
+    path("audit/", audit_views.program_audit, name="program_audit"),
     path("mentors/<id:user_id>/", home_views.mentor_detail, name="mentor_detail"),
     path("mentees/<id:user_id>/", home_views.mentee_detail, name="mentee_detail"),
     *scheduling_urls.program_patterns,

@@ -8,8 +8,12 @@ Predicates answer True or False; `require` turns a False into the 404 every
 program page gives to someone who may not see it (an outsider never learns
 that a program, person or object exists).
 
-`is_site_staff` is the one place Django's `is_staff` flag counts; narrowing what
-site staff may see is a change to that function alone.
+Only roles open a program. Django's `is_staff` counts for nothing here (it is
+Django admin's business). A superuser may open every program's pages for support
+as if its admin: `has_support_access` is asked last, once the roles have
+refused, and each time it allows, the grant is noted for the audit log
+(`mentora.programs.audit`), so every view of a program's data that no role
+granted is on record.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.http import Http404
 
+from mentora.programs import audit
 from mentora.programs.models import STAFF_ROLES, Membership, Mentorship, Program, Role
 from mentora.programs.queries import mentee_membership
 
@@ -32,9 +37,15 @@ def require(allowed: bool, message: str = "Not found.") -> None:
         raise Http404(message)
 
 
-def is_site_staff(user: User) -> bool:
-    """Django staff: today they may see every program as its admin."""
-    return user.is_staff
+def has_support_access(user: User, program: Program) -> bool:
+    """A superuser opens the program as if its admin ("support access").
+
+    Callers ask it only after the roles refused, so a True is access no role
+    granted: it is noted for the audit log."""
+    if not user.is_superuser:
+        return False
+    audit.note_support_access(user, program)
+    return True
 
 
 def roles_in(user: User, program: Program) -> frozenset[Role]:
@@ -55,22 +66,23 @@ def has_role(user: User, program: Program, role: Role) -> bool:
 
 
 def is_member(user: User, program: Program) -> bool:
-    """Takes part in the program in some role (site staff see every program)."""
-    return is_site_staff(user) or bool(roles_in(user, program))
+    """Takes part in the program in some role (or opens it for support)."""
+    return bool(roles_in(user, program)) or has_support_access(user, program)
 
 
 def takes_part(user: User, program: Program) -> bool:
-    """Holds a role in the program itself (site staff don't count)."""
+    """Holds a role in the program itself (support access doesn't count)."""
     return bool(roles_in(user, program))
 
 
 def is_program_admin(user: User, program: Program) -> bool:
-    return is_site_staff(user) or has_role(user, program, Role.ADMIN)
+    """An admin of the program (or a superuser, for support)."""
+    return has_role(user, program, Role.ADMIN) or has_support_access(user, program)
 
 
 def is_program_staff(user: User, program: Program) -> bool:
-    """A success manager or admin of the program (or site staff)."""
-    return is_site_staff(user) or bool(roles_in(user, program) & STAFF_ROLES)
+    """A success manager or admin of the program (or a superuser, for support)."""
+    return bool(roles_in(user, program) & STAFF_ROLES) or has_support_access(user, program)
 
 
 def is_success_manager_of(user: User, program: Program, membership: Membership | None) -> bool:
@@ -84,11 +96,14 @@ def is_success_manager_of(user: User, program: Program, membership: Membership |
 
 def manages_mentee(user: User, program: Program, mentee: User) -> bool:
     """Staff who act on a mentee: program admins and the mentee's own success manager."""
-    if is_program_admin(user, program):
+    if has_role(user, program, Role.ADMIN):
         return True
-    if not has_role(user, program, Role.SUCCESS_MANAGER):
-        return False  # spares the membership query for mentors and mentees
-    return is_success_manager_of(user, program, mentee_membership(program, mentee))
+    # The role test first spares the membership query for mentors and mentees.
+    if has_role(user, program, Role.SUCCESS_MANAGER) and is_success_manager_of(
+        user, program, mentee_membership(program, mentee)
+    ):
+        return True
+    return has_support_access(user, program)
 
 
 def is_party(user: User, mentorship: Mentorship) -> bool:
@@ -104,36 +119,37 @@ def has_mentored(user: User, program: Program, mentee: User) -> bool:
 def can_view_mentee(viewer: User, program: Program, mentee: User) -> bool:
     """A mentee's pages: the mentee, their mentors (any time), their own success
     manager, and program admins. Never another mentee, nor another success
-    manager's caseload."""
-    if viewer.pk == mentee.pk or is_program_admin(viewer, program):
+    manager's caseload. (Support access is asked only once every role refused,
+    so a role that grants it leaves no audit entry.)"""
+    if viewer.pk == mentee.pk or has_role(viewer, program, Role.ADMIN):
         return True
     membership = mentee_membership(program, mentee)
-    if membership is None:
-        return False
-    return is_success_manager_of(viewer, program, membership) or has_mentored(
-        viewer, program, mentee
-    )
+    if membership is not None and (
+        is_success_manager_of(viewer, program, membership) or has_mentored(viewer, program, mentee)
+    ):
+        return True
+    return has_support_access(viewer, program)
 
 
 def staff_scope(viewer: User, program: Program, field: str = "mentee") -> Q | None:
     """The rows a staff member may read, as a filter on the mentee `field`: all of
-    the program's for an admin, their caseload's for a success manager, None
-    (nothing) for anyone else."""
-    if is_program_admin(viewer, program):
+    the program's for an admin (and for support access), their caseload's for a
+    success manager, None (nothing) for anyone else."""
+    if has_role(viewer, program, Role.ADMIN):
         return Q()
     if has_role(viewer, program, Role.SUCCESS_MANAGER):
         caseload = Membership.objects.active().filter(
             program=program, role=Role.MENTEE, success_manager=viewer
         )
         return Q(**{f"{field}__in": caseload.values("user_id")})
-    return None
+    return Q() if has_support_access(viewer, program) else None
 
 
 def sees_all_background(viewer: User, owner: User, program: Program) -> bool:
     """Every background answer: the owner, and staff of a program the owner is in."""
-    if viewer.pk == owner.pk or is_site_staff(viewer):
+    if viewer.pk == owner.pk:
         return True
-    return is_program_staff(viewer, program) and takes_part(owner, program)
+    return takes_part(owner, program) and is_program_staff(viewer, program)
 
 
 def sees_shared_background(viewer: User, owner: User, program: Program) -> bool:

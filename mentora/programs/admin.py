@@ -17,7 +17,7 @@ from mentora.programs import services
 from mentora.programs.csv_import import COLUMNS, LineError, parse_people_csv
 from mentora.programs.errors import ProgramError
 from mentora.programs.forms import PeopleImportForm
-from mentora.programs.models import Cohort, Membership, Mentorship, Program
+from mentora.programs.models import AccessAuditEntry, Cohort, Membership, Mentorship, Program
 
 IMPORT_URL_NAME = "programs_program_import_people"
 
@@ -153,3 +153,23 @@ class MentorshipAdmin(admin.ModelAdmin):
     autocomplete_fields = ("mentor", "mentee")
     list_select_related = ("mentor", "mentee", "program")
     date_hierarchy = "started_at"
+
+
+@admin.register(AccessAuditEntry)
+class AccessAuditEntryAdmin(admin.ModelAdmin):
+    """The support-access log, read-only: nobody adds, edits or deletes an entry by hand."""
+
+    list_display = ("at", "program", "user", "kind", "method", "path")
+    list_filter = ("program", "kind")
+    search_fields = ("user__email", "path")
+    list_select_related = ("program", "user")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -3,8 +3,12 @@
 It signs the person in (login_required), looks the program up once, gives a 404
 to anyone who isn't in it (an outsider never learns the program exists), and
 sets `request.program` and `request.roles` for the view. `roles=` admits only
-people holding one of those roles; `allow=` takes any predicate of
-`mentora.programs.access` (or an app's own access module) for the rest.
+people holding one of those roles (and, where ADMIN is one of them, a superuser
+for support); `allow=` takes any predicate of `mentora.programs.access` (or an
+app's own access module) for the rest.
+
+`request.roles` is always the roles held: support access adds none, so a page's
+sections for a role stay the role's.
 """
 
 from __future__ import annotations
@@ -42,6 +46,13 @@ def program_for(user: Any, slug: str) -> Program:
     return program
 
 
+def _admits(request: HttpRequest, program: Program, roles: Collection[Role]) -> bool:
+    """One of `roles` is held, or ADMIN is among them and support access allows."""
+    if access.roles_in(request.user, program) & set(roles):  # type: ignore[arg-type]
+        return True
+    return Role.ADMIN in roles and access.has_support_access(request.user, program)  # type: ignore[arg-type]
+
+
 def program_view(
     view: ProgramView[P] | None = None,
     *,
@@ -58,7 +69,7 @@ def program_view(
             request.program = program  # type: ignore[attr-defined]
             request.roles = access.roles_in(request.user, program)  # type: ignore[attr-defined,arg-type]
             if roles is not None:
-                access.require(bool(request.roles & set(roles)))  # type: ignore[attr-defined]
+                access.require(_admits(request, program, roles))
             if allow is not None:
                 access.require(allow(request.user, program))
             return func(request, *args, **kwargs)  # type: ignore[arg-type]

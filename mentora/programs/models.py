@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.timezones import validate_time_zone
 
@@ -274,3 +275,51 @@ class Mentorship(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_MENTORSHIP_STATUSES
+
+
+class AuditKind(models.TextChoices):
+    """What a support-access page showed. The private kinds come first; the
+    rest name the other pages a superuser may open as if program admin."""
+
+    CONCERN = "concern", _("Concerns")
+    REFLECTION = "reflection", _("Reflections")
+    FEEDBACK = "feedback", _("Session feedback")
+    BACKGROUND = "background", _("Background answers")
+    NOTES = "notes", _("Session notes and action items")
+    PULSE = "pulse", _("Pulse comments")
+    CASELOAD = "caseload", _("Caseloads and insights")
+    MENTEE = "mentee", _("A mentee's pages")
+    SESSION = "session", _("Sessions and agendas")
+    REQUESTS = "requests", _("Mentor requests")
+    MATCHING = "matching", _("Matching")
+    PEOPLE = "people", _("The program's people")
+    AUDIT = "audit", _("This audit log")
+    PROGRAM = "program", _("Other program pages")
+
+
+class AccessAuditEntry(models.Model):
+    """One request in which a superuser saw a program's data only because they
+    are a superuser ("support access"), one row per kind of data shown.
+
+    The app only ever adds rows. Both foreign keys protect: a program or an
+    account named in the log can't be deleted while its trail exists.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="audit_entries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_audit_entries"
+    )
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=AuditKind)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    page = models.CharField(max_length=100, blank=True, help_text="The URL's name.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access audit entry")
+        verbose_name_plural = _("access audit entries")
+        indexes = [models.Index(fields=["program", "-at"], name="audit_program_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.path}"

@@ -253,14 +253,14 @@ def test_mentee_page_hides_private_background_from_the_mentor(client, program, m
     assert SHARED_MARK in response.text
 
 
-@pytest.mark.parametrize("viewer", ["mentee", "success_manager", "admin_user", "django_staff"])
+@pytest.mark.parametrize("viewer", ["mentee", "success_manager", "admin_user", "superuser"])
 def test_mentee_page_shows_private_background_to_owner_and_staff(
     request, client, program, mentee, viewer
 ):
     add_background(mentee)
-    person = (
-        f.UserFactory(is_staff=True)
-        if viewer == "django_staff"
+    person = (  # a superuser with no role: support access (logged, see test_support_access)
+        f.UserFactory(is_staff=True, is_superuser=True)
+        if viewer == "superuser"
         else request.getfixturevalue(viewer)
     )
     client.force_login(person)

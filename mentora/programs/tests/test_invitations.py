@@ -211,9 +211,14 @@ def test_invite_page_shows_form_to_success_manager_without_admin_role(client, su
     assert not User.objects.filter(email="x@example.org").exists()
 
 
-def test_invite_page_works_for_django_staff(client, program):
-    staff = _person(is_staff=True)
-    client.force_login(staff)
+def test_invite_page_is_a_404_for_django_staff_without_a_role(client, program):
+    client.force_login(_person(is_staff=True))
+
+    assert client.get(_invite_url()).status_code == 404
+
+
+def test_invite_page_works_for_a_superuser_as_support(client, program):
+    client.force_login(_person(is_staff=True, is_superuser=True))
 
     response = client.get(_invite_url())
 
