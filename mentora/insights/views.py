@@ -6,7 +6,6 @@ anyone else), the filters are read (a bad one is reported on the page, never a
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora import spreadsheet
 from mentora.insights import access, charts, figures, queries, services
 from mentora.insights.forms import CaseloadFilterForm, PeriodForm, RiskPolicyForm
 from mentora.insights.models import RiskPolicy
@@ -121,11 +121,8 @@ def insights_csv(request: ProgramRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{program.slug}-insights-{fig.period.first}-{fig.period.last}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    csv.writer(response).writerows(figures.csv_rows(fig))
-    return response
+    return spreadsheet.csv_response(filename=name, rows=figures.csv_rows(fig))
 
 
 @program_view(allow=access.changes_risk_rules)
