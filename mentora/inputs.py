@@ -22,18 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
+
+_M = TypeVar("_M", bound=models.Model)
 
 # --- Text -----------------------------------------------------------------
 
@@ -206,6 +209,28 @@ class IdField(BoundedIntegerField):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class IdChoiceMixin:
+    """For a ModelChoiceField: the submitted pk must be an id (ASCII digits in
+    range) before it reaches the query; "٣" would otherwise find row 3."""
+
+    to_field_name: str | None
+    error_messages: dict[str, Any]
+
+    def to_python(self, value: Any) -> Any:
+        if (
+            self.to_field_name is None
+            and value not in forms.Field.empty_values
+            and not isinstance(value, models.Model | int)
+            and parse_id(str(value)) is None
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class ModelIdChoiceField(IdChoiceMixin, forms.ModelChoiceField[_M]):
+    """A choice of one row by its id, parsed like every id."""
+
+
 # --- Dates ----------------------------------------------------------------
 
 
@@ -221,46 +246,88 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Messages naming the range, so a person knows what to pick instead.
+_RANGE_MESSAGES = {
+    "date": (
+        gettext_lazy("Choose a date between %(low)s and %(high)s."),
+        gettext_lazy("Choose a date no earlier than %(low)s."),
+        gettext_lazy("Choose a date no later than %(high)s."),
+    ),
+    "time": (
+        gettext_lazy("Choose a time between %(low)s and %(high)s."),
+        gettext_lazy("Choose a time no earlier than %(low)s."),
+        gettext_lazy("Choose a time no later than %(high)s."),
+    ),
+}
+
+
 class _Bounded:
     """The range check shared by the date and datetime fields."""
 
     minimum: Any = None
     maximum: Any = None
+    kind = "date"
 
     def set_bounds(self, minimum: Any, maximum: Any) -> None:
         self.minimum, self.maximum = minimum, maximum
 
-    def check_bounds(self, value: Any, show: Callable[[Any], str]) -> None:
+    def bounds(self) -> tuple[Any, Any]:
+        return self.minimum, self.maximum
+
+    def show(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def check_bounds(self, value: Any) -> None:
         if value is None:
             return
-        low, high = self.minimum, self.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            if low is not None and high is not None:
-                message = _("Choose a time between %(low)s and %(high)s.")
-            elif low is not None:
-                message = _("Choose a time no earlier than %(low)s.")
-            else:
-                message = _("Choose a time no later than %(high)s.")
-            params = {
-                "low": show(low) if low is not None else "",
-                "high": show(high) if high is not None else "",
-            }
-            raise ValidationError(message % params, code="out_of_range")
+        low, high = self.bounds()
+        if (low is None or value >= low) and (high is None or value <= high):
+            return
+        both, at_least, at_most = _RANGE_MESSAGES[self.kind]
+        message = (
+            both
+            if low is not None and high is not None
+            else at_least
+            if low is not None
+            else at_most
+        )
+        params = {
+            "low": self.show(low) if low is not None else "",
+            "high": self.show(high) if high is not None else "",
+        }
+        raise ValidationError(str(message) % params, code="out_of_range")
 
 
 class BoundedDateField(_Bounded, forms.DateField):
-    """A date between `minimum` and `maximum` (given to the field, or later with
-    `set_bounds` when the form knows its program or today)."""
+    """A date within bounds: `minimum`/`maximum` (given to the field, or later
+    with `set_bounds` when the form knows them), or else `years` before and
+    after today, counted when the form is checked. Without either, a century
+    each way: no date field accepts the year 1 or 9999, whose arithmetic
+    overflows."""
 
     def __init__(
-        self, *, minimum: dt.date | None = None, maximum: dt.date | None = None, **kwargs: Any
+        self,
+        *,
+        minimum: dt.date | None = None,
+        maximum: dt.date | None = None,
+        years: tuple[int, int] = (100, 100),
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.set_bounds(minimum, maximum)
+        self.years = years
+
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        around = years_around(today, before=self.years[0], after=self.years[1])
+        return self.minimum or around[0], self.maximum or around[1]
+
+    def show(self, value: dt.date) -> str:
+        return formats.date_format(value, "DATE_FORMAT")
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        self.check_bounds(value, lambda day: formats.date_format(day, "DATE_FORMAT"))
+        self.check_bounds(value)
 
 
 _EDGE_ROOM = dt.timedelta(days=14)
@@ -276,18 +343,30 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     to_python converts it once, here, and turns the overflow into a form error."""
 
     default_error_messages = {"invalid": gettext_lazy("Enter a valid date and time.")}
+    kind = "time"
 
     def __init__(
         self,
         *,
         minimum: dt.datetime | None = None,
         maximum: dt.datetime | None = None,
+        offset_required: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.set_bounds(minimum, maximum)
+        # A machine-written value (a slot's ISO timestamp) must say its zone;
+        # guessing the reader's would silently move it.
+        self.offset_required = offset_required
 
     def to_python(self, value: Any) -> dt.datetime | None:
+        if self.offset_required and isinstance(value, str) and value.strip():
+            try:
+                naive = dt.datetime.fromisoformat(value.strip()).tzinfo is None
+            except ValueError:
+                naive = True
+            if naive:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             result = super().to_python(value)
             # Converting raises here, not later in a query or a sum.
@@ -299,9 +378,12 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return result
 
+    def show(self, value: dt.datetime) -> str:
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
     def validate(self, value: Any) -> None:
         super().validate(value)
-        self.check_bounds(value, lambda moment: formats.date_format(moment, "DATETIME_FORMAT"))
+        self.check_bounds(value)
 
 
 # --- The request-level net -------------------------------------------------
@@ -343,3 +425,15 @@ class RefuseNulMiddleware:
         if request_has_nul(request):
             return render(request, "input_refused.html", status=400)
         return self.get_response(request)
+
+
+# --- Base forms -------------------------------------------------------------
+
+
+class Form(TextChecksMixin, forms.Form):
+    """The project's form: every text field refuses control characters."""
+
+
+class ModelForm(TextChecksMixin, forms.ModelForm[_M]):
+    """The project's model form: every text field, generated or declared,
+    refuses control characters."""

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     # Above whitenoise, so static files (SVG included) carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mentora.inputs.RefuseNulMiddleware",  # a NUL anywhere is a 400 before any lookup
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

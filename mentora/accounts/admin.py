@@ -14,15 +14,16 @@ from mentora.accounts.models import (
     Technology,
     User,
 )
+from mentora.inputs import TextChecksMixin
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(TextChecksMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "name", "time_zone")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(TextChecksMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

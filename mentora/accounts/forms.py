@@ -18,6 +18,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.accounts import services
 from mentora.accounts.choices import (
     FLAG_BACKGROUND_FIELDS,
@@ -112,7 +113,7 @@ def whole_number(
     low: int, high: int, label: StrOrPromise, what: StrOrPromise
 ) -> forms.IntegerField:
     message = _enter_between_lazy(what, low, high)
-    return forms.IntegerField(
+    return inputs.BoundedIntegerField(
         min_value=low,
         max_value=high,
         label=label,
@@ -125,7 +126,7 @@ def whole_number(
     )
 
 
-class AccountForm(ClearMessagesMixin, forms.ModelForm):
+class AccountForm(ClearMessagesMixin, inputs.ModelForm):
     class Meta:
         model = User
         fields = list(services.ACCOUNT_FIELDS)
@@ -147,7 +148,7 @@ def _stack_text(profile: MentorProfile | MenteeProfile) -> str:
     return ", ".join(profile.stack_names()) if profile.pk else ""
 
 
-class MentorProfileForm(ClearMessagesMixin, forms.ModelForm):
+class MentorProfileForm(ClearMessagesMixin, inputs.ModelForm):
     stack = StackField()
     knowledge_areas = choice_checkboxes(KnowledgeArea.choices, _("Knowledge areas"))
     languages = choice_checkboxes(SpokenLanguage.choices, _("Languages I mentor in"))
@@ -181,7 +182,7 @@ class MentorProfileForm(ClearMessagesMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "stack"]}
 
 
-class MenteeProfileForm(ClearMessagesMixin, forms.ModelForm):
+class MenteeProfileForm(ClearMessagesMixin, inputs.ModelForm):
     stack = StackField(label=_("What I work with"))
     interests = choice_checkboxes(KnowledgeArea.choices, _("Areas I want help with"))
     languages = choice_checkboxes(SpokenLanguage.choices, _("Languages I speak"))
@@ -220,7 +221,7 @@ def _who_sees(question: str) -> str:
 _who_sees_lazy = lazy(_who_sees, str)
 
 
-class BackgroundForm(ClearMessagesMixin, forms.Form):
+class BackgroundForm(ClearMessagesMixin, inputs.Form):
     """One optional answer per background question, each with who may see it."""
 
     def __init__(self, *args: Any, answers: Sequence[BackgroundAnswer] = (), **kwargs: Any) -> None:

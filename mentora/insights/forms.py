@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from mentora import inputs
 from mentora.accounts.models import User
 from mentora.insights import queries
 from mentora.insights.figures import MAX_WEEKS
@@ -17,10 +18,11 @@ from mentora.programs.forms import CohortChoiceField
 from mentora.programs.models import Cohort, Program
 
 DEFAULT_WEEKS = 12
+REPORT_YEARS = (5, 1)  # how far back and ahead of today a report period may reach
 NOT_ONE_OF_THEM = {"invalid_choice": "That isn't one of this program's choices."}
 
 
-class MentorChoiceField(forms.ModelChoiceField[User]):
+class MentorChoiceField(inputs.ModelIdChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.name
 
@@ -34,11 +36,11 @@ def _cohorts(program: Program) -> CohortChoiceField:
     )
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(inputs.Form):
     signal = forms.ChoiceField(
         choices=[("", "Any signal"), *Signal.choices], required=False, label="Signal"
     )
-    page = forms.IntegerField(
+    page = inputs.BoundedIntegerField(
         required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
     )
 
@@ -73,15 +75,15 @@ class CaseloadFilterForm(forms.Form):
         )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(inputs.Form):
     """A range of whole weeks (and, for insights, a cohort)."""
 
-    start = forms.DateField(
+    start = inputs.BoundedDateField(
         required=False,
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = inputs.BoundedDateField(
         required=False,
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -90,6 +92,12 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, program: Program, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        # Reports cover a program's recent years, counted from its own today.
+        low, high = inputs.years_around(today, before=REPORT_YEARS[0], after=REPORT_YEARS[1])
+        for name in ("start", "end"):
+            field = self.fields[name]
+            assert isinstance(field, inputs.BoundedDateField)
+            field.set_bounds(low, high)
         self.fields["cohort"] = _cohorts(program)
         # An unbound form shows the range the page uses.
         start, end = queries.default_period(today, DEFAULT_WEEKS)
@@ -106,8 +114,6 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError("“From” must be on or before “To”.")
         if (end - start) > timedelta(weeks=MAX_WEEKS):
             raise forms.ValidationError(f"Choose a range of at most {MAX_WEEKS} weeks.")
-        if start.year < 2000 or end.year > 2100:
-            raise forms.ValidationError("Choose dates between 2000 and 2100.")
         data["start"], data["end"] = start, end
         return data
 
@@ -120,7 +126,7 @@ class PeriodForm(forms.Form):
         return start, end, None
 
 
-class RiskPolicyForm(forms.ModelForm[RiskPolicy]):
+class RiskPolicyForm(inputs.ModelForm[RiskPolicy]):
     GROUPS = (
         ("Looking back", ("window_weeks",)),
         ("Open concern", ("concern_weight",)),

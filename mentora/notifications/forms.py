@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from mentora import inputs
 from mentora.notifications.models import MUST_SEND, NEVER_DIGEST, Choice, Kind
 
 HELP = {
@@ -16,7 +17,7 @@ HELP = {
 }
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(inputs.Form):
     def __init__(self, *args: Any, initial_choices: dict[str, Choice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in (Kind(k) for k in initial_choices):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from mentora import inputs
 from mentora.accounts.timezones import time_zone_names
 from mentora.programs.csv_import import COLUMNS
 from mentora.programs.models import Cohort, Program, Role
@@ -14,13 +15,13 @@ from mentora.programs.models import Cohort, Program, Role
 MAX_CSV_BYTES = 1024 * 1024
 
 
-class CohortChoiceField(forms.ModelChoiceField):
+class CohortChoiceField(inputs.ModelIdChoiceField):
     def label_from_instance(self, obj: Cohort) -> str:
         # The program is already known on the page; its name would only add noise.
         return obj.name
 
 
-class InviteForm(forms.Form):
+class InviteForm(inputs.Form):
     email = forms.EmailField(max_length=254)
     name = forms.CharField(
         max_length=150,

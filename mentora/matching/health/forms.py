@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django import forms
 
+from mentora import inputs
 from mentora.matching.health.services import (
     MAX_CONCERN_DETAILS,
     MAX_PULSE_COMMENT,
@@ -21,7 +22,7 @@ def _too_long(limit: int) -> dict[str, str]:
     return {"max_length": f"Keep it under {limit:,} characters."}
 
 
-class PulseAnswerForm(forms.Form):
+class PulseAnswerForm(inputs.Form):
     answer = forms.ChoiceField(
         choices=PulseAnswer.choices,
         widget=forms.RadioSelect,
@@ -37,7 +38,7 @@ class PulseAnswerForm(forms.Form):
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(inputs.Form):
     reason = forms.ChoiceField(
         choices=ConcernReason.choices,
         widget=forms.RadioSelect,
@@ -61,7 +62,7 @@ def _end_reason_choices() -> list[tuple[str, str]]:
     return [(r.value, r.label) for r in REMATCH_END_REASONS]
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(inputs.Form):
     """Keep going or pause; a re-match goes through the re-match page."""
 
     outcome = forms.ChoiceField(
@@ -83,7 +84,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class RematchForm(forms.Form):
+class RematchForm(inputs.Form):
     mentor = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from mentora import inputs
 from mentora.accounts.choices import (
     FLAG_BACKGROUND_FIELDS,
     BackgroundField,
@@ -25,7 +26,7 @@ from mentora.scheduling.models import Frequency, Weekday
 CHECKBOXES = forms.CheckboxSelectMultiple
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(inputs.Form):
     """The directory's filters, read from the query string. A bad value is reported
     next to its field and ignored; the other filters still apply."""
 
@@ -42,7 +43,7 @@ class DirectoryFilterForm(forms.Form):
     stage = forms.MultipleChoiceField(
         choices=CareerStage.choices, required=False, widget=CHECKBOXES, label="Career stage"
     )
-    min_years = forms.IntegerField(
+    min_years = inputs.BoundedIntegerField(
         required=False, min_value=0, max_value=60, label="At least this many years of experience"
     )
     education = forms.MultipleChoiceField(
@@ -55,7 +56,7 @@ class DirectoryFilterForm(forms.Form):
         label="Speaks",
         help_text="Any of these.",
     )
-    min_overlap = forms.IntegerField(
+    min_overlap = inputs.BoundedIntegerField(
         required=False,
         min_value=1,
         max_value=98,
@@ -106,7 +107,7 @@ class DirectoryFilterForm(forms.Form):
         return sum(1 for value in getattr(self, "cleaned_data", {}).values() if value)
 
 
-class RequestForm(forms.Form):
+class RequestForm(inputs.Form):
     message = forms.CharField(
         max_length=MAX_MESSAGE,
         min_length=MIN_REQUEST_MESSAGE,
@@ -123,7 +124,7 @@ class RequestForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(inputs.Form):
     """The mentor proposes one of their weekly available times for the regular sessions."""
 
     slot = forms.ChoiceField(label="Regular time (your zone)")
@@ -149,7 +150,7 @@ class AcceptForm(forms.Form):
         return int(weekday), time(int(hour), int(minute))
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(inputs.Form):
     reason = forms.ChoiceField(
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,

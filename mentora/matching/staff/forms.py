@@ -8,22 +8,22 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 
+from mentora import inputs
 from mentora.accounts.models import User
-from mentora.converters import MAX_ID
 from mentora.matching.models import BulkMatchRow, BulkObjective
 from mentora.matching.staff import queries as q
 from mentora.programs.models import Program
 
 
-class MatchForm(forms.Form):
-    mentor = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+class MatchForm(inputs.Form):
+    mentor = inputs.IdField()
 
 
 def _places(capacity: int, load: int) -> str:
     return f"{load} of {capacity} place{'s' if capacity != 1 else ''} taken"
 
 
-class BulkMatchForm(forms.Form):
+class BulkMatchForm(inputs.Form):
     """Who to match with whom, and how. Mentees are the unmatched ones of a cohort (or all)."""
 
     cohort = forms.TypedChoiceField(
@@ -60,7 +60,7 @@ class BulkMatchForm(forms.Form):
             "Most mentees matched first gives someone a mentor before it raises anyone's fit."
         ),
     )
-    min_score = forms.IntegerField(
+    min_score = inputs.BoundedIntegerField(
         min_value=0,
         max_value=100,
         label="Minimum fit (0–100)",
@@ -90,7 +90,7 @@ class BulkMatchForm(forms.Form):
         self.initial.setdefault("min_score", program.min_match_score)
 
 
-class PinsForm(forms.Form):
+class PinsForm(inputs.Form):
     """On a preview: pin one more pair, remove pins, exclude proposed pairs.
 
     One "pin a pair" choice (a mentee of the run, a mentor of the pool) rather

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.mentoring.agenda.services import ALLOWED_FILES_TEXT, URL_SCHEMES
 from mentora.mentoring.models import GoalTemplate, MentorshipGoal, WorkDone
 from mentora.scheduling.models import AgendaSwitch
@@ -40,7 +41,7 @@ class SchemeCheckMixin:
         return value
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(inputs.Form):
     goal = forms.CharField(
         label=_("My goal for this session"),
         max_length=1000,
@@ -53,7 +54,7 @@ class AgendaForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    mentorship_goal = forms.ModelChoiceField(
+    mentorship_goal = inputs.ModelIdChoiceField(
         queryset=MentorshipGoal.objects.none(),
         required=False,
         label=_("Which of our mentorship goals does it serve?"),
@@ -95,7 +96,7 @@ class AgendaForm(forms.Form):
         field.queryset = goals if goals is not None else MentorshipGoal.objects.none()
 
 
-class LinkForm(SchemeCheckMixin, forms.Form):
+class LinkForm(SchemeCheckMixin, inputs.Form):
     url = _url_field(_("Link"), required=True)
     title = forms.CharField(label=_("What is it? (optional)"), max_length=120, required=False)
 
@@ -103,7 +104,7 @@ class LinkForm(SchemeCheckMixin, forms.Form):
         return self._web_url(self.cleaned_data["url"])
 
 
-class FileForm(forms.Form):
+class FileForm(inputs.Form):
     upload = forms.FileField(
         label=_("File"),
         help_text=format_lazy(_("{kinds}; up to 5 MB."), kinds=ALLOWED_FILES_TEXT),
@@ -114,7 +115,7 @@ class FileForm(forms.Form):
     )
 
 
-class QuestionForm(SchemeCheckMixin, forms.Form):
+class QuestionForm(SchemeCheckMixin, inputs.Form):
     text = forms.CharField(
         label=_("Your question"),
         max_length=1000,
@@ -138,7 +139,7 @@ class QuestionForm(SchemeCheckMixin, forms.Form):
         return self._web_url(self.cleaned_data["link"])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(inputs.Form):
     answer = forms.CharField(
         label=_("The answer, in a line or two (optional)"),
         max_length=4000,
@@ -147,7 +148,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class SolvedForm(forms.Form):
+class SolvedForm(inputs.Form):
     how = forms.CharField(
         label=_("How did you solve it? (optional)"),
         max_length=2000,
@@ -156,7 +157,7 @@ class SolvedForm(forms.Form):
     )
 
 
-class SwitchForm(forms.Form):
+class SwitchForm(inputs.Form):
     """Keep the session with a different plan when the work isn't done."""
 
     switch = forms.ChoiceField(

@@ -10,19 +10,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.mentoring.goals import services as goals
 from mentora.mentoring.models import GoalStatus
 
 DATE_FORMAT = "%Y-%m-%d"
 
 
-class GoalRefForm(forms.Form):
+class GoalRefForm(inputs.Form):
     """The goal a POST is about (a plain hidden `goal` input outside any prefix)."""
 
-    goal = forms.IntegerField(min_value=1)
+    goal = inputs.IdField()
 
 
-class GoalForm(forms.Form):
+class GoalForm(inputs.Form):
     text = forms.CharField(
         label=_("Goal"),
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": goals.GOAL_TEXT_MAX}),
@@ -32,7 +33,8 @@ class GoalForm(forms.Form):
         ),
         error_messages={"required": _("Write the goal: what would done look like?")},
     )
-    target_date = forms.DateField(
+    target_date = inputs.BoundedDateField(
+        years=(1, 10),
         label=_("Target date"),
         required=False,
         input_formats=[DATE_FORMAT],
@@ -49,7 +51,7 @@ class GoalStatusForm(GoalRefForm):
     )
 
 
-class GoalCommentForm(forms.Form):
+class GoalCommentForm(inputs.Form):
     comment = forms.CharField(
         label=_("Your comment"),
         required=False,
@@ -58,7 +60,7 @@ class GoalCommentForm(forms.Form):
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(inputs.Form):
     """Both shared fields, and only the viewer's own "what I expect" field."""
 
     how_often = forms.CharField(

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.mentoring.models import (
     ActionKind,
     FeedbackVisibility,
@@ -23,7 +24,7 @@ from mentora.mentoring.workspace.services import NOTE_MAX_CHARS
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class NoteForm(forms.Form):
+class NoteForm(inputs.Form):
     body = forms.CharField(
         label=_("Note"),
         max_length=NOTE_MAX_CHARS,
@@ -42,12 +43,12 @@ class NoteForm(forms.Form):
     )
 
 
-class NoteIdForm(forms.Form):
-    note_id = forms.IntegerField(min_value=1)
+class NoteIdForm(inputs.Form):
+    note_id = inputs.IdField()
 
 
-class AnswerForm(forms.Form):
-    question_id = forms.IntegerField(min_value=1)
+class AnswerForm(inputs.Form):
+    question_id = inputs.IdField()
     answer = forms.CharField(
         label=_("Answer (optional)"),
         max_length=4000,
@@ -56,14 +57,15 @@ class AnswerForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(inputs.Form):
     title = forms.CharField(
         max_length=200, error_messages={"required": _("Give the item a short title.")}
     )
     owner = forms.ChoiceField(
         label=_("Who does it"), choices=[("mentee", _("Mentee")), ("mentor", _("Mentor"))]
     )
-    due_on = forms.DateField(
+    due_on = inputs.BoundedDateField(
+        years=(1, 5),
         label=_("Due on"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
@@ -83,11 +85,11 @@ class ActionItemForm(forms.Form):
         ]
 
 
-class ItemIdForm(forms.Form):
-    item_id = forms.IntegerField(min_value=1)
+class ItemIdForm(inputs.Form):
+    item_id = inputs.IdField()
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(inputs.Form):
     goal_met = forms.ChoiceField(
         label=_("Was the session's goal met?"),
         choices=GoalMet.choices,
@@ -131,7 +133,7 @@ class ReflectionForm(forms.Form):
         return data
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(inputs.Form):
     useful = forms.CharField(
         label=_("What was particularly useful?"),
         max_length=2000,
@@ -163,8 +165,8 @@ class FeedbackForm(forms.Form):
     )
 
 
-class SuggestionForm(forms.Form):
-    index = forms.IntegerField(min_value=0, max_value=2)
+class SuggestionForm(inputs.Form):
+    index = inputs.BoundedIntegerField(min_value=0, max_value=2)
     title = forms.CharField(
         max_length=200, error_messages={"required": _("Give the item a short title.")}
     )

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mentora import errors
-from mentora.converters import MAX_ID
+from mentora import errors, inputs
 from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.models import OverrideKind, Weekday
 
@@ -43,7 +42,9 @@ def time_field(
 
 
 def date_field(label: StrOrPromise, *, required_message: StrOrPromise) -> forms.DateField:
-    return forms.DateField(
+    # Overrides and time off are planned a year or two ahead, never in year 9999.
+    return inputs.BoundedDateField(
+        years=(1, 3),
         label=label,
         input_formats=[DATE_FORMAT],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
@@ -58,7 +59,7 @@ START_REQUIRED = _("Enter the start time, for example 18:00.")
 END_REQUIRED = _("Enter the end time, for example 18:00.")
 
 
-class DomainErrorForm(forms.Form):
+class DomainErrorForm(inputs.Form):
     """A form that puts a SchedulingError next to the field its code is about."""
 
     # Code -> field name; codes not listed go above the form.
@@ -153,7 +154,7 @@ class TimeOffForm(DomainErrorForm):
         self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(inputs.Form):
     """The id of the row a remove button names; anything else is refused."""
 
-    id = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    id = inputs.IdField()

@@ -3,10 +3,16 @@ They only parse; the views put a SchedulingError on them with `errors.form_error
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from mentora import inputs
+
+if TYPE_CHECKING:
+    from mentora.programs.models import Program
 
 from mentora.scheduling.models import (
     PERSON_CANCEL_REASONS,
@@ -15,23 +21,31 @@ from mentora.scheduling.models import (
 )
 
 
-class SlotForm(forms.Form):
-    """A start time picked from the offered slots, sent as an ISO UTC timestamp."""
+class SlotForm(inputs.Form):
+    """A start time picked from the offered slots, sent as an ISO UTC timestamp,
+    within the program's booking window: a time outside it (or at the calendar's
+    edge, where converting it overflows) is a form error, not a 500."""
 
-    starts_at = forms.CharField(max_length=40)
+    starts_at = inputs.BoundedDateTimeField(
+        offset_required=True,
+        error_messages={
+            "required": _("Pick one of the offered times."),
+            "invalid": _("Pick one of the offered times."),
+        }
+    )
+
+    def __init__(self, *args: Any, program: Program, now: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["starts_at"]
+        assert isinstance(field, inputs.BoundedDateTimeField)
+        field.set_bounds(now, now + timedelta(weeks=program.booking_window_weeks))
 
     def clean_starts_at(self) -> datetime:
-        raw = self.cleaned_data["starts_at"]
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise forms.ValidationError(_("Pick one of the offered times.")) from None
-        if value.tzinfo is None:
-            raise forms.ValidationError(_("Pick one of the offered times."))
+        value: datetime = self.cleaned_data["starts_at"]
         return value.astimezone(UTC)
 
 
-class CancelForm(forms.Form):
+class CancelForm(inputs.Form):
     reason = forms.ChoiceField(
         choices=PERSON_CANCEL_REASONS,
         label=_("Why are you cancelling?"),
@@ -50,13 +64,13 @@ class CancelForm(forms.Form):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class KeepSessionForm(forms.Form):
+class KeepSessionForm(inputs.Form):
     switch = forms.ChoiceField(
         choices=AgendaSwitch.choices, widget=forms.RadioSelect, label=_("Use the session to")
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(inputs.Form):
     outcome = forms.ChoiceField(
         choices=[
             (SessionStatus.HELD, _("The session was held")),
@@ -66,7 +80,7 @@ class AttendanceForm(forms.Form):
     )
 
 
-class MakeupRequestForm(forms.Form):
+class MakeupRequestForm(inputs.Form):
     message = forms.CharField(
         max_length=500,
         required=False,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora import errors
+from mentora import errors, inputs
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Mentorship, Program, Role
 from mentora.scheduling import access, policies, queries, slots
@@ -82,10 +82,9 @@ def _picker_context(
 ) -> dict[str, Any]:
     """The slot picker for one week (in the viewer's zone), chosen by ?week=N."""
     tz = _viewer_zone(request)
-    try:
-        week = max(0, min(int(request.GET.get("week", "0")), program.booking_window_weeks))
-    except ValueError:
-        week = 0
+    week = inputs.query_int(
+        request.GET, "week", default=0, minimum=0, maximum=program.booking_window_weeks
+    )
     first: date = now.astimezone(tz).date() + timedelta(days=week * PICKER_DAYS)
     window = slots.day_bounds(first, first + timedelta(days=PICKER_DAYS - 1), tz)
     open_slots = queries.mentor_open_slots(
@@ -107,9 +106,9 @@ def _picker_context(
     }
 
 
-def _picked_start(request: ProgramRequest) -> datetime:
+def _picked_start(request: ProgramRequest, now: datetime) -> datetime:
     """The start time a person picked from the offered slots."""
-    form = SlotForm(request.POST)
+    form = SlotForm(request.POST, program=request.program, now=now)
     if not form.is_valid():
         raise SchedulingError(SchedulingCode.BAD_TIME, str(form.errors["starts_at"][0]))
     start: datetime = form.cleaned_data["starts_at"]
@@ -142,7 +141,7 @@ def book(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
     try:
         session = services.session_book(
             mentorship=mentorship,
-            starts_at=_picked_start(request),
+            starts_at=_picked_start(request, now),
             by=request.user,
             now=now,
         )
@@ -274,7 +273,7 @@ def session_reschedule(request: ProgramRequest, session_id: int) -> HttpResponse
         return render(request, "scheduling/slot_picker.html", context)
     try:
         services.session_reschedule(
-            session=session, starts_at=_picked_start(request), by=request.user, now=now
+            session=session, starts_at=_picked_start(request, now), by=request.user, now=now
         )
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
@@ -317,7 +316,7 @@ def _makeup_action(
         if action == "book":
             makeup = services.session_book(
                 mentorship=session.mentorship,
-                starts_at=_picked_start(request),
+                starts_at=_picked_start(request, timezone.now()),
                 by=request.user,
                 kind=SessionKind.MAKEUP,
                 makeup_for=session,
