@@ -5,6 +5,7 @@ MENTORA_PRODUCTION=1 (with MENTORA_SECRET_KEY and MENTORA_ALLOWED_HOSTS) for a
 deployment that passes `manage.py check --deploy`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -145,14 +146,37 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentora] "
-# django-axes owns lockouts after failed logins (per address and IP, visible and
-# resettable in the admin); allauth's own failed-login limit would pre-empt it.
+# django-axes owns lockouts after failed logins (per account and per address,
+# visible and resettable in the admin); allauth's own failed-login limit would
+# pre-empt it.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
-AXES_FAILURE_LIMIT = env_int("MENTORA_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Two limits (mentora/accounts/lockout.py, docs/operations.md): failures per
+# account from any address, with a short cool-off so nobody can keep a person out
+# for long; and failures per address for any account (a password spray), higher
+# and longer. MENTORA_PROXY_COUNT: reverse proxies in front that append the
+# client's address to X-Forwarded-For (0: the client is REMOTE_ADDR).
+MENTORA_LOCKOUT_ACCOUNT_LIMIT = env_int("MENTORA_LOGIN_FAILURE_LIMIT", 5)
+MENTORA_LOCKOUT_ACCOUNT_COOLOFF = timedelta(minutes=env_int("MENTORA_LOGIN_COOLOFF_MINUTES", 15))
+MENTORA_LOCKOUT_ADDRESS_LIMIT = env_int("MENTORA_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+MENTORA_LOCKOUT_ADDRESS_COOLOFF = timedelta(
+    minutes=env_int("MENTORA_LOGIN_ADDRESS_COOLOFF_MINUTES", 60)
+)
+MENTORA_PROXY_COUNT = env_int("MENTORA_PROXY_COUNT", 0)
+if min(MENTORA_LOCKOUT_ACCOUNT_LIMIT, MENTORA_LOCKOUT_ADDRESS_LIMIT) < 1 or min(
+    MENTORA_LOCKOUT_ACCOUNT_COOLOFF, MENTORA_LOCKOUT_ADDRESS_COOLOFF
+) < timedelta(minutes=1):
+    raise ImproperlyConfigured("Login failure limits and cool-offs must be at least 1")
+if MENTORA_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("MENTORA_PROXY_COUNT must be 0 or more")
+AXES_HANDLER = "mentora.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # what the handler counts, each on its own
+AXES_FAILURE_LIMIT = MENTORA_LOCKOUT_ACCOUNT_LIMIT  # shown by axes' admin; the handler reads ours
+AXES_COOLOFF_TIME = "mentora.accounts.lockout.longest_cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page's "try again at" holds
+AXES_CLIENT_IP_CALLABLE = "mentora.accounts.lockout.client_ip"
 AXES_USERNAME_CALLABLE = "mentora.accounts.adapter.axes_username"
+AXES_LOCKOUT_CALLABLE = "mentora.accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "account/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -211,6 +235,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # queue and the periodic jobs (reminders, nudges, digests); see docs/operations.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MENTORA_TASK_MAX_ATTEMPTS = env_int("MENTORA_TASK_MAX_ATTEMPTS", 5)
+# Seconds an email may stay "sending" before it is sent again (same Message-ID).
+MENTORA_MAIL_SENDING_TIMEOUT = env_int("MENTORA_MAIL_SENDING_TIMEOUT", 600)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -13,7 +13,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """The login name axes counts failures against (allauth passes `email`)."""
+    """The login name axes counts failures against (allauth passes `email`).
+
+    Cut to what axes' column holds, without NUL (PostgreSQL's text refuses it):
+    whatever was typed, counting a failure must not fail.
+    """
     credentials = credentials or {}
     raw = credentials.get("email") or credentials.get("username") or request.POST.get("login", "")
-    return str(raw).strip().lower()
+    return str(raw).replace("\x00", "").strip().lower()[:255]

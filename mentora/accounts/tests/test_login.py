@@ -1,7 +1,6 @@
-"""Logging in through allauth: email as login, Argon2, lockout after guessing."""
+"""Logging in through allauth: email as login, Argon2 (lockouts: test_lockout.py)."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from mentora.accounts.models import User
@@ -38,17 +37,6 @@ def test_unverified_email_cannot_get_in(client, program):
     assert "_auth_user_id" not in client.session
     assert response.status_code == 302
     assert "confirm-email" in response.url
-
-
-def test_password_guessing_locks_the_account_even_for_the_right_password(client, mentee):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        attempt(client, mentee.email, "guess")
-
-    response = attempt(client, mentee.email, TEST_PASSWORD)
-
-    assert response.status_code == 429
-    assert "Too many failed log-ins" in response.text
-    assert "_auth_user_id" not in client.session
 
 
 def test_signup_is_closed(client, db):
