@@ -1,7 +1,15 @@
 """Staff see every message and delivery; failed tasks are in the django-tasks-db
-admin ("Task Results", filter by status FAILED), which its app registers."""
+admin ("Task Results", filter by status FAILED), which its app registers.
+Deliveries are read-only: they are the record of what was sent, and the
+"retried after a stalled send" filter shows the emails a dead worker left
+half-sent and that were sent again (or given up, status "failed")."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from mentora.notifications.models import (
     Delivery,
@@ -20,13 +28,48 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class RetriedAfterStall(admin.SimpleListFilter):
+    title = _("retried after a stalled send")
+    parameter_name = "stalled"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> QuerySet[Delivery]:
+        if self.value() == "yes":
+            return queryset.filter(stalled_retries__gt=0)
+        if self.value() == "no":
+            return queryset.filter(stalled_retries=0)
+        return queryset
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["key", "recipient", "channel", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "channel", "kind"]
-    search_fields = ["key", "recipient__email"]
-    raw_id_fields = ["recipient", "notification", "digest"]
-    readonly_fields = ["error"]
+    list_display = [
+        "key",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "stalled_retries",
+        "message_id",
+        "claimed_at",
+        "sent_at",
+    ]
+    list_filter = [RetriedAfterStall, "status", "channel", "kind"]
+    search_fields = ["key", "recipient__email", "message_id"]
+    list_select_related = ["recipient"]
+    # The kept email is for the resend only; it holds a person's messages.
+    exclude = ["composed"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
+        return False
 
 
 @admin.register(NotificationPreference)

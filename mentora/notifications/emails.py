@@ -1,17 +1,31 @@
 """Email rendering: HTML and plain-text parts from templates, times in the
-recipient's zone with its name, a link to the page and to the preferences."""
+recipient's zone with its name, a link to the page and to the preferences.
+
+Every email carries the Message-ID its Delivery row was given when claimed, and
+is kept (`composed`) until it is sent, so that a send cut short by a dead worker
+is repeated byte for byte (`StoredEmail`): the receiving mail client collapses
+the rare duplicate because the Message-ID is the same."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from email import message_from_bytes
+from email.generator import BytesGenerator
+from email.header import decode_header, make_header
+from email.message import Message as MimeMessage
+from email.utils import formatdate, getaddresses, make_msgid
+from io import BytesIO
+from typing import TYPE_CHECKING, cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from mentora.notifications.messages import Message, absolute
 
@@ -26,8 +40,13 @@ def preferences_url() -> str:
     return absolute(reverse("notification_preferences"))
 
 
+def new_message_id() -> str:
+    """A Message-ID unique to one delivery, in the site's own domain."""
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or str(DNS_NAME))
+
+
 def _build(
-    *, user: User, subject: str, template: str, context: dict[str, object]
+    *, user: User, subject: str, template: str, context: dict[str, object], message_id: str
 ) -> EmailMultiAlternatives:
     context = {
         **context,
@@ -45,29 +64,76 @@ def _build(
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],
-        headers={"List-Unsubscribe": f"<{context['preferences_url']}>"},
+        headers={
+            "List-Unsubscribe": f"<{context['preferences_url']}>",
+            # Fixed here, not when sent, so that a repeated send is the same email.
+            "Message-ID": message_id,
+            "Date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+        },
     )
     email.attach_alternative(html, "text/html")
     return email
 
 
-def message_email(message: Message) -> EmailMultiAlternatives:
+def message_email(message: Message, *, message_id: str) -> EmailMultiAlternatives:
     email = _build(
         user=message.recipient,
         subject=message.title,
         template="message",
         context={"message": message, "url": absolute(message.url)},
+        message_id=message_id,
     )
     for attachment in message.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
 
 
-def digest_email(user: User, items: Sequence[Notification]) -> EmailMultiAlternatives:
+def digest_email(
+    user: User, items: Sequence[Notification], *, message_id: str
+) -> EmailMultiAlternatives:
     count = len(items)
     return _build(
         user=user,
-        subject=f"Your day in Mentora: {count} message{'s' if count != 1 else ''}",
+        subject=ngettext(
+            "Your day in Mentora: %(count)d message",
+            "Your day in Mentora: %(count)d messages",
+            count,
+        )
+        % {"count": count},
         template="digest",
         context={"items": [(n, absolute(n.url)) for n in items]},
+        message_id=message_id,
     )
+
+
+def composed(email: EmailMessage) -> bytes:
+    """The email as it goes on the wire (headers, parts, attachments)."""
+    return bytes(email.message().as_bytes())
+
+
+class _Kept(MimeMessage):
+    """A parsed message that serialises as Django's backends ask (with `linesep`)."""
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]
+        out = BytesIO()
+        BytesGenerator(out, mangle_from_=False).flatten(self, unixfrom=unixfrom, linesep=linesep)
+        return out.getvalue()
+
+
+class StoredEmail(EmailMessage):
+    """An email sent again exactly as it was composed the first time: same
+    Message-ID, same Date, same parts. Subject and addresses are read back from
+    the stored headers so that the mail backend (and the test outbox) see them."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        headers = message_from_bytes(raw)
+        super().__init__(
+            subject=str(make_header(decode_header(headers.get("Subject", "")))),
+            from_email=headers.get("From"),
+            to=[address for _, address in getaddresses(headers.get_all("To", []))],
+            headers={"Message-ID": headers.get("Message-ID", "")},
+        )
+
+    def message(self) -> _Kept:  # type: ignore[override]
+        return cast(_Kept, message_from_bytes(self.raw, _class=_Kept))

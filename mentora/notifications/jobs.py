@@ -2,8 +2,9 @@
 mentora.worker.registry). Each windowed job gets the span of time since it last ran
 (`since`, exclusive, to `now`, inclusive) and queues a task for every event whose
 moment falls inside it. After a worker outage the next window covers the whole
-outage, so messages are late but none is lost; deliveries are exactly-once, so
-overlapping windows could not double anything either.
+outage, so messages are late but none is lost; deliveries are once per person
+and event, so overlapping windows could not double anything either.
+`stalled_emails` sends again the emails whose worker died mid-send (delivery.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from mentora.matching.models import MentorRequest
 from mentora.mentoring.models import ActionItem
+from mentora.notifications.delivery import resend_stalled
 from mentora.notifications.models import Channel, Delivery, DeliveryStatus
 from mentora.notifications.reminders import reminders_lookahead
 from mentora.notifications.tasks import deliver_digest, enqueue
@@ -29,6 +31,11 @@ DIGEST_HOUR = time(18)  # the digest goes out at 18:00 in the person's zone
 retry_safe("mentora.notifications.")
 
 periodic(every=timedelta(minutes=5), name="reminders", windowed=False)(reminders_lookahead)
+# Not atomic: each resend is claimed on its own, and no transaction stays open
+# during an SMTP conversation.
+periodic(every=timedelta(minutes=1), name="stalled_emails", windowed=False, atomic=False)(
+    resend_stalled
+)
 
 
 @periodic(every=timedelta(minutes=1))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentora.programs.models import Program
 from mentora.scheduling.models import Session
@@ -85,15 +86,17 @@ class Channel(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    SENDING = "sending", "Sending (if it stays here, the worker stopped mid-send)"
-    SENT = "sent", "Sent"
-    QUEUED = "queued", "Waiting for the daily digest"
-    FAILED = "failed", "Failed (will be retried)"
+    SENDING = "sending", _("Sending (sent again if it stays here past the timeout)")
+    SENT = "sent", _("Sent")
+    QUEUED = "queued", _("Waiting for the daily digest")
+    FAILED = "failed", _("Failed (see the error)")
 
 
 class Delivery(models.Model):
     """One message to one person over one channel. The unique key is what makes
-    sending exactly-once: a task that runs twice finds the row and sends nothing."""
+    a task that runs twice find the row and send nothing. An email's row keeps
+    its Message-ID and, until sent, the composed email, so a send cut short by a
+    dead worker is repeated as the same email (see delivery.py)."""
 
     recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="deliveries")
     key = models.CharField(max_length=200)
@@ -111,6 +114,15 @@ class Delivery(models.Model):
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Email only. Fixed when the row is first claimed; every attempt sends it.
+    message_id = models.CharField(max_length=255, blank=True)
+    # When the current attempt began: a "sending" row older than the timeout
+    # belongs to a worker that died mid-send.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Attempts started because an earlier one stalled (the admin's filter).
+    stalled_retries = models.PositiveSmallIntegerField(default=0)
+    # The email as first sent, kept until it is sent (so a retry is identical).
+    composed = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -120,7 +132,18 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "key", "channel"],
                 name="delivery_once_per_person_event_channel",
-            )
+            ),
+            # Two different emails with one Message-ID would be collapsed into one.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="delivery_message_id_unique",
+            ),
+            # The stalled-send job finds a "sending" row by its claim time.
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.SENDING) | Q(claimed_at__isnull=False),
+                name="delivery_sending_has_claim_time",
+            ),
         ]
 
     def __str__(self) -> str:
