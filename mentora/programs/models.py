@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.timezones import validate_time_zone
@@ -116,6 +117,10 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # Django admin's "View on site": a superuser's way in for support access.
+        return reverse("program_home", args=[self.slug])
 
 
 class Cohort(models.Model):
