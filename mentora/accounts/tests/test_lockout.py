@@ -12,6 +12,7 @@ from django.test import Client
 
 from mentora.tests.clock import NOW
 from mentora.tests.factories import TEST_PASSWORD
+from mentora.tests.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -216,6 +217,30 @@ def test_the_address_limit_and_cool_off_come_from_settings(clock, settings, ment
 
     assert "Try again in 30 minutes." in locked.text
     assert logged_in(attempt(mentee.email, TEST_PASSWORD, address="192.0.2.66"))
+
+
+def test_the_limits_and_cool_offs_are_read_from_the_environment(tmp_path):
+    shown = run_manage(
+        "shell",
+        "-c",
+        "from mentora.accounts.lockout import rules; print(rules())",
+        MENTORA_LOGIN_FAILURE_LIMIT="7",
+        MENTORA_LOGIN_COOLOFF_MINUTES="10",
+        MENTORA_LOGIN_ADDRESS_FAILURE_LIMIT="50",
+        MENTORA_LOGIN_ADDRESS_COOLOFF_MINUTES="120",
+        MENTORA_VAR_DIR=str(tmp_path),
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert "limit=7, cool_off=datetime.timedelta(seconds=600)" in shown.stdout
+    assert "limit=50, cool_off=datetime.timedelta(seconds=7200)" in shown.stdout
+
+
+def test_a_limit_of_zero_is_a_clear_error(tmp_path):
+    result = run_manage("check", MENTORA_LOGIN_COOLOFF_MINUTES="0", MENTORA_VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "must be at least 1" in result.stderr
 
 
 # --- the client's address -------------------------------------------------
