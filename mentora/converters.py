@@ -2,13 +2,14 @@
 only, and never more than the database can hold, so an id too large is a 404
 everywhere (Django treats a ValueError from `to_python` as "no such URL")
 instead of an overflow in the query. The parsing is `mentora.inputs.parse_id`,
-the same as every form and query string."""
+the same as every form and query string. `<token:...>` is a secret token
+(URL-safe base64): any other character is a 404 before the lookup."""
 
 from __future__ import annotations
 
-from mentora.inputs import MAX_ID, parse_id
+from mentora.inputs import MAX_ID, TOKEN_PATTERN, parse_id
 
-__all__ = ["MAX_ID", "IdConverter"]
+__all__ = ["MAX_ID", "IdConverter", "TokenConverter"]
 
 
 class IdConverter:
@@ -22,3 +23,13 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class TokenConverter:
+    regex = TOKEN_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

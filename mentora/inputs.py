@@ -231,6 +231,20 @@ class ModelIdChoiceField(IdChoiceMixin, forms.ModelChoiceField[_M]):
     """A choice of one row by its id, parsed like every id."""
 
 
+# --- Tokens ---------------------------------------------------------------
+
+# The secret tokens in URLs and forms (calendar feed, agenda files) are
+# secrets.token_urlsafe: URL-safe base64, at most the 64 characters the
+# columns hold. Anything else cannot be one, so it is "not found" before a query.
+TOKEN_PATTERN = "[A-Za-z0-9_-]{1,64}"
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def parse_token(raw: object) -> str | None:
+    """`raw` when it could be one of our secret tokens, else None."""
+    return raw if isinstance(raw, str) and _TOKEN.fullmatch(raw) else None
+
+
 # --- Dates ----------------------------------------------------------------
 
 

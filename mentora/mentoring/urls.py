@@ -9,7 +9,7 @@ from mentora.mentoring.workspace import views as workspace_views
 program_patterns = [
     path("sessions/<id:session_id>/agenda/", agenda_views.agenda_edit, name="agenda"),
     path(
-        "sessions/<id:session_id>/agenda/files/<str:token>/",
+        "sessions/<id:session_id>/agenda/files/<token:token>/",
         agenda_views.agenda_file,
         name="agenda_file",
     ),

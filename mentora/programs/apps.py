@@ -9,7 +9,8 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from mentora.converters import IdConverter
+        from mentora.converters import IdConverter, TokenConverter
 
         # Before any URLconf is read: every app's patterns use <id:...>.
         register_converter(IdConverter, "id")
+        register_converter(TokenConverter, "token")

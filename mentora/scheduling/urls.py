@@ -27,6 +27,6 @@ program_patterns = [
 ]
 
 global_patterns = [
-    path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
+    path("calendar/<token:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("accounts/calendar/", calendar_views.feed_settings, name="calendar_feed_settings"),
 ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora import errors
+from mentora import errors, inputs
 from mentora.matching import access
 from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingError
@@ -161,10 +161,10 @@ def concern_resolve(request: ProgramRequest, concern_id: int) -> HttpResponse:
 
 def _rematch_concern(request: ProgramRequest, mentorship: Mentorship) -> Concern | None:
     """The open concern a re-match resolves, when the page was opened from one."""
-    raw = request.POST.get("concern") or request.GET.get("concern") or ""
-    if not raw.isdigit():
+    concern_id = inputs.query_id(request.POST, "concern") or inputs.query_id(request.GET, "concern")
+    if concern_id is None:  # none, or not an id ("²" passes isdigit but not int)
         return None
-    return access.concern_for_rematch(request.user, request.program, mentorship, int(raw))
+    return access.concern_for_rematch(request.user, request.program, mentorship, concern_id)
 
 
 @program_view

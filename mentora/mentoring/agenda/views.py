@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentora import errors
+from mentora import errors, inputs
 from mentora.accounts.models import User
 from mentora.mentoring import access
 from mentora.mentoring.access import Viewer, agenda_editable, workspace_session
@@ -64,13 +64,6 @@ def _apply(form: forms.Form, call: Callable[[dict[str, Any]], object]) -> bool:
         errors.form_error(form, error)
         return False
     return True
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 # --- agenda ----------------------------------------------------------------
@@ -191,13 +184,14 @@ def _simple_action(
     request: ProgramRequest, program: Program, session: Session, action: str, base: dict[str, Any]
 ) -> None:
     """Buttons without fields: remove a link or file, bring or unbring a question."""
-    pk = _int(request.POST.get("id"))
+    pk = inputs.query_id(request.POST, "id")
     try:
         if action == "link_remove" and pk is not None:
             services.agenda_link_remove(**base, link_id=pk)
             messages.success(request, _("Link removed."))
         elif action == "file_remove":
-            services.agenda_file_remove(**base, token=request.POST.get("token", ""))
+            token = inputs.parse_token(request.POST.get("token")) or ""
+            services.agenda_file_remove(**base, token=token)
             messages.success(request, _("File removed."))
         elif action in ("bring", "unbring"):
             question = access.own_question(request.user, program, pk or 0)
@@ -318,7 +312,7 @@ def _question_owner(request: ProgramRequest) -> User | None:
     """Whose list this is (access.question_list_owner): the viewer's own, or
     ?mentee=<id> for someone who may view that mentee. None: pick a mentee."""
     raw = request.GET.get("mentee")
-    mentee_id = None if raw is None else (_int(raw) or 0)
+    mentee_id = None if raw is None else (inputs.parse_id(raw) or 0)
     return access.question_list_owner(request.user, request.program, mentee_id)
 
 
@@ -360,7 +354,7 @@ def _question_action(
             messages.success(request, _("On your list. Bring it to your next session."))
             return None
         return {"add_form": form}
-    question = access.own_question(user, program, _int(request.POST.get("id")) or 0)
+    question = access.own_question(user, program, inputs.query_id(request.POST, "id") or 0)
     if question is None:
         errors.page_error(request, _not_on_your_list())
         return None
