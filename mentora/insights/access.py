@@ -2,11 +2,11 @@
 else gets a 404, like every page of a program.
 
 - caseload and a mentee's timeline: a success manager for their own mentees;
-  a program admin (or site staff) for every mentee of the program;
+  a program admin (or a superuser, for support) for every mentee of the program;
 - the mentor view: program staff (success managers and admins);
 - program insights and their CSV: an admin for the whole program, a success
   manager for their caseload only;
-- the risk rules: program admins (and site staff) change them.
+- the risk rules: program admins (and superusers, for support) change them.
 Mentors and mentees see none of this.
 """
 

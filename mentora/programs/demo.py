@@ -72,7 +72,10 @@ class DemoResult:
 def upsert_user(
     *, email: str, name: str, time_zone: str, password_hash: str, staff: bool = False
 ) -> User:
-    """A demo user with a known password and a verified email, so login just works."""
+    """A demo user with a known password and a verified email, so login just works.
+
+    `staff` opens Django admin (staff and superuser) and nothing in a program:
+    what a demo person sees there comes from the roles `join` gives them."""
     user, _ = User.objects.update_or_create(
         email=email,
         defaults={

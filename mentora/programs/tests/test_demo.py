@@ -8,10 +8,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from mentora.accounts.models import BackgroundAnswer, MentorProfile, Technology, User
 from mentora.programs import demo
 from mentora.programs.models import (
+    AccessAuditEntry,
     Cohort,
     Membership,
     Mentorship,
@@ -140,3 +142,19 @@ def test_demo_users_can_log_in() -> None:
         ).exists()
     admin = User.objects.get(email="ada.admin@northwind.example")
     assert admin.is_staff and admin.is_superuser
+
+
+def test_demo_staff_act_through_a_real_admin_role(client) -> None:
+    """Being a superuser gives support access, which is logged; the demo's admin
+    works through the ADMIN role instead, so using the demo leaves no log."""
+    result = demo.load_demo()
+    staff = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+    assert staff.exists()
+    for user in staff:
+        assert Membership.objects.filter(
+            user=user, program=result.program, role=Role.ADMIN, is_active=True
+        ).exists(), user.email
+    client.force_login(staff.first())
+    for name in ("program_home", "caseload", "concern_list", "program_audit"):
+        assert client.get(reverse(name, args=[result.program.slug])).status_code == 200, name
+    assert not AccessAuditEntry.objects.exists()
