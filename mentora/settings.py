@@ -247,7 +247,7 @@ X_FRAME_OPTIONS = "DENY"
 # only to us. MENTORA_CSP_REPORT_ONLY=1 sends the same policy as
 # Content-Security-Policy-Report-Only, to trial it on a deployment: browsers then
 # report violations instead of blocking (docs/operations.md).
-_CSP = {
+MENTORA_CSP = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -260,9 +260,9 @@ _CSP = {
     }
 }
 if env_bool("MENTORA_CSP_REPORT_ONLY", False):
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = MENTORA_CSP
 else:
-    CONTENT_SECURITY_POLICY = _CSP
+    CONTENT_SECURITY_POLICY = MENTORA_CSP
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
