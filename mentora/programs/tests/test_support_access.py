@@ -353,3 +353,18 @@ def test_every_program_page_says_what_it_shows():
 
     assert names <= set(audit.PAGE_KINDS), names - set(audit.PAGE_KINDS)
     assert set(audit.PAGE_KINDS) <= names  # no stale names either
+
+
+def test_superuser_walks_every_program_page_without_an_error_and_each_view_is_logged(
+    client, program, mentorship, mentee, admin_user, superuser
+):
+    pages = program_pages(program, _world(program, mentorship, mentee, admin_user))
+    client.force_login(superuser)
+
+    for page in pages:
+        for method in (client.get, client.post):
+            AccessAuditEntry.objects.all().delete()
+            status = method(page).status_code
+            assert status < 500, page
+            logged = set(AccessAuditEntry.objects.values_list("path", flat=True))
+            assert logged == (set() if status in audit.REFUSED else {page}), (page, status)
