@@ -6,9 +6,13 @@ from collections.abc import Collection
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentora import inputs
 from mentora.accounts.timezones import time_zone_names
+from mentora.inputs import find_control_character, strip_control_characters
 from mentora.programs.csv_import import COLUMNS
 from mentora.programs.models import Cohort, Program, Role
 
@@ -82,26 +86,49 @@ def _choice_field(form: forms.Form, name: str) -> Any:
 
 class PeopleImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=(
-            f"UTF-8, at most 1 MB. Columns: {', '.join(COLUMNS)}. "
-            "Line 1 is the header; a file with any error imports nobody."
+        label=gettext_lazy("CSV file"),
+        help_text=format_lazy(
+            gettext_lazy(
+                "UTF-8, at most 1 MB. Columns: {columns}. "
+                "Line 1 is the header; a file with any error imports nobody."
+            ),
+            columns=", ".join(COLUMNS),
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     send_invitations = forms.BooleanField(
         required=False,
-        label="Email each new person their invitation",
-        help_text="People who already have a password get a note with a login link instead.",
+        label=gettext_lazy("Email each new person their invitation"),
+        help_text=gettext_lazy(
+            "People who already have a password get a note with a login link instead."
+        ),
     )
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("Upload a .csv file (save the spreadsheet as CSV UTF-8).")
+        name = upload.name or ""
+        if '"' in name or find_control_character(name) or "\n" in name or "\r" in name:
+            # A raw line break in the name ends the upload's header line early, so
+            # Django receives a stump such as `"people` (its opening quote kept):
+            # saying "not a .csv file" would send the person looking in the wrong place.
+            raise forms.ValidationError(
+                _(
+                    "The file's name could not be read: it contains a line break, a quote or "
+                    "another special character, so only “%(name)s” arrived. Rename the file, "
+                    "for example to people.csv, and upload it again."
+                )
+                % {"name": strip_control_characters(name).replace("\n", " ").replace("\r", " ")}
+            )
+        if not name.lower().endswith(".csv"):
+            raise forms.ValidationError(
+                _("Upload a .csv file (save the spreadsheet as CSV UTF-8).")
+            )
         if upload.size > MAX_CSV_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most 1 MB is allowed. "
-                "Split it into smaller files."
+                _(
+                    "The file is %(size).1f MB; at most 1 MB is allowed. "
+                    "Split it into smaller files."
+                )
+                % {"size": upload.size / 1024 / 1024}
             )
         return bytes(upload.read())
