@@ -15,8 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mentora.accounts.models import User
+from mentora.inputs import find_bidi_override, find_control_character
+from mentora.programs.csv_import import parse_people_csv
 from mentora.programs.models import Membership, Role
 from mentora.tests import factories as f
 
@@ -153,8 +157,6 @@ def test_text_after_a_closing_quote_is_explained(refused):
 
 
 def test_a_properly_quoted_value_with_a_comma_is_read(program):
-    from mentora.programs.csv_import import parse_people_csv
-
     parsed = parse_people_csv(_csv('ann@example.org,"Lee, Ann ""Annie""",mentee,bootcamp,,'))
 
     assert [r.name for r in parsed.rows] == ['Lee, Ann "Annie"']
@@ -283,3 +285,29 @@ def test_chosen_program_ids_still_limit_the_import_page(admin_client, program):
     response = admin_client.get(IMPORT_URL, {"programs": f"x,{program.pk},²"})
 
     assert "Rows may name only these programs" in response.content.decode()
+
+
+# --- anything at all -------------------------------------------------------------------
+
+_CELL = st.one_of(
+    st.sampled_from(["ann@example.org", "ANN@example.org", "mentee", "mentor; admin", "bootcamp"]),
+    st.text(alphabet=st.sampled_from(list(',"\r\n;@=-+ \x00\x07\u202e\u2066aZ9ë')), max_size=12),
+    st.text(max_size=8),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_CELL, min_size=0, max_size=8), max_size=6), bom=st.booleans())
+def test_any_file_is_either_read_or_refused_with_line_messages(program, rows, bom):
+    text = HEADER + "\n".join(",".join(cells) for cells in rows)
+    data = ("\ufeff" if bom else "").encode() + text.encode()
+
+    parsed = parse_people_csv(data)
+
+    assert parsed.ok != bool(parsed.errors)
+    assert all(str(e).startswith(f"line {e.line}") for e in parsed.errors)
+    for row in parsed.rows:
+        assert not find_control_character(row.email + row.name + row.time_zone)
+        assert not find_bidi_override(row.name)
