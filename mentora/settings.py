@@ -257,6 +257,8 @@ MENTORA_CSP = {
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # mentora/csp_report.py logs what browsers report.
+        "report-uri": "/csp-report/",
     }
 }
 if env_bool("MENTORA_CSP_REPORT_ONLY", False):

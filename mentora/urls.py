@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mentora.csp_report import csp_report
 from mentora.home import views as home_views
 from mentora.insights import urls as insights_urls
 from mentora.matching import urls as matching_urls
@@ -26,6 +27,7 @@ program_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("csp-report/", csp_report, name="csp_report"),
     path("accounts/profile/", program_views.profile_edit, name="profile_edit"),
     path(
         "accounts/invitation/<uidb64>/<token>/",

@@ -5,6 +5,8 @@ asks for a trial (MENTORA_CSP_REPORT_ONLY=1). The browser test
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 import subprocess
@@ -32,6 +34,7 @@ DIRECTIVES = {
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
     "form-action": "'self'",
+    "report-uri": "/csp-report/",
 }
 MENTORA = Path(__file__).resolve().parent.parent
 # What the policy blocks in a served page: inline <style>, style="", inline <script>
@@ -130,3 +133,57 @@ def test_charts_are_bare_svg_that_the_stylesheet_draws(draw):
 
     assert "<svg" in svg and "pygal-chart" in svg
     assert INLINE.search(svg) is None
+
+
+REPORT = {
+    "csp-report": {
+        "document-uri": "https://mentora.example.org/p/bootcamp/",
+        "violated-directive": "style-src-attr",
+        "effective-directive": "style-src-attr",
+        "blocked-uri": "inline",
+        "source-file": "https://mentora.example.org/p/bootcamp/",
+        "line-number": 48,
+        "original-policy": "default-src 'self'; ...",
+    }
+}
+
+
+def test_a_violation_report_is_logged(client, db, caplog):
+    with caplog.at_level(logging.WARNING, logger="mentora.csp"):
+        response = client.post(
+            "/csp-report/", json.dumps(REPORT), content_type="application/csp-report"
+        )
+
+    assert response.status_code == 204
+    (record,) = [r for r in caplog.records if r.name == "mentora.csp"]
+    assert "style-src-attr" in record.getMessage()
+    assert "line-number='48'" in record.getMessage()
+    assert "original-policy" not in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"", 400),
+        (b"not json", 400),
+        (b"\xff\xfe", 400),
+        (b"[]", 400),
+        (b'{"csp-report": "x"}', 400),
+        (b"[" * 5000, 400),
+        (json.dumps({"csp-report": {"blocked-uri": "x" * 9000}}).encode(), 413),
+        (json.dumps({"csp-report": {"blocked-uri": "a\nforged line" + "x" * 500}}).encode(), 204),
+    ],
+)
+def test_the_report_endpoint_refuses_what_is_not_a_report_and_never_fails(
+    client, db, caplog, body, status
+):
+    with caplog.at_level(logging.WARNING, logger="mentora.csp"):
+        response = client.post("/csp-report/", body, content_type="application/csp-report")
+
+    assert response.status_code == status
+    for record in caplog.records:
+        assert "\n" not in record.getMessage() and len(record.getMessage()) < 2500
+
+
+def test_the_report_endpoint_takes_only_posts(client, db):
+    assert client.get("/csp-report/").status_code == 405

@@ -145,6 +145,7 @@ def _pages(role: str, w: dict[str, Any], ids: dict[str, int]) -> list[str]:
         "admin_user": [
             f"{p}/people/",
             f"{p}/invite/",
+            f"{p}/audit/",
             f"{p}/insights/",
             f"{p}/caseload/risk-rules/",
             f"{p}/matching/bulk/",
