@@ -97,7 +97,15 @@ def world(program, mentorship, mentee, mentor, other_mentee, success_manager, ad
 def _pages(role: str, w: dict[str, Any], ids: dict[str, int]) -> list[str]:
     p = "/p/bootcamp"
     ahead, held, m = w["ahead"].pk, w["held"].pk, ids["mentorship"]
-    common = ["/", f"{p}/", "/inbox/", "/accounts/profile/", "/accounts/notifications/"]
+    common = [
+        "/",
+        f"{p}/",
+        "/inbox/",
+        "/accounts/profile/",
+        "/accounts/notifications/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+    ]
     pages = {
         "mentee": [
             f"{p}/schedule/",
@@ -155,6 +163,7 @@ def _pages(role: str, w: dict[str, Any], ids: dict[str, int]) -> list[str]:
             "/admin/accounts/user/",
             f"/admin/accounts/user/{ids['mentee']}/change/",
             "/admin/programs/program/",
+            "/admin/programs/program/import-people/",
             f"/admin/programs/program/{ids['program']}/change/",
         ],
     }
