@@ -436,6 +436,12 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A cookie with a NUL was never set by us (a session key, a CSRF token):
+        # it is ignored, as if absent, so the session lookup never sees it and
+        # the person is not stuck with a 400 on every page.
+        cookies = request.COOKIES
+        if any("\x00" in name or "\x00" in value for name, value in cookies.items()):
+            request.COOKIES = {n: v for n, v in cookies.items() if "\x00" not in n + v}
         if request_has_nul(request):
             return render(request, "input_refused.html", status=400)
         return self.get_response(request)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentora import errors
+from mentora import errors, inputs
 from mentora.matching import access
 from mentora.matching.errors import MatchingError
 from mentora.matching.mentor_requests import directory
@@ -34,6 +34,8 @@ from mentora.matching.models import MentorRequest
 from mentora.programs import queries as program_queries
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Role
+
+MAX_PAGE = 10_000  # past the last page the pager shows the last one anyway
 
 
 def _closed(asked: MentorRequest) -> str | None:
@@ -56,7 +58,7 @@ def mentor_directory(request: ProgramRequest) -> HttpResponse:
         viewer=request.user,
         candidates=candidates,
         filters=form.filters(),
-        page=request.GET.get("page"),
+        page=inputs.query_int(request.GET, "page", default=1, minimum=1, maximum=MAX_PAGE),
         now=now,
     )
     context = {
