@@ -1,13 +1,14 @@
 """Email rendering: HTML and plain-text parts from templates, times in the
 recipient's zone with its name, a link to the page and to the preferences.
 
-Every email carries the Message-ID its Delivery row was given when claimed, and
-is kept (`composed`) until it is sent, so that a send cut short by a dead worker
-is repeated byte for byte (`StoredEmail`): the receiving mail client collapses
-the rare duplicate because the Message-ID is the same."""
+Every email carries the Message-ID its Delivery row was given when claimed and
+is composed once (`ComposedEmail`); those bytes are kept on the row until it is
+sent, so that a send cut short by a dead worker is repeated byte for byte
+(`StoredEmail`) and the receiving mail client collapses the rare duplicate."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from email import message_from_bytes
 from email.generator import BytesGenerator
@@ -15,7 +16,7 @@ from email.header import decode_header, make_header
 from email.message import Message as MimeMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from io import BytesIO
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -45,9 +46,21 @@ def new_message_id() -> str:
     return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or str(DNS_NAME))
 
 
+class ComposedEmail(EmailMultiAlternatives):
+    """Composed into MIME once: the bytes kept for a repeat are the bytes sent
+    (a second composition would draw new MIME boundaries)."""
+
+    _composed: Any = None
+
+    def message(self) -> Any:  # type: ignore[override]  # (the stubs are Django 6's)
+        if self._composed is None:
+            self._composed = super().message()
+        return self._composed
+
+
 def _build(
     *, user: User, subject: str, template: str, context: dict[str, object], message_id: str
-) -> EmailMultiAlternatives:
+) -> ComposedEmail:
     context = {
         **context,
         "recipient": user,
@@ -59,7 +72,7 @@ def _build(
     with timezone.override(ZoneInfo(user.time_zone or "UTC")):
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
-    email = EmailMultiAlternatives(
+    email = ComposedEmail(
         subject=SUBJECT_PREFIX + subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -75,7 +88,7 @@ def _build(
     return email
 
 
-def message_email(message: Message, *, message_id: str) -> EmailMultiAlternatives:
+def message_email(message: Message, *, message_id: str) -> ComposedEmail:
     email = _build(
         user=message.recipient,
         subject=message.title,
@@ -88,9 +101,7 @@ def message_email(message: Message, *, message_id: str) -> EmailMultiAlternative
     return email
 
 
-def digest_email(
-    user: User, items: Sequence[Notification], *, message_id: str
-) -> EmailMultiAlternatives:
+def digest_email(user: User, items: Sequence[Notification], *, message_id: str) -> ComposedEmail:
     count = len(items)
     return _build(
         user=user,
@@ -107,7 +118,8 @@ def digest_email(
 
 
 def composed(email: EmailMessage) -> bytes:
-    """The email as it goes on the wire (headers, parts, attachments)."""
+    """The email as it goes on the wire (headers, parts, attachments); call it
+    after the last attachment is added."""
     return bytes(email.message().as_bytes())
 
 
@@ -120,6 +132,11 @@ class _Kept(MimeMessage):
         return out.getvalue()
 
 
+def _unfold(header: str) -> str:
+    """A header as one line again (RFC 5322 folding is a line break before a space)."""
+    return re.sub(r"\r?\n(?=[ \t])", "", header)
+
+
 class StoredEmail(EmailMessage):
     """An email sent again exactly as it was composed the first time: same
     Message-ID, same Date, same parts. Subject and addresses are read back from
@@ -129,7 +146,7 @@ class StoredEmail(EmailMessage):
         self.raw = raw
         headers = message_from_bytes(raw)
         super().__init__(
-            subject=str(make_header(decode_header(headers.get("Subject", "")))),
+            subject=_unfold(str(make_header(decode_header(headers.get("Subject", ""))))),
             from_email=headers.get("From"),
             to=[address for _, address in getaddresses(headers.get_all("To", []))],
             headers={"Message-ID": headers.get("Message-ID", "")},
