@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentora.notifications import emails
 from mentora.notifications.messages import Message
@@ -158,7 +160,9 @@ def _claim_email(
                 status=DeliveryStatus.SENDING,
                 notification=notification,
                 created_at=now,
-                claimed_at=now,
+                # The clock, not the task's start: a long task claims its
+                # last emails late, and they must not look stalled already.
+                claimed_at=timezone.now(),
                 message_id=emails.new_message_id(),
             )
     except IntegrityError:
@@ -166,7 +170,9 @@ def _claim_email(
     mine = Delivery.objects.filter(
         recipient=recipient, key=key, channel=Channel.EMAIL, status=DeliveryStatus.FAILED
     )
-    claimed = mine.update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    claimed = mine.update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
     if claimed != 1:
         return None
     delivery = Delivery.objects.get(recipient=recipient, key=key, channel=Channel.EMAIL)
@@ -270,16 +276,20 @@ def _resend(pk: int, claimed_at: datetime | None, now: datetime) -> int:
     stalled = Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at)
     limit = max_attempts()
     won = stalled.filter(attempts__lt=limit).update(
-        claimed_at=now, attempts=F("attempts") + 1, stalled_retries=F("stalled_retries") + 1
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        stalled_retries=F("stalled_retries") + 1,
     )
     if not won:
-        reason = f"Not sent: the send stalled or failed in each of {limit} attempts."
+        reason = _("Not sent: the send stalled or failed in each of %(limit)d attempts.") % {
+            "limit": limit
+        }
         if stalled.update(status=DeliveryStatus.FAILED, error=reason):
             logger.error("Delivery %s: %s", pk, reason)
         return 0
     delivery = Delivery.objects.get(pk=pk)
     if not delivery.composed:  # claimed before deliveries kept their email
-        reason = "Not sent: the worker stopped mid-send and the email was not kept."
+        reason = _("Not sent: the worker stopped mid-send and the email was not kept.")
         Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.FAILED, error=reason)
         logger.error("Delivery %s: %s", pk, reason)
         return 0

@@ -17,17 +17,20 @@ USER = settings.AUTH_USER_MODEL
 class Kind(models.TextChoices):
     """What a message is about; each person chooses per kind how it reaches them."""
 
-    SESSION_CHANGES = "session_changes", "Sessions booked or moved"
-    SESSION_CANCELLED = "session_cancelled", "Cancellations of my sessions"
-    REMINDERS = "reminders", "Reminders before a session"
-    AFTER_SESSION = "after_session", "Reflection and feedback requests"
-    ATTENDANCE = "attendance", "Attendance not yet recorded"
-    ACTION_ITEMS = "action_items", "Action items due or overdue"
-    MENTOR_REQUESTS = "mentor_requests", "Mentor requests"
-    MENTORSHIPS = "mentorships", "Mentorships started or ended"
-    PULSES = "pulses", "“How is it going?” check-ins"
-    CONCERNS = "concerns", "Concerns"
-    STAFF_ALERTS = "staff_alerts", "Alerts about my caseload (late cancellations, missed sessions)"
+    SESSION_CHANGES = "session_changes", _("Sessions booked or moved")
+    SESSION_CANCELLED = "session_cancelled", _("Cancellations of my sessions")
+    REMINDERS = "reminders", _("Reminders before a session")
+    AFTER_SESSION = "after_session", _("Reflection and feedback requests")
+    ATTENDANCE = "attendance", _("Attendance not yet recorded")
+    ACTION_ITEMS = "action_items", _("Action items due or overdue")
+    MENTOR_REQUESTS = "mentor_requests", _("Mentor requests")
+    MENTORSHIPS = "mentorships", _("Mentorships started or ended")
+    PULSES = "pulses", _("“How is it going?” check-ins")
+    CONCERNS = "concerns", _("Concerns")
+    STAFF_ALERTS = (
+        "staff_alerts",
+        _("Alerts about my caseload (late cancellations, missed sessions)"),
+    )
 
 
 # Kinds nobody can turn off: a cancellation of one's own session, and concerns.
@@ -39,10 +42,10 @@ NEVER_DIGEST = frozenset({Kind.REMINDERS, Kind.SESSION_CHANGES, *MUST_SEND})
 
 
 class Choice(models.TextChoices):
-    EMAIL = "email", "Email and inbox"
-    DIGEST = "digest", "Inbox, and one email a day (digest)"
-    INBOX = "inbox", "Inbox only"
-    OFF = "off", "Off"
+    EMAIL = "email", _("Email and inbox")
+    DIGEST = "digest", _("Inbox, and one email a day (digest)")
+    INBOX = "inbox", _("Inbox only")
+    OFF = "off", _("Off")
 
 
 class Notification(models.Model):
@@ -53,7 +56,7 @@ class Notification(models.Model):
         Program, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=24, choices=Kind)
-    key = models.CharField(max_length=200, help_text="The event this message is about.")
+    key = models.CharField(max_length=200, help_text=_("The event this message is about."))
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=4000, blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -81,8 +84,8 @@ class Notification(models.Model):
 
 
 class Channel(models.TextChoices):
-    INBOX = "inbox", "Inbox"
-    EMAIL = "email", "Email"
+    INBOX = "inbox", _("Inbox")
+    EMAIL = "email", _("Email")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -172,8 +175,8 @@ class NotificationPreference(models.Model):
 
 
 class Which(models.TextChoices):
-    FIRST = "first", "First reminder"
-    SECOND = "second", "Second reminder"
+    FIRST = "first", _("First reminder")
+    SECOND = "second", _("Second reminder")
 
 
 class ScheduledReminder(models.Model):
@@ -184,7 +187,9 @@ class ScheduledReminder(models.Model):
     which = models.CharField(max_length=8, choices=Which)
     starts_at = models.DateTimeField()
     run_after = models.DateTimeField()
-    task_id = models.CharField(max_length=64, blank=True, help_text="Empty: its moment had passed.")
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text=_("Empty: its moment had passed.")
+    )
 
     class Meta:
         constraints = [
