@@ -122,16 +122,30 @@ def add_text_checks(fields: Mapping[str, forms.Field]) -> None:
             field.validators.append(refuse_control_characters)
 
 
+def add_input_checks(fields: Mapping[str, forms.Field]) -> None:
+    """The text checks, and Django's own number and date fields (those a model
+    form generates, or a form declares out of habit) parsed as ours: each such
+    field becomes the subclass here that only changes how a value is parsed
+    (ASCII digits, bounded; dates a century around today; datetimes that
+    cannot overflow), keeping its label, widget, messages and validators."""
+    add_text_checks(fields)
+    for field in fields.values():
+        stricter = _STRICTER.get(type(field))
+        if stricter is not None:
+            field.__class__ = stricter
+
+
 class TextChecksMixin:
     """Mixed into every form of the project (before forms.Form / ModelForm):
-    each text field, declared or generated from a model, refuses control
-    characters. Done per instance, on the form's own copy of its fields."""
+    each field, declared or generated from a model, is checked by the types
+    here (add_input_checks). Done per instance, on the form's own copy of its
+    fields."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        add_text_checks(self.fields)
+        add_input_checks(self.fields)
 
 
 # --- Numbers --------------------------------------------------------------
@@ -194,9 +208,12 @@ class BoundedIntegerField(forms.IntegerField):
         if isinstance(value, int) and not isinstance(value, bool):
             return value  # initial data, already a number; validators check the range
         text = str(value).strip()
-        if not _ASCII_DIGITS.fullmatch(text.removeprefix("-")) or len(text) > 20:
+        if not _ASCII_DIGITS.fullmatch(text.removeprefix("-")) or len(text) > _MAX_DIGITS + 1:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        number = int(text)
+        if abs(number) > MAX_ID:  # past any integer column, whatever the field's own range
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class IdField(BoundedIntegerField):
@@ -319,6 +336,8 @@ class BoundedDateField(_Bounded, forms.DateField):
     each way: no date field accepts the year 1 or 9999, whose arithmetic
     overflows."""
 
+    years: tuple[int, int] = (100, 100)
+
     def __init__(
         self,
         *,
@@ -358,6 +377,7 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
 
     default_error_messages = {"invalid": gettext_lazy("Enter a valid date and time.")}
     kind = "time"
+    offset_required = False
 
     def __init__(
         self,
@@ -445,6 +465,14 @@ class RefuseNulMiddleware:
         if request_has_nul(request):
             return render(request, "input_refused.html", status=400)
         return self.get_response(request)
+
+
+# Django's fields and the stricter ones that take their place (add_input_checks).
+_STRICTER: dict[type[forms.Field], type[forms.Field]] = {
+    forms.IntegerField: BoundedIntegerField,
+    forms.DateField: BoundedDateField,
+    forms.DateTimeField: BoundedDateTimeField,
+}
 
 
 # --- Base forms -------------------------------------------------------------

@@ -454,3 +454,50 @@ def test_a_cookie_with_a_nul_is_ignored_not_a_500(client, mentee):
 
     assert response.status_code == 302  # no session: the log-in page, as for a stranger
     assert response["Location"].startswith(reverse("account_login"))
+
+
+class Habit(inputs.Form):
+    """Django's own fields, as a model form generates them."""
+
+    count = forms.IntegerField(required=False)
+    on = forms.DateField(required=False)
+    at = forms.DateTimeField(required=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("count", "٣"),
+        ("count", "²"),
+        ("count", str(2**63)),
+        ("count", "9" * 5000),
+        ("on", "9999-12-31"),
+        ("on", "0001-01-01"),
+        ("at", "9999-12-31T23:59:59-14:00"),
+        ("at", "0001-01-01T00:00:00+14:00"),
+    ],
+)
+def test_djangos_own_number_and_date_fields_are_parsed_as_ours(name, raw):
+    form = Habit({name: raw})
+
+    assert not form.is_valid()
+    assert name in form.errors
+
+
+def test_djangos_own_fields_keep_working():
+    form = Habit({"count": "-12", "on": "2026-12-01", "at": "2026-12-01T10:00:00+01:00"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["count"] == -12
+    assert isinstance(form.fields["count"], inputs.BoundedIntegerField)
+    assert type(Habit.base_fields["count"]) is forms.IntegerField  # the class is untouched
+
+
+def test_a_model_forms_generated_number_fields_are_ours():
+    from mentora.insights.forms import RiskPolicyForm
+
+    form = RiskPolicyForm()
+    numbers = [n for n, fld in form.fields.items() if isinstance(fld, forms.IntegerField)]
+
+    assert numbers
+    assert all(isinstance(form.fields[n], inputs.BoundedIntegerField) for n in numbers)

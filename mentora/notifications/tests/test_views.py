@@ -108,8 +108,10 @@ def test_pages_need_a_login(client, mentee):
 
 def test_junk_input_gets_no_500(client, mentee):
     client.force_login(mentee)
-    junk = {"show": "\u0000", "open": "x'--", "reminders": "<script>", "concerns": "off"}
+    junk = {"show": "\u0001", "open": "x'--", "reminders": "<script>", "concerns": "off"}
     assert client.get(reverse("inbox"), junk).status_code == 200
+    # A NUL anywhere is refused for the whole request (mentora.inputs.RefuseNulMiddleware).
+    assert client.get(reverse("inbox"), {"show": "\u0000"}).status_code == 400
     assert client.post(reverse("inbox_mark_read", args=[999999]), junk).status_code == 404
     assert client.get(reverse("inbox_mark_read", args=[1])).status_code == 405
     assert client.post(reverse("inbox_mark_all_read"), junk).status_code == 302
