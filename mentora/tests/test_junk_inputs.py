@@ -439,3 +439,14 @@ def test_the_sweep_reaches_forms_of_every_kind(visit) -> None:
     assert any("/admin/" in t.url for t in visit("superuser").targets)
     reflect = {t.url for t in visit("mentor").targets if "/reflect/" in t.url and t.fields}
     assert reflect, "the mentor's past session offers its reflection form"
+
+
+def test_the_row_check_would_see_a_refusal_that_wrote(mentee) -> None:
+    """The no-changed-row half of the check can fail: a write shows in both the
+    captured statements and the tables' fingerprint."""
+    before = table_fingerprint()
+    with rolled_back(), CaptureQueriesContext(connection) as queries:
+        type(mentee).objects.filter(pk=mentee.pk).update(name="Changed")
+        assert _wrote(queries.captured_queries)
+        assert table_fingerprint() != before
+    assert table_fingerprint() == before
