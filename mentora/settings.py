@@ -166,7 +166,10 @@ MENTORA_PROXY_COUNT = env_int("MENTORA_PROXY_COUNT", 0)
 if min(MENTORA_LOCKOUT_ACCOUNT_LIMIT, MENTORA_LOCKOUT_ADDRESS_LIMIT) < 1 or min(
     MENTORA_LOCKOUT_ACCOUNT_COOLOFF, MENTORA_LOCKOUT_ADDRESS_COOLOFF
 ) < timedelta(minutes=1):
-    raise ImproperlyConfigured("Login failure limits and cool-offs must be at least 1")
+    raise ImproperlyConfigured(
+        "MENTORA_LOGIN_FAILURE_LIMIT, MENTORA_LOGIN_ADDRESS_FAILURE_LIMIT and their "
+        "*_COOLOFF_MINUTES must be at least 1"
+    )
 if MENTORA_PROXY_COUNT < 0:
     raise ImproperlyConfigured("MENTORA_PROXY_COUNT must be 0 or more")
 AXES_HANDLER = "mentora.accounts.lockout.LockoutHandler"
