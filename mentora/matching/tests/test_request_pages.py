@@ -431,7 +431,7 @@ JUNK = {
     "page": "abc",
     "stack": "x'--",
     "min_years": "1e9",
-    "area": "\u0000",
+    "area": "\u0001",  # a NUL would refuse the whole request (mentora/tests/test_inputs.py)
     "slot": "9-99:99",
     "frequency": "hourly",
     "reason": "<script>",
