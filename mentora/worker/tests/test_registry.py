@@ -12,6 +12,7 @@ def test_every_apps_jobs_are_registered_at_startup():
 
     assert names == {
         "stalled_tasks",
+        "stalled_emails",
         "reminders",
         "after_sessions",
         "action_items",
