@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
 from mentora.accounts.models import User
@@ -19,7 +20,7 @@ from mentora.programs.models import Cohort, Program
 
 DEFAULT_WEEKS = 12
 REPORT_YEARS = (5, 1)  # how far back and ahead of today a report period may reach
-NOT_ONE_OF_THEM = {"invalid_choice": "That isn't one of this program's choices."}
+NOT_ONE_OF_THEM = {"invalid_choice": _("That isn't one of this program's choices.")}
 
 
 class MentorChoiceField(inputs.ModelIdChoiceField[User]):
@@ -31,14 +32,14 @@ def _cohorts(program: Program) -> CohortChoiceField:
     return CohortChoiceField(
         queryset=queries.cohorts_of(program),
         required=False,
-        empty_label="All cohorts",
+        empty_label=_("All cohorts"),
         error_messages=NOT_ONE_OF_THEM,
     )
 
 
 class CaseloadFilterForm(inputs.Form):
     signal = forms.ChoiceField(
-        choices=[("", "Any signal"), *Signal.choices], required=False, label="Signal"
+        choices=[("", _("Any signal")), *Signal.choices], required=False, label=_("Signal")
     )
     page = inputs.BoundedIntegerField(
         required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
@@ -50,7 +51,7 @@ class CaseloadFilterForm(inputs.Form):
         self.fields["mentor"] = MentorChoiceField(
             queryset=queries.mentors_of(program),
             required=False,
-            empty_label="All mentors",
+            empty_label=_("All mentors"),
             error_messages=NOT_ONE_OF_THEM,
         )
         self.order_fields(["cohort", "mentor", "signal", "page"])
@@ -80,12 +81,12 @@ class PeriodForm(inputs.Form):
 
     start = inputs.BoundedDateField(
         required=False,
-        label="From",
+        label=_("From"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = inputs.BoundedDateField(
         required=False,
-        label="To",
+        label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -111,9 +112,11 @@ class PeriodForm(inputs.Form):
         if "start" in self.errors or "end" in self.errors:
             return data
         if start > end:
-            raise forms.ValidationError("“From” must be on or before “To”.")
+            raise forms.ValidationError(_("“From” must be on or before “To”."))
         if (end - start) > timedelta(weeks=MAX_WEEKS):
-            raise forms.ValidationError(f"Choose a range of at most {MAX_WEEKS} weeks.")
+            raise forms.ValidationError(
+                _("Choose a range of at most %(weeks)d weeks.") % {"weeks": MAX_WEEKS}
+            )
         data["start"], data["end"] = start, end
         return data
 
@@ -128,15 +131,15 @@ class PeriodForm(inputs.Form):
 
 class RiskPolicyForm(inputs.ModelForm[RiskPolicy]):
     GROUPS = (
-        ("Looking back", ("window_weeks",)),
-        ("Open concern", ("concern_weight",)),
-        ("“Not a fit” in a pulse or reflection", ("not_a_fit_weight",)),
-        ("Missed sessions", ("missed_threshold", "missed_weight")),
-        ("No recent session", ("no_session_weeks", "no_session_weight")),
-        ("Held without a goal", ("no_goal_threshold", "no_goal_weight")),
-        ("Low feedback", ("low_rating_max", "low_feedback_weight")),
-        ("Overdue action items", ("overdue_threshold", "overdue_weight")),
-        ("Attendance not recorded", ("unmarked_weight",)),
+        (_("Looking back"), ("window_weeks",)),
+        (_("Open concern"), ("concern_weight",)),
+        (_("“Not a fit” in a pulse or reflection"), ("not_a_fit_weight",)),
+        (_("Missed sessions"), ("missed_threshold", "missed_weight")),
+        (_("No recent session"), ("no_session_weeks", "no_session_weight")),
+        (_("Held without a goal"), ("no_goal_threshold", "no_goal_weight")),
+        (_("Low feedback"), ("low_rating_max", "low_feedback_weight")),
+        (_("Overdue action items"), ("overdue_threshold", "overdue_weight")),
+        (_("Attendance not recorded"), ("unmarked_weight",)),
     )
 
     class Meta:
@@ -144,4 +147,4 @@ class RiskPolicyForm(inputs.ModelForm[RiskPolicy]):
         fields = list(EDITABLE)
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+        return [(str(legend), [self[name] for name in names]) for legend, names in self.GROUPS]

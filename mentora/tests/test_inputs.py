@@ -118,10 +118,11 @@ def _project_form_classes() -> list[type[forms.BaseForm]]:
             continue
         if module.name.rsplit(".", 1)[-1] in {"forms", "views", "admin", "invite_views"}:
             importlib.import_module(module.name)
-    found = set()
-    stack: list[type] = [forms.BaseForm]
+    found: set[type[forms.BaseForm]] = set()
+    stack: list[type[forms.BaseForm]] = [forms.BaseForm]
     while stack:
         cls = stack.pop()
+        sub: type[forms.BaseForm]
         for sub in cls.__subclasses__():
             stack.append(sub)
             if sub.__module__.startswith("mentora.") and ".tests" not in sub.__module__:

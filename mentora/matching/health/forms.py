@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
 from mentora.matching.health.services import (
@@ -15,25 +18,25 @@ from mentora.matching.health.services import (
 )
 from mentora.matching.models import ConcernOutcome, ConcernReason, PulseAnswer
 
-_CHOOSE = {"required": "Choose one.", "invalid_choice": "Choose one from the list."}
+_CHOOSE = {"required": _("Choose one."), "invalid_choice": _("Choose one from the list.")}
 
 
-def _too_long(limit: int) -> dict[str, str]:
-    return {"max_length": f"Keep it under {limit:,} characters."}
+def _too_long(limit: int) -> dict[str, Any]:
+    return {"max_length": format_lazy(_("Keep it under {limit} characters."), limit=f"{limit:,}")}
 
 
 class PulseAnswerForm(inputs.Form):
     answer = forms.ChoiceField(
         choices=PulseAnswer.choices,
         widget=forms.RadioSelect,
-        label="How is this mentorship going?",
+        label=_("How is this mentorship going?"),
         error_messages=_CHOOSE,
     )
     comment = forms.CharField(
         max_length=MAX_PULSE_COMMENT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Anything to add? (optional, seen by your success manager)",
+        label=_("Anything to add? (optional, seen by your success manager)"),
         error_messages=_too_long(MAX_PULSE_COMMENT),
     )
 
@@ -42,18 +45,18 @@ class ConcernForm(inputs.Form):
     reason = forms.ChoiceField(
         choices=ConcernReason.choices,
         widget=forms.RadioSelect,
-        label="What isn't working?",
+        label=_("What isn't working?"),
         error_messages={
-            "required": "Choose a reason.",
-            "invalid_choice": "Choose a reason from the list.",
+            "required": _("Choose a reason."),
+            "invalid_choice": _("Choose a reason from the list."),
         },
     )
     details = forms.CharField(
         max_length=MAX_CONCERN_DETAILS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Tell your success manager more",
-        help_text="Only your success manager and program staff read this, not the other person.",
+        label=_("Tell your success manager more"),
+        help_text=_("Only your success manager and program staff read this, not the other person."),
         error_messages=_too_long(MAX_CONCERN_DETAILS),
     )
 
@@ -67,19 +70,19 @@ class ResolveForm(inputs.Form):
 
     outcome = forms.ChoiceField(
         choices=[
-            (ConcernOutcome.KEEP_GOING, "Keep going"),
-            (ConcernOutcome.PAUSED, "Pause the mentorship"),
+            (ConcernOutcome.KEEP_GOING, _("Keep going")),
+            (ConcernOutcome.PAUSED, _("Pause the mentorship")),
         ],
         widget=forms.RadioSelect,
-        label="Outcome",
+        label=_("Outcome"),
         error_messages=_CHOOSE,
     )
     note = forms.CharField(
         max_length=MAX_RESOLUTION_NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Note (what was agreed)",
-        help_text="The person who raised the concern is told the outcome.",
+        label=_("Note (what was agreed)"),
+        help_text=_("The person who raised the concern is told the outcome."),
         error_messages=_too_long(MAX_RESOLUTION_NOTE),
     )
 
@@ -88,25 +91,25 @@ class RematchForm(inputs.Form):
     mentor = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,
-        label="New mentor",
+        label=_("New mentor"),
         error_messages={
-            "required": "Choose the new mentor.",
-            "invalid_choice": "Choose a mentor from the list.",
+            "required": _("Choose the new mentor."),
+            "invalid_choice": _("Choose a mentor from the list."),
         },
     )
     reason = forms.ChoiceField(
         choices=_end_reason_choices,
-        label="Why the current mentorship ends",
+        label=_("Why the current mentorship ends"),
         error_messages={
-            "required": "Choose a reason.",
-            "invalid_choice": "Choose a reason from the list.",
+            "required": _("Choose a reason."),
+            "invalid_choice": _("Choose a reason from the list."),
         },
     )
     note = forms.CharField(
         max_length=MAX_RESOLUTION_NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Note (kept with the ended mentorship)",
+        label=_("Note (kept with the ended mentorship)"),
         error_messages=_too_long(MAX_RESOLUTION_NOTE),
     )
 

@@ -6,6 +6,8 @@ from datetime import time
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
 from mentora.accounts.choices import (
@@ -31,49 +33,56 @@ class DirectoryFilterForm(inputs.Form):
     next to its field and ignored; the other filters still apply."""
 
     stack = forms.MultipleChoiceField(
-        required=False, widget=CHECKBOXES, label="Technical stack", help_text="Knows all of these."
+        required=False,
+        widget=CHECKBOXES,
+        label=_("Technical stack"),
+        help_text=_("Knows all of these."),
     )
     area = forms.MultipleChoiceField(
         choices=KnowledgeArea.choices,
         required=False,
         widget=CHECKBOXES,
-        label="Knowledge areas",
-        help_text="Knows all of these.",
+        label=_("Knowledge areas"),
+        help_text=_("Knows all of these."),
     )
     stage = forms.MultipleChoiceField(
-        choices=CareerStage.choices, required=False, widget=CHECKBOXES, label="Career stage"
+        choices=CareerStage.choices, required=False, widget=CHECKBOXES, label=_("Career stage")
     )
     min_years = inputs.BoundedIntegerField(
-        required=False, min_value=0, max_value=60, label="At least this many years of experience"
+        required=False, min_value=0, max_value=60, label=_("At least this many years of experience")
     )
     education = forms.MultipleChoiceField(
-        choices=EducationPath.choices, required=False, widget=CHECKBOXES, label="Learned to code"
+        choices=EducationPath.choices, required=False, widget=CHECKBOXES, label=_("Learned to code")
     )
     language = forms.MultipleChoiceField(
         choices=SpokenLanguage.choices,
         required=False,
         widget=CHECKBOXES,
-        label="Speaks",
-        help_text="Any of these.",
+        label=_("Speaks"),
+        help_text=_("Any of these."),
     )
     min_overlap = inputs.BoundedIntegerField(
         required=False,
         min_value=1,
         max_value=98,
-        label="Hours of your day in their weekly availability, at least",
-        help_text=f"Your day is {MENTEE_DAY[0]:02d}:00–{MENTEE_DAY[1]:02d}:00 in your time zone.",
+        label=_("Hours of your day in their weekly availability, at least"),
+        help_text=format_lazy(
+            _("Your day is {start:02d}:00–{end:02d}:00 in your time zone."),
+            start=MENTEE_DAY[0],
+            end=MENTEE_DAY[1],
+        ),
     )
-    has_room = forms.BooleanField(required=False, label="Has room for a new mentee")
+    has_room = forms.BooleanField(required=False, label=_("Has room for a new mentee"))
     background = forms.MultipleChoiceField(
         choices=[c for c in BackgroundField.choices if c[0] in FLAG_BACKGROUND_FIELDS],
         required=False,
         widget=CHECKBOXES,
-        label="Background they chose to share",
+        label=_("Background they chose to share"),
     )
     shares_my_background = forms.BooleanField(
         required=False,
-        label="Shares my background",
-        help_text="Gave the same answer as you to a background question, and shared it.",
+        label=_("Shares my background"),
+        help_text=_("Gave the same answer as you to a background question, and shared it."),
     )
 
     def __init__(
@@ -85,7 +94,7 @@ class DirectoryFilterForm(inputs.Form):
             if not for_mentee:  # both compare against the viewing mentee
                 del self.fields[name]
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = "Choose from the list."
+            field.error_messages["invalid_choice"] = _("Choose from the list.")
 
     def filters(self) -> Filters:
         """The valid filters (call after is_valid(); invalid fields are left out)."""
@@ -112,14 +121,17 @@ class RequestForm(inputs.Form):
         max_length=MAX_MESSAGE,
         min_length=MIN_REQUEST_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="What do you want to achieve with this mentor?",
-        help_text="A couple of sentences: where you are, where you want to get to, and "
-        "how they could help.",
+        label=_("What do you want to achieve with this mentor?"),
+        help_text=_(
+            "A couple of sentences: where you are, where you want to get to, and "
+            "how they could help."
+        ),
         error_messages={
-            "required": "Tell the mentor what you want to achieve.",
-            "min_length": "Write at least a couple of sentences (%(limit_value)d characters "
-            "or more).",
-            "max_length": "Keep it under %(limit_value)d characters.",
+            "required": _("Tell the mentor what you want to achieve."),
+            "min_length": _(
+                "Write at least a couple of sentences (%(limit_value)d characters or more)."
+            ),
+            "max_length": _("Keep it under %(limit_value)d characters."),
         },
     )
 
@@ -127,9 +139,9 @@ class RequestForm(inputs.Form):
 class AcceptForm(inputs.Form):
     """The mentor proposes one of their weekly available times for the regular sessions."""
 
-    slot = forms.ChoiceField(label="Regular time (your zone)")
+    slot = forms.ChoiceField(label=_("Regular time (your zone)"))
     frequency = forms.ChoiceField(
-        choices=Frequency.choices, initial=Frequency.WEEKLY, label="How often"
+        choices=Frequency.choices, initial=Frequency.WEEKLY, label=_("How often")
     )
 
     def __init__(self, data: Any = None, *, times: list[WeeklyTime]) -> None:
@@ -139,10 +151,10 @@ class AcceptForm(inputs.Form):
             grouped.setdefault(Weekday(t.weekday).label, []).append((t.value, t.label))
         self.fields["slot"].choices = list(grouped.items())  # type: ignore[attr-defined]
         self.fields["slot"].error_messages.update(
-            invalid_choice="Pick one of your weekly times from the list.",
-            required="Pick one of your weekly times.",
+            invalid_choice=_("Pick one of your weekly times from the list."),
+            required=_("Pick one of your weekly times."),
         )
-        self.fields["frequency"].error_messages["invalid_choice"] = "Choose how often you meet."
+        self.fields["frequency"].error_messages["invalid_choice"] = _("Choose how often you meet.")
 
     def weekly_time(self) -> tuple[int, time]:
         weekday, at = self.cleaned_data["slot"].split("-")
@@ -154,16 +166,16 @@ class DeclineForm(inputs.Form):
     reason = forms.ChoiceField(
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,
-        label="Why are you declining?",
+        label=_("Why are you declining?"),
         error_messages={
-            "required": "Choose a reason.",
-            "invalid_choice": "Choose a reason from the list.",
+            "required": _("Choose a reason."),
+            "invalid_choice": _("Choose a reason from the list."),
         },
     )
     note = forms.CharField(
         max_length=MAX_DECLINE_NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="A word to the mentee (optional)",
-        help_text="For example, who might be a better fit.",
+        label=_("A word to the mentee (optional)"),
+        help_text=_("For example, who might be a better fit."),
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
+from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
 from mentora.accounts.models import User
@@ -32,39 +33,43 @@ class BulkMatchForm(inputs.Form):
     mentees = forms.TypedMultipleChoiceField(
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        label="Mentees to match",
-        help_text="Active mentees without a mentor. All are chosen to start with.",
+        label=_("Mentees to match"),
+        help_text=_("Active mentees without a mentor. All are chosen to start with."),
         error_messages={
-            "required": "Choose at least one mentee.",
-            "invalid_choice": "A chosen mentee isn't an unmatched mentee here any more. "
-            "The list below is up to date: choose again.",
+            "required": _("Choose at least one mentee."),
+            "invalid_choice": _(
+                "A chosen mentee isn't an unmatched mentee here any more. "
+                "The list below is up to date: choose again."
+            ),
         },
     )
     mentors = forms.TypedMultipleChoiceField(
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        label="Mentor pool",
-        help_text="Mentors with a place left are chosen to start with; a full one takes nobody.",
+        label=_("Mentor pool"),
+        help_text=_("Mentors with a place left are chosen to start with; a full one takes nobody."),
         error_messages={
-            "required": "Choose at least one mentor.",
-            "invalid_choice": "A chosen mentor isn't a mentor of this program any more. "
-            "The list below is up to date: choose again.",
+            "required": _("Choose at least one mentor."),
+            "invalid_choice": _(
+                "A chosen mentor isn't a mentor of this program any more. "
+                "The list below is up to date: choose again."
+            ),
         },
     )
     objective = forms.ChoiceField(
         choices=BulkObjective.choices,
         initial=BulkObjective.TOTAL_FIT,
         widget=forms.RadioSelect,
-        label="Objective",
+        label=_("Objective"),
         help_text=(
-            "Most mentees matched first gives someone a mentor before it raises anyone's fit."
+            _("Most mentees matched first gives someone a mentor before it raises anyone's fit.")
         ),
     )
     min_score = inputs.BoundedIntegerField(
         min_value=0,
         max_value=100,
-        label="Minimum fit (0–100)",
-        help_text="A mentee stays unmatched rather than get a mentor below this fit.",
+        label=_("Minimum fit (0–100)"),
+        help_text=_("A mentee stays unmatched rather than get a mentor below this fit."),
     )
 
     def __init__(self, *args: Any, program: Program, cohort_id: int | None, **kwargs: Any) -> None:
@@ -72,7 +77,7 @@ class BulkMatchForm(inputs.Form):
         cohorts = list(program.cohorts.order_by("name").values_list("pk", "name"))
         mentees = list(q.unmatched_mentees(program, cohort_id))
         pool = list(q.mentor_pool(program))
-        self.fields["cohort"].choices = [("", "All cohorts"), *cohorts]  # type: ignore[attr-defined]
+        self.fields["cohort"].choices = [("", _("All cohorts")), *cohorts]  # type: ignore[attr-defined]
         self.fields["mentees"].choices = [  # type: ignore[attr-defined]
             (m.user_id, f"{m.user.name}" + (f" · {m.cohort.name}" if m.cohort else ""))
             for m in mentees
@@ -99,10 +104,10 @@ class PinsForm(inputs.Form):
     """
 
     pin_mentee = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="Pin mentee"
+        coerce=int, empty_value=None, required=False, label=_("Pin mentee")
     )
     pin_mentor = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="to mentor"
+        coerce=int, empty_value=None, required=False, label=_("to mentor")
     )
 
     def __init__(
@@ -117,27 +122,27 @@ class PinsForm(inputs.Form):
         self.rows = list(rows)
         self.earlier_pins = dict(pins)
         self.fields["pin_mentee"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose a mentee"),
+            ("", _("Choose a mentee")),
             *((r.mentee_id, r.mentee.name) for r in sorted(self.rows, key=lambda r: r.mentee.name)),
         ]
         self.fields["pin_mentor"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose a mentor"),
+            ("", _("Choose a mentor")),
             *((u.pk, u.name) for u in pool),
         ]
         for row in self.rows:
             if row.mentee_id in self.earlier_pins:
                 self.fields[f"unpin_{row.mentee_id}"] = forms.BooleanField(
-                    required=False, label="Remove the pin"
+                    required=False, label=_("Remove the pin")
                 )
             elif row.mentor is not None:
                 self.fields[f"exclude_{row.mentee_id}"] = forms.BooleanField(
-                    required=False, label="Exclude this pair"
+                    required=False, label=_("Exclude this pair")
                 )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("pin_mentee") is None) != (data.get("pin_mentor") is None):
-            raise forms.ValidationError("To pin a pair, choose both a mentee and a mentor.")
+            raise forms.ValidationError(_("To pin a pair, choose both a mentee and a mentor."))
         return data
 
     def row_fields(self) -> list[tuple[BulkMatchRow, BoundField | None]]:
