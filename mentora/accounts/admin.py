@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.models import (
     BackgroundAnswer,
@@ -40,9 +41,9 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("name", "time_zone", "preferred_language")}),
+        (_("Person"), {"fields": ("name", "time_zone", "preferred_language")}),
         (
-            "Permissions",
+            _("Permissions"),
             {
                 "fields": (
                     "is_active",
@@ -53,7 +54,7 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

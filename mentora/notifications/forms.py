@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
 from mentora.notifications.models import MUST_SEND, NEVER_DIGEST, Choice, Kind
 
 HELP = {
-    Kind.SESSION_CANCELLED: "Always by email and inbox: you need to know your session is off.",
-    Kind.CONCERNS: "Always by email and inbox: a concern can't wait.",
-    Kind.REMINDERS: "Reminders and session changes come at once, never in the digest.",
+    Kind.SESSION_CANCELLED: _("Always by email and inbox: you need to know your session is off."),
+    Kind.CONCERNS: _("Always by email and inbox: a concern can't wait."),
+    Kind.REMINDERS: _("Reminders and session changes come at once, never in the digest."),
 }
 
 
