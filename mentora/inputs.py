@@ -7,12 +7,16 @@ on, the same on SQLite and PostgreSQL, and never reaches a query or date maths
 that would turn it into a 500.
 
 - Text: `find_control_character`, `find_bidi_override`,
-  `strip_control_characters`, the `refuse_control_characters` validator and
-  `TextChecksMixin`, which puts it on every text field of a form.
+  `strip_control_characters`, and the `refuse_control_characters` validator.
 - Numbers: `parse_id`, `parse_int` (ASCII digits, bounded length and range),
-  `IdField`, `BoundedIntegerField`, and `query_id` / `query_int` for query strings.
+  `IdField`, `BoundedIntegerField`, `ModelIdChoiceField`, and `query_id` /
+  `query_int` for query strings and POST data.
+- Tokens: `TOKEN_PATTERN` (the `<token:>` converter) and `parse_token`.
 - Dates: `BoundedDateField`, `BoundedDateTimeField` (a range given when the form
   is built, said in the message; overflow at the calendar's edges is a form error).
+- `Form` and `ModelForm`, the project's base forms (`TextChecksMixin`): every
+  text field refuses control characters, and Django's own number and date
+  fields parse as the ones here.
 - `RefuseNulMiddleware`: the request-level net for NUL in the path, the query
   string and form values, which PostgreSQL's text type cannot store.
 """
@@ -420,6 +424,26 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
         self.check_bounds(value)
 
 
+# Django's fields and the stricter ones that take their place (add_input_checks).
+_STRICTER: dict[type[forms.Field], type[forms.Field]] = {
+    forms.IntegerField: BoundedIntegerField,
+    forms.DateField: BoundedDateField,
+    forms.DateTimeField: BoundedDateTimeField,
+}
+
+
+# --- Base forms -------------------------------------------------------------
+
+
+class Form(TextChecksMixin, forms.Form):
+    """The project's form: its fields are checked by the types here."""
+
+
+class ModelForm(TextChecksMixin, forms.ModelForm[_M]):
+    """The project's model form: its fields, generated or declared, are checked
+    by the types here."""
+
+
 # --- The request-level net -------------------------------------------------
 
 
@@ -465,23 +489,3 @@ class RefuseNulMiddleware:
         if request_has_nul(request):
             return render(request, "input_refused.html", status=400)
         return self.get_response(request)
-
-
-# Django's fields and the stricter ones that take their place (add_input_checks).
-_STRICTER: dict[type[forms.Field], type[forms.Field]] = {
-    forms.IntegerField: BoundedIntegerField,
-    forms.DateField: BoundedDateField,
-    forms.DateTimeField: BoundedDateTimeField,
-}
-
-
-# --- Base forms -------------------------------------------------------------
-
-
-class Form(TextChecksMixin, forms.Form):
-    """The project's form: every text field refuses control characters."""
-
-
-class ModelForm(TextChecksMixin, forms.ModelForm[_M]):
-    """The project's model form: every text field, generated or declared,
-    refuses control characters."""
