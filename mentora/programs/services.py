@@ -337,7 +337,8 @@ def people_import(
                 )
             if is_new:
                 added.setdefault(row.email, []).append(membership)
-            else:
+            elif row.line not in result.already_member_lines:
+                # One line may give several roles; it is one person already here.
                 result.already_member_lines.append(row.line)
         result.created_people = len(new_users)
         result.added_memberships = sum(len(ms) for ms in added.values())

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from mentora.accounts.models import User
 from mentora.inputs import find_bidi_override, find_control_character
+from mentora.programs import services
 from mentora.programs.csv_import import parse_people_csv
 from mentora.programs.models import Membership, Role
 from mentora.tests import factories as f
@@ -195,6 +196,18 @@ def test_several_roles_in_one_cell_are_imported(accepted):
 
     roles = set(Membership.objects.filter(user__email="sam@example.org").values_list("role"))
     assert roles == {(Role.MENTOR,), (Role.ADMIN,)}
+
+
+def test_a_line_whose_roles_are_all_held_counts_once_as_already_a_member(program):
+    parsed = parse_people_csv(_csv("sam@example.org,Sam,mentor; admin,bootcamp,,"))
+    services.people_import(rows=parsed.rows)
+
+    again = services.people_import(
+        rows=parse_people_csv(_csv("sam@example.org,Sam,mentor; admin,bootcamp,,")).rows
+    )
+
+    assert again.already_member_lines == [2]
+    assert "1 already members (lines 2)" in again.summary()
 
 
 # --- email addresses -------------------------------------------------------------------
