@@ -31,7 +31,7 @@ class SlotForm(inputs.Form):
         error_messages={
             "required": _("Pick one of the offered times."),
             "invalid": _("Pick one of the offered times."),
-        }
+        },
     )
 
     def __init__(self, *args: Any, program: Program, now: datetime, **kwargs: Any) -> None:
