@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.accounts.models import (
     BackgroundAnswer,
     MenteeProfile,
@@ -76,6 +77,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Technology)
 class TechnologyAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -83,6 +85,7 @@ class TechnologyAdmin(admin.ModelAdmin):
 
 @admin.register(MentorProfile)
 class MentorProfileAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("user", "headline", "career_stage", "years_experience", "capacity")
     list_filter = ("career_stage", "education_path")
     search_fields = ("user__email", "user__name", "headline", "company")
@@ -95,6 +98,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
 @admin.register(MenteeProfile)
 class MenteeProfileAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("user", "learning", "target_roles", "wants_shared_background")
     list_filter = ("education_path", "wants_shared_background")
     search_fields = ("user__email", "user__name", "learning", "target_roles")
@@ -105,6 +109,7 @@ class MenteeProfileAdmin(admin.ModelAdmin):
 
 @admin.register(BackgroundAnswer)
 class BackgroundAnswerAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("user", "field", "value", "visibility")
     list_filter = ("field", "visibility")
     search_fields = ("user__email", "user__name")

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from mentora import inputs
 from mentora.insights.models import RiskPolicy
 
 
 @admin.register(RiskPolicy)
 class RiskPolicyAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("program", "window_weeks", "missed_threshold", "no_session_weeks")
     search_fields = ("program__name", "program__slug")
     fieldsets = (

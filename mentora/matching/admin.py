@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from mentora import inputs
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, Concern, MentorRequest, Pulse
 
 
 @admin.register(MentorRequest)
 class MentorRequestAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("mentee", "mentor", "program", "status", "created_at", "expires_at")
     list_filter = ("status", "program")
     search_fields = ("mentee__email", "mentee__name", "mentor__email", "mentor__name")
@@ -24,6 +26,7 @@ class MentorRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Pulse)
 class PulseAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("mentorship", "respondent", "asked_at", "answer", "answered_at")
     list_filter = ("answer",)
     search_fields = ("respondent__email", "respondent__name")
@@ -32,6 +35,7 @@ class PulseAdmin(admin.ModelAdmin):
 
 @admin.register(Concern)
 class ConcernAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("mentorship", "raised_by", "reason", "status", "outcome", "created_at")
     list_filter = ("status", "reason", "outcome", "program")
     search_fields = ("raised_by__email", "raised_by__name")
@@ -39,6 +43,7 @@ class ConcernAdmin(admin.ModelAdmin):
 
 
 class BulkMatchRowInline(admin.TabularInline):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     model = BulkMatchRow
     extra = 0
     fields = ("mentee", "mentor", "score", "pinned", "unmatched_reason", "mentorship")
@@ -51,6 +56,7 @@ class BulkMatchRowInline(admin.TabularInline):
 
 @admin.register(BulkMatchRun)
 class BulkMatchRunAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("program", "created_at", "created_by", "objective", "status", "total_score")
     list_filter = ("status", "objective", "program")
     readonly_fields = (

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from mentora import inputs
 from mentora.notifications.models import (
     Delivery,
     Notification,
@@ -21,6 +22,7 @@ from mentora.notifications.models import (
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind"]
     search_fields = ["title", "recipient__email", "key"]
@@ -45,6 +47,7 @@ class RetriedAfterStall(admin.SimpleListFilter):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = [
         "key",
         "recipient",
@@ -74,6 +77,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ["user", "kind", "choice", "updated_at"]
     list_filter = ["kind", "choice"]
     raw_id_fields = ["user"]
@@ -81,5 +85,6 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(ScheduledReminder)
 class ScheduledReminderAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ["session", "which", "starts_at", "run_after", "task_id"]
     raw_id_fields = ["session"]

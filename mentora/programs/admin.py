@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mentora import inputs
 from mentora.accounts.models import User
 from mentora.inputs import parse_id
 from mentora.programs import services
@@ -26,6 +27,7 @@ IMPORT_URL_NAME = "programs_program_import_people"
 
 
 class CohortInline(admin.TabularInline):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     model = Cohort
     extra = 0
     fields = ("name", "starts_on", "ends_on")
@@ -33,6 +35,7 @@ class CohortInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("name", "slug", "time_zone", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -141,6 +144,7 @@ def _chosen_programs(raw: str) -> list[Program]:
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("name", "program", "starts_on", "ends_on")
     list_filter = ("program",)
     search_fields = ("name", "program__name")
@@ -149,6 +153,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("user", "program", "role", "cohort", "success_manager", "is_active")
     list_filter = ("program", "role", "cohort", "is_active")
     search_fields = ("user__email", "user__name")
@@ -159,6 +164,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
     list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at")
     list_filter = ("status", "program", "end_reason")
     search_fields = ("mentor__email", "mentor__name", "mentee__email", "mentee__name")
@@ -170,6 +176,8 @@ class MentorshipAdmin(admin.ModelAdmin):
 @admin.register(AccessAuditEntry)
 class AccessAuditEntryAdmin(admin.ModelAdmin):
     """The support-access log, read-only: nobody adds, edits or deletes an entry by hand."""
+
+    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
 
     list_display = ("at", "program", "user", "kind", "method", "path")
     list_filter = ("program", "kind")

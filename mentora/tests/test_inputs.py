@@ -502,3 +502,37 @@ def test_a_model_forms_generated_number_fields_are_ours():
 
     assert numbers
     assert all(isinstance(form.fields[n], inputs.BoundedIntegerField) for n in numbers)
+
+
+@pytest.mark.django_db
+def test_every_admin_form_refuses_control_characters(rf, site_admin):
+    request = rf.get("/admin/")
+    request.user = site_admin
+    missing = []
+    for model, model_admin in admin_site._registry.items():
+        if not model.__module__.startswith("mentora."):
+            continue
+        forms_ = [model_admin.get_form(request)]
+        forms_ += [
+            inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)
+        ]
+        missing += [
+            f"{model.__name__}: {form}"
+            for form in forms_
+            if not issubclass(form, inputs.TextChecksMixin)
+        ]
+
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_an_admin_form_is_a_form_error(client, site_admin):
+    from mentora.accounts.models import Technology
+
+    client.force_login(site_admin)
+
+    response = client.post("/admin/accounts/technology/add/", {"name": "Py\x1bthon"})
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "invisible control character" in response.content.decode()
+    assert not Technology.objects.exists()
