@@ -220,8 +220,7 @@ def test_import_empty_file_is_an_error(db):
 
 def test_import_header_only_file_is_an_error(program):
     assert _messages(HEADER.encode()) == [
-        "line 2: the file has a header but no people. "
-        "Add one line per person below the header."
+        "line 2: the file has a header but no people. Add one line per person below the header."
     ]
 
 
