@@ -140,6 +140,8 @@ class RiskPolicyForm(inputs.ModelForm[RiskPolicy]):
         (_("Low feedback"), ("low_rating_max", "low_feedback_weight")),
         (_("Overdue action items"), ("overdue_threshold", "overdue_weight")),
         (_("Attendance not recorded"), ("unmarked_weight",)),
+        (_("No mentor"), ("no_mentor_weight",)),
+        (_("No success manager"), ("no_success_manager_weight",)),
     )
 
     class Meta:

@@ -58,6 +58,8 @@ class RiskPolicy(models.Model):
     unmarked_weight = _weight(
         10, "Attendance not recorded after the program's unmarked-session delay."
     )
+    no_mentor_weight = _weight(30, "The mentee has no live mentorship: waiting for a mentor.")
+    no_success_manager_weight = _weight(20, "No success manager looks after the mentee.")
 
     class Meta:
         verbose_name = "risk policy"

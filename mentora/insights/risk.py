@@ -16,7 +16,11 @@ Time boundaries ("in the last 4 weeks" means at or after now − 4 weeks):
   on a live mentorship;
 - overdue: the mentee's own action items on a live mentorship, not done and due
   before today in the program's zone;
-- unmarked: still "scheduled" at least the program's unmarked_flag_hours after its end.
+- unmarked: still "scheduled" at least the program's unmarked_flag_hours after its end;
+- no mentor: no live mentorship now; waiting since the later of joining the program
+  and the end of the last mentorship (a mentee who was never matched waits from
+  the day they joined);
+- no success manager: nobody is assigned to look after the mentee.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.insights.models import RiskPolicy
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
@@ -49,18 +56,23 @@ SIGNAL_COLUMNS = (
     "r_low_feedback",
     "r_overdue",
     "r_unmarked",
+    "r_last_ended",
+    "joined_at",
+    "success_manager_id",
 )
 
 
 class Signal(models.TextChoices):
-    CONCERN = "concern", "Open concern"
-    NOT_A_FIT = "not_a_fit", "“Not a fit”"
-    MISSED = "missed", "Missed sessions"
-    NO_SESSION = "no_session", "No recent session"
-    NO_GOAL = "no_goal", "Held without a goal"
-    LOW_FEEDBACK = "low_feedback", "Low feedback"
-    OVERDUE = "overdue", "Overdue action items"
-    UNMARKED = "unmarked", "Attendance not recorded"
+    CONCERN = "concern", gettext_lazy("Open concern")
+    NOT_A_FIT = "not_a_fit", gettext_lazy("“Not a fit”")
+    NO_MENTOR = "no_mentor", gettext_lazy("No mentor")
+    MISSED = "missed", gettext_lazy("Missed sessions")
+    NO_SESSION = "no_session", gettext_lazy("No recent session")
+    NO_SUCCESS_MANAGER = "no_success_manager", gettext_lazy("No success manager")
+    NO_GOAL = "no_goal", gettext_lazy("Held without a goal")
+    LOW_FEEDBACK = "low_feedback", gettext_lazy("Low feedback")
+    OVERDUE = "overdue", gettext_lazy("Overdue action items")
+    UNMARKED = "unmarked", gettext_lazy("Attendance not recorded")
 
 
 @dataclass(frozen=True)
@@ -188,11 +200,46 @@ def annotate_signals(
             "owner",
         ),
         r_unmarked=_count(unmarked_sessions(program, now), "mentee"),
+        r_last_ended=Subquery(
+            Mentorship.objects.filter(
+                program=program, mentee=OuterRef("user_id"), ended_at__isnull=False
+            )
+            .order_by("-ended_at")
+            .values("ended_at")[:1]
+        ),
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _weeks(w: int) -> str:
+    return ngettext("the last %(n)d week", "the last %(n)d weeks", w) % {"n": w}
+
+
+def _waiting_since(a: dict[str, Any], now: datetime) -> str:
+    """'No mentor' in words: since when, and why that day (joined, or the last one ended)."""
+    ended = a["r_last_ended"]
+    since = max((t for t in (a["joined_at"], ended) if t), default=now)
+    days = max((now - since).days, 0)
+    words = {
+        "days": days,
+        "date": formats.date_format(timezone.localtime(since), "j F Y"),
+    }
+    if ended and ended >= a["joined_at"]:
+        return (
+            ngettext(
+                "Waiting for a mentor for %(days)d day, since the last mentorship ended on %(date)s",
+                "Waiting for a mentor for %(days)d days, since the last mentorship ended on %(date)s",
+                days,
+            )
+            % words
+        )
+    return (
+        ngettext(
+            "Waiting for a mentor for %(days)d day, since joining on %(date)s",
+            "Waiting for a mentor for %(days)d days, since joining on %(date)s",
+            days,
+        )
+        % words
+    )
 
 
 def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Reason]:
@@ -205,21 +252,38 @@ def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Re
             reasons.append(Reason(signal, weight, text))
 
     if a["r_concerns"]:
-        fire(Signal.CONCERN, policy.concern_weight, f"{_plural(a['r_concerns'], 'open concern')}")
+        n = a["r_concerns"]
+        fire(
+            Signal.CONCERN,
+            policy.concern_weight,
+            ngettext("%(n)d open concern", "%(n)d open concerns", n) % {"n": n},
+        )
     said = a["r_not_a_fit_pulses"] + a["r_not_a_fit_reflections"]
     if said:
         fire(
             Signal.NOT_A_FIT,
             policy.not_a_fit_weight,
-            f"“Not a fit” said {_plural(said, 'time')} in a pulse or reflection "
-            f"in the last {_plural(w, 'week')}",
+            ngettext(
+                "“Not a fit” said %(n)d time in a pulse or reflection in %(weeks)s",
+                "“Not a fit” said %(n)d times in a pulse or reflection in %(weeks)s",
+                said,
+            )
+            % {"n": said, "weeks": _weeks(w)},
         )
+    if not a["r_live_since"]:
+        # Nobody to hold a session with: the other session rules can't fire, this one does.
+        fire(Signal.NO_MENTOR, policy.no_mentor_weight, _waiting_since(a, now))
     if a["r_missed"] >= policy.missed_threshold:
+        n = a["r_missed"]
         fire(
             Signal.MISSED,
             policy.missed_weight,
-            f"{_plural(a['r_missed'], 'missed session')} (late cancellations and no-shows) "
-            f"in the last {_plural(w, 'week')}",
+            ngettext(
+                "%(n)d missed session (late cancellations and no-shows) in %(weeks)s",
+                "%(n)d missed sessions (late cancellations and no-shows) in %(weeks)s",
+                n,
+            )
+            % {"n": n, "weeks": _weeks(w)},
         )
     reference = max((t for t in (a["r_last_held"], a["r_live_since"]) if t), default=None)
     if (
@@ -228,33 +292,62 @@ def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Re
         and reference < now - timedelta(weeks=policy.no_session_weeks)
     ):
         days = (now - reference).days
-        held = "since the last session" if a["r_last_held"] else "since the mentorship started"
+        held = (
+            _("since the last session") if a["r_last_held"] else _("since the mentorship started")
+        )
         fire(
             Signal.NO_SESSION,
             policy.no_session_weight,
-            f"No session held in {days} days ({held})",
+            _("No session held in %(days)d days (%(held)s)") % {"days": days, "held": held},
+        )
+    if a["success_manager_id"] is None:
+        fire(
+            Signal.NO_SUCCESS_MANAGER,
+            policy.no_success_manager_weight,
+            _("No success manager is assigned: nobody on staff looks after this mentee"),
         )
     if a["r_no_goal"] >= policy.no_goal_threshold:
+        n = a["r_no_goal"]
         fire(
             Signal.NO_GOAL,
             policy.no_goal_weight,
-            f"{_plural(a['r_no_goal'], 'session')} held without a written goal "
-            f"in the last {_plural(w, 'week')}",
+            ngettext(
+                "%(n)d session held without a written goal in %(weeks)s",
+                "%(n)d sessions held without a written goal in %(weeks)s",
+                n,
+            )
+            % {"n": n, "weeks": _weeks(w)},
         )
     if a["r_low_feedback"]:
+        n = a["r_low_feedback"]
         fire(
             Signal.LOW_FEEDBACK,
             policy.low_feedback_weight,
-            f"Feedback rated {policy.low_rating_max}/5 or lower on "
-            f"{_plural(a['r_low_feedback'], 'session')} in the last {_plural(w, 'week')}",
+            ngettext(
+                "Feedback rated %(max)d/5 or lower on %(n)d session in %(weeks)s",
+                "Feedback rated %(max)d/5 or lower on %(n)d sessions in %(weeks)s",
+                n,
+            )
+            % {"max": policy.low_rating_max, "n": n, "weeks": _weeks(w)},
         )
     if a["r_overdue"] >= policy.overdue_threshold:
-        fire(Signal.OVERDUE, policy.overdue_weight, _plural(a["r_overdue"], "overdue action item"))
+        n = a["r_overdue"]
+        fire(
+            Signal.OVERDUE,
+            policy.overdue_weight,
+            ngettext("%(n)d overdue action item", "%(n)d overdue action items", n) % {"n": n},
+        )
     if a["r_unmarked"]:
+        n = a["r_unmarked"]
         fire(
             Signal.UNMARKED,
             policy.unmarked_weight,
-            f"Attendance not recorded by the mentor for {_plural(a['r_unmarked'], 'session')}",
+            ngettext(
+                "Attendance not recorded by the mentor for %(n)d session",
+                "Attendance not recorded by the mentor for %(n)d sessions",
+                n,
+            )
+            % {"n": n},
         )
     return sorted(reasons, key=lambda r: -r.weight)
 

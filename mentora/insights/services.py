@@ -23,6 +23,8 @@ EDITABLE = (
     "overdue_threshold",
     "overdue_weight",
     "unmarked_weight",
+    "no_mentor_weight",
+    "no_success_manager_weight",
 )
 
 

@@ -130,6 +130,22 @@ def test_caseload_lists_the_reason_and_filters_by_signal(
     assert "Mia Mentee" in filtered and "Otto Other" not in filtered
 
 
+def test_an_unmatched_mentee_is_not_fine_on_the_caseload(
+    client, program, cohort, success_manager, mentee, now
+):
+    una = f.UserFactory(email="una@example.org", name="Una Unmatched")
+    f.MembershipFactory(user=una, program=program, cohort=cohort, success_manager=success_manager)
+    client.force_login(success_manager)
+
+    page = client.get(url("caseload", program)).content.decode()
+    row = page.split("Una Unmatched")[0].rsplit("<tr", 1)[1] + page.split("Una Unmatched")[1]
+    row = row.split("</tr>")[0]
+    assert 'risk-badge-watch">Watch</span>' in row
+    assert "No mentor</span> Waiting for a mentor for 0 days, since joining on" in row
+    filtered = client.get(url("caseload", program), {"signal": "no_mentor"}).content.decode()
+    assert "Una Unmatched" in filtered and "Mia Mentee" not in filtered
+
+
 def test_caseload_filters_by_mentor_and_cohort(
     client, program, cohort, success_manager, mentee, other_mentee
 ):
@@ -380,6 +396,8 @@ def _rules(**changes):
         "overdue_threshold": 1,
         "overdue_weight": 10,
         "unmarked_weight": 10,
+        "no_mentor_weight": 30,
+        "no_success_manager_weight": 20,
     }
     return {**values, **changes}
 

@@ -18,7 +18,7 @@ from mentora.insights.risk import Signal
 from mentora.insights.tests.factories import ConcernFactory, PulseFactory, session
 from mentora.matching.models import ConcernOutcome, ConcernStatus, PulseAnswer
 from mentora.mentoring.models import StillMakesSense
-from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
+from mentora.programs.models import EndReason, Membership, Mentorship, MentorshipStatus
 from mentora.scheduling.models import SessionStatus
 from mentora.tests import factories as f
 
@@ -286,6 +286,8 @@ def test_caseload_orders_by_score_then_signals_then_name(
     f.MembershipFactory(user=zoe, program=program, cohort=cohort, success_manager=success_manager)
     amy = f.UserFactory(name="Amy Able")
     f.MembershipFactory(user=amy, program=program, cohort=cohort, success_manager=success_manager)
+    for matched in (zoe, amy):  # matched just now, so "no mentor" doesn't fire
+        f.MentorshipFactory(program=program, mentor=mentor, mentee=matched, started_at=now)
     # Otto: an open concern (40) → first. Mia: overdue (10) and unmarked (10) → second.
     ConcernFactory(mentorship=Mentorship.objects.get(mentee=other_mentee), created_at=now)
     mia = Mentorship.objects.get(mentee=mentee)
@@ -303,3 +305,80 @@ def test_caseload_orders_by_score_then_signals_then_name(
     assert [r.score for r in page.rows] == [40, 20, 0, 0]
     assert page.rows[0].level == "high" and page.rows[1].level == "watch"
     assert page.at_risk == 2 and page.total == 4
+
+
+# --- no mentor, no success manager ---------------------------------------------------
+
+
+def _unmatched(program, cohort, success_manager, now, name="Una Unmatched"):
+    user = f.UserFactory(name=name, email=f"{name.split()[0].lower()}@example.org")
+    membership = f.MembershipFactory(
+        user=user, program=program, cohort=cohort, success_manager=success_manager
+    )
+    Membership.objects.filter(pk=membership.pk).update(joined_at=now - timedelta(days=12))
+    return user
+
+
+def test_a_mentee_without_a_mentor_is_a_risk_signal_with_waiting_since(
+    program, cohort, success_manager, mentee, now
+):
+    una = _unmatched(program, cohort, success_manager, now)
+
+    page = caseload(Scope(program, success_manager), now)
+    row = next(r for r in page.rows if r.name == una.name)
+    assert row.signals == {Signal.NO_MENTOR}
+    assert row.score == 30 and row.level == "watch"
+    assert [r.text for r in row.reasons] == [
+        "Waiting for a mentor for 12 days, since joining on 23 December 2026"
+    ]
+    assert page.signal_counts[Signal.NO_MENTOR] == 1
+
+
+def test_waiting_since_counts_from_the_end_of_the_last_mentorship(
+    program, success_manager, mentorship, now
+):
+    Mentorship.objects.filter(pk=mentorship.pk).update(
+        started_at=now - 10 * WEEK,
+        status=MentorshipStatus.ENDED,
+        ended_at=now - 2 * WEEK,
+        end_reason=EndReason.NOT_A_FIT,
+    )
+    Membership.objects.filter(user=mentorship.mentee, program=program).update(
+        joined_at=now - 11 * WEEK
+    )
+    texts = reasons(program, success_manager, mentorship.mentee.email)
+    assert texts == [
+        "Waiting for a mentor for 14 days, since the last mentorship ended on 21 December 2026"
+    ]
+
+
+def test_a_paused_mentorship_is_still_a_mentor(program, success_manager, mentorship):
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=MentorshipStatus.PAUSED)
+    assert Signal.NO_MENTOR not in signals(program, success_manager)[mentorship.mentee.email]
+
+
+def test_no_success_manager_is_a_signal_on_the_whole_programs_list(program, cohort, mentor, now):
+    orphan = f.UserFactory(name="Olive Orphan")
+    f.MembershipFactory(user=orphan, program=program, cohort=cohort, success_manager=None)
+    f.MentorshipFactory(program=program, mentor=mentor, mentee=orphan, started_at=now)
+
+    page = caseload(Scope(program, None), now)
+    row = next(r for r in page.rows if r.name == orphan.name)
+    assert row.signals == {Signal.NO_SUCCESS_MANAGER}
+    assert row.score == 20
+    assert "No success manager" in row.reasons[0].text
+
+
+def test_unmatched_without_success_manager_reads_high(program, cohort, mentee, now):
+    _unmatched(program, cohort, None, now, name="Nell Nobody")
+    page = caseload(Scope(program, None), now)
+    row = next(r for r in page.rows if r.name == "Nell Nobody")
+    assert row.signals == {Signal.NO_MENTOR, Signal.NO_SUCCESS_MANAGER}
+    assert row.level == "high"
+    assert page.rows[0] is row  # above every matched mentee
+
+
+def test_no_mentor_weight_zero_switches_it_off(program, cohort, success_manager, now):
+    una = _unmatched(program, cohort, success_manager, now)
+    RiskPolicy.objects.update_or_create(program=program, defaults={"no_mentor_weight": 0})
+    assert signals(program, success_manager)[una.email] == set()
