@@ -38,6 +38,9 @@ class MatchingCode(StrEnum):
     NOT_ACTIVE = "not_active"
     NOT_PAUSED = "not_paused"
     ENDED = "ended"
+    # a proposed regular time
+    NO_PROPOSAL = "no_proposal"
+    PROPOSAL_STALE = "proposal_stale"
     # staff matching, one by one
     BAD_MENTOR = "bad_mentor"
     MENTEE_MATCHED = "mentee_matched"

@@ -297,3 +297,30 @@ class BulkMatchRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor or 'unmatched'} ({self.score:.0f})"
+
+
+class ProposedCadence(models.Model):
+    """A regular time Mentora proposed when staff, a cohort publish or a re-match
+    started the mentorship; either party confirms it (it becomes the cadence and
+    goes away) or chooses another time. Stored in the mentor's zone, as a cadence is."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="proposed_cadence"
+    )
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    time_of_day = models.TimeField()
+    time_zone = models.CharField(max_length=64)  # the mentor's zone when proposed
+    length_minutes = models.PositiveIntegerField()
+    starts_on = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="proposed_cadence_weekday"),
+            models.CheckConstraint(
+                condition=Q(length_minutes__gte=15), name="proposed_cadence_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.weekday} {self.time_of_day:%H:%M} {self.time_zone}"

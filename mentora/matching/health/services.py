@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from mentora.clock import now_or_current
 from mentora.matching import access, hooks
 from mentora.matching.errors import MatchingCode, MatchingError
+from mentora.matching.lifecycle.rhythm import regular_time_propose
 from mentora.matching.lifecycle.services import mentorship_end, mentorship_pause, mentorship_start
 from mentora.matching.models import (
     Concern,
@@ -38,6 +39,7 @@ from mentora.matching.models import (
     Pulse,
     PulseAnswer,
 )
+from mentora.mentoring.carry_over import carry_over
 from mentora.programs import access as program_access
 from mentora.programs.models import EndReason, Mentorship, MentorshipStatus
 from mentora.scheduling.models import SessionStatus
@@ -367,7 +369,9 @@ def mentorship_rematch(
     sessions are cancelled on time, both parties told); start the new one
     (capacity checked: a full mentor refuses and the end is undone); resolve
     the given concern and any other open concern on the old mentorship as
-    re-matched. Everything of the old mentorship is kept.
+    re-matched; carry the mentee's active goals and open action items into the
+    new one (mentoring.carry_over; never the old mentor's notes) and propose
+    its regular time. Everything of the old mentorship is kept.
     """
     now = now_or_current(now)
     if new_mentor.pk == mentorship.mentor_id:
@@ -383,6 +387,8 @@ def mentorship_rematch(
     with transaction.atomic():
         old = mentorship_end(mentorship=mentorship, reason=reason, note=note, by=by, now=now)
         new = mentorship_start(program=old.program, mentor=new_mentor, mentee=old.mentee, now=now)
+        carry_over(old=old, new=new)
+        regular_time_propose(mentorship=new, now=now)
         open_concerns = list(
             Concern.objects.filter(mentorship=old, status=ConcernStatus.OPEN).order_by("pk")
         )

@@ -46,6 +46,7 @@ from mentora.matching.engine.features import (
 from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
 from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingCode, MatchingError
+from mentora.matching.lifecycle.rhythm import regular_time_propose
 from mentora.matching.lifecycle.services import mentorship_start
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkObjective, BulkRunStatus
 from mentora.matching.staff import queries as q
@@ -92,7 +93,8 @@ def match_from_suggestion(
     Steps: find the mentor among the program's mentors; lock both people; refuse
     if the mentee got a mentor meanwhile (a second click, or a colleague was
     quicker); re-check the pair with the same ranking and hard rules the page
-    showed (full, "not a fit" before, self, shared language); start it.
+    showed (full, "not a fit" before, self, shared language); start it and
+    propose its regular time (lifecycle.rhythm).
     """
     now = now_or_current(now)
     mentor = q.active_mentor(program, mentor_id)
@@ -118,7 +120,9 @@ def match_from_suggestion(
                 MatchingCode.NOT_MATCHABLE,
                 _("%(mentor)s can't be matched: %(why)s") % {"mentor": mentor.name, "why": why},
             )
-        return mentorship_start(program=program, mentor=mentor, mentee=mentee, now=now)
+        mentorship = mentorship_start(program=program, mentor=mentor, mentee=mentee, now=now)
+        regular_time_propose(mentorship=mentorship, now=now)
+        return mentorship
 
 
 # --- whole cohort: preview ---------------------------------------------------------------
@@ -501,7 +505,8 @@ def bulk_publish(*, run: BulkMatchRun, by: User, now: datetime | None = None) ->
     or publishing a discarded run, is refused); lock every person of the run
     (ascending ids, as every booking and match does); check what changed since
     the preview, row by row, and refuse with the list if anything did; start each
-    mentorship through mentorship_start and link it to its row. Any refusal rolls
+    mentorship through mentorship_start, propose its regular time (each pair a
+    different time where one mentor has several) and link it to its row. Any refusal rolls
     the whole publish back, the status included.
     """
     now = now_or_current(now)
@@ -526,6 +531,7 @@ def bulk_publish(*, run: BulkMatchRun, by: User, now: datetime | None = None) ->
             except MatchingError as error:  # publish_conflicts should have said so first
                 conflicts[row.pk] = error.message
                 continue
+            regular_time_propose(mentorship=row.mentorship, now=now)
             started.append(row.mentorship)
         if conflicts:
             raise PublishConflict(conflicts)

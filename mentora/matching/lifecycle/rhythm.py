@@ -1,0 +1,239 @@
+"""Every pairing starts with a rhythm: a proposed regular time, and its confirmation.
+
+A mentor request is accepted with a weekly time the mentor picks, so it starts
+with a cadence. Pairings staff make (one by one, a published cohort match, a
+re-match) have no one to pick, so Mentora proposes the soonest weekly time in
+the mentor's hours that falls in the mentee's day (scheduling's pure
+`propose_weekly_time`). Either party confirms it, which goes through
+scheduling's `cadence_set` exactly as accepting a request does (the regular
+sessions are booked by the same sync), or chooses another time on the cadence
+page. A proposal only counts while the mentorship has no cadence: setting one
+by any path makes it moot, so every reader filters on that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from mentora.clock import now_or_current
+from mentora.matching.errors import MatchingCode, MatchingError
+from mentora.matching.mentor_requests.queries import first_week_day
+from mentora.matching.models import ProposedCadence
+from mentora.programs.models import (
+    LIVE_MENTORSHIP_STATUSES,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+)
+from mentora.scheduling.cadence.proposal import Rules, WeeklyRange, propose_weekly_time
+from mentora.scheduling.cadence.services import SyncResult, cadence_set
+from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.locking import lock_people
+from mentora.scheduling.models import Cadence, Frequency, WeeklyHours
+from mentora.scheduling.slots import local_to_utc
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+MINUTES_PER_DAY = 24 * 60
+
+
+def _weekly_range(weekday: int, start: time, length_minutes: int) -> WeeklyRange:
+    end = min(start.hour * 60 + start.minute + length_minutes, MINUTES_PER_DAY)
+    # 24:00 is written 00:00, as hours that run to midnight are.
+    return WeeklyRange(
+        weekday, start, time(0) if end == MINUTES_PER_DAY else time(*divmod(end, 60))
+    )
+
+
+def _mentor_taken(mentorship: Mentorship) -> list[WeeklyRange]:
+    """The weekly times the mentor's other live pairings hold or have been offered.
+
+    Proposals count too, so a cohort publish giving one mentor two mentees
+    proposes two different times. Every program counts: the mentor is one person.
+    """
+    others = Q(mentorship__mentor_id=mentorship.mentor_id) & Q(
+        mentorship__status__in=LIVE_MENTORSHIP_STATUSES
+    )
+    taken = [
+        _weekly_range(c.weekday, c.time_of_day, c.length_minutes)
+        for c in Cadence.objects.filter(others).exclude(mentorship=mentorship)
+    ]
+    pending = ProposedCadence.objects.filter(others, mentorship__cadence__isnull=True)
+    taken += [
+        _weekly_range(p.weekday, p.time_of_day, p.length_minutes)
+        for p in pending.exclude(mentorship=mentorship)
+    ]
+    return taken
+
+
+def regular_time_propose(
+    *, mentorship: Mentorship, now: datetime | None = None
+) -> ProposedCadence | None:
+    """Propose a regular time for a new mentorship without one; None when none fits.
+
+    Called by the staff match, the cohort publish and the re-match inside their
+    transaction, after `mentorship_start`. Where nothing fits, both parties are
+    asked to choose their regular time instead (see `rhythm_prompts_for`).
+    """
+    now = now_or_current(now)
+    if Cadence.objects.filter(mentorship=mentorship).exists():
+        return None
+    program, mentor = mentorship.program, mentorship.mentor
+    hours = [
+        WeeklyRange(h.weekday, h.start_time, h.end_time)
+        for h in WeeklyHours.objects.filter(mentor=mentor)
+    ]
+    proposed = propose_weekly_time(
+        hours=hours,
+        taken=_mentor_taken(mentorship),
+        mentor_zone=mentor.time_zone,
+        mentee_zone=mentorship.mentee.time_zone,
+        first_day=first_week_day(program, mentor, now),
+        rules=Rules(
+            length_minutes=program.default_session_minutes,
+            buffer_before_minutes=program.buffer_before_minutes,
+            buffer_after_minutes=program.buffer_after_minutes,
+            grid_minutes=max(program.slot_grid_minutes, 15),  # as weekly_times offers them
+            weeks=program.booking_window_weeks,
+        ),
+    )
+    if proposed is None:
+        ProposedCadence.objects.filter(mentorship=mentorship).delete()
+        return None
+    proposal, _created = ProposedCadence.objects.update_or_create(
+        mentorship=mentorship,
+        defaults={
+            "weekday": proposed.weekday,
+            "time_of_day": proposed.at,
+            "time_zone": mentor.time_zone,
+            "length_minutes": program.default_session_minutes,
+            "starts_on": proposed.first_day,
+            "created_at": now,
+        },
+    )
+    return proposal
+
+
+def regular_time_confirm(
+    *, mentorship: Mentorship, by: User, now: datetime | None = None
+) -> SyncResult:
+    """Make the proposed time the mentorship's cadence; its regular sessions are booked.
+
+    Steps, in one transaction: lock both people; find the proposal (refused if
+    there is none, or a cadence was agreed meanwhile); refuse a proposal made
+    in a zone the mentor has since left (the time would mean another hour);
+    set the cadence through `cadence_set` (party check, the sync) from the
+    proposal's first week or, if that has passed, the first week now possible;
+    drop the proposal.
+    """
+    now = now_or_current(now)
+    with transaction.atomic():
+        lock_people(mentorship.mentor_id, mentorship.mentee_id)
+        proposal = ProposedCadence.objects.filter(mentorship=mentorship).first()
+        if proposal is None or Cadence.objects.filter(mentorship=mentorship).exists():
+            raise MatchingError(
+                MatchingCode.NO_PROPOSAL,
+                _("There is no proposed time to confirm any more; choose your regular time."),
+            )
+        if proposal.time_zone != mentorship.mentor.time_zone:
+            proposal.delete()
+            raise MatchingError(
+                MatchingCode.PROPOSAL_STALE,
+                _(
+                    "The mentor has changed time zone since this time was proposed; "
+                    "choose your regular time."
+                ),
+            )
+        starts_on = max(
+            proposal.starts_on, first_week_day(mentorship.program, mentorship.mentor, now)
+        )
+        try:
+            result = cadence_set(
+                mentorship=mentorship,
+                by=by,
+                frequency=Frequency.WEEKLY,
+                weekday=proposal.weekday,
+                time_of_day=proposal.time_of_day,
+                length_minutes=proposal.length_minutes,
+                starts_on=starts_on,
+                now=now,
+            )
+        except SchedulingError as error:
+            raise MatchingError(MatchingCode.BAD_TIME, error.message) from None
+        proposal.delete()
+    return result
+
+
+# --- reads: what the homes, the schedule and the mentorship's pages show ----------------
+
+
+@dataclass(frozen=True)
+class RhythmPrompt:
+    """A live pairing of the person's without a regular time: a proposal to
+    confirm, or (proposal None) the ask to choose one."""
+
+    mentorship: Mentorship
+    proposal: ProposedCadence | None
+    first_start: datetime | None  # the proposal's first session (UTC), if confirmed now
+
+    @property
+    def other(self) -> User:
+        return self.mentorship.mentee if self.viewer_is_mentor else self.mentorship.mentor
+
+    viewer_is_mentor: bool = False
+
+
+def _first_start(
+    proposal: ProposedCadence, program: Program, mentor: User, now: datetime
+) -> datetime:
+    earliest: date = max(proposal.starts_on, first_week_day(program, mentor, now))
+    day = earliest + timedelta(days=(proposal.weekday - earliest.weekday()) % 7)
+    return local_to_utc(day, proposal.time_of_day, ZoneInfo(proposal.time_zone))
+
+
+def rhythm_prompt(
+    mentorship: Mentorship, viewer: User, now: datetime | None = None
+) -> RhythmPrompt | None:
+    """For one mentorship: its prompt, or None when it has a cadence or isn't active."""
+    now = now_or_current(now)
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        return None
+    if Cadence.objects.filter(mentorship=mentorship).exists():
+        return None
+    proposal = ProposedCadence.objects.filter(mentorship=mentorship).first()
+    if proposal is not None and proposal.time_zone != mentorship.mentor.time_zone:
+        proposal = None  # out of date: confirming it is refused, so ask to choose
+    first = _first_start(proposal, mentorship.program, mentorship.mentor, now) if proposal else None
+    return RhythmPrompt(
+        mentorship=mentorship,
+        proposal=proposal,
+        first_start=first,
+        viewer_is_mentor=mentorship.mentor_id == viewer.pk,
+    )
+
+
+def proposed_cadence_for(
+    user: User, program: Program, now: datetime | None = None
+) -> list[RhythmPrompt]:
+    """The person's active pairings in the program that have no regular time yet,
+    each with its proposed time or the ask to choose one (for the homes'
+    "needs you now"; each links to `regular_time`)."""
+    now = now_or_current(now)
+    mentorships = (
+        Mentorship.objects.filter(
+            program=program, status=MentorshipStatus.ACTIVE, cadence__isnull=True
+        )
+        .filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "mentor", "mentee")
+        .order_by("started_at", "pk")
+    )
+    prompts = [rhythm_prompt(m, user, now) for m in mentorships]
+    return [p for p in prompts if p is not None]
