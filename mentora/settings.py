@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentora.notifications.context_processors.unread_notifications",
+                "mentora.home.context_processors.navigation",
             ],
         },
     },

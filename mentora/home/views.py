@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
+from mentora.home.needs import needs_you_now
 from mentora.insights import queries as insights_queries
 from mentora.matching import access as matching_access
 from mentora.matching.health import queries as health_queries
@@ -40,13 +41,17 @@ def program_home(request: ProgramRequest) -> HttpResponse:
     """A section for each role the viewer holds here (one person may hold several)."""
     program, user, roles = request.program, request.user, request.roles
     now = timezone.now()
+    is_admin = access.is_program_admin(user, program)
     context: dict[str, Any] = {
         "program": program,
         "roles": roles,
         "other_programs": queries.programs_of(user).exclude(pk=program.pk),
+        "needs": needs_you_now(program, user, roles, now, is_admin=is_admin),
     }
     if roles & {Role.MENTEE, Role.MENTOR}:
-        context["upcoming_sessions"] = scheduling_queries.upcoming_sessions(user, program, now)[:5]
+        context["upcoming_sessions"] = list(
+            scheduling_queries.upcoming_sessions(user, program, now)[:5]
+        )
         context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
         mentorships = list(queries.live_mentorships_of_mentee(program, user))
@@ -74,7 +79,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         context["open_concerns"] = matching_access.concerns_for_staff(user, program)[:10]
         context["not_a_fit_pulses"] = health_queries.not_a_fit_pulses(program, user)[:10]
         context["caseload_summary"] = insights_queries.caseload_summary(program, user, now)
-    if access.is_program_admin(user, program):
+    if is_admin:
         context["role_counts"] = queries.role_counts(program)
         context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]
     return render(request, "home/program_home.html", context)

@@ -1,0 +1,166 @@
+"""What mentoring asks of a person now, for their home's "Needs you now":
+preparing, reflecting, feedback, action items, a mentor's notes and report.
+
+Each function runs a fixed number of queries (Exists subqueries, no query per
+row) and returns at most NEEDS_SHOWN items of each kind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mentora.mentoring.access import NOTES_OPEN_DAYS
+from mentora.mentoring.models import Feedback, Note, Reflection
+from mentora.mentoring.workspace.queries import open_action_items
+from mentora.mentoring.workspace.services import local_today
+from mentora.programs.models import Program
+from mentora.programs.needs import NEEDS_SHOWN, Need
+from mentora.scheduling.models import Session, SessionStatus
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+# A mentee is asked to prepare a session this long before it.
+PREPARE_AHEAD = timedelta(days=7)
+# A mentor hears of an unprepared session this long before it.
+UNPREPARED_AHEAD = timedelta(hours=48)
+# Action items due this soon (or overdue) are listed.
+ITEMS_AHEAD_DAYS = 2
+
+_UNPREPARED = Q(agenda__isnull=True) | Q(agenda__goal="")
+
+
+def _sessions(program: Program, **parties: User) -> QuerySet[Session]:
+    return Session.objects.filter(program=program, **parties).select_related("mentor", "mentee")
+
+
+def _reflection_due(program: Program, now: datetime, **parties: User) -> QuerySet[Session]:
+    """Sessions that ended inside the reflection window and weren't missed."""
+    window = timedelta(days=program.reflection_window_days)
+    return _sessions(program, **parties).filter(
+        status__in=[SessionStatus.HELD, SessionStatus.SCHEDULED],
+        ends_at__lte=now,
+        ends_at__gte=now - window,
+    )
+
+
+def _reflected_by(user: User) -> Exists:
+    return Exists(Reflection.objects.filter(session=OuterRef("pk"), author=user))
+
+
+def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> list[Need]:
+    slug, window = program.slug, timedelta(days=program.reflection_window_days)
+    prepare = (
+        _sessions(program, mentee=user)
+        .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .filter(starts_at__lte=now + PREPARE_AHEAD)
+        .filter(_UNPREPARED)
+        .order_by("starts_at")
+    )
+    after = (
+        _reflection_due(program, now, mentee=user)
+        .annotate(
+            reflected=_reflected_by(user),
+            gave_feedback=Exists(Feedback.objects.filter(session=OuterRef("pk"))),
+        )
+        .filter(Q(reflected=False) | Q(gave_feedback=False))
+        .order_by("ends_at")
+    )
+    needs = [
+        Need(
+            title=_("Prepare your session with %(name)s") % {"name": s.mentor.name},
+            url=reverse("agenda", args=[slug, s.pk]),
+            due=s.starts_at,
+        )
+        for s in prepare[:NEEDS_SHOWN]
+    ]
+    for s in after[:NEEDS_SHOWN]:
+        if not s.reflected:  # type: ignore[attr-defined]
+            needs.append(
+                Need(
+                    title=_("Reflect on your session with %(name)s") % {"name": s.mentor.name},
+                    url=reverse("session_reflect", args=[slug, s.pk]),
+                    due=s.ends_at + window,
+                )
+            )
+        if not s.gave_feedback:  # type: ignore[attr-defined]
+            needs.append(
+                Need(
+                    title=_("Give %(name)s feedback on your session") % {"name": s.mentor.name},
+                    url=reverse("session_workspace", args=[slug, s.pk]),
+                    due=s.ends_at + window,
+                )
+            )
+    return needs + _items_due(user, program, now)
+
+
+def _items_due(user: User, program: Program, now: datetime) -> list[Need]:
+    today = local_today(user, now)
+    zone = ZoneInfo(user.time_zone)
+    items = open_action_items(program, user).filter(
+        due_on__lte=today + timedelta(days=ITEMS_AHEAD_DAYS)
+    )
+    return [
+        Need(
+            title=_("Action item: %(title)s") % {"title": item.title},
+            url=reverse("action_items", args=[program.slug]),
+            due=datetime.combine(item.due_on, time(23, 59), tzinfo=zone),
+            late=item.due_on < today,
+        )
+        for item in items[:NEEDS_SHOWN]
+    ]
+
+
+def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:
+    slug, window = program.slug, timedelta(days=program.reflection_window_days)
+    notes_days = timedelta(days=NOTES_OPEN_DAYS)
+    held = (
+        _reflection_due(program, now, mentor=user)
+        .filter(status=SessionStatus.HELD)
+        .annotate(
+            reported=_reflected_by(user),
+            noted=Exists(Note.objects.filter(session=OuterRef("pk"), author=user)),
+        )
+        .filter(Q(reported=False) | Q(noted=False, ends_at__gte=now - notes_days))
+        .order_by("ends_at")
+    )
+    unprepared = (
+        _sessions(program, mentor=user)
+        .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .filter(starts_at__lte=now + UNPREPARED_AHEAD)
+        .filter(_UNPREPARED)
+        .order_by("starts_at")
+    )
+    needs = []
+    for s in held[:NEEDS_SHOWN]:
+        if not s.reported:  # type: ignore[attr-defined]
+            needs.append(
+                Need(
+                    title=_("Write your report on the session with %(name)s")
+                    % {"name": s.mentee.name},
+                    url=reverse("session_reflect", args=[slug, s.pk]),
+                    due=s.ends_at + window,
+                )
+            )
+        if not s.noted and s.ends_at >= now - notes_days:  # type: ignore[attr-defined]
+            needs.append(
+                Need(
+                    title=_("Write notes on the session with %(name)s") % {"name": s.mentee.name},
+                    url=reverse("session_workspace", args=[slug, s.pk]),
+                    due=s.ends_at + notes_days,
+                )
+            )
+    return needs + [
+        Need(
+            title=_("%(name)s hasn't prepared your session yet") % {"name": s.mentee.name},
+            url=reverse("agenda", args=[slug, s.pk]),
+            due=s.starts_at,
+        )
+        for s in unprepared[:NEEDS_SHOWN]
+    ]

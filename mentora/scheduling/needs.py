@@ -1,0 +1,118 @@
+"""What scheduling asks of a person now, for their home's "Needs you now".
+
+Each function runs a fixed number of queries (no query per row) and returns at
+most NEEDS_SHOWN items of each kind, each linking to the page where it is done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mentora.programs.models import Mentorship, Program
+from mentora.programs.needs import NEEDS_SHOWN, Need
+from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+
+# Attendance is late once the notes window (a week) has passed; it still needs doing.
+ATTENDANCE_LATE_AFTER = timedelta(days=7)
+# How far back a success manager hears of late cancellations.
+LATE_CANCELLATIONS_DAYS = 14
+
+
+def attendance_to_record(program: Program, mentor: User, now: datetime) -> QuerySet[Session]:
+    """Every ended session of the mentor still marked as scheduled, however old."""
+    return (
+        Session.objects.filter(
+            program=program, mentor=mentor, status=SessionStatus.SCHEDULED, ends_at__lte=now
+        )
+        .select_related("mentee")
+        .order_by("ends_at")
+    )
+
+
+def _without_rhythm(program: Program, user: User, field: str) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.live()
+        .filter(program=program, cadence__isnull=True, **{field: user})
+        .select_related("mentor", "mentee")
+        .order_by("started_at")
+    )
+
+
+def _rhythm_needs(program: Program, mentorships: QuerySet[Mentorship], other: str) -> list[Need]:
+    return [
+        Need(
+            title=_("Choose a regular time with %(name)s") % {"name": getattr(m, other).name},
+            url=reverse("cadence_edit", args=[program.slug, m.pk]),
+        )
+        for m in mentorships[:NEEDS_SHOWN]
+    ]
+
+
+def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> list[Need]:
+    return _rhythm_needs(program, _without_rhythm(program, user, "mentee"), "mentor")
+
+
+def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:
+    needs = [
+        Need(
+            title=_("Record attendance for your session with %(name)s") % {"name": s.mentee.name},
+            url=reverse("session_attendance", args=[program.slug, s.pk]),
+            due=s.ends_at,
+            late=s.ends_at < now - ATTENDANCE_LATE_AFTER,
+        )
+        for s in attendance_to_record(program, user, now)[:NEEDS_SHOWN]
+    ]
+    return needs + _rhythm_needs(program, _without_rhythm(program, user, "mentor"), "mentee")
+
+
+def _caseload_sessions(program: Program, success_manager: User) -> QuerySet[Session]:
+    return Session.objects.filter(
+        program=program,
+        mentee__memberships__program=program,
+        mentee__memberships__success_manager=success_manager,
+    ).select_related("mentor", "mentee")
+
+
+def needs_you_now_for_success_manager(user: User, program: Program, now: datetime) -> list[Need]:
+    """Unmarked attendance past the program's grace time, and recent late cancellations."""
+    cutoff = now - timedelta(hours=program.unmarked_flag_hours)
+    unmarked = (
+        _caseload_sessions(program, user)
+        .filter(status=SessionStatus.SCHEDULED, ends_at__lte=cutoff)
+        .order_by("ends_at")
+    )
+    late = (
+        _caseload_sessions(program, user)
+        .filter(
+            status=SessionStatus.CANCELLED,
+            cancellation_kind=CancellationKind.LATE,
+            cancelled_at__gte=now - timedelta(days=LATE_CANCELLATIONS_DAYS),
+        )
+        .order_by("-cancelled_at")
+    )
+    return [
+        Need(
+            title=_("Attendance not recorded: %(mentee)s with %(mentor)s")
+            % {"mentee": s.mentee.name, "mentor": s.mentor.name},
+            url=reverse("session_detail", args=[program.slug, s.pk]),
+            due=s.ends_at,
+            late=True,
+        )
+        for s in unmarked[:NEEDS_SHOWN]
+    ] + [
+        Need(
+            title=_("Late cancellation: %(mentee)s with %(mentor)s")
+            % {"mentee": s.mentee.name, "mentor": s.mentor.name},
+            url=reverse("session_detail", args=[program.slug, s.pk]),
+            due=s.starts_at,
+        )
+        for s in late[:NEEDS_SHOWN]
+    ]
