@@ -22,7 +22,13 @@ from mentora.insights.risk import CaseRow, Signal, attach, has_live_mentorship_w
 from mentora.matching.models import Concern, Pulse
 from mentora.mentoring.models import ActionItem, Feedback, Reflection
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
-from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+from mentora.scheduling.models import (
+    SYSTEM_CANCEL_REASONS,
+    CancellationKind,
+    MakeupRequest,
+    Session,
+    SessionStatus,
+)
 from mentora.scheduling.queries import unmarked_sessions
 
 TIMELINE_SESSIONS = 60
@@ -133,8 +139,9 @@ def mentors_of(program: Program) -> QuerySet[User]:
 
 @dataclass
 class Event:
-    """One line of the timeline: a session (with what came of it), a concern, a pulse,
-    a mentorship starting or ending."""
+    """One line of the timeline: a session (with what came of it), a cancellation (on
+    time or late, with its reason), a makeup request, a concern, a pulse, a
+    mentorship starting or ending."""
 
     at: datetime
     kind: str
@@ -178,7 +185,37 @@ def timeline(scope: Scope, membership: Membership, now: datetime) -> Timeline:
     pulses = Pulse.objects.filter(
         mentorship__program=program, mentorship__mentee=mentee, answered_at__isnull=False
     ).select_related("respondent")
-    events = [Event(s.starts_at, "session", s, by_id.get(s.mentorship_id)) for s in sessions]
+    # A person's cancellation is an event of its own, at the moment it was made (a session
+    # cancelled for next week happened today); the system's (an ended mentorship, a new
+    # regular time) are told by the mentorship's own events.
+    cancellations = list(
+        Session.objects.filter(
+            program=program,
+            mentee=mentee,
+            status=SessionStatus.CANCELLED,
+            cancelled_at__lte=now,
+        )
+        .exclude(cancel_reason__in=SYSTEM_CANCEL_REASONS)
+        .select_related("cancelled_by")
+        .order_by("-cancelled_at")[:TIMELINE_SESSIONS]
+    )
+    cancelled_ids = {s.pk for s in cancellations}
+    makeup_requests = MakeupRequest.objects.filter(
+        session__program=program, session__mentee=mentee, requested_at__lte=now
+    ).select_related("session")
+    events = [
+        Event(s.starts_at, "session", s, by_id.get(s.mentorship_id))
+        for s in sessions
+        if s.pk not in cancelled_ids
+    ]
+    events += [
+        Event(s.cancelled_at, "cancelled", s, by_id.get(s.mentorship_id))  # type: ignore[arg-type]
+        for s in cancellations
+    ]
+    events += [
+        Event(r.requested_at, "makeup_request", r, by_id.get(r.session.mentorship_id))
+        for r in makeup_requests
+    ]
     events += [Event(c.created_at, "concern", c, by_id.get(c.mentorship_id)) for c in concerns]
     events += [Event(p.answered_at, "pulse", p, by_id.get(p.mentorship_id)) for p in pulses]  # type: ignore[arg-type]
     for m in mentorships:

@@ -226,8 +226,10 @@ def _waiting_since(a: dict[str, Any], now: datetime) -> str:
     if ended and ended >= a["joined_at"]:
         return (
             ngettext(
-                "Waiting for a mentor for %(days)d day, since the last mentorship ended on %(date)s",
-                "Waiting for a mentor for %(days)d days, since the last mentorship ended on %(date)s",
+                "Waiting for a mentor for %(days)d day, "
+                "since the last mentorship ended on %(date)s",
+                "Waiting for a mentor for %(days)d days, "
+                "since the last mentorship ended on %(date)s",
                 days,
             )
             % words

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mentora.insights.models import RiskPolicy
 from mentora.insights.tests.factories import ConcernFactory, session
 from mentora.programs.models import Mentorship, Role
-from mentora.scheduling.models import SessionStatus
+from mentora.scheduling.models import CancelReason, MakeupRequest, Session, SessionStatus
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after
 
@@ -194,6 +194,39 @@ def test_timeline_shows_sessions_concerns_and_actions(
     assert url("mentorship_rematch", program, mentorship.pk) in page
 
 
+def test_timeline_shows_cancellations_late_or_on_time_with_reason_and_makeup_requests(
+    client, program, success_manager, mentorship, now
+):
+    # Cancelled today for next week: on the timeline today, said to be on time.
+    ahead = session(mentorship, now + timedelta(days=7), late=False, cancelled_at=now)
+    Session.objects.filter(pk=ahead.pk).update(
+        cancel_reason=CancelReason.ILLNESS, cancel_note="Flu", cancelled_by=mentorship.mentee
+    )
+    late = session(mentorship, now - timedelta(days=2), late=True)
+    MakeupRequest.objects.create(
+        session=late, requested_at=now - timedelta(days=1), message="Could we do Thursday?"
+    )
+    client.force_login(success_manager)
+
+    page = client.get(url("caseload_mentee", program, mentorship.mentee.pk)).content.decode()
+    timeline = page.split('id="timeline-heading"')[1]
+
+    assert "Regular session of Mon 11 Jan, 13:00 CET cancelled" in timeline
+    assert "by Mia Mentee" in timeline and "reason: I&#x27;m ill" in timeline
+    assert "“Flu”" in timeline
+    assert '<span class="badge">on time</span>' in timeline
+    assert '<span class="badge badge-warn">late</span>' in timeline
+    assert "reason: Other" in timeline
+    assert "Makeup asked for the session of Sat 2 Jan, 13:00 CET" in timeline
+    assert "Waiting for the mentor" in timeline and "Could we do Thursday?" in timeline
+    # Newest first: the cancellation made now, then the makeup request, then the late cancel.
+    assert (
+        timeline.index("Mon 11 Jan")
+        < timeline.index("Makeup asked")
+        < timeline.index("Sat 2 Jan, 13:00 CET cancelled")
+    )
+
+
 def test_insights_page_renders_charts_without_scripts(client, program, admin_user, mentorship, now):
     session(mentorship, now - timedelta(days=2), SessionStatus.HELD, goal="Roles")
     client.force_login(admin_user)
@@ -274,6 +307,8 @@ def test_timeline_query_count_does_not_grow(client, program, success_manager, me
             f.ReflectionFactory(session=s)
             f.FeedbackFactory(session=s)
             ConcernFactory(mentorship=mentorship, created_at=now - timedelta(hours=i))
+            missed = session(mentorship, now - timedelta(days=4, hours=i), late=True)
+            MakeupRequest.objects.create(session=missed, requested_at=now)
 
     few, many = count_queries_before_and_after(
         client, url("caseload_mentee", program, mentorship.mentee.pk), grow=grow
