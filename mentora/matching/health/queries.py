@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from mentora.accounts.models import User
+from mentora.matching.engine.suggestions import RankedMentor
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
 from mentora.programs.models import Membership, Mentorship, MentorshipStatus, Program, Role
@@ -189,4 +190,29 @@ def mentorship_pulses(mentorship: Mentorship) -> QuerySet[Pulse]:
         .exclude(answer="")
         .select_related("respondent")
         .order_by("-answered_at")
+    )
+
+
+# --- re-match --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RematchChoices:
+    """The mentors a re-match may pick, in two lists so "best fit first" is true of each:
+    those who can take the mentee now, and those set apart (full, or ruled out by a
+    hard rule: a past "not a fit", no shared language)."""
+
+    with_room: list[RankedMentor]
+    set_apart: list[RankedMentor]
+
+
+def _by_fit(ranked: list[RankedMentor]) -> list[RankedMentor]:
+    return sorted(ranked, key=lambda r: (-r.score, r.mentor.name.lower(), r.mentor.user_id))
+
+
+def rematch_choices(ranked: list[RankedMentor]) -> RematchChoices:
+    """Each list sorted by fit, highest score first (ties by name)."""
+    return RematchChoices(
+        with_room=_by_fit([r for r in ranked if r.feasible]),
+        set_apart=_by_fit([r for r in ranked if not r.feasible]),
     )

@@ -186,6 +186,7 @@ def mentorship_rematch(request: ProgramRequest, mentorship_id: int) -> HttpRespo
         "mentorship": mentorship,
         "concern": concern,
         "ranked": ranked,
+        "choices": health_queries.rematch_choices(ranked),
         "form": form,
     }
     if request.method != "POST" or not mentorship.is_live:

@@ -66,6 +66,40 @@ def test_rematch_page_lists_ranked_mentors_without_the_old_one(
     assert new_mentor.name in response.text
 
 
+def _mentor_with(program, name, stack, capacity=3):
+    user = f.UserFactory(name=name, time_zone="Europe/Berlin")
+    f.MembershipFactory(user=user, program=program, role=Role.MENTOR)
+    f.MentorProfileFactory(user=user, capacity=capacity, stack=stack)
+    return user
+
+
+def test_rematch_list_is_sorted_by_fit_with_full_mentors_set_apart(
+    client, program, mentorship, success_manager, mentee
+):
+    # The mentee works with Django, Python and Postgres: the more a mentor shares, the better.
+    mentee.mentee_profile.stack.set(
+        [f.TechnologyFactory(name=n) for n in ("Django", "Python", "Postgres")]
+    )
+    _mentor_with(program, "Lou Low", ["Go"])
+    _mentor_with(program, "Bea Best", ["Django", "Python", "Postgres"])
+    full_best = _mentor_with(program, "Fran Full", ["Django", "Python", "Postgres"], capacity=1)
+    f.MentorshipFactory(program=program, mentor=full_best, mentee=f.UserFactory())
+    client.force_login(success_manager)
+
+    response = client.get(url("mentorship_rematch", program, mentorship.pk))
+
+    choices = response.context["choices"]
+    assert [r.mentor.name for r in choices.with_room] == ["Bea Best", "Lou Low"]
+    assert [r.mentor.name for r in choices.set_apart] == ["Fran Full"]
+    scores = [r.score for r in choices.with_room]
+    assert scores == sorted(scores, reverse=True)
+    page = response.text
+    assert page.index("Bea Best") < page.index("Lou Low") < page.index("Fran Full")
+    set_apart = page.split('id="rematch-set-apart"')[1]
+    assert "Fran Full" in set_apart and "Lou Low" not in set_apart
+    assert "best fit first" in page.split('id="rematch-set-apart"')[0]
+
+
 def test_rematch_through_the_page_ends_old_and_starts_new(
     client, program, mentorship, mentee, success_manager, new_mentor
 ):
