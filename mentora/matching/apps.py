@@ -5,3 +5,10 @@ class MatchingConfig(AppConfig):
     name = "mentora.matching"
     label = "matching"
     verbose_name = "Matching: directory, requests, suggestions, concerns"
+
+    def ready(self) -> None:
+        from mentora.matching.lifecycle import rhythm
+        from mentora.scheduling.cadence import sections
+
+        # The cadence page shows the regular time matching proposed, to confirm.
+        sections.register(rhythm.cadence_page_section)

@@ -237,3 +237,13 @@ def proposed_cadence_for(
     )
     prompts = [rhythm_prompt(m, user, now) for m in mentorships]
     return [p for p in prompts if p is not None]
+
+
+def cadence_page_section(
+    mentorship: Mentorship, viewer: User
+) -> tuple[str, dict[str, object]] | None:
+    """The proposal (or the ask to choose) on scheduling's cadence page; see its sections.py."""
+    prompt = rhythm_prompt(mentorship, viewer)
+    if prompt is None:
+        return None
+    return "matching/includes/cadence_section.html", {"prompt": prompt}

@@ -276,3 +276,18 @@ def test_a_rematch_proposes_the_new_pairs_regular_time(
     [prompt] = rhythm.proposed_cadence_for(mentee, mentorship.program, NOW)
     assert prompt.mentorship == result.new and prompt.proposal is not None
     assert prompt.other == new_mentor
+
+
+def test_the_cadence_page_shows_the_proposal_above_its_form(
+    client, program, mentorship, mentee, tuesday_hours, frozen_clock
+):
+    rhythm.regular_time_propose(mentorship=mentorship)
+    client.force_login(mentee)
+
+    page = client.get(reverse("cadence_edit", args=[program.slug, mentorship.pk])).content.decode()
+
+    assert "Proposed regular time: Tue 15:00 CET (your zone, Europe/Berlin)" in page
+    assert reverse("regular_time", args=[program.slug, mentorship.pk]) in page
+    ProposedCadence.objects.all().delete()
+    page = client.get(reverse("cadence_edit", args=[program.slug, mentorship.pk])).content.decode()
+    assert "Choose your regular time" in page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from mentora import errors
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.scheduling import access
-from mentora.scheduling.cadence import services
+from mentora.scheduling.cadence import sections, services
 from mentora.scheduling.cadence.forms import CadenceForm
 from mentora.scheduling.errors import SchedulingError
 
@@ -36,7 +36,13 @@ def cadence_edit(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
             starts_on=cadence.starts_on,
         )
     form = CadenceForm(request.POST or None, initial=initial)
-    context = {"program": program, "mentorship": mentorship, "form": form, "cadence": cadence}
+    context = {
+        "program": program,
+        "mentorship": mentorship,
+        "form": form,
+        "cadence": cadence,
+        "sections": sections.sections_for(mentorship, request.user),
+    }
     if request.method != "POST":
         return render(request, "scheduling/cadence.html", context)
     if not form.is_valid():
