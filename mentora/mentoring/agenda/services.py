@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import codecs
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -276,6 +277,68 @@ def agenda_update(
         clean_or_refuse(agenda)
         agenda.save()
     return agenda
+
+
+# --- the one agenda form ------------------------------------------------------
+
+TemplateUse = Literal["use", "replace", "append"]
+
+
+def goal_from_template(typed: str, key: str, use: TemplateUse) -> str | None:
+    """The goal after choosing a template, or None when it would overwrite a goal
+    the mentee typed (then the page offers the template beside it instead).
+
+    use: fill an empty goal; replace: the mentee said "replace mine"; append: below it.
+    """
+    if key not in GoalTemplate.values:
+        raise MentoringError(
+            MentoringCode.BAD_TEMPLATE, _("Pick one of the suggested goals."), "goal"
+        )
+    label = str(GoalTemplate(key).label)
+    mine = typed.strip()
+    if use == "replace" or not mine or mine == label:
+        return label
+    if use == "append":
+        return f"{mine}\n{label}"
+    return None
+
+
+@dataclass(frozen=True)
+class AgendaSubmission:
+    """One press of any button of the agenda form: the text typed into the
+    agenda, and the link, question and file typed alongside it (None: left empty)."""
+
+    text: dict[str, Any] | None = None  # AgendaForm's fields, as agenda_update takes them
+    link: dict[str, Any] | None = None  # url, title
+    question: dict[str, Any] | None = None  # text, tried, topic, link
+    upload: UploadedFile | None = None
+
+
+def agenda_submit(
+    *,
+    session: Session,
+    by: User,
+    submission: AgendaSubmission,
+    then: Callable[[], object] | None = None,
+    now: datetime,
+) -> None:
+    """Save everything typed, then do what the pressed button does (`then`):
+    all of it or nothing, so a refusal anywhere leaves the agenda as it was and
+    the page shows the typed text again. The file is stored last, so a later
+    refusal never leaves its bytes behind."""
+    _require_editable(session, by, now)
+    base: dict[str, Any] = {"session": session, "by": by, "now": now}
+    with transaction.atomic():
+        if submission.text is not None:
+            agenda_update(**base, **submission.text)
+        if submission.link is not None:
+            agenda_link_add(**base, **submission.link)
+        if submission.question is not None:
+            agenda_question_add(**base, **submission.question)
+        if then is not None:
+            then()
+        if submission.upload is not None:
+            agenda_file_add(**base, upload=submission.upload)
 
 
 def agenda_setup_confirm(*, session: Session, by: User, now: datetime) -> Agenda:

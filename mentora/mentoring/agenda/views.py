@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentora import errors, inputs
 from mentora.accounts.models import User
+from mentora.errors import DomainError
 from mentora.mentoring import access
 from mentora.mentoring.access import Viewer, agenda_editable, workspace_session
 from mentora.mentoring.agenda import services
@@ -42,7 +45,6 @@ from mentora.mentoring.models import AgendaFile, GoalTemplate, Question, Questio
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling.booking import services as scheduling_services
-from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import AgendaSwitch, Session
 from mentora.scheduling.queries import upcoming_sessions
 
@@ -67,26 +69,220 @@ def _apply(form: forms.Form, call: Callable[[dict[str, Any]], object]) -> bool:
 
 
 # --- agenda ----------------------------------------------------------------
+#
+# The whole agenda is one form. Every submit button carries `action=<what>` (and
+# `:<argument>` where it acts on one thing), and every one of them first saves
+# everything typed: the text, and a link, question or file typed alongside it.
+# So "Add link" never loses the goal, without JavaScript. A refusal anywhere
+# saves nothing and shows the page again with everything typed.
+
+# Buttons whose point is the text: the agenda's fields are always read.
+TEXT_ACTIONS = {"save", "template", "template_replace", "template_append", "go_setup", "go_goals"}
+# Buttons that add one part: that part must be filled, not just "if typed".
+PART_ACTIONS = {"link_add": "link", "question_new": "question", "file_add": "file"}
+ACTION_MESSAGES = {
+    "save": gettext_lazy("Agenda saved. Your mentor can read it now."),
+    "link_add": gettext_lazy("Link added."),
+    "file_add": gettext_lazy("File shared with your mentor."),
+    "question_new": gettext_lazy("Question added to this agenda and to your running list."),
+    "template": gettext_lazy("Goal filled in from the template: make it yours."),
+    "template_replace": gettext_lazy("Your goal is now the template: make it yours."),
+    "template_append": gettext_lazy("The template is added below your goal."),
+    "link_remove": gettext_lazy("Link removed."),
+    "file_remove": gettext_lazy("File removed."),
+    "bring": gettext_lazy("Question brought to this session."),
+    "unbring": gettext_lazy("Taken off this agenda; it stays on your list."),
+}
+TEMPLATE_USES: dict[str, services.TemplateUse] = {
+    "template": "use",
+    "template_replace": "replace",
+    "template_append": "append",
+}
+# Where the page scrolls back to after each button.
+ANCHORS = {
+    "link_add": "shared",
+    "link_remove": "shared",
+    "file_add": "shared",
+    "file_remove": "shared",
+    "question_new": "questions",
+    "bring": "questions",
+    "unbring": "questions",
+    "template": "goal",
+    "template_replace": "goal",
+    "template_append": "goal",
+}
 
 
-def _agenda_form_initial(request: ProgramRequest, agenda: Any) -> dict[str, Any]:
-    initial: dict[str, Any] = {}
-    if agenda is not None:
-        initial = {
-            "goal": agenda.goal,
-            "goal_template": agenda.goal_template,
-            "mentorship_goal": agenda.mentorship_goal_id,
-            "working_on": agenda.working_on,
-            "next_days": agenda.next_days,
-            "planned_work_done": agenda.planned_work_done,
-            "previous_notes_reviewed": agenda.previous_notes_reviewed,
-            "setup_checked": agenda.setup_checked,
-        }
-    template = request.GET.get("template", "")
-    if template in GoalTemplate.values:
-        # A starting point, not a final answer: the mentee edits it before saving.
-        initial.update(goal=GoalTemplate(template).label, goal_template=template)
-    return initial
+def _agenda_form_initial(agenda: Any) -> dict[str, Any]:
+    if agenda is None:
+        return {}
+    return {
+        "goal": agenda.goal,
+        "goal_template": agenda.goal_template,
+        "mentorship_goal": agenda.mentorship_goal_id,
+        "working_on": agenda.working_on,
+        "next_days": agenda.next_days,
+        "planned_work_done": agenda.planned_work_done,
+        "previous_notes_reviewed": agenda.previous_notes_reviewed,
+        "setup_checked": agenda.setup_checked,
+    }
+
+
+def _offered_template(request: ProgramRequest) -> tuple[str, str] | None:
+    """?offer=<template>: the template to show beside a goal already typed."""
+    key = request.GET.get("offer", "")
+    return (key, str(GoalTemplate(key).label)) if key in GoalTemplate.values else None
+
+
+class AgendaPost:
+    """The bound forms of one POST of the agenda form: the text, and each part
+    that was typed (or that the pressed button adds)."""
+
+    def __init__(self, request: ProgramRequest, session: Session, action: str) -> None:
+        post, files = request.POST, request.FILES
+        part = PART_ACTIONS.get(action)
+        self.forms: dict[str, forms.Form] = {}
+        # The page always sends the goal box; a post without it (an older page, a
+        # script) changes only what its button names.
+        if action in TEXT_ACTIONS or "goal" in post:
+            goals = services.active_goals(session.mentorship)
+            self.forms["form"] = AgendaForm(post, goals=goals)
+        if part == "link" or _typed(post, "url", "title"):
+            self.forms["link_form"] = LinkForm(post)
+        if part == "question" or _typed(post, "text", "tried", "topic", "link"):
+            self.forms["question_form"] = QuestionForm(post)
+        if part == "file" or "upload" in files:
+            self.forms["file_form"] = FileForm(post, files)
+        if action == "switch":
+            self.forms["switch_form"] = SwitchForm(post)
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.forms.values()])  # every form's errors
+
+    def data(self, name: str) -> dict[str, Any] | None:
+        form = self.forms.get(name)
+        return None if form is None else dict(form.cleaned_data)
+
+    def submission(self) -> services.AgendaSubmission:
+        file_data = self.data("file_form")
+        return services.AgendaSubmission(
+            text=self.data("form"),
+            link=self.data("link_form"),
+            question=self.data("question_form"),
+            upload=file_data["upload"] if file_data else None,
+        )
+
+    def refuse(self, request: ProgramRequest, error: DomainError, action: str) -> None:
+        """Put the refusal next to the field it names, in whichever form has it."""
+        for form in self.forms.values():
+            if error.field in form.fields:
+                errors.form_error(form, error)
+                return
+        own = self.forms.get(f"{PART_ACTIONS.get(action, '')}_form") or self.forms.get("form")
+        if own is not None and action not in ("bring", "unbring", "link_remove", "file_remove"):
+            errors.form_error(own, error)
+        else:
+            errors.page_error(request, error)
+
+    def refused_upload(self) -> None:
+        """A chosen file can't be shown again: say so, so it isn't silently dropped."""
+        file_form = self.forms.get("file_form")
+        if file_form is not None and not file_form.errors:
+            file_form.add_error(
+                "upload",
+                _("Choose the file again: it wasn't uploaded because of the problem above."),
+            )
+
+
+def _typed(post: Any, *names: str) -> bool:
+    return any(str(post.get(name, "")).strip() for name in names)
+
+
+def _button_action(
+    request: ProgramRequest, program: Program, session: Session, action: str, arg: str
+) -> Callable[[], object] | None:
+    """What the pressed button does once everything typed is saved."""
+    user, now = request.user, timezone.now()
+    base: dict[str, Any] = {"session": session, "by": user, "now": now}
+    pk = inputs.parse_id(arg) if arg else inputs.query_id(request.POST, "id")
+    if action == "link_remove":
+        return lambda: services.agenda_link_remove(**base, link_id=pk or 0)
+    if action == "file_remove":
+        token = inputs.parse_token(arg or request.POST.get("token")) or ""
+        return lambda: services.agenda_file_remove(**base, token=token)
+    if action in ("bring", "unbring"):
+        question = access.own_question(user, program, pk or 0)
+        if question is None:
+            raise _not_on_your_list()
+        change = services.question_bring if action == "bring" else services.question_unbring
+        return lambda: change(**base, question=question)
+    return None
+
+
+def _switch_step(
+    request: ProgramRequest, session: Session, bound: AgendaPost
+) -> Callable[[], object]:
+    switch = bound.forms["switch_form"].cleaned_data["switch"]
+    return lambda: scheduling_services.session_keep_with_new_agenda(
+        session=session, by=request.user, switch=switch, now=timezone.now()
+    )
+
+
+def _done_message(action: str, bound: AgendaPost) -> str:
+    if action == "switch":
+        plan = AgendaSwitch(bound.forms["switch_form"].cleaned_data["switch"]).label
+        return _("Good call: the session stays, with a new plan: %(plan)s.") % {"plan": plan}
+    return str(ACTION_MESSAGES.get(action, ""))
+
+
+def _agenda_post(
+    request: ProgramRequest, program: Program, session: Session, now: datetime
+) -> HttpResponse | dict[str, forms.Form]:
+    """Save everything typed, then do the button's action: a redirect when it
+    worked, else the bound forms with their errors (nothing was saved)."""
+    action, _sep, arg = request.POST.get("action", "").partition(":")
+    known = TEXT_ACTIONS | set(ACTION_MESSAGES) | {"switch"}
+    if action not in known:
+        messages.error(request, _("That action isn't available here."))
+        return redirect("agenda", slug=program.slug, session_id=session.pk)
+    bound = AgendaPost(request, session, action)
+    if not bound.is_valid():
+        bound.refused_upload()
+        return bound.forms
+    submission = bound.submission()
+    url = reverse("agenda", args=[program.slug, session.pk])
+    try:
+        if action in TEMPLATE_USES and submission.text is not None:
+            goal = services.goal_from_template(submission.text["goal"], arg, TEMPLATE_USES[action])
+            if goal is None:
+                # A goal is typed: keep it, and show the template beside it to choose.
+                url += "?" + urlencode({"offer": arg})
+                action = "offer"
+            else:
+                submission.text.update(goal=goal, goal_template=arg)
+        then = (
+            _switch_step(request, session, bound)
+            if action == "switch"
+            else _button_action(request, program, session, action, arg)
+        )
+        services.agenda_submit(
+            session=session, by=request.user, submission=submission, then=then, now=now
+        )
+    except DomainError as error:
+        bound.refuse(request, error, action)
+        bound.refused_upload()
+        return bound.forms
+    if action == "go_setup":
+        return redirect("setup_check", slug=program.slug, session_id=session.pk)
+    if action == "go_goals":
+        return redirect("mentorship_goals", program.slug, session.mentorship_id)
+    if action == "offer":
+        messages.info(
+            request, _("You already have a goal. The template is shown beside it: choose.")
+        )
+    elif message := _done_message(action, bound):
+        messages.success(request, message)
+    return redirect(url + "#" + ANCHORS.get(action, "goal"))
 
 
 def _agenda_context(
@@ -123,6 +319,7 @@ def _agenda_context(
         "level": level,
         "level_label": READINESS_LABELS[level],
         "checklist": checklist,
+        "checks": {item.key: item for item in checklist},
         "ticks": sum(item.done for item in checklist),
         "work_not_done": agenda is not None and agenda.planned_work_done == "no",
     }
@@ -131,102 +328,19 @@ def _agenda_context(
         context.update(
             goals=list(goals),
             templates=GoalTemplate.choices,
-            form=bound.get("prepare")
-            or AgendaForm(initial=_agenda_form_initial(request, agenda), goals=goals),
-            link_form=bound.get("link_add") or LinkForm(),
-            file_form=bound.get("file_add") or FileForm(),
-            question_form=bound.get("question_new") or QuestionForm(),
-            switch_form=bound.get("switch") or SwitchForm(),
+            offer=_offered_template(request),
+            form=bound.get("form") or AgendaForm(initial=_agenda_form_initial(agenda), goals=goals),
+            link_form=bound.get("link_form") or LinkForm(),
+            file_form=bound.get("file_form") or FileForm(),
+            question_form=bound.get("question_form") or QuestionForm(),
+            switch_form=bound.get("switch_form") or SwitchForm(),
+            refused_post=bool(bound),
         )
     return context
 
 
-def _agenda_action(
-    request: ProgramRequest, program: Program, session: Session, now: datetime
-) -> dict[str, forms.Form] | None:
-    """Run the posted action. None when it worked; else the bound form with errors."""
-    action = request.POST.get("action", "")
-    user = request.user
-    base: dict[str, Any] = {"session": session, "by": user, "now": now}
-    form: forms.Form
-    if action == "prepare":
-        form = AgendaForm(request.POST, goals=services.active_goals(session.mentorship))
-        ok = _apply(form, lambda data: services.agenda_update(**base, **data))
-        message = _("Agenda saved. Your mentor can read it now.")
-    elif action == "link_add":
-        form = LinkForm(request.POST)
-        ok = _apply(form, lambda data: services.agenda_link_add(**base, **data))
-        message = _("Link added.")
-    elif action == "file_add":
-        form = FileForm(request.POST, request.FILES)
-        ok = _apply(form, lambda data: services.agenda_file_add(**base, upload=data["upload"]))
-        message = _("File shared with your mentor.")
-    elif action == "question_new":
-        form = QuestionForm(request.POST)
-        ok = _apply(form, lambda data: services.agenda_question_add(**base, **data))
-        message = _("Question added to this agenda and to your running list.")
-    elif action == "switch":
-        return _switch(request, session, now)
-    else:
-        _simple_action(request, program, session, action, base)
-        return None
-    if not ok:
-        return {action: form}
-    messages.success(request, message)
-    return None
-
-
 def _not_on_your_list() -> MentoringError:
     return MentoringError(MentoringCode.NOT_YOURS, _("That question isn't on your list."))
-
-
-def _simple_action(
-    request: ProgramRequest, program: Program, session: Session, action: str, base: dict[str, Any]
-) -> None:
-    """Buttons without fields: remove a link or file, bring or unbring a question."""
-    pk = inputs.query_id(request.POST, "id")
-    try:
-        if action == "link_remove" and pk is not None:
-            services.agenda_link_remove(**base, link_id=pk)
-            messages.success(request, _("Link removed."))
-        elif action == "file_remove":
-            token = inputs.parse_token(request.POST.get("token")) or ""
-            services.agenda_file_remove(**base, token=token)
-            messages.success(request, _("File removed."))
-        elif action in ("bring", "unbring"):
-            question = access.own_question(request.user, program, pk or 0)
-            if question is None:
-                raise _not_on_your_list()
-            if action == "bring":
-                services.question_bring(**base, question=question)
-                messages.success(request, _("Question brought to this session."))
-            else:
-                services.question_unbring(**base, question=question)
-                messages.success(request, _("Taken off this agenda; it stays on your list."))
-        else:
-            messages.error(request, _("That action isn't available here."))
-    except MentoringError as error:
-        errors.page_error(request, error)
-
-
-def _switch(
-    request: ProgramRequest, session: Session, now: datetime
-) -> dict[str, forms.Form] | None:
-    form = SwitchForm(request.POST)
-    if not form.is_valid():
-        return {"switch": form}
-    try:
-        scheduling_services.session_keep_with_new_agenda(
-            session=session, by=request.user, switch=form.cleaned_data["switch"], now=now
-        )
-    except SchedulingError as error:
-        errors.form_error(form, error, field="switch")
-        return {"switch": form}
-    plan = AgendaSwitch(form.cleaned_data["switch"]).label
-    messages.success(
-        request, _("Good call: the session stays, with a new plan: %(plan)s.") % {"plan": plan}
-    )
-    return None
 
 
 @program_view
@@ -245,10 +359,10 @@ def agenda_edit(request: ProgramRequest, session_id: int) -> HttpResponse:
                 else _("Only the mentee edits the agenda.")
             )
             return render(request, "mentoring/agenda.html", context, status=403)
-        failed = _agenda_action(request, program, session, now)
-        if failed is None:
-            return redirect("agenda", slug=program.slug, session_id=session.pk)
-        bound, status = failed, 400
+        result = _agenda_post(request, program, session, now)
+        if isinstance(result, HttpResponseBase):
+            return result
+        bound, status = result, 400
     context = _agenda_context(request, program, session, viewer, now, bound)
     return render(request, "mentoring/agenda.html", context, status=status)
 

@@ -84,8 +84,12 @@ def test_mentee_sees_the_forms_before_the_start(client, program, session, mentee
     response = client.get(agenda_url(program, session))
 
     assert response.status_code == 200
-    assert b'name="action" value="prepare"' in response.content
-    assert b"Not prepared yet" in response.content
+    content = response.content.decode()
+    assert 'name="action" value="save"' in content
+    assert (
+        content.count('<form method="post" enctype="multipart/form-data"') == 1
+    )  # one agenda form
+    assert "Not prepared yet" in content
     assert not Agenda.objects.exists()  # reading never writes
 
 
@@ -106,7 +110,7 @@ def test_others_read_the_agenda_without_forms(client, request, program, session,
 def test_others_cannot_edit(client, request, program, session, person):
     client.force_login(request.getfixturevalue(person))
 
-    response = post(client, program, session, action="prepare", goal="Hijacked")
+    response = post(client, program, session, action="save", goal="Hijacked")
 
     assert response.status_code == 403
     assert not Agenda.objects.filter(goal="Hijacked").exists()
@@ -116,7 +120,7 @@ def test_after_the_start_the_mentee_reads_it_and_cannot_edit(client, program, se
     client.force_login(mentee)
     with time_machine.travel(session.starts_at + timedelta(minutes=1), tick=False):
         page = client.get(agenda_url(program, session))
-        response = post(client, program, session, action="prepare", goal="Too late")
+        response = post(client, program, session, action="save", goal="Too late")
 
     assert page.status_code == 200
     assert b"The agenda closed when the session started" in page.content
@@ -164,7 +168,7 @@ def test_mentee_saves_the_agenda(client, program, session, mentee, mentorship):
         client,
         program,
         session,
-        action="prepare",
+        action="save",
         goal="How can I get better at system design interviews?",
         goal_template="interviews",
         mentorship_goal=goal.pk,
@@ -182,19 +186,10 @@ def test_mentee_saves_the_agenda(client, program, session, mentee, mentorship):
     assert agenda.previous_notes_reviewed and not agenda.setup_checked
 
 
-def test_a_template_fills_the_goal_box_for_editing(client, program, session, mentee):
-    client.force_login(mentee)
-
-    response = client.get(agenda_url(program, session) + "?template=interviews")
-
-    assert b"How can I get better at interviews?</textarea>" in response.content
-    assert b'value="interviews"' in response.content
-
-
 def test_overlong_goal_is_refused_and_nothing_is_saved(client, program, session, mentee):
     client.force_login(mentee)
 
-    response = post(client, program, session, action="prepare", goal="x" * 1001, working_on="kept?")
+    response = post(client, program, session, action="save", goal="x" * 1001, working_on="kept?")
 
     assert response.status_code == 400
     assert b"at most 1000 characters" in response.content
@@ -205,7 +200,7 @@ def test_a_goal_of_another_mentorship_is_refused(client, program, session, mente
     foreign = f.MentorshipGoalFactory(mentorship=Mentorship.objects.get(mentee=other_mentee))
     client.force_login(mentee)
 
-    response = post(client, program, session, action="prepare", mentorship_goal=foreign.pk)
+    response = post(client, program, session, action="save", mentorship_goal=foreign.pk)
 
     assert response.status_code == 400
     assert b"Pick one of this mentorship" in response.content
