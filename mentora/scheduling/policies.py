@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentora.scheduling import queries
+from mentora.scheduling import queries, timelabels
 from mentora.scheduling.models import (
     CancellationKind,
     MakeupRequestStatus,
@@ -25,15 +24,9 @@ def cancellation_kind(*, starts_at: datetime, now: datetime, notice_hours: int) 
 
 
 def format_moment(moment: datetime) -> str:
-    """A time in the reader's active zone, with the zone named."""
-    local = timezone.localtime(moment)
-    return _("%(weekday)s %(day)d %(month)s at %(time)s (%(zone)s)") % {
-        "weekday": f"{local:%A}",
-        "day": local.day,
-        "month": f"{local:%B}",
-        "time": f"{local:%H:%M}",
-        "zone": local.tzinfo,
-    }
+    """A time in the reader's active zone with its zone label ('Tuesday 3 March
+    at 18:00 CET'); timelabels.py is the one place that words times."""
+    return timelabels.format_moment(moment)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 
 from mentora.programs.models import Mentorship, Program
-from mentora.scheduling import slots
+from mentora.scheduling import slots, timelabels
 from mentora.scheduling.models import (
     DateOverride,
     OverrideKind,
@@ -200,7 +200,8 @@ def slots_by_local_day(
     for start in open_slots:
         local = start.astimezone(tz)
         if local.date() in grouped:
-            grouped[local.date()].append(SlotChoice(start.isoformat(), f"{local:%H:%M}"))
+            label = timelabels.clock(start, tz.key)
+            grouped[local.date()].append(SlotChoice(start.isoformat(), label))
     return list(grouped.items())
 
 

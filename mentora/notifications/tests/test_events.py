@@ -255,7 +255,7 @@ def test_a_new_regular_time_is_one_notice_not_one_per_session(
     assert notice.to == [mentee.email]
     assert "New regular time" in notice.subject
     # Tuesday 18:00 in New York is Wednesday 00:00 in Berlin, where Mia is.
-    assert "Wednesday 6 January at 00:00 (Europe/Berlin)" in notice.body
+    assert "Wednesday 6 January at 00:00 CET" in notice.body
 
 
 def test_the_matching_apps_periodic_jobs_are_run(clock):

@@ -47,7 +47,7 @@ def test_booking_sends_the_other_party_an_invite(clock, book, worker, outbox, me
     assert email.to == [mentor.email]
     assert invite_method(email) == "REQUEST"
     # The mentor's zone, with its name, in the subject and the body.
-    assert "Wednesday 6 January at 10:00 (America/New_York)" in email.subject
+    assert "Wednesday 6 January at 10:00 EST" in email.subject
     html = email.alternatives[0][0]
     assert "America/New_York" in html
     assert "/accounts/notifications/" in email.body and "/accounts/notifications/" in html

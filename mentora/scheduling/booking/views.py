@@ -10,10 +10,11 @@ or the slot picker's list of alternatives) with status 409, never a 500.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentora import errors, inputs
+from mentora.programs.access import sees_meeting_link
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Mentorship, Program, Role
-from mentora.scheduling import access, policies, queries, slots
+from mentora.scheduling import access, policies, queries, slots, timelabels
 from mentora.scheduling.booking import services
 from mentora.scheduling.booking.forms import (
     AttendanceForm,
@@ -41,6 +43,9 @@ from mentora.scheduling.models import (
     SessionKind,
     SessionStatus,
 )
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
 
 PICKER_DAYS = 7
 PAST_SHOWN = 30
@@ -123,7 +128,7 @@ def _refused(
     tz = _viewer_zone(request)
     context["error"] = error.message
     context["alternatives"] = [
-        queries.SlotChoice(a.isoformat(), f"{a.astimezone(tz):%A %-d %B, %H:%M}")
+        queries.SlotChoice(a.isoformat(), timelabels.format_moment(a, tz.key))
         for a in error.alternatives
     ]
     return render(request, template, context, status=409)
@@ -170,6 +175,10 @@ def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
         "changes": session.changes.select_related("by"),
         "makeups": session.makeups.all(),
         "attendance_form": AttendanceForm(),
+        "times": _session_times(request.user, session),
+        # Reflecting on a session that has not happened yet makes no sense.
+        "can_reflect": session.status != SessionStatus.CANCELLED and now >= session.starts_at,
+        **_meeting(request.user, program, session, now),
     }
     if is_party and session.status in (
         SessionStatus.CANCELLED,
@@ -178,6 +187,41 @@ def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
     ):
         context["makeup"] = policies.makeup_eligibility(session, now=now)
     return render(request, "scheduling/session_detail.html", context)
+
+
+JOIN_EARLY = timedelta(minutes=10)
+
+
+def _session_times(viewer: User, session: Session) -> str:
+    """The session in the viewer's zone and in each other party's."""
+    others = [
+        (person.name, person.time_zone)
+        for person in (session.mentor, session.mentee)
+        if person.pk != viewer.pk
+    ]
+    return timelabels.times_for_people(
+        session.starts_at, session.ends_at, reader_zone=viewer.time_zone, others=others
+    )
+
+
+def _meeting(viewer: User, program: Program, session: Session, now: datetime) -> dict[str, Any]:
+    """The mentor's call link for those who may see it, and whether "Join" is
+    offered: from ten minutes before the start until the end."""
+    try:
+        link = session.mentor.mentor_profile.meeting_link
+    except ObjectDoesNotExist:  # a mentor who never filled in a profile
+        link = ""
+    if session.status == SessionStatus.CANCELLED or not sees_meeting_link(
+        viewer, session.mentor, program
+    ):
+        link = ""
+    return {
+        "meeting_link": link,
+        "can_join": bool(link)
+        and session.status == SessionStatus.SCHEDULED
+        and session.starts_at - JOIN_EARLY <= now < session.ends_at,
+        "join_opens": session.starts_at - JOIN_EARLY,
+    }
 
 
 def _party_session(request: ProgramRequest, session_id: int) -> tuple[Program, Session]:

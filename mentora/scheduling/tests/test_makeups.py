@@ -130,7 +130,7 @@ def test_next_session_too_close_leaves_no_makeup_and_names_it(mentorship, mentor
     assert not eligibility.allowed
     # Shown in the reader's zone; outside a request that is UTC.
     assert eligibility.message == (
-        "Your next session is Tuesday 5 January at 18:00 (UTC); "
+        "Your next session is Tuesday 5 January at 18:00 UTC; "
         "there is no time for a makeup before it."
     )
 
