@@ -185,8 +185,30 @@ def test_note_edit_and_delete_by_its_author(client, program, session, mentee):
     note.refresh_from_db()
     assert (note.body, note.shared) == ("second", False)
 
-    post(client, program, session, action="note_delete", note_id=note.pk)
+    post(client, program, session, action="note_delete", note_id=note.pk, confirm="yes")
     assert not Note.objects.exists()
+
+
+def test_deleting_a_note_asks_first(client, program, session, mentee):
+    note = f.NoteFactory(session=session, author=mentee, body="Keep **this** safe")
+    client.force_login(mentee)
+
+    asked = post(client, program, session, action="note_delete", note_id=note.pk)
+
+    content = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Delete this note?" in content
+    assert "<strong>this</strong>" in content  # the note itself, to be sure which one
+    assert 'name="confirm" value="yes"' in content
+    assert ws_url(program, session) in content  # "Keep it" goes back
+    assert Note.objects.filter(pk=note.pk).exists()
+
+    not_yes = post(client, program, session, action="note_delete", note_id=note.pk, confirm="no")
+    assert not_yes.status_code == 200 and Note.objects.filter(pk=note.pk).exists()
+
+    done = post(client, program, session, action="note_delete", note_id=note.pk, confirm="yes")
+    assert done.status_code == 302
+    assert not Note.objects.filter(pk=note.pk).exists()
 
 
 def test_note_of_the_other_party_cannot_be_edited_or_deleted(
@@ -196,6 +218,8 @@ def test_note_of_the_other_party_cannot_be_edited_or_deleted(
     client.force_login(mentee)
 
     assert post(client, program, session, action="note_delete", note_id=note.pk).status_code == 404
+    confirmed = post(client, program, session, action="note_delete", note_id=note.pk, confirm="yes")
+    assert confirmed.status_code == 404
     assert (
         post(
             client,

@@ -128,7 +128,11 @@ def _note_edit(ws: _Workspace) -> Refusal | None:
 
 
 def _note_delete(ws: _Workspace) -> Refusal | None:
+    """Asks first: without `confirm=yes` the page asks "Delete this note?" and
+    deletes nothing (a mis-tap on a phone loses nothing)."""
     note = _own_note_or_404(ws)
+    if ws.request.POST.get("confirm") != "yes":
+        return {"confirm_delete": note}
     try:
         services.note_delete(note=note, by=ws.user, now=ws.now)
     except MentoringError as error:
@@ -213,6 +217,13 @@ def workspace(request: ProgramRequest, session_id: int) -> HttpResponse:
         result = handler(ws)
         if result is None:
             return redirect(ws.url("session_workspace"))
+        if "confirm_delete" in result:
+            context = {
+                "program": ws.program,
+                "session": ws.session,
+                "note": result["confirm_delete"],
+            }
+            return render(request, "mentoring/note_delete_confirm.html", context)
         refusal = result
     return render(
         request,
