@@ -74,7 +74,7 @@ def test_a_booking_notice_arrives_through_smtp_with_its_invite(
     found = parts(message)
     assert set(found) == {"text/plain", "text/html", "text/calendar"}
     text = found["text/plain"].get_payload(decode=True).decode()
-    assert "10:00 (America/New_York)" in text
+    assert "10:00 EST (America/New_York)" in text
     invite = found["text/calendar"]
     assert invite.get_filename() == "invite.ics"
     assert invite.get_param("method") == "REQUEST"

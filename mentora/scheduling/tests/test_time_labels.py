@@ -13,6 +13,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from mentora.notifications.emails import message_email
+from mentora.notifications.messages import Message
+from mentora.notifications.models import Kind, Notification
 from mentora.scheduling import timelabels
 from mentora.tests import factories as f
 
@@ -258,3 +261,39 @@ def test_the_schedule_shows_the_regular_time_in_the_viewers_zone(client, mentee,
         "Regular: Every week on Wednesday at 00:00 CET, 45 min "
         "(in America/New_York: Tuesday 18:00 EST)" in html
     )
+
+
+# --- the inbox and the emails ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_inbox_gives_each_time_its_zone_and_a_valid_datetime(client, mentee):
+    Notification.objects.create(
+        recipient=mentee,
+        kind=Kind.REMINDERS,
+        key="test:zone",
+        title="Your session is tomorrow",
+        created_at=at(2027, 7, 5, 16, 30) + timedelta(microseconds=250),
+    )
+    client.force_login(mentee)
+
+    html = client.get(reverse("inbox")).content.decode()
+
+    assert '<time datetime="2027-07-05T16:30:00Z">Mon 5 Jul 2027, 18:30 CEST</time>' in html
+
+
+@pytest.mark.django_db
+def test_an_email_says_when_with_the_zone_label(mentor):
+    message = Message(
+        recipient=mentor,
+        kind=Kind.REMINDERS,
+        key="test:when",
+        title="Session soon",
+        lines=["Your session starts soon."],
+        when=at(2027, 11, 7, 6),  # the second 01:00 in New York
+    )
+
+    email = message_email(message, message_id="<t@example.org>")
+
+    assert "When: Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.body
+    assert "Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.alternatives[0][0]
