@@ -38,6 +38,11 @@ class Program(models.Model):
         default=45, validators=[MinValueValidator(15), MaxValueValidator(240)]
     )
     notice_hours = _hours(24, 24 * 14, "A cancellation at least this long ahead is on time.")
+    # Without it, moving a session would dodge the notice policy.
+    late_move_counts_as_late_cancel = models.BooleanField(
+        default=True,
+        help_text=_("A move made inside the notice period counts as a late cancellation."),
+    )
     makeup_gap_hours = _hours(24, 24 * 14, "A makeup must start this long before the next session.")
     unmarked_flag_hours = _hours(48, 24 * 14, "Sessions without attendance are flagged after this.")
     # Booking

@@ -23,6 +23,7 @@ class SchedulingCode(StrEnum):
     WEEKLY_LIMIT = "weekly_limit"
     OUTSIDE_AVAILABILITY = "outside_availability"
     SLOT_TAKEN = "slot_taken"
+    MENTEE_BUSY = "mentee_busy"
     # Who may do it, and to which session
     NOT_A_PARTY = "not_a_party"
     NOT_MENTEE = "not_mentee"

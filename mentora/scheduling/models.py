@@ -177,14 +177,19 @@ class CancelReason(models.TextChoices):
     EMERGENCY = "emergency", "Personal emergency"
     CADENCE_CHANGED = "cadence_changed", "The regular schedule changed"
     MENTORSHIP_ENDED = "mentorship_ended", "The mentorship ended"
+    # The original time of a session moved inside the notice period: counted as a
+    # late cancellation (see Session.moved_to).
+    MOVED_LATE = "moved_late", "Moved at short notice"
     OTHER = "other", "Other"
 
 
 # Reasons only the system sets, as part of a bigger change the parties hear of
 # separately (a new regular rhythm they agreed, an ended mentorship).
 SYSTEM_CANCEL_REASONS = (CancelReason.CADENCE_CHANGED, CancelReason.MENTORSHIP_ENDED)
-# Reasons a person picks on the cancel form.
-PERSON_CANCEL_REASONS = [c for c in CancelReason.choices if c[0] not in SYSTEM_CANCEL_REASONS]
+# Reasons a person picks on the cancel form (a late move records its own).
+PERSON_CANCEL_REASONS = [
+    c for c in CancelReason.choices if c[0] not in (*SYSTEM_CANCEL_REASONS, CancelReason.MOVED_LATE)
+]
 
 
 class CancellationKind(models.TextChoices):
@@ -231,6 +236,12 @@ class Session(models.Model):
     blocked_until = models.DateTimeField()
     makeup_for = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="makeups"
+    )
+    # Set on the cancelled record of a session's original time when it was moved
+    # inside the notice period: every counter of late cancellations reads that
+    # record as it reads any other, and it points to the session that was kept.
+    moved_to = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="moved_from"
     )
     uid = models.UUIDField(default=_session_uid, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
@@ -303,9 +314,15 @@ class Session(models.Model):
                 | (~Q(status=SessionStatus.CANCELLED) & Q(cancelled_at__isnull=True)),
                 name="session_cancel_fields_match_status",
             ),
+            models.CheckConstraint(
+                condition=Q(moved_to__isnull=True)
+                | Q(status=SessionStatus.CANCELLED, cancel_reason=CancelReason.MOVED_LATE),
+                name="session_moved_to_only_on_a_late_move",
+            ),
         ]
-        # No overlapping sessions per mentor: an exclusion constraint on
-        # PostgreSQL, added by migration 0002 (it has no SQLite equivalent).
+        # No overlapping sessions per mentor (migration 0002) or per mentee
+        # (migration 0004): exclusion constraints on PostgreSQL; SQLite has no
+        # equivalent, there the booking services check under the lock.
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} session {self.starts_at:%Y-%m-%d %H:%M} UTC"

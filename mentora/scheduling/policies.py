@@ -87,6 +87,11 @@ def makeup_eligibility(session: Session, *, now: datetime) -> MakeupEligibility:
             False,
             _("This session was cancelled when the schedule changed; no makeup is due."),
         )
+    if session.moved_to_id is not None:
+        # A late move: counted as a late cancellation, but the moved session is held.
+        return MakeupEligibility(
+            False, False, _("This session was moved to another time; no makeup is due.")
+        )
     if session.makeups.exclude(status=SessionStatus.CANCELLED).exists():
         return MakeupEligibility(False, False, _("This session already has a makeup."))
     needs_approval = not (
@@ -127,14 +132,14 @@ def makeup_options(session: Session, *, now: datetime) -> tuple[MakeupEligibilit
     if not eligibility.allowed or eligibility.latest_start is None:
         return eligibility, []
     window = (now, eligibility.latest_start + session.length)
-    open_slots = queries.mentor_open_slots(
-        mentor=session.mentor,
-        program=session.program,
+    # Only the times a makeup booking would accept (weekly limit, mentee free).
+    open_slots = queries.bookable_slots(
+        session.mentorship,
         window=window,
         now=now,
         length=session.length,
         not_after=eligibility.latest_start,
-    )
+    ).starts
     if open_slots:
         return eligibility, open_slots
     if eligibility.next_regular is not None:

@@ -67,6 +67,19 @@ def busy_blocks(
     return list(sessions.values_list("blocked_from", "blocked_until"))
 
 
+def mentee_busy_blocks(
+    mentee_id: int, window: slots.Interval, exclude_session_id: int | None = None
+) -> list[slots.Interval]:
+    """The mentee's own live sessions in any program, with any mentor: a mentee
+    is never in two sessions at once (an exclusion constraint on PostgreSQL)."""
+    sessions = Session.objects.live().filter(
+        mentee_id=mentee_id, blocked_until__gt=window[0], blocked_from__lt=window[1]
+    )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pk=exclude_session_id)
+    return list(sessions.values_list("blocked_from", "blocked_until"))
+
+
 def buffers(program: Program) -> tuple[timedelta, timedelta]:
     return (
         timedelta(minutes=program.buffer_before_minutes),
@@ -95,15 +108,71 @@ def mentor_open_slots(
     length: timedelta | None = None,
     exclude_session_id: int | None = None,
     not_after: datetime | None = None,
+    mentee_id: int | None = None,
 ) -> list[datetime]:
-    """Open start times for `mentor` inside `window` (UTC), program rules applied."""
+    """Open start times for `mentor` inside `window` (UTC), program rules applied;
+    with `mentee_id`, also free for that mentee (their sessions with anyone)."""
     length = length or timedelta(minutes=program.default_session_minutes)
     rules = slot_rules(program, length, now)
     if not_after is not None and not_after < rules.latest:
         rules = slots.SlotRules(**{**rules.__dict__, "latest": not_after})
     available = slots.availability_intervals(availability_rules(mentor, window), window)
-    busy = busy_blocks(mentor.pk, (window[0] - length, window[1] + length), exclude_session_id)
+    wide = (window[0] - length, window[1] + length)
+    busy = busy_blocks(mentor.pk, wide, exclude_session_id)
+    if mentee_id is not None:
+        busy += mentee_busy_blocks(mentee_id, wide, exclude_session_id)
     return slots.open_slots(available, busy, rules)
+
+
+@dataclass(frozen=True)
+class Bookable:
+    """What a mentorship may book in a window: the open times that break no rule,
+    and the weeks left out because the mentee is at the weekly limit."""
+
+    starts: list[datetime]
+    full_weeks: list[slots.Interval]
+
+
+def bookable_slots(
+    mentorship: Mentorship,
+    *,
+    window: slots.Interval,
+    now: datetime,
+    length: timedelta | None = None,
+    exclude_session_id: int | None = None,
+    not_after: datetime | None = None,
+) -> Bookable:
+    """The times the booking services would accept, so a page never offers a
+    time it then refuses: mentor and mentee both free, within the weekly limit,
+    and (for a makeup) before `not_after`."""
+    program = mentorship.program
+    starts = mentor_open_slots(
+        mentor=mentorship.mentor,
+        program=program,
+        window=window,
+        now=now,
+        length=length,
+        exclude_session_id=exclude_session_id,
+        not_after=not_after,
+        mentee_id=mentorship.mentee_id,
+    )
+    full = full_weeks(program, mentorship.mentee_id, window, exclude_session_id)
+    kept = [s for s in starts if not any(w0 <= s < w1 for w0, w1 in full)]
+    return Bookable(kept, full)
+
+
+def full_weeks(
+    program: Program, mentee_id: int, window: slots.Interval, exclude_session_id: int | None
+) -> list[slots.Interval]:
+    """The program weeks touching `window` where the mentee is at the weekly limit."""
+    weeks: list[slots.Interval] = []
+    week = program_week(program, window[0])
+    while week[0] < window[1]:
+        booked = mentee_sessions_in_week(program, mentee_id, week[0], exclude_session_id)
+        if booked >= program.max_sessions_per_mentee_per_week:
+            weeks.append(week)
+        week = program_week(program, week[1] + timedelta(hours=1))
+    return weeks
 
 
 def program_week(program: Program, moment: datetime) -> slots.Interval:

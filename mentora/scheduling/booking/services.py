@@ -43,23 +43,28 @@ class SlotTaken(Exception):
     pass
 
 
+class MenteeBusy(SlotTaken):
+    """The mentee already has a session (with anyone) that overlaps."""
+
+
 def _alternatives(
     mentorship: Mentorship,
     wanted: datetime,
     length: timedelta,
     now: datetime,
     exclude_session_id: int | None = None,
+    not_after: datetime | None = None,
 ) -> list[datetime]:
     window = (wanted - timedelta(days=3), wanted + timedelta(days=4))
-    open_slots = queries.mentor_open_slots(
-        mentor=mentorship.mentor,
-        program=mentorship.program,
+    bookable = queries.bookable_slots(
+        mentorship,
         window=window,
         now=now,
         length=length,
         exclude_session_id=exclude_session_id,
+        not_after=not_after,
     )
-    return nearest(open_slots, wanted)
+    return nearest(bookable.starts, wanted)
 
 
 def _check_time_rules(
@@ -120,11 +125,13 @@ def _check_time_rules(
             exclude_session_id=exclude_session_id,
         )
         if starts_at in free:
+            _require_mentee_free(mentorship, starts_at, length, exclude_session_id)
             return
     before, after = queries.buffers(program)
     blocks = queries.busy_blocks(mentorship.mentor_id, window, exclude_session_id)
     if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in blocks):
         raise SlotTaken()
+    _require_mentee_free(mentorship, starts_at, length, exclude_session_id)
     if by.pk == mentorship.mentee_id:
         raise SchedulingError(
             SchedulingCode.OUTSIDE_AVAILABILITY,
@@ -138,6 +145,30 @@ def _weekly_limit_message(booked: int, program: Program) -> str:
         "That week already has %(booked)d sessions; the program allows %(limit)d per week.",
         booked,
     ) % {"booked": booked, "limit": program.max_sessions_per_mentee_per_week}
+
+
+def _require_mentee_free(
+    mentorship: Mentorship,
+    starts_at: datetime,
+    length: timedelta,
+    exclude_session_id: int | None = None,
+) -> None:
+    """Refuse a time when the mentee has another live session (any mentor) in it."""
+    block = blocked_range(mentorship, starts_at, length)
+    if queries.mentee_busy_blocks(mentorship.mentee_id, block, exclude_session_id):
+        raise MenteeBusy()
+
+
+def _mentee_busy(
+    mentorship: Mentorship, by: User | None, alternatives: list[datetime]
+) -> SchedulingError:
+    if by is not None and by.pk == mentorship.mentee_id:
+        message = _("You already have a session at that time.")
+    else:
+        message = _("%(name)s already has a session at that time.") % {
+            "name": mentorship.mentee.name
+        }
+    return SchedulingError(SchedulingCode.MENTEE_BUSY, message, alternatives=alternatives)
 
 
 def _slot_taken(alternatives: list[datetime]) -> SchedulingError:
@@ -170,10 +201,19 @@ def log_change(
 
 
 def insert_or_taken(session: Session) -> None:
+    """Save a live session, or raise SlotTaken (MenteeBusy when it is the mentee
+    who is busy). The callers hold the people's locks: on SQLite the mentee check
+    here is the guard, on PostgreSQL the exclusion constraints back it up."""
+    if queries.mentee_busy_blocks(
+        session.mentee_id, (session.blocked_from, session.blocked_until), session.pk
+    ):
+        raise MenteeBusy()
     try:
         with transaction.atomic():
             session.save()
     except IntegrityError as exc:
+        if "session_no_overlap_per_mentee" in str(exc):
+            raise MenteeBusy() from exc
         if "session_no_overlap_per_mentor" in str(exc):
             raise SlotTaken() from exc
         raise
@@ -198,30 +238,11 @@ def session_book(
     now = now_or_current(now)
     require_party(mentorship, by)
     length = timedelta(minutes=mentorship.program.default_session_minutes)
+    not_after = None
     try:
         with transaction.atomic():
             lock_people(mentorship.mentor_id, mentorship.mentee_id)
-            mentorship.refresh_from_db(fields=["status"])
-            if mentorship.status != MentorshipStatus.ACTIVE:
-                raise SchedulingError(
-                    SchedulingCode.NOT_ACTIVE,
-                    _("Sessions can only be booked in an active mentorship."),
-                )
-            not_after = None
-            if kind == SessionKind.MAKEUP:
-                not_after = _check_makeup(makeup_for, mentorship, now)
-            elif kind != SessionKind.EXTRA:
-                raise SchedulingError(
-                    SchedulingCode.BAD_KIND, _("Only extra sessions and makeups can be booked.")
-                )
-            _check_time_rules(
-                mentorship=mentorship,
-                starts_at=starts_at,
-                length=length,
-                by=by,
-                now=now,
-                not_after=not_after,
-            )
+            not_after = _check_booking(mentorship, starts_at, length, by, kind, makeup_for, now)
             blocked_from, blocked_until = blocked_range(mentorship, starts_at, length)
             session = Session(
                 program=mentorship.program,
@@ -240,8 +261,100 @@ def session_book(
             log_change(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
             hooks.session_booked(session, by=by)
             return session
+    except MenteeBusy:
+        alternatives = _alternatives(mentorship, starts_at, length, now, not_after=not_after)
+        raise _mentee_busy(mentorship, by, alternatives) from None
     except SlotTaken:
-        raise _slot_taken(_alternatives(mentorship, starts_at, length, now)) from None
+        raise _slot_taken(
+            _alternatives(mentorship, starts_at, length, now, not_after=not_after)
+        ) from None
+
+
+def _check_booking(
+    mentorship: Mentorship,
+    starts_at: datetime,
+    length: timedelta,
+    by: User,
+    kind: SessionKind,
+    makeup_for: Session | None,
+    now: datetime,
+) -> datetime | None:
+    """Every rule a booking must pass; returns a makeup's latest start."""
+    mentorship.refresh_from_db(fields=["status"])
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise SchedulingError(
+            SchedulingCode.NOT_ACTIVE,
+            _("Sessions can only be booked in an active mentorship."),
+        )
+    not_after = None
+    if kind == SessionKind.MAKEUP:
+        not_after = _check_makeup(makeup_for, mentorship, now)
+    elif kind != SessionKind.EXTRA:
+        raise SchedulingError(
+            SchedulingCode.BAD_KIND, _("Only extra sessions and makeups can be booked.")
+        )
+    _check_time_rules(
+        mentorship=mentorship,
+        starts_at=starts_at,
+        length=length,
+        by=by,
+        now=now,
+        not_after=not_after,
+    )
+    return not_after
+
+
+def _check_movable(session: Session, now: datetime) -> None:
+    if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
+        raise SchedulingError(
+            SchedulingCode.NOT_MOVABLE,
+            _("Only a session that is still ahead can be moved."),
+        )
+
+
+def booking_check(
+    *,
+    mentorship: Mentorship,
+    starts_at: datetime,
+    by: User,
+    kind: SessionKind = SessionKind.EXTRA,
+    makeup_for: Session | None = None,
+    moving: Session | None = None,
+    now: datetime | None = None,
+) -> None:
+    """The confirmation step's question: would this booking (or this move of
+    `moving`) go through now? Raises the SchedulingError the write would raise,
+    with the same alternatives; writes nothing and takes no lock, so the confirm
+    itself checks again."""
+    now = now_or_current(now)
+    require_party(mentorship, by)
+    not_after = None
+    exclude = moving.pk if moving is not None else None
+    length = (
+        moving.length
+        if moving is not None
+        else timedelta(minutes=mentorship.program.default_session_minutes)
+    )
+    try:
+        if moving is not None:
+            _check_movable(moving, now)
+            _check_time_rules(
+                mentorship=mentorship,
+                starts_at=starts_at,
+                length=length,
+                by=by,
+                now=now,
+                exclude_session_id=exclude,
+            )
+        else:
+            not_after = _check_booking(mentorship, starts_at, length, by, kind, makeup_for, now)
+    except MenteeBusy:
+        alternatives = _alternatives(mentorship, starts_at, length, now, exclude, not_after)
+        raise _mentee_busy(mentorship, by, alternatives) from None
+    except SlotTaken:
+        raise _slot_taken(
+            _alternatives(mentorship, starts_at, length, now, exclude, not_after)
+        ) from None
 
 
 def _check_makeup(missed: Session | None, mentorship: Mentorship, now: datetime) -> datetime:
@@ -255,10 +368,65 @@ def _check_makeup(missed: Session | None, mentorship: Mentorship, now: datetime)
     return eligibility.latest_start
 
 
+def move_is_late(session: Session, now: datetime) -> bool:
+    """Whether moving `session` now counts as a late cancellation of its time:
+    inside the notice period, where the program says so (the default)."""
+    program = session.program
+    return (
+        program.late_move_counts_as_late_cancel
+        and policies.cancellation_kind(
+            starts_at=session.starts_at, now=now, notice_hours=program.notice_hours
+        )
+        == CancellationKind.LATE
+    )
+
+
+def _record_late_move(session: Session, by: User, now: datetime) -> Session:
+    """The session's original time, kept as a late cancellation by the mover.
+
+    Every counter of late cancellations (insights, risk, the missed-twice alert,
+    makeup rules) reads cancelled sessions, so this record counts there exactly
+    like a cancel would; `moved_to` says which session was kept, and no makeup
+    is due for it (policies.makeup_eligibility).
+    """
+    record = Session.objects.create(
+        program=session.program,
+        mentorship=session.mentorship,
+        mentor_id=session.mentor_id,
+        mentee_id=session.mentee_id,
+        kind=session.kind,
+        makeup_for_id=session.makeup_for_id,
+        status=SessionStatus.CANCELLED,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        blocked_from=session.blocked_from,
+        blocked_until=session.blocked_until,
+        created_by=session.created_by,
+        cancelled_at=now,
+        cancelled_by=by,
+        cancel_reason=CancelReason.MOVED_LATE,
+        cancellation_kind=CancellationKind.LATE,
+        moved_to=session,
+    )
+    log_change(
+        record,
+        ChangeKind.CANCELLED,
+        by,
+        now,
+        old_starts_at=session.starts_at,
+        detail=f"{CancellationKind.LATE}: {CancelReason.MOVED_LATE}",
+    )
+    return record
+
+
 def session_reschedule(
     *, session: Session, starts_at: datetime, by: User, now: datetime | None = None
 ) -> Session:
-    """Move a future session to another open time, keeping its history and UID."""
+    """Move a future session to another open time, keeping its history and UID.
+
+    Inside the notice period (and where the program counts late moves) the old
+    time is also recorded as a late cancellation by the mover.
+    """
     now = now_or_current(now)
     mentorship = session.mentorship
     require_party(mentorship, by)
@@ -266,11 +434,7 @@ def session_reschedule(
         with transaction.atomic():
             lock_people(session.mentor_id, session.mentee_id)
             session.refresh_from_db()
-            if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
-                raise SchedulingError(
-                    SchedulingCode.NOT_MOVABLE,
-                    _("Only a session that is still ahead can be moved."),
-                )
+            _check_movable(session, now)
             _check_time_rules(
                 mentorship=mentorship,
                 starts_at=starts_at,
@@ -281,6 +445,9 @@ def session_reschedule(
             )
             old = session.starts_at
             length = session.length
+            late = move_is_late(session, now)
+            if late:
+                _record_late_move(session, by, now)
             session.starts_at, session.ends_at = starts_at, starts_at + length
             session.blocked_from, session.blocked_until = blocked_range(
                 mentorship, starts_at, length
@@ -288,10 +455,19 @@ def session_reschedule(
             session.sequence += 1
             insert_or_taken(session)
             log_change(
-                session, ChangeKind.MOVED, by, now, old_starts_at=old, new_starts_at=starts_at
+                session,
+                ChangeKind.MOVED,
+                by,
+                now,
+                old_starts_at=old,
+                new_starts_at=starts_at,
+                detail=CancellationKind.LATE if late else "",
             )
             hooks.session_moved(session, by=by, old_starts_at=old)
             return session
+    except MenteeBusy:
+        alternatives = _alternatives(mentorship, starts_at, session.length, now, session.pk)
+        raise _mentee_busy(mentorship, by, alternatives) from None
     except SlotTaken:
         raise _slot_taken(
             _alternatives(mentorship, starts_at, session.length, now, session.pk)

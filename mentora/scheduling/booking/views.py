@@ -92,9 +92,9 @@ def _picker_context(
     )
     first: date = now.astimezone(tz).date() + timedelta(days=week * PICKER_DAYS)
     window = slots.day_bounds(first, first + timedelta(days=PICKER_DAYS - 1), tz)
-    open_slots = queries.mentor_open_slots(
-        mentor=mentorship.mentor,
-        program=program,
+    # Only times the booking would accept: never offered, then refused.
+    bookable = queries.bookable_slots(
+        mentorship,
         window=window,
         now=now,
         exclude_session_id=exclude_session_id,
@@ -103,7 +103,9 @@ def _picker_context(
     return {
         "program": program,
         "mentorship": mentorship,
-        "days": queries.slots_by_local_day(open_slots, tz, first, PICKER_DAYS),
+        "days": queries.slots_by_local_day(bookable.starts, tz, first, PICKER_DAYS),
+        "full_weeks": [_full_week_note(program, w0, tz) for w0, _w1 in bookable.full_weeks],
+        "not_after": not_after,
         "week": week,
         "has_next_week": week < program.booking_window_weeks,
         "viewer_zone": request.user.time_zone,
@@ -111,9 +113,22 @@ def _picker_context(
     }
 
 
+def _full_week_note(program: Program, week_start: datetime, tz: ZoneInfo) -> str:
+    """Why a week's times are missing from the picker."""
+    return _(
+        "No times are offered in the week of %(day)s: it already has the %(limit)d "
+        "sessions a week the program allows."
+    ) % {
+        "day": f"{week_start.astimezone(tz):%A %-d %B}",
+        "limit": program.max_sessions_per_mentee_per_week,
+    }
+
+
 def _picked_start(request: ProgramRequest, now: datetime) -> datetime:
-    """The start time a person picked from the offered slots."""
-    form = SlotForm(request.POST, program=request.program, now=now)
+    """The start time a person picked: posted by the picker or the confirmation
+    page, or in the query string of a link to the confirmation page."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = SlotForm(data, program=request.program, now=now)
     if not form.is_valid():
         raise SchedulingError(SchedulingCode.BAD_TIME, str(form.errors["starts_at"][0]))
     start: datetime = form.cleaned_data["starts_at"]
@@ -134,6 +149,66 @@ def _refused(
     return render(request, template, context, status=409)
 
 
+def _wants_confirmation(request: ProgramRequest) -> bool:
+    """A time was picked (POST, or GET with ?starts_at=) but not yet confirmed."""
+    if request.method == "POST":
+        return request.POST.get("confirm") != "1"
+    return "starts_at" in request.GET
+
+
+def _someone_picked(request: ProgramRequest) -> bool:
+    return request.method == "POST" or "starts_at" in request.GET
+
+
+def _confirmation(
+    request: ProgramRequest,
+    context: dict[str, Any],
+    mentorship: Mentorship,
+    starts_at: datetime,
+    length: timedelta,
+    now: datetime,
+    moving: Session | None = None,
+) -> HttpResponse:
+    """The step between picking a time and booking it: both people's local
+    times, the length and the meeting link, then "Confirm" or "Pick another
+    time". A move inside the notice period says it counts as a late cancel."""
+    program = mentorship.program
+    viewer = request.user
+    other = mentorship.mentee if viewer.pk == mentorship.mentor_id else mentorship.mentor
+    context.update(
+        starts_at=starts_at,
+        picked=starts_at.isoformat(),
+        length_minutes=int(length.total_seconds() // 60),
+        your_time=_moment_for(viewer.time_zone, starts_at),
+        other=other,
+        other_time=_moment_for(other.time_zone, starts_at),
+        meeting_link=_meeting_link(viewer, mentorship),
+        late_move=moving is not None and services.move_is_late(moving, now),
+        # The session being moved, or the missed one a makeup is for.
+        current_time=(
+            _moment_for(viewer.time_zone, context["session"].starts_at)
+            if "session" in context
+            else ""
+        ),
+        notice_hours=program.notice_hours,
+        back_url=request.path,
+    )
+    return render(request, "scheduling/confirm_booking.html", context)
+
+
+def _moment_for(zone: str, moment: datetime) -> str:
+    with timezone.override(ZoneInfo(zone)):
+        return policies.format_moment(moment)
+
+
+def _meeting_link(viewer: Any, mentorship: Mentorship) -> str:
+    """The mentor's call link, for those who may see it (programs.access)."""
+    if not sees_meeting_link(viewer, mentorship.mentor, mentorship.program):
+        return ""
+    profile = getattr(mentorship.mentor, "mentor_profile", None)
+    return profile.meeting_link if profile is not None else ""
+
+
 @program_view
 def book(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
     program = request.program
@@ -141,14 +216,18 @@ def book(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
     now = timezone.now()
     context = _picker_context(request, program, mentorship, now)
     context["action"] = "book"
-    if request.method != "POST":
+    if not _someone_picked(request):
         return render(request, "scheduling/slot_picker.html", context)
     try:
+        starts_at = _picked_start(request, now)
+        if _wants_confirmation(request):
+            services.booking_check(
+                mentorship=mentorship, starts_at=starts_at, by=request.user, now=now
+            )
+            length = timedelta(minutes=program.default_session_minutes)
+            return _confirmation(request, context, mentorship, starts_at, length, now)
         session = services.session_book(
-            mentorship=mentorship,
-            starts_at=_picked_start(request, now),
-            by=request.user,
-            now=now,
+            mentorship=mentorship, starts_at=starts_at, by=request.user, now=now
         )
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
@@ -313,14 +392,36 @@ def session_reschedule(request: ProgramRequest, session_id: int) -> HttpResponse
         request, program, session.mentorship, now, exclude_session_id=session.pk
     )
     context.update(action="reschedule", session=session)
-    if request.method != "POST":
+    if not _someone_picked(request):
         return render(request, "scheduling/slot_picker.html", context)
+    mentorship = session.mentorship
     try:
-        services.session_reschedule(
-            session=session, starts_at=_picked_start(request, now), by=request.user, now=now
-        )
+        starts_at = _picked_start(request, now)
+        if _wants_confirmation(request):
+            services.booking_check(
+                mentorship=mentorship,
+                starts_at=starts_at,
+                by=request.user,
+                moving=session,
+                now=now,
+            )
+            return _confirmation(
+                request, context, mentorship, starts_at, session.length, now, moving=session
+            )
+        late = services.move_is_late(session, now)
+        services.session_reschedule(session=session, starts_at=starts_at, by=request.user, now=now)
     except SchedulingError as error:
         return _refused(request, "scheduling/slot_picker.html", context, error)
+    if late:
+        messages.warning(
+            request,
+            _(
+                "Session moved. It was less than %(hours)d hours away, so the old time "
+                "counts as a late cancellation. Both of you get an updated invite."
+            )
+            % {"hours": program.notice_hours},
+        )
+        return redirect("session_detail", slug=program.slug, session_id=session.pk)
     messages.success(request, _("Session moved. Both of you get an updated invite."))
     return redirect("session_detail", slug=program.slug, session_id=session.pk)
 
@@ -347,7 +448,7 @@ def session_makeup(request: ProgramRequest, session_id: int) -> HttpResponse:
             )
         )
         context.update(action="makeup", session=session)
-    if request.method != "POST":
+    if request.method != "POST" and not (eligibility.allowed and "starts_at" in request.GET):
         return render(request, "scheduling/makeup.html", context)
     return _makeup_action(request, program, session, context)
 
@@ -355,15 +456,30 @@ def session_makeup(request: ProgramRequest, session_id: int) -> HttpResponse:
 def _makeup_action(
     request: ProgramRequest, program: Program, session: Session, context: dict[str, Any]
 ) -> HttpResponse:
-    action = request.POST.get("action", "")
+    action = request.POST.get("action", "") if request.method == "POST" else "book"
     try:
         if action == "book":
+            now = timezone.now()
+            starts_at = _picked_start(request, now)
+            mentorship, by = session.mentorship, request.user
+            if _wants_confirmation(request):
+                services.booking_check(
+                    mentorship=mentorship,
+                    starts_at=starts_at,
+                    by=by,
+                    kind=SessionKind.MAKEUP,
+                    makeup_for=session,
+                    now=now,
+                )
+                length = timedelta(minutes=program.default_session_minutes)
+                return _confirmation(request, context, mentorship, starts_at, length, now)
             makeup = services.session_book(
-                mentorship=session.mentorship,
-                starts_at=_picked_start(request, timezone.now()),
-                by=request.user,
+                mentorship=mentorship,
+                starts_at=starts_at,
+                by=by,
                 kind=SessionKind.MAKEUP,
                 makeup_for=session,
+                now=now,
             )
             messages.success(request, _("Makeup booked."))
             return redirect("session_detail", slug=program.slug, session_id=makeup.pk)

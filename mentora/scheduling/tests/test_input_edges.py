@@ -74,7 +74,7 @@ def test_a_time_inside_the_window_still_books(client, program, mentorship, mente
 
     response = client.post(
         url("session_book", program, mentorship.pk),
-        {"starts_at": ny(2027, 1, 5, 10).isoformat()},
+        {"starts_at": ny(2027, 1, 5, 10).isoformat(), "confirm": "1"},
     )
 
     assert response.status_code == 302

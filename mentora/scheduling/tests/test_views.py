@@ -113,10 +113,16 @@ def test_slot_picker_survives_odd_week_numbers(client, program, mentorship, ment
 
 def test_booking_through_the_page(client, program, mentorship, mentee, open_all_week):
     client.force_login(mentee)
+    picked = {"starts_at": TUESDAY_10.isoformat()}
 
-    response = client.post(
-        url("session_book", program, mentorship.pk), {"starts_at": TUESDAY_10.isoformat()}
-    )
+    step = client.post(url("session_book", program, mentorship.pk), picked)
+
+    assert step.status_code == 200
+    assert "Confirm booking" in step.text
+    assert "Pick another time" in step.text
+    assert not Session.objects.exists()
+
+    response = client.post(url("session_book", program, mentorship.pk), {**picked, "confirm": "1"})
 
     session = Session.objects.get()
     assert response.status_code == 302

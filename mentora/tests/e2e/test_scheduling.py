@@ -1,4 +1,5 @@
-"""A mentee books, cancels on time and late, and keeps a session with a new plan."""
+"""A mentee books (through the confirmation step), moves a session at short
+notice, cancels on time and late, and keeps a session with a new plan."""
 
 import re
 from datetime import time, timedelta
@@ -39,6 +40,16 @@ def test_mentee_books_a_slot_and_sees_it_in_their_zone(
     screenshot("slot-picker")
 
     page.locator("button.slot").first.click()
+
+    # The confirmation step: nothing is booked until the person confirms.
+    expect(page.get_by_role("heading", name="Confirm the booking")).to_be_visible()
+    expect(page.get_by_test_id("your-time")).to_be_visible()
+    expect(page.get_by_text(f"For {available_mentor.name}")).to_be_visible()
+    expect(page.get_by_text("45 minutes")).to_be_visible()
+    expect(page.get_by_role("link", name="Pick another time")).to_be_visible()
+    screenshot("booking-confirm")
+    assert not Session.objects.exists()
+    page.get_by_role("button", name="Confirm booking").click()
 
     expect(page.get_by_text("Session booked")).to_be_visible()
     session = Session.objects.get()
@@ -99,3 +110,20 @@ def test_didnt_finish_my_work_offers_to_keep_the_session(
     expect(page.get_by_text("the session stays, with a new plan")).to_be_visible()
     session.refresh_from_db()
     assert (session.status, session.agenda_switch) == ("scheduled", "pair_on_project")
+
+
+def test_moving_inside_the_notice_period_says_it_counts_as_late(
+    page, login, mentee, available_mentor, session_in
+):
+    session = session_in(6)
+    login(mentee)
+    page.goto(f"/p/bootcamp/sessions/{session.pk}/reschedule/?week=1")
+    page.locator("button.slot").first.click()
+
+    expect(page.get_by_role("heading", name="Confirm the move")).to_be_visible()
+    expect(page.get_by_text("counts as a late cancellation")).to_be_visible()
+    page.get_by_role("button", name="Confirm the move").click()
+
+    expect(page.get_by_text("the old time counts as a late cancellation")).to_be_visible()
+    record = Session.objects.get(moved_to=session)
+    assert (record.status, record.cancellation_kind) == ("cancelled", "late")
