@@ -297,3 +297,17 @@ def test_an_email_says_when_with_the_zone_label(mentor):
 
     assert "When: Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.body
     assert "Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_a_zone_without_abbreviation_reads_as_an_offset_on_the_cancel_page(client, mentee, booked):
+    mentee.time_zone = "America/Sao_Paulo"
+    mentee.save(update_fields=["time_zone"])
+    with time_machine.travel(START - timedelta(days=3), tick=False):
+        client.force_login(mentee)
+        html = client.get(
+            reverse("session_cancel", args=[booked.program.slug, booked.pk])
+        ).content.decode()
+
+    assert "Cancel the session on Tuesday 2 March at 14:00 UTC\u22123?" in html
+    assert "-03" not in html
