@@ -17,13 +17,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
-from mentora.programs.models import Mentorship
+from mentora.programs.models import Mentorship, Role
 from mentora.scheduling import queries
 from mentora.scheduling.booking import services
 from mentora.scheduling.errors import SchedulingError
@@ -251,5 +251,154 @@ def test_two_bookings_of_one_slot_on_sqlite_give_one_winner(
         (count,) = db.execute(
             "SELECT count(*) FROM scheduling_session WHERE mentor_id = ? AND status <> ?",
             (mentor.pk, SessionStatus.CANCELLED),
+        ).fetchone()
+    assert count == 1
+
+
+# --- One mentee, two mentors: the mentee's sessions never overlap either ---------------
+
+_no_mentee_overlap = importlib.import_module(
+    "mentora.scheduling.migrations.0004_mentee_no_overlap_late_moves"
+)
+
+
+def two_mentors_of(mentee, program, n: int = 2) -> list[Mentorship]:
+    """n mentors (open all week) of one mentee, each with their own mentorship."""
+    for _ in range(n):
+        mentor = f.UserFactory(time_zone="America/New_York")
+        f.MembershipFactory(user=mentor, program=program, role=Role.MENTOR)
+        for weekday in range(7):
+            f.WeeklyHoursFactory(
+                mentor=mentor, weekday=weekday, start_time=time(9), end_time=time(21)
+            )
+        f.MentorshipFactory(program=program, mentor=mentor, mentee=mentee)
+    return list(
+        Mentorship.objects.select_related("program", "mentor", "mentee").filter(mentee=mentee)
+    )
+
+
+def a_mentee(program, cohort, success_manager):
+    mentee = f.UserFactory()
+    f.MembershipFactory(
+        user=mentee, program=program, cohort=cohort, success_manager=success_manager
+    )
+    return mentee
+
+
+def book_each_at_once(
+    bookings: list[tuple[Mentorship, datetime]], now: datetime, start: threading.Barrier
+) -> Outcome:
+    """One thread per (mentorship, time); all wait at `start`, then book as the mentee."""
+    outcome = Outcome()
+
+    def run(mentorship: Mentorship, starts_at: datetime) -> None:
+        try:
+            start.wait(BARRIER_TIMEOUT)
+            outcome.add(
+                "booked",
+                services.session_book(
+                    mentorship=mentorship, starts_at=starts_at, by=mentorship.mentee, now=now
+                ),
+            )
+        except SchedulingError as exc:
+            outcome.add("refused", exc)
+        except BaseException as exc:  # anything else is the "500" this test exists to catch
+            outcome.add("errors", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=b) for b in bookings]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcome
+
+
+def overlapping(mentorships: list[Mentorship]) -> list[tuple[Mentorship, datetime]]:
+    """Each mentorship at a time 15 minutes after the previous one: with up to
+    four, every two overlap (45 minutes plus 10 minutes' buffer)."""
+    return [(m, SLOT + timedelta(minutes=15 * i)) for i, m in enumerate(mentorships)]
+
+
+def live_sessions_of(mentee) -> int:
+    return Session.objects.live().filter(mentee=mentee).count()
+
+
+@on_postgres
+@transactional
+def test_one_mentee_booked_with_many_mentors_at_once_gets_one_session(
+    program, cohort, success_manager, now
+):
+    mentee = a_mentee(program, cohort, success_manager)
+    mentorships = two_mentors_of(mentee, program, 4)
+
+    outcome = book_each_at_once(overlapping(mentorships), now, threading.Barrier(4))
+
+    assert outcome.errors == []
+    assert len(outcome.booked) == 1
+    assert {e.code for e in outcome.refused} == {"mentee_busy"}
+    assert live_sessions_of(mentee) == 1
+
+
+@on_postgres
+@transactional
+def test_mentee_constraint_alone_refuses_the_race(
+    monkeypatch, program, cohort, success_manager, now
+):
+    mentee = a_mentee(program, cohort, success_manager)
+    mentorships = two_mentors_of(mentee, program)
+    # No lock, and both bookings read the mentee's free time before either
+    # inserts: only the exclusion constraint stands between them.
+    monkeypatch.setattr(services, "lock_people", lambda *ids: None)
+    monkeypatch.setattr(
+        queries,
+        "mentee_busy_blocks",
+        waiting_after(threading.Barrier(2), queries.mentee_busy_blocks),
+    )
+
+    outcome = book_each_at_once(overlapping(mentorships), now, threading.Barrier(2))
+
+    assert outcome.errors == []
+    assert len(outcome.booked) == 1
+    assert [e.code for e in outcome.refused] == ["mentee_busy"]
+    assert live_sessions_of(mentee) == 1
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_exclusion_constraint_refuses_a_mentee_overlap_without_any_lock(program, mentee):
+    first, second = two_mentors_of(mentee, program)[-2:]
+    f.SessionFactory(mentorship=first, starts_at=SLOT)
+
+    with (
+        pytest.raises(IntegrityError, match="session_no_overlap_per_mentee"),
+        transaction.atomic(),
+    ):
+        f.SessionFactory(mentorship=second, starts_at=SLOT + timedelta(minutes=30))
+
+    assert live_sessions_of(mentee) == 1
+    assert _no_mentee_overlap.CONSTRAINT == "session_no_overlap_per_mentee"
+
+
+@transactional
+def test_one_mentee_booked_with_two_mentors_at_once_on_sqlite(
+    program, cohort, success_manager, now, request
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only; PostgreSQL has the constraint tests")
+    mentee = a_mentee(program, cohort, success_manager)
+    mentorships = two_mentors_of(mentee, program)
+    path = request.getfixturevalue("sqlite_file_copy")
+
+    outcome = book_each_at_once(overlapping(mentorships), now, threading.Barrier(2))
+
+    assert outcome.errors == []
+    assert len(outcome.booked) == 1
+    assert [e.code for e in outcome.refused] == ["mentee_busy"]
+    with closing(sqlite3.connect(path)) as db:
+        (count,) = db.execute(
+            "SELECT count(*) FROM scheduling_session WHERE mentee_id = ? AND status <> ?",
+            (mentee.pk, SessionStatus.CANCELLED),
         ).fetchone()
     assert count == 1
