@@ -311,3 +311,17 @@ def test_a_zone_without_abbreviation_reads_as_an_offset_on_the_cancel_page(clien
 
     assert "Cancel the session on Tuesday 2 March at 14:00 UTC\u22123?" in html
     assert "-03" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["agenda", "session_workspace"])
+def test_the_session_pages_of_the_workspace_label_the_fold(client, mentee, mentorship, page):
+    # 01:30 EDT to 01:15 EST: Django's own "T" prints nothing here.
+    session = f.SessionFactory(mentorship=mentorship, starts_at=at(2027, 11, 7, 5, 30))
+    mentee.time_zone = NY
+    mentee.save(update_fields=["time_zone"])
+    with time_machine.travel(at(2027, 11, 5, 12), tick=False):
+        client.force_login(mentee)
+        html = client.get(reverse(page, args=[session.program.slug, session.pk])).content.decode()
+
+    assert "Sunday 7 November 2027, <strong>01:30 EDT–01:15 EST</strong>" in html
