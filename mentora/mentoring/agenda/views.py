@@ -330,13 +330,21 @@ def _agenda_context(
             templates=GoalTemplate.choices,
             offer=_offered_template(request),
             form=bound.get("form") or AgendaForm(initial=_agenda_form_initial(agenda), goals=goals),
-            link_form=bound.get("link_form") or LinkForm(),
-            file_form=bound.get("file_form") or FileForm(),
-            question_form=bound.get("question_form") or QuestionForm(),
+            link_form=bound.get("link_form") or _optional(LinkForm()),
+            file_form=bound.get("file_form") or _optional(FileForm()),
+            question_form=bound.get("question_form") or _optional(QuestionForm()),
             switch_form=bound.get("switch_form") or SwitchForm(),
             refused_post=bool(bound),
         )
     return context
+
+
+def _optional(form: forms.Form) -> forms.Form:
+    """As shown in the one agenda form, a link, question or file is optional:
+    only its own button asks for it (no "required" mark on the empty form)."""
+    for field in form.fields.values():
+        field.required = False
+    return form
 
 
 def _not_on_your_list() -> MentoringError:

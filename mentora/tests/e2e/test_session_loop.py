@@ -75,9 +75,9 @@ def test_the_whole_session_loop(browser, live_server, login_as, contexts, mentee
     expect(me.get_by_text(GOAL).first).to_be_visible()
 
     me.goto(f"/p/bootcamp/sessions/{session.pk}/agenda/")
-    me.get_by_role("link", name="What roles make sense for me?").click()
+    me.get_by_role("button", name="What roles make sense for me?").click()
     me.get_by_label("Which of our mentorship goals does it serve?").select_option(label=GOAL)
-    me.get_by_role("button", name="Save the agenda").click()
+    me.get_by_role("button", name="Save the agenda").first.click()
     for _ in range(2):
         me.get_by_role("button", name="Bring to this session").first.click()
     me.locator("input[name=url]").fill("https://github.com/mia/portfolio")
