@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.translation import gettext as _
 
 from mentora.accounts.choices import (
     BackgroundField,
@@ -245,8 +246,14 @@ def explain_pairs(
     arrays: tuple[MenteeArrays, MentorArrays],
     pairs: Sequence[tuple[int, int]],
     weights: Weights,
+    *,
+    to_staff: bool = False,
 ) -> list[Explanation]:
-    """Explanations for many pairs at once: numbers vectorised, words per pair."""
+    """Explanations for many pairs at once: numbers vectorised, words per pair.
+
+    The words speak to the mentee ("you're learning Django") unless `to_staff`, when
+    they speak about the mentee by name ("Mia is learning Django"); the same
+    reason functions build both, so the facts never differ between the two."""
     if not pairs:
         return []
     per_factor = pair_points(*arrays, pairs, weights)
@@ -254,6 +261,7 @@ def explain_pairs(
     explanations = []
     for k, (i, j) in enumerate(pairs):
         mentee, mentor = mentees[i], mentors[j]
+        voice = Voice.about(mentee) if to_staff else TO_MENTEE
         score = np.float32(0.0)
         factors = []
         for name in FACTORS:
@@ -261,15 +269,18 @@ def explain_pairs(
             score += points  # same float32 order as score_matrix
             if name == "background" and not mentee.wants_shared_background:
                 continue  # never a reason about background unless the mentee asked
-            reason = REASONS[name](mentee, mentor, float(points))
+            reason = REASONS[name](mentee, mentor, float(points), voice)
             factors.append(FactorPoints(name, float(points), maximum[name], reason))
         explanations.append(Explanation(score=float(score), factors=factors))
     return explanations
 
 
-def explain(mentee: MenteeFeatures, mentor: MentorFeatures, weights: Weights) -> Explanation:
+def explain(
+    mentee: MenteeFeatures, mentor: MentorFeatures, weights: Weights, *, to_staff: bool = False
+) -> Explanation:
     """Why this mentor scores what they score for this mentee, factor by factor."""
-    return explain_pairs([mentee], [mentor], vectorise([mentee], [mentor]), [(0, 0)], weights)[0]
+    arrays = vectorise([mentee], [mentor])
+    return explain_pairs([mentee], [mentor], arrays, [(0, 0)], weights, to_staff=to_staff)[0]
 
 
 def one_line_why(explanation: Explanation, limit: int = 2) -> str:
@@ -281,66 +292,127 @@ def one_line_why(explanation: Explanation, limit: int = 2) -> str:
 # --- words --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Voice:
+    """Whom a reason speaks to: the mentee themself ("you"), or staff, to whom it speaks
+    about the mentee by name. Each sentence is translated whole in both voices."""
+
+    name: str = ""  # the mentee's name when staff read; empty when the mentee does
+
+    @classmethod
+    def about(cls, mentee: MenteeFeatures) -> Voice:
+        return cls(mentee.name or _("the mentee"))
+
+    def say(self, to_mentee: str, about_mentee: str, **values: object) -> str:
+        """`to_mentee` for the mentee; `about_mentee` (with %(name)s) for staff."""
+        if not self.name:
+            return to_mentee % values
+        text = about_mentee % {**values, "name": self.name}
+        if about_mentee.startswith("%(name)s"):  # "the mentee hasn't said…" opens a sentence
+            text = text[:1].upper() + text[1:]
+        return text
+
+
+TO_MENTEE = Voice()
+
+
 def _join(words: Sequence[str]) -> str:
     return ", ".join(words)
 
 
-def stack_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def stack_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     wanted = set(mentee.stack) | mentee.learning
     common = sorted(
         wanted & set(mentor.stack), key=lambda t: (t not in mentee.learning, mentor.stack[t])
     )
     if not common:
-        return "No stack in common"
+        return _("No stack in common")
     learning = [mentor.stack[t] for t in common if t in mentee.learning]
-    text = f"{_join([mentor.stack[t] for t in common])} in common"
-    return f"{text} (you're learning {_join(learning)})" if learning else text
+    text = _("%(tags)s in common") % {"tags": _join([mentor.stack[t] for t in common])}
+    if not learning:
+        return text
+    return voice.say(
+        _("%(text)s (you're learning %(learning)s)"),
+        _("%(text)s (%(name)s is learning %(learning)s)"),
+        text=text,
+        learning=_join(learning),
+    )
 
 
-def areas_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def areas_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     if not mentee.interests:
-        return "You haven't said which areas you want help with"
+        return voice.say(
+            _("You haven't said which areas you want help with"),
+            _("%(name)s hasn't said which areas they want help with"),
+        )
     common = [a for a in KnowledgeArea.values if a in mentee.interests & mentor.areas]
     if not common:
-        return "Not in the areas you asked for help with"
-    return f"Knows {_join([KnowledgeArea(a).label for a in common])}, which you asked for"
+        return voice.say(
+            _("Not in the areas you asked for help with"),
+            _("Not in the areas %(name)s asked for help with"),
+        )
+    return voice.say(
+        _("Knows %(areas)s, which you asked for"),
+        _("Knows %(areas)s, which %(name)s asked for"),
+        areas=_join([KnowledgeArea(a).label for a in common]),
+    )
 
 
-def experience_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def experience_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     years = f"{mentor.years} year{'s' if mentor.years != 1 else ''} of experience"
     if mentor.stage_rank == NO_STAGE:
         return f"{years}; career stage not given"
     label = CareerStage(STAGE_ORDER[mentor.stage_rank]).label
     gap = mentor.stage_rank - mentee.stage_rank
     if gap <= 0:
-        where = "at your own stage"
+        where = voice.say(_("at your own stage"), _("at %(name)s's own stage"))
     elif gap == 1:
-        where = "one step ahead of you"
+        where = voice.say(_("one step ahead of you"), _("one step ahead of %(name)s"))
     elif gap <= 4:
-        where = "a few steps ahead of you"
+        where = voice.say(_("a few steps ahead of you"), _("a few steps ahead of %(name)s"))
     else:
-        where = "far ahead of you"
+        where = voice.say(_("far ahead of you"), _("far ahead of %(name)s"))
     return f"{label}, {years}: {where}"
 
 
-def availability_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def availability_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     hours = len(mentee.hours & mentor.hours)
     start, end = MENTEE_DAY
+    day = f"{start:02d}:00–{end:02d}:00"
     if not mentor.hours:
-        return "Hasn't published availability yet"
+        return _("Hasn't published availability yet")
     if not hours:
-        return f"Their availability falls outside your day ({start:02d}:00–{end:02d}:00)"
-    return f"{hours} h a week of their availability falls in your day ({start:02d}:00–{end:02d}:00)"
+        return voice.say(
+            _("Their availability falls outside your day (%(day)s)"),
+            _("Their availability falls outside %(name)s's day (%(day)s)"),
+            day=day,
+        )
+    return voice.say(
+        _("%(hours)d h a week of their availability falls in your day (%(day)s)"),
+        _("%(hours)d h a week of their availability falls in %(name)s's day (%(day)s)"),
+        hours=hours,
+        day=day,
+    )
 
 
-def language_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def language_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     common = [c for c in SpokenLanguage.values if c in mentee.languages & mentor.languages]
     if not common:
         return "No language in common"
     return f"Both speak {_join([SpokenLanguage(c).label for c in common])}"
 
 
-def _background_words(field_code: str, value: str) -> str:
+def _background_words(field_code: str, value: str, voice: Voice) -> str:
     if field_code == "education_path":
         label = EducationPath(value).label.lower() if value in EducationPath.values else value
         return (
@@ -349,19 +421,27 @@ def _background_words(field_code: str, value: str) -> str:
     label = (
         BackgroundField(field_code).label if field_code in BackgroundField.values else field_code
     )
-    return f"shares your answer on {label.lower()}" if value != "yes" else f"also {label.lower()}"
+    if value == "yes":
+        return f"also {label.lower()}"
+    return voice.say(
+        _("shares your answer on %(field)s"),
+        _("shares %(name)s's answer on %(field)s"),
+        field=label.lower(),
+    )
 
 
-def background_reason(mentee: MenteeFeatures, mentor: MentorFeatures, points: float) -> str:
+def background_reason(
+    mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
+) -> str:
     # Both sets are pre-filtered: the mentee asked, the mentor shared with the program.
     common = sorted(mentee.background & mentor.background)
     if not common:
         return "No shared background among what they chose to share"
-    words = [_background_words(f, v) for f, v in common]
+    words = [_background_words(f, v, voice) for f, v in common]
     return words[0][0].upper() + _join(words)[1:]
 
 
-REASONS: dict[str, Callable[[MenteeFeatures, MentorFeatures, float], str]] = {
+REASONS: dict[str, Callable[[MenteeFeatures, MentorFeatures, float, Voice], str]] = {
     "stack": stack_reason,
     "areas": areas_reason,
     "experience": experience_reason,

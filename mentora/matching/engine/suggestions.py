@@ -47,6 +47,15 @@ class RankedMentor:
     def why(self) -> str:
         return one_line_why(self.explanation)
 
+    @cached_property
+    def staff_explanation(self) -> Explanation:
+        """The same reasons for staff, about the mentee by name ("Mia is learning Django")."""
+        return explain(self.mentee, self.mentor, self.weights, to_staff=True)
+
+    @property
+    def staff_why(self) -> str:
+        return one_line_why(self.staff_explanation)
+
 
 def rank_mentors(
     mentee: MenteeFeatures,

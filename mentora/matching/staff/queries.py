@@ -185,7 +185,7 @@ def suggestions(program: Program, mentee: User, ranked: Sequence[RankedMentor]) 
         Suggestion(
             mentor=r.mentor,
             score=r.score,
-            reasons=reasons_of(r.explanation),
+            reasons=reasons_of(r.staff_explanation),
             # The matrix's rules first (one scoring function), then the page's words for them.
             blocked=blocked_reason(facts, r.mentor, must_share_language=program.must_share_language)
             or ("" if r.feasible else _("Not allowed by the program's matching rules.")),

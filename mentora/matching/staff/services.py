@@ -321,8 +321,8 @@ def _propose(
         )
     except PinError as error:  # _check_pins says it better first; kept as a net
         raise MatchingError(MatchingCode.BAD_PIN, str(error), field="pins") from error
-    explanations = explain_pairs(
-        mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights
+    explanations = explain_pairs(  # staff review the pairs: reasons name the mentee
+        mentees, mentors, arrays, [(i, j) for i, j, _ in result.pairs], weights, to_staff=True
     )
     pinned_set = set(pinned)
     new_rows = [

@@ -90,6 +90,9 @@ def test_preview_shows_pairs_with_scores_and_reasons_unmatched_with_why_and_load
     assert [(r.mentee, r.mentor) for r in page.matched] == [(people.ana, people.xavi)]
     assert page.matched[0].score > 50
     assert "Python, Django in common" in html or "Django, Python in common" in html
+    # Reasons shown to staff speak about the mentee, never to them.
+    assert "which you asked for" not in html and "your day" not in html
+    assert f"which {people.ana.name} asked for" in html
     assert [r.mentee for r in page.unmatched] == [people.ben]
     assert "No capacity left" in html
     loads = {load.mentor: (load.live_now, load.proposed, load.capacity) for load in page.loads}

@@ -65,8 +65,9 @@ def test_suggestions_rank_the_best_fit_first_with_reasons_in_words(
     assert [s.mentor.user_id for s in page.matchable] == [good.pk, weak.pk]
     assert page.matchable[0].score > page.matchable[1].score
     reasons = {r.name: r.reason for r in page.matchable[0].reasons}
-    assert reasons["stack"] == "Python in common (you're learning Python)"
-    assert reasons["areas"] == "Knows Back-end, which you asked for"
+    # Staff read about the mentee by name, never "you".
+    assert reasons["stack"] == "Python in common (Sid Seeker is learning Python)"
+    assert reasons["areas"] == "Knows Back-end, which Sid Seeker asked for"
     assert reasons["language"] == "Both speak English"
     html = response.content.decode()
     assert "Python in common" in html and "No language in common" in html
