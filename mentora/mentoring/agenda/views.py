@@ -2,10 +2,10 @@
 
 Thin views: `@program_view` admits the program's people; mentoring.access
 finds the session (`workspace_session`) or question list for this viewer (404
-for anyone who may not see it). The view validates a small form, calls one
+for anyone who may not see it). The view validates its forms, calls one
 service and redirects with a message (POST/redirect/GET). A MentoringError goes
 next to the field it names (`errors.form_error`) or on the page
-(`errors.page_error`).
+(`errors.page_error`). The agenda page is one form (see "agenda" below).
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ from mentora.mentoring.agenda.forms import (
     SolvedForm,
     SwitchForm,
 )
+from mentora.mentoring.dashboard.queries import READINESS_DAYS, mentor_readiness
 from mentora.mentoring.errors import MentoringCode, MentoringError
 from mentora.mentoring.models import AgendaFile, GoalTemplate, Question, QuestionStatus
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling.booking import services as scheduling_services
 from mentora.scheduling.models import AgendaSwitch, Session
-from mentora.scheduling.queries import upcoming_sessions
 
 READINESS_LABELS = {
     "prepared": gettext_lazy("Prepared"),
@@ -278,7 +278,11 @@ def _agenda_post(
         return redirect("mentorship_goals", program.slug, session.mentorship_id)
     if action == "offer":
         messages.info(
-            request, _("You already have a goal. The template is shown beside it: choose.")
+            request,
+            _(
+                "You already have a goal, so it was kept. The template is shown under it: "
+                "replace yours, add it below, or keep yours."
+            ),
         )
     elif message := _done_message(action, bound):
         messages.success(request, message)
@@ -531,23 +535,9 @@ def question_list(request: ProgramRequest) -> HttpResponse:
 
 @program_view(roles={Role.MENTOR})
 def readiness(request: ProgramRequest) -> HttpResponse:
-    """A mentor's upcoming sessions and how prepared each one is."""
+    """A mentor's upcoming sessions and how prepared each one is: the next 14 days,
+    or every upcoming one with ?show=all."""
     program = request.program
-    sessions = (
-        upcoming_sessions(request.user, program, timezone.now())
-        .filter(mentor=request.user)
-        .prefetch_related("agenda", "agenda__links", "agenda__files", "agenda__agenda_questions")
-    )
-    rows = []
-    for session in sessions:
-        level, checklist = services.readiness(getattr(session, "agenda", None))
-        rows.append(
-            {
-                "session": session,
-                "level": level,
-                "level_label": READINESS_LABELS[level],
-                "checklist": checklist,
-                "ticks": sum(item.done for item in checklist),
-            }
-        )
-    return render(request, "mentoring/readiness.html", {"program": program, "rows": rows})
+    days = None if request.GET.get("show") == "all" else READINESS_DAYS
+    page = mentor_readiness(program, request.user, timezone.now(), days=days)
+    return render(request, "mentoring/readiness.html", {"program": program, "page": page})

@@ -220,12 +220,16 @@ def test_only_active_mentorship_goals_are_offered(client, program, session, ment
     assert "Old goal" not in content
 
 
-def test_without_goals_the_page_links_to_the_goals_page(client, program, session, mentee):
+def test_without_goals_the_page_leads_to_the_goals_page(client, program, session, mentee):
+    """Through a button of the one form, so the agenda typed so far is saved first."""
     client.force_login(mentee)
 
     content = client.get(agenda_url(program, session)).content.decode()
+    response = post(client, program, session, action="go_goals", goal="Typed first")
 
-    assert reverse("mentorship_goals", args=[program.slug, session.mentorship_id]) in content
+    assert 'value="go_goals"' in content
+    assert response.url == reverse("mentorship_goals", args=[program.slug, session.mentorship_id])
+    assert Agenda.objects.get(session=session).goal == "Typed first"
 
 
 def test_work_not_done_suggests_another_plan_instead_of_cancelling(

@@ -56,7 +56,7 @@ def test_a_bad_link_keeps_everything_typed(page, login, mentee, upcoming):
     assert not Agenda.objects.filter(session=upcoming).exists()
 
 
-def test_a_template_asks_before_replacing_a_typed_goal(page, login, mentee, upcoming):
+def test_a_template_asks_before_replacing_a_typed_goal(page, login, screenshot, mentee, upcoming):
     login(mentee)
     page.goto(f"/p/bootcamp/sessions/{upcoming.pk}/agenda/")
 
@@ -65,6 +65,9 @@ def test_a_template_asks_before_replacing_a_typed_goal(page, login, mentee, upco
 
     expect(page.get_by_role("button", name="Replace my goal with this")).to_be_visible()
     expect(page.get_by_label("My goal for this session")).to_have_value(GOAL)
+    screenshot("agenda-template-offer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("agenda-template-offer-phone")
     page.get_by_role("button", name="Add it below my goal").click()
 
     expected = f"{GOAL}\nHow can I get better at interviews?"
