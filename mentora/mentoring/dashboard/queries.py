@@ -11,10 +11,12 @@ page and the mentor's readiness page show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from mentora.mentoring.agenda.services import (
     CheckItem,
@@ -42,11 +44,18 @@ if TYPE_CHECKING:
 
 SHOWN_QUESTIONS = 5
 SHOWN_ACTION_ITEMS = 8
-READINESS_LABELS: dict[str, str] = {
-    "prepared": "Prepared",
-    "partly": "Partly prepared",
-    "not_yet": "Not prepared yet",
+READINESS_LABELS: dict[str, Promise] = {
+    "prepared": _("Prepared"),
+    "partly": _("Partly prepared"),
+    "not_yet": _("Not prepared yet"),
 }
+# Colours that read right: prepared is good news, not prepared a warning, partly neither.
+READINESS_BADGES: dict[str, str] = {
+    "prepared": "badge-ok",
+    "partly": "",
+    "not_yet": "badge-warn",
+}
+READINESS_DAYS = 14  # the readiness page looks this far ahead unless asked for everything
 
 
 @dataclass(frozen=True)
@@ -68,7 +77,15 @@ class NextSession:
 
     @property
     def level_label(self) -> str:
-        return READINESS_LABELS[self.level]
+        return str(READINESS_LABELS[self.level])
+
+    @property
+    def badge(self) -> str:
+        return READINESS_BADGES[self.level]
+
+    @property
+    def ticks(self) -> int:
+        return self.done
 
 
 @dataclass(frozen=True)
@@ -195,3 +212,28 @@ def mentor_dashboard(program: Program, mentor: User, now: datetime) -> list[Ment
         )
         for m in mentorships
     ]
+
+
+@dataclass(frozen=True)
+class ReadinessPage:
+    """A mentor's upcoming sessions, soonest first, with how prepared each one is."""
+
+    rows: list[NextSession]
+    days: int | None  # how far ahead the rows reach; None: every upcoming session
+    later: int  # upcoming sessions beyond `days`, not shown
+
+
+def mentor_readiness(
+    program: Program, mentor: User, now: datetime, *, days: int | None = READINESS_DAYS
+) -> ReadinessPage:
+    """The sessions `mentor` holds from now to `days` ahead (all of them for None), in
+    three queries: the sessions with their agendas, what readiness counts, and how
+    many lie beyond."""
+    upcoming = _upcoming(program, now).filter(mentor=mentor)
+    shown, later = upcoming, 0
+    if days is not None:
+        horizon = now + timedelta(days=days)
+        shown = upcoming.filter(starts_at__lt=horizon)
+        later = upcoming.filter(starts_at__gte=horizon).count()
+    rows = [r for r in (_next(s) for s in _with_agenda(shown)) if r is not None]
+    return ReadinessPage(rows=rows, days=days, later=later)
