@@ -38,8 +38,7 @@ from mentora.scheduling.availability.forms import (
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import DateOverride, TimeOff, Weekday, WeeklyHours
 
-PREVIEW_DAYS = 14
-PREVIEW_COUNT = 10
+PREVIEW_DAYS = 14  # the preview shows every open start time of these days, as it says
 UNKNOWN_ACTION = gettext_lazy(
     "This page doesn't know that action. Nothing was changed; please try again."
 )
@@ -209,12 +208,13 @@ def _weekly_by_day(mentor: User) -> list[WeekdayHours]:
 
 
 def _preview(mentor: User, program: Program, now: datetime) -> list[PreviewDay]:
-    """The next open start times over two weeks, grouped by the mentor's local day."""
+    """Every open start time of the next PREVIEW_DAYS days, grouped by the mentor's
+    local day: the page says "the next 14 days", so no day is cut short by a count."""
     window = (now, now + timedelta(days=PREVIEW_DAYS))
     starts = queries.mentor_open_slots(mentor=mentor, program=program, window=window, now=now)
     zone = ZoneInfo(mentor.time_zone)
     days: dict[date, list[str]] = {}
-    for start in starts[:PREVIEW_COUNT]:
+    for start in starts:
         local = start.astimezone(zone)
         days.setdefault(local.date(), []).append(f"{local:%H:%M}")
     return [PreviewDay(label=f"{day:%A} {day.day} {day:%B}", times=t) for day, t in days.items()]

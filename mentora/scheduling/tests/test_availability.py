@@ -367,6 +367,26 @@ def test_page_preview_shows_open_times_in_the_mentors_zone(client, program, ment
     assert "America/New_York" in preview
 
 
+def test_page_preview_covers_the_days_it_says_not_the_first_ten_slots(
+    client, program, mentor, at_now
+):
+    # Every weekday 09:00–12:00 in New York: far more than ten open times in 14 days.
+    for weekday in range(5):
+        f.WeeklyHoursFactory.create(
+            mentor=mentor, weekday=weekday, start_time=time(9), end_time=time(12)
+        )
+    client.force_login(mentor)
+
+    response = client.get(url(program))
+
+    preview = text(response).split('id="preview"')[1].split("</section>")[0]
+    assert "the next 14 days" in preview
+    assert preview.count('<li class="tag">') > 10
+    # The last weekday inside the 14 days is there; the 15th day is not.
+    assert "Friday 15 January" in preview and "Monday 18 January" not in preview
+    assert [d.label for d in response.context["preview"]][-1] == "Friday 15 January"
+
+
 def test_page_preview_leaves_out_a_day_off(client, program, mentor, at_now):
     f.WeeklyHoursFactory.create(
         mentor=mentor, weekday=TUESDAY, start_time=time(18), end_time=time(20)
