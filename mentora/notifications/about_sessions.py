@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from mentora.mentoring.models import ActionItem, Agenda, Feedback, Reflection
 from mentora.notifications.messages import (
@@ -40,7 +41,9 @@ MISSED = (SessionStatus.MENTEE_NO_SHOW, SessionStatus.MENTOR_NO_SHOW)
 
 
 def _session(session_id: int) -> Session | None:
-    return Session.objects.select_related(*SESSION_RELATED).filter(pk=session_id).first()
+    return (
+        Session.objects.select_related(*SESSION_RELATED, "makeup_for").filter(pk=session_id).first()
+    )
 
 
 def _others(session: Session, by_id: int | None) -> list[User]:
@@ -68,7 +71,101 @@ def _by_name(session: Session, by_id: int | None) -> str:
     for user in (session.mentor, session.mentee):
         if user.pk == by_id:
             return user.name or user.email
+    if by_id is not None:  # staff acting for the pair: named, so nobody wonders who
+        from mentora.accounts.models import User
+
+        staff = User.objects.filter(pk=by_id).values_list("name", flat=True).first()
+        if staff:
+            return staff
     return "Mentora"
+
+
+def _by_other_party(session: Session, user: User, by_id: int | None) -> bool:
+    """Whether the change was made by the other person of the session (not by staff or
+    the system): then the sentence names them once, as the one who did it."""
+    return (
+        by_id is not None and by_id != user.pk and by_id in (session.mentor_id, session.mentee_id)
+    )
+
+
+def _is_makeup(session: Session) -> bool:
+    return session.kind == SessionKind.MAKEUP
+
+
+def _missed_time(session: Session, user: User) -> str:
+    return local_time(session.makeup_for.starts_at, user) if session.makeup_for else ""
+
+
+def _booked_title(session: Session, user: User) -> str:
+    words = {"other": _with(session, user), "when": local_time(session.starts_at, user)}
+    if _is_makeup(session):
+        return _("Makeup booked with %(other)s: %(when)s") % words
+    return _("Session booked with %(other)s: %(when)s") % words
+
+
+def _booked_line(session: Session, user: User, by_id: int | None) -> str:
+    words = {
+        "by": _by_name(session, by_id),
+        "other": _with(session, user),
+        "when": local_time(session.starts_at, user),
+        "missed": _missed_time(session, user),
+    }
+    if _is_makeup(session):
+        if _by_other_party(session, user, by_id):
+            return (
+                _(
+                    "%(by)s booked a makeup with you on %(when)s, "
+                    "for the missed session of %(missed)s."
+                )
+                % words
+            )
+        return (
+            _(
+                "%(by)s booked a makeup for you with %(other)s on %(when)s, "
+                "for the missed session of %(missed)s."
+            )
+            % words
+        )
+    if _by_other_party(session, user, by_id):
+        return _("%(by)s booked a session with you on %(when)s.") % words
+    return _("%(by)s booked a session for you with %(other)s on %(when)s.") % words
+
+
+def _moved_line(session: Session, user: User, by_id: int | None, old: datetime) -> str:
+    words = {
+        "by": _by_name(session, by_id),
+        "other": _with(session, user),
+        "old": local_time(old, user),
+        "new": local_time(session.starts_at, user),
+    }
+    if _is_makeup(session):
+        if _by_other_party(session, user, by_id):
+            return _("%(by)s moved your makeup from %(old)s to %(new)s.") % words
+        return _("%(by)s moved your makeup with %(other)s from %(old)s to %(new)s.") % words
+    if _by_other_party(session, user, by_id):
+        return _("%(by)s moved your session from %(old)s to %(new)s.") % words
+    return _("%(by)s moved your session with %(other)s from %(old)s to %(new)s.") % words
+
+
+def _cancelled_line(session: Session, user: User, by_id: int | None) -> str:
+    words = {
+        "by": _by_name(session, by_id),
+        "other": _with(session, user),
+        "when": local_time(session.starts_at, user),
+        "reason": session.get_cancel_reason_display(),
+    }
+    if _is_makeup(session):
+        if _by_other_party(session, user, by_id):
+            return _("%(by)s cancelled your makeup on %(when)s. Reason: %(reason)s.") % words
+        return (
+            _("%(by)s cancelled your makeup with %(other)s on %(when)s. Reason: %(reason)s.")
+            % words
+        )
+    if _by_other_party(session, user, by_id):
+        return _("%(by)s cancelled your session on %(when)s. Reason: %(reason)s.") % words
+    return (
+        _("%(by)s cancelled your session with %(other)s on %(when)s. Reason: %(reason)s.") % words
+    )
 
 
 def booked(
@@ -84,14 +181,8 @@ def booked(
             recipient=user,
             kind=Kind.SESSION_CHANGES,
             key=f"session:{session.pk}:v{sequence}",
-            title=(
-                f"Session booked with {_with(session, user)}: {local_time(session.starts_at, user)}"
-            ),
-            lines=[
-                f"{_by_name(session, by_id)} booked a session with you on "
-                f"{local_time(session.starts_at, user)}.",
-                "The calendar invite is attached.",
-            ],
+            title=_booked_title(session, user),
+            lines=[_booked_line(session, user, by_id), _("The calendar invite is attached.")],
             url=_path("session_detail", session),
             program=session.program,
             when=session.starts_at,
@@ -116,11 +207,15 @@ def moved(
             recipient=user,
             kind=Kind.SESSION_CHANGES,
             key=f"session:{session.pk}:v{sequence}",
-            title=f"Session moved to {local_time(session.starts_at, user)}",
+            title=(
+                _("Makeup with %(other)s moved to %(when)s")
+                if _is_makeup(session)
+                else _("Session with %(other)s moved to %(when)s")
+            )
+            % {"other": _with(session, user), "when": local_time(session.starts_at, user)},
             lines=[
-                f"{_by_name(session, by_id)} moved your session with {_with(session, user)} "
-                f"from {local_time(old, user)} to {local_time(session.starts_at, user)}.",
-                "The updated calendar invite is attached.",
+                _moved_line(session, user, by_id, old),
+                _("The updated calendar invite is attached."),
             ],
             url=_path("session_detail", session),
             program=session.program,
@@ -139,17 +234,25 @@ def cancelled(session_id: int, *, now: datetime, by_id: int | None = None) -> li
     if session.cancel_reason in SYSTEM_CANCEL_REASONS:
         return []
     reason = session.get_cancel_reason_display()
-    note = f" Their note: “{session.cancel_note}”" if session.cancel_note else ""
+    note = (
+        (_(" Their note: “%(note)s”") % {"note": session.cancel_note})
+        if session.cancel_note
+        else ""
+    )
     messages = [
         Message(
             recipient=user,
             kind=Kind.SESSION_CANCELLED,
             key=f"session:{session.pk}:cancelled",
-            title=f"Session cancelled: {local_time(session.starts_at, user)}",
+            title=(
+                _("Makeup with %(other)s cancelled: %(when)s")
+                if _is_makeup(session)
+                else _("Session with %(other)s cancelled: %(when)s")
+            )
+            % {"other": _with(session, user), "when": local_time(session.starts_at, user)},
             lines=[
-                f"{_by_name(session, by_id)} cancelled your session with {_with(session, user)} "
-                f"on {local_time(session.starts_at, user)}. Reason: {reason}.{note}",
-                "The attached calendar update removes it from your calendar.",
+                _cancelled_line(session, user, by_id) + note,
+                _("The attached calendar update removes it from your calendar."),
             ],
             url=_path("session_detail", session),
             program=session.program,
