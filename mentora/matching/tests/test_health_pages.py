@@ -98,6 +98,9 @@ def test_rematch_list_is_sorted_by_fit_with_full_mentors_set_apart(
     set_apart = page.split('id="rematch-set-apart"')[1]
     assert "Fran Full" in set_apart and "Lou Low" not in set_apart
     assert "best fit first" in page.split('id="rematch-set-apart"')[0]
+    # Reasons for staff speak about the mentee, not to them.
+    assert "you're learning" not in page and "which you asked for" not in page
+    assert "which Mia Mentee asked for" in page
 
 
 def test_rematch_through_the_page_ends_old_and_starts_new(
