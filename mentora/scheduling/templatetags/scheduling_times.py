@@ -3,6 +3,7 @@
 `{{ s.starts_at|clock }}` → '18:00 CET' in the reader's zone;
 `{{ s.starts_at|clock:s.mentor.time_zone }}` in another person's zone;
 `{{ s.starts_at|moment }}` → 'Tuesday 3 March at 18:00 CET';
+`{{ s.starts_at|stamp:"D j M" }}` → 'Tue 3 Mar, 18:00 CET' (any date format, then the clock);
 `{{ s.starts_at|span:s.ends_at }}` → '18:00–18:45 CET';
 `{{ m.cadence|regular_time }}` → the regular time in the reader's zone;
 `{{ item.created_at|datetime_attr }}` → a `<time datetime>` value without microseconds.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
 from mentora.scheduling import timelabels
@@ -30,6 +32,16 @@ def clock(moment: datetime | None, zone: str = "") -> str:
 @register.filter
 def moment(value: datetime | None, zone: str = "") -> str:
     return timelabels.format_moment(value, zone or None) if value else ""
+
+
+@register.filter
+def stamp(value: datetime | None, date_format: str = "D j M") -> str:
+    """The local date in Django's `date` format, then the labelled clock
+    ('Tue 3 Mar, 18:00 CET'; a bare weekday reads 'Tue 18:00 CET')."""
+    if not value:
+        return ""
+    joint = " " if date_format in ("D", "l") else ", "
+    return f"{date_filter(value, date_format)}{joint}{timelabels.clock(value)}"
 
 
 @register.filter

@@ -4,11 +4,14 @@ New York falls back on Sunday 7 November 2027 (02:00 EDT becomes 01:00 EST),
 Berlin springs forward on Sunday 28 March 2027 (02:00 CET becomes 03:00 CEST).
 """
 
+import re
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -325,3 +328,21 @@ def test_the_session_pages_of_the_workspace_label_the_fold(client, mentee, mento
         html = client.get(reverse(page, args=[session.program.slug, session.pk])).content.decode()
 
     assert "Sunday 7 November 2027, <strong>01:30 EDT–01:15 EST</strong>" in html
+
+
+# --- no template words a zone itself -------------------------------------------
+
+DATE_FORMAT = re.compile(r"""\|date:(["'])(.*?)\1""")
+
+
+def test_no_template_prints_a_zone_with_djangos_T():
+    """Django's "T" prints '-03' for Sao Paulo and nothing at all at the autumn
+    fold: times go through the scheduling_times filters (clock, stamp, span, moment)."""
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in Path(settings.BASE_DIR, "mentora").rglob("templates/**/*.*")
+        for match in DATE_FORMAT.finditer(path.read_text(encoding="utf-8"))
+        if re.search(r"(?<!\\)T", match.group(2))
+    ]
+
+    assert offenders == []
