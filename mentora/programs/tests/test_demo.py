@@ -158,3 +158,10 @@ def test_demo_staff_act_through_a_real_admin_role(client) -> None:
     for name in ("program_home", "caseload", "concern_list", "program_audit"):
         assert client.get(reverse(name, args=[result.program.slug])).status_code == 200, name
     assert not AccessAuditEntry.objects.exists()
+
+
+def test_the_demo_prints_the_address_its_program_really_has(client, settings):
+    printed = load()
+
+    assert f"{settings.SITE_URL}/p/northwind/" in printed
+    assert client.get("/p/northwind/").status_code in {200, 302}  # a page, not a 404

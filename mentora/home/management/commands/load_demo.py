@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 
 from mentora.matching.demo import load_matching
@@ -27,9 +29,12 @@ class Command(BaseCommand):
         load_workspace(result.program, timezone.now())
         load_matching(result.program, timezone.now())
         elapsed = time.perf_counter() - started
+        program_url = settings.SITE_URL.rstrip("/") + reverse(
+            "program_home", kwargs={"slug": result.program.slug}
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo program '{result.program.name}' (/{result.program.slug}) is ready "
+                f"Demo program '{result.program.name}' ({program_url}) is ready "
                 f"in {elapsed:.1f} s; {result.mentorships_created} new mentorships, "
                 f"{scheduled} given a regular time and session history."
             )
