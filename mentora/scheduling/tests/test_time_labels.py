@@ -299,7 +299,8 @@ def test_an_email_says_when_with_the_zone_label(mentor):
     email = message_email(message, message_id="<t@example.org>")
 
     assert "When: Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.body
-    assert "Sunday 7 November 2027, 01:00 EST (America/New_York)" in email.alternatives[0][0]
+    html = str(email.alternatives[0][0])
+    assert "Sunday 7 November 2027, 01:00 EST (America/New_York)" in html
 
 
 @pytest.mark.django_db
