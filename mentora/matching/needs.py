@@ -40,17 +40,9 @@ def _pulse_needs(user: User, program: Program) -> list[Need]:
     ]
 
 
-def _has_live_mentorship(program: Program, user: User) -> bool:
-    return Mentorship.objects.live().filter(program=program, mentee=user).exists()
-
-
 def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> list[Need]:
-    needs = _pulse_needs(user, program)
-    if not _has_live_mentorship(program, user):
-        needs.insert(
-            0, Need(title=_("Find a mentor"), url=reverse("mentor_directory", args=[program.slug]))
-        )
-    return needs
+    # An unmatched mentee's home opens with "Find a mentor" itself, so it isn't repeated here.
+    return _pulse_needs(user, program)
 
 
 def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:

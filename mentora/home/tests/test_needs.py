@@ -162,13 +162,27 @@ def test_mentee_is_asked_to_prepare_reflect_give_feedback_and_do_due_items(
     assert needs["Action item: Read the ORM docs"].late is True
 
 
-def test_unmatched_mentee_is_asked_to_find_a_mentor_first(program, success_manager):
+def test_unmatched_mentee_home_starts_with_finding_a_mentor(client, program):
+    una = _unmatched_mentee(program)
+
+    html = _home(client, una, program)
+
+    assert "Your first step: find a mentor, just below." in html
+    assert "Nothing needs you right now" not in html
+    assert html.index('id="find-a-mentor"') < html.index("Your success manager")
+    assert 'id="next-session"' not in html and 'id="open-questions"' not in html
+    assert "Your success manager will match you" not in html
+    assert "The program team will match you." in html
+
+
+def test_unmatched_mentee_with_a_success_manager_is_told_who_matches(
+    client, program, success_manager
+):
     una = _unmatched_mentee(program, success_manager)
 
-    needs = _needs(program, una, Role.MENTEE)
+    html = _home(client, una, program)
 
-    assert needs[0].title == "Find a mentor"
-    assert needs[0].url == reverse("mentor_directory", args=[program.slug])
+    assert "Your success manager, Sam Success, will match you." in html
 
 
 # --- success manager ----------------------------------------------------------------------

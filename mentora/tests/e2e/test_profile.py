@@ -89,7 +89,7 @@ def test_mentor_page_opened_from_the_mentee_dashboard_shows_the_stack(
 ):
     login(mentee)
 
-    page.get_by_role("link", name="Mo Mentor").click()
+    page.get_by_role("link", name="Mo Mentor", exact=True).click()
 
     expect(page).to_have_url(re.compile(rf"/p/bootcamp/mentors/{mentor.pk}/$"))
     stack = page.get_by_role("region", name="Technical stack")
@@ -104,7 +104,7 @@ def test_mentee_page_opened_by_their_mentor_shows_what_they_learn(
 ):
     login(mentor)
 
-    page.get_by_role("link", name="Mia Mentee").click()
+    page.get_by_role("link", name="Mia Mentee", exact=True).click()
 
     expect(page.get_by_role("heading", name="Mia Mentee")).to_be_visible()
     expect(page.get_by_text("Full-stack web development with Python")).to_be_visible()
