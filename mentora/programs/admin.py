@@ -49,6 +49,7 @@ class ProgramAdmin(admin.ModelAdmin):
                 "fields": (
                     "default_session_minutes",
                     "notice_hours",
+                    "late_move_counts_as_late_cancel",
                     "makeup_gap_hours",
                     "unmarked_flag_hours",
                 )
