@@ -46,6 +46,7 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "schedule": (K.SESSION,),
     "session_book": (K.SESSION,),
     "cadence_edit": (K.SESSION,),
+    "regular_time": (K.SESSION,),
     "session_detail": (K.SESSION,),
     "session_cancel": (K.SESSION,),
     "session_reschedule": (K.SESSION,),
