@@ -8,13 +8,11 @@ from django.utils import timezone
 
 from mentora.home.tests.test_nav import SECTIONS
 from mentora.tests import factories as f
-from mentora.tests.e2e.conftest import SCREENSHOTS, browser  # noqa: F401  (fixture)
-
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+from mentora.tests.e2e.conftest import SCREENSHOTS
 
 
 @pytest.fixture
-def open_page(browser, live_server):  # noqa: F811
+def open_page(browser, live_server):
     contexts = []
 
     def _open(user, width):
