@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mentora import errors
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle import rhythm
 from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.scheduling import timelabels
 from mentora.scheduling.access import mentorship_for_party
 
 
@@ -43,7 +43,7 @@ def regular_time(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
     if first is None:
         messages.success(request, _("Regular time confirmed."))
     else:
-        when = date_format(timezone.localtime(first), "l j F, H:i T")
+        when = timelabels.format_moment(first)  # the reader's zone, zone labelled
         messages.success(
             request,
             _("Regular time confirmed. Your first session is on %(when)s.") % {"when": when},

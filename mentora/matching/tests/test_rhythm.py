@@ -209,6 +209,8 @@ def test_the_regular_time_page_shows_the_proposal_in_the_viewers_zone_and_confir
     response = client.post(url)
 
     assert response.status_code == 302
+    told = client.get(response["Location"]).content.decode()
+    assert "Your first session is on Tuesday 5 January at 09:00 EST." in told
     assert Cadence.objects.filter(mentorship=mentorship).exists()
     assert Session.objects.filter(mentorship=mentorship).exists()
     again = client.post(url)
