@@ -2,10 +2,10 @@
 
 Thin views: `@program_view` admits the program's people; mentoring.access
 finds the session (`workspace_session`) or question list for this viewer (404
-for anyone who may not see it). The view validates a small form, calls one
+for anyone who may not see it). The view validates its forms, calls one
 service and redirects with a message (POST/redirect/GET). A MentoringError goes
 next to the field it names (`errors.form_error`) or on the page
-(`errors.page_error`).
+(`errors.page_error`). The agenda page is one form (see "agenda" below).
 """
 
 from __future__ import annotations
@@ -278,7 +278,11 @@ def _agenda_post(
         return redirect("mentorship_goals", program.slug, session.mentorship_id)
     if action == "offer":
         messages.info(
-            request, _("You already have a goal. The template is shown beside it: choose.")
+            request,
+            _(
+                "You already have a goal, so it was kept. The template is shown under it: "
+                "replace yours, add it below, or keep yours."
+            ),
         )
     elif message := _done_message(action, bound):
         messages.success(request, message)
