@@ -281,10 +281,13 @@ def test_needs_you_now_keeps_the_home_query_count_flat(
 ):
     client.force_login(request.getfixturevalue(person))
 
+    made = []  # each session at its own time: PostgreSQL refuses a mentor's overlaps
+
     def grow(n):
-        for i in range(n):
-            _past_session(mentorship, days_ago=8 + i)
-            _past_session(mentorship, days_ago=1 + i * 0.1, status=SessionStatus.HELD)
+        for _ in range(n):
+            made.append(1)
+            _past_session(mentorship, days_ago=8 + len(made))
+            _past_session(mentorship, days_ago=1 + len(made) * 0.1, status=SessionStatus.HELD)
             f.ActionItemFactory(mentorship=mentorship, due_on=timezone.localdate())
 
     few, many = count_queries_before_and_after(
