@@ -76,7 +76,7 @@ def test_success_manager_matches_a_mentee_from_suggestions_in_one_click(
     ).click()
     first = page.locator("article.suggestion").first
     expect(first).to_contain_text("Bea Backend")
-    expect(first).to_contain_text("Python in common (you're learning Python)")
+    expect(first).to_contain_text("Python in common (Sid Seeker is learning Python)")
     screenshot("staff-suggestions")
     first.get_by_role("button", name="Match with Bea Backend").click()
 
