@@ -276,7 +276,9 @@ def _resend(pk: int, claimed_at: datetime | None, now: datetime) -> int:
     stalled = Delivery.objects.filter(pk=pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at)
     limit = max_attempts()
     won = stalled.filter(attempts__lt=limit).update(
-        claimed_at=timezone.now(),
+        # Never earlier than the `now` this sweep judged staleness by: a claim
+        # that looks stale to another sweep of the same `now` would be sent twice.
+        claimed_at=max(now, timezone.now()),
         attempts=F("attempts") + 1,
         stalled_retries=F("stalled_retries") + 1,
     )
