@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -209,14 +209,32 @@ def insert_or_taken(session: Session) -> None:
     ):
         raise MenteeBusy()
     try:
-        with transaction.atomic():
-            session.save()
+        _save_through_deadlocks(session)
     except IntegrityError as exc:
         if "session_no_overlap_per_mentee" in str(exc):
             raise MenteeBusy() from exc
         if "session_no_overlap_per_mentor" in str(exc):
             raise SlotTaken() from exc
         raise
+
+
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
+
+
+def _save_through_deadlocks(session: Session, attempts: int = 3) -> None:
+    """Save in a savepoint. Two inserts that overlap can each wait for the other
+    while PostgreSQL checks an exclusion constraint, and one is then cancelled as
+    a deadlock. Its savepoint is rolled back (its row gone), so trying again waits
+    for the other booking and ends in the constraint's own refusal, or succeeds."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                session.save()
+            return
+        except OperationalError as exc:
+            deadlock = getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+            if not deadlock or attempt == attempts - 1:
+                raise
 
 
 def session_book(
