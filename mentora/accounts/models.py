@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -79,6 +80,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the person first sets a password through an invitation (or
+    # signs in another way): an invitation is "accepted" from then on.
+    activated_at = models.DateTimeField(null=True, blank=True)
+    # Onboarding: done once the profile their roles need is filled in; a skip
+    # stops the first-login redirect but the home keeps asking.
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    onboarding_skipped_at = models.DateTimeField(null=True, blank=True)
+    # Erasure replaces identity and free text; the row stays so others' records hold.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -205,6 +215,19 @@ class MenteeProfile(ProfileBase):
     wants_shared_background = models.BooleanField(
         "a mentor with a shared background matters to me", default=False
     )
+    # The part of their day (in their own zone) the mentee can meet; proposals
+    # and "who has an opening" look inside it.
+    meets_from = models.TimeField("I can meet from", default=time(8, 0))
+    meets_until = models.TimeField("until", default=time(21, 0))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meets_until__gt=models.F("meets_from")),
+                name="mentee_meets_until_after_from",
+                violation_error_message="The end of your day must come after its start.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Mentee profile of {self.user}"

@@ -135,6 +135,8 @@ class Cohort(models.Model):
     name = models.CharField(max_length=80)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
+    # A closed cohort takes no new members and drops out of pickers; its history stays.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["program", "starts_on", "name"]
@@ -160,6 +162,15 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.SUCCESS_MANAGER, Role.ADMIN})
+
+
+class MembershipStatus(models.TextChoices):
+    """Where a person stands in a program. Only off-boarding's services move a
+    membership out of "active"; `is_active` says the same for quick filters."""
+
+    ACTIVE = "active", _("Active")
+    GRADUATED = "graduated", _("Graduated")
+    LEFT = "left", _("Left the program")
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -190,7 +201,14 @@ class Membership(models.Model):
         help_text="Only for mentees: the staff member who looks after them.",
     )
     is_active = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus, default=MembershipStatus.ACTIVE
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The last invitation email (first one or a resend); null for people added
+    # without one (Django admin, the demo, an import with invitations held).
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -205,8 +223,18 @@ class Membership(models.Model):
                 | Q(cohort__isnull=True, success_manager__isnull=True),
                 name="membership_cohort_and_manager_only_for_mentees",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(is_active=True, status=MembershipStatus.ACTIVE, ended_at__isnull=True)
+                    | (Q(is_active=False) & ~Q(status=MembershipStatus.ACTIVE))
+                ),
+                name="membership_active_matches_status",
+            ),
         ]
-        indexes = [models.Index(fields=["program", "role"])]
+        indexes = [
+            models.Index(fields=["program", "role"]),
+            models.Index(fields=["program", "role", "status"], name="membership_program_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} in {self.program}"
@@ -252,6 +280,9 @@ class Mentorship(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=32, choices=EndReason, blank=True)
     end_note = models.TextField(max_length=2000, blank=True)
+    # Optional words from each side once a mentorship is completed.
+    mentor_closing_reflection = models.TextField(max_length=2000, blank=True)
+    mentee_closing_reflection = models.TextField(max_length=2000, blank=True)
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -333,3 +364,29 @@ class AccessAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.path}"
+
+
+class ProgramSettingChange(models.Model):
+    """One setting changed on the settings page: who, when, old -> new.
+
+    Values are stored as the text the page showed, so the record reads the
+    same after the field's type or choices change.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="setting_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    field = models.CharField(max_length=60)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["program", "-changed_at"], name="setting_change_program_at")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} -> {self.new_value}"

@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
 from mentora.programs.csv_import import ImportRow
 from mentora.programs.errors import ProgramCode, ProgramError
-from mentora.programs.models import Cohort, Membership, Program, Role
+from mentora.programs.models import Cohort, Membership, MembershipStatus, Program, Role
 
 # --- Memberships -----------------------------------------------------------
 
@@ -77,6 +78,7 @@ def _membership_ensure(
     membership.cohort = cohort
     membership.success_manager = success_manager
     membership.is_active = True
+    membership.status, membership.ended_at = MembershipStatus.ACTIVE, None
     membership.full_clean()
     membership.save()
     _profile_ensure(user=user, role=role)
@@ -163,11 +165,23 @@ def person_invite(
                 },
                 field="email",
             )
+        _invitation_sent_mark(user=user, memberships=[membership])
         transaction.on_commit(
             partial(_send_welcome, user=user, memberships=[membership], invited_by=invited_by),
             robust=True,
         )
     return user
+
+
+def _invitation_sent_mark(*, user: User, memberships: Sequence[Membership]) -> None:
+    """Record when a set-password invitation went out (not the login note to
+    someone who already has a password), for the people page's status."""
+    if user.has_usable_password():
+        return
+    sent_at = timezone.now()
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(invitation_sent_at=sent_at)
+    for membership in memberships:
+        membership.invitation_sent_at = sent_at
 
 
 def invitation_accept(*, user: User, password: str) -> User:
@@ -178,7 +192,8 @@ def invitation_accept(*, user: User, password: str) -> User:
     """
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        user.activated_at = user.activated_at or timezone.now()
+        user.save(update_fields=["password", "activated_at"])
         _email_verify(user)
     return user
 

@@ -55,6 +55,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
     time_zone = "Europe/Berlin"
+    # Named test people have accepted their invitation and finished onboarding.
+    activated_at = factory.LazyFunction(timezone.now)
+    onboarded_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:

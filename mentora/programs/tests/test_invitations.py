@@ -293,7 +293,9 @@ def test_membership_add_reactivates_a_deactivated_membership(program):
     person = _person()
     old = cast(
         Membership,
-        f.MembershipFactory(user=person, program=program, role=Role.MENTOR, is_active=False),
+        f.MembershipFactory(
+            user=person, program=program, role=Role.MENTOR, is_active=False, status="left"
+        ),
     )
 
     membership = services.membership_add(user=person, program=program, role=Role.MENTOR)
