@@ -12,96 +12,204 @@ from django.utils.translation import gettext_lazy as _
 from mentora.accounts.timezones import validate_time_zone
 
 
-def _hours(default: int, maximum: int, help_text: str) -> models.PositiveIntegerField:
+def _hours(
+    default: int, maximum: int, verbose_name: str, help_text: str
+) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
-        default=default, validators=[MaxValueValidator(maximum)], help_text=help_text
+        verbose_name,
+        default=default,
+        validators=[MaxValueValidator(maximum)],
+        help_text=help_text,
     )
 
 
-def _weight(default: int, help_text: str) -> models.PositiveIntegerField:
+def _weight(default: int, verbose_name: str, help_text: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
-        default=default, validators=[MaxValueValidator(100)], help_text=help_text
+        verbose_name, default=default, validators=[MaxValueValidator(100)], help_text=help_text
     )
 
 
 class Program(models.Model):
-    """One mentoring program with its own policies (every number is a setting)."""
+    """One mentoring program with its own policies (every number is a setting).
 
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=60, unique=True)
-    description = models.TextField(max_length=2000, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    Every policy field has a label and a one-line help text: the settings page
+    (programs/settings/) shows them, with the default, as the field's explanation.
+    Rules between fields live in programs/settings/rules.py (`clean` asks them).
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=60,
+        unique=True,
+        help_text=_(
+            "The program's part of every address: /p/<address>/. Letters, digits, - and _."
+        ),
+    )
+    description = models.TextField(
+        _("description"),
+        max_length=2000,
+        blank=True,
+        help_text=_("A few words on what the program is for."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("The zone new people get until they set their own."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Sessions and cancellations
     default_session_minutes = models.PositiveIntegerField(
-        default=45, validators=[MinValueValidator(15), MaxValueValidator(240)]
+        _("session length (minutes)"),
+        default=45,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+        help_text=_("How long a session is unless its regular time says otherwise."),
     )
-    notice_hours = _hours(24, 24 * 14, "A cancellation at least this long ahead is on time.")
+    notice_hours = _hours(
+        24,
+        24 * 14,
+        _("cancellation notice (hours)"),
+        _("A cancellation at least this long ahead is on time; later is a late cancellation."),
+    )
     # Without it, moving a session would dodge the notice policy.
     late_move_counts_as_late_cancel = models.BooleanField(
+        _("a late move counts as a late cancellation"),
         default=True,
         help_text=_("A move made inside the notice period counts as a late cancellation."),
     )
-    makeup_gap_hours = _hours(24, 24 * 14, "A makeup must start this long before the next session.")
-    unmarked_flag_hours = _hours(48, 24 * 14, "Sessions without attendance are flagged after this.")
+    makeup_gap_hours = _hours(
+        24,
+        24 * 14,
+        _("makeup gap (hours)"),
+        _("A makeup must start at least this long before the next regular session."),
+    )
+    unmarked_flag_hours = _hours(
+        48,
+        24 * 14,
+        _("flag unmarked attendance after (hours)"),
+        _("A session whose attendance nobody marked is flagged this long after it."),
+    )
     # Booking
-    min_booking_notice_hours = _hours(12, 24 * 14, "Nobody can book sooner than this.")
+    min_booking_notice_hours = _hours(
+        12,
+        24 * 14,
+        _("minimum booking notice (hours)"),
+        _("Nobody can book a session sooner than this ahead."),
+    )
     max_sessions_per_mentee_per_week = models.PositiveIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(14)]
+        _("sessions per mentee per week"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text=_("The most sessions one mentee may have in a week (makeups included)."),
     )
     buffer_before_minutes = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(120)]
+        _("buffer before (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Time kept free in the mentor's calendar before each session."),
     )
     buffer_after_minutes = models.PositiveIntegerField(
-        default=10, validators=[MaxValueValidator(120)]
+        _("buffer after (minutes)"),
+        default=10,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Time kept free in the mentor's calendar after each session."),
     )
     booking_window_weeks = models.PositiveIntegerField(
-        default=8, validators=[MinValueValidator(1), MaxValueValidator(52)]
+        _("booking window (weeks)"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_("How far ahead a session can be booked."),
     )
     slot_grid_minutes = models.PositiveIntegerField(
-        default=15, validators=[MinValueValidator(5), MaxValueValidator(120)]
+        _("slot grid (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Sessions start on this grid: every 15 minutes is :00, :15, :30, :45."),
     )
     # Reminders
-    first_reminder_hours = _hours(24, 24 * 7, "First reminder, with an agenda nudge.")
-    second_reminder_hours = _hours(1, 24, "Last reminder before a session.")
+    first_reminder_hours = _hours(
+        24,
+        24 * 7,
+        _("first reminder (hours before)"),
+        _("The first reminder, with a nudge to fill in the agenda."),
+    )
+    second_reminder_hours = _hours(
+        1,
+        24,
+        _("last reminder (hours before)"),
+        _("The last reminder before a session; it must come after the first."),
+    )
     # Matching
     self_requests_enabled = models.BooleanField(
-        default=True, help_text="Mentees may request mentors themselves."
+        _("mentees may request mentors"),
+        default=True,
+        help_text=_("Mentees may request mentors themselves from the directory."),
     )
     max_open_requests = models.PositiveIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("open requests per mentee"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many requests one mentee may have waiting at once."),
     )
     request_expiry_days = models.PositiveIntegerField(
-        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+        _("requests expire after (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A request nobody answered is withdrawn after this many days."),
     )
     # Matching: relative weight of each factor in the fit score (rescaled to total 100).
-    weight_stack = _weight(30, "Technical stack, weighted by what the mentee is learning.")
-    weight_areas = _weight(20, "Knowledge areas against the mentee's aims.")
-    weight_experience = _weight(15, "Career stage and years of experience.")
-    weight_availability = _weight(15, "Mentor's availability inside the mentee's day.")
-    weight_language = _weight(10, "A language in common.")
-    weight_background = _weight(10, "Shared background (only when the mentee asks for it).")
+    weight_stack = _weight(
+        30,
+        _("weight: technical stack"),
+        _("Technical stack, weighted by what the mentee is learning."),
+    )
+    weight_areas = _weight(
+        20, _("weight: knowledge areas"), _("Knowledge areas against the mentee's aims.")
+    )
+    weight_experience = _weight(
+        15, _("weight: experience"), _("Career stage and years of experience.")
+    )
+    weight_availability = _weight(
+        15, _("weight: availability"), _("Mentor's availability inside the mentee's day.")
+    )
+    weight_language = _weight(10, _("weight: language"), _("A language in common."))
+    weight_background = _weight(
+        10,
+        _("weight: shared background"),
+        _("Shared background (only when the mentee asks for it)."),
+    )
     must_share_language = models.BooleanField(
-        default=False, help_text="Never suggest a mentor who shares no language with the mentee."
+        _("must share a language"),
+        default=False,
+        help_text=_("Never suggest a mentor who shares no language with the mentee."),
     )
     min_match_score = models.PositiveIntegerField(
+        _("minimum fit for bulk matching"),
         default=20,
         validators=[MaxValueValidator(100)],
-        help_text="Bulk matching leaves a mentee unmatched rather than below this fit (0–100).",
+        help_text=_("Bulk matching leaves a mentee unmatched rather than below this fit (0–100)."),
     )
     # Relationship health
     pulse_after_first_session = models.BooleanField(
-        default=True, help_text="Ask both parties how it's going after their first session."
+        _("pulse after the first session"),
+        default=True,
+        help_text=_("Ask both parties how it's going after their first session."),
     )
     pulse_every_weeks = models.PositiveIntegerField(
+        _("pulse every (weeks)"),
         default=4,
         validators=[MaxValueValidator(52)],
-        help_text="Ask again every this many weeks (0 = never).",
+        help_text=_("Ask again every this many weeks (0 = never)."),
     )
     # After a session
     reflection_window_days = models.PositiveIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+        _("reflection window (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Reflections and feedback can be written for this many days after a session."),
     )
 
     class Meta:
