@@ -35,6 +35,9 @@ class WithdrawReason(models.TextChoices):
     BY_MENTEE = "by_mentee", "Withdrawn by the mentee"
     MATCHED_ELSEWHERE = "matched_elsewhere", "The mentee was matched with another mentor"
     MENTOR_FULL = "mentor_full", "The mentor's last place was taken"
+    # Off-boarding (matching/lifecycle/offboarding.py) closes what a person leaving leaves open.
+    MENTEE_LEFT = "mentee_left", "The mentee is no longer in the program"
+    MENTOR_LEFT = "mentor_left", "The mentor is no longer mentoring in the program"
 
 
 class MentorRequestQuerySet(models.QuerySet["MentorRequest"]):

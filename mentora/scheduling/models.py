@@ -367,6 +367,8 @@ class MakeupRequestStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the mentor"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+    # Nobody answered before the mentorship ended (off-boarding closes it).
+    EXPIRED = "expired", "Closed when the mentorship ended"
 
 
 class MakeupRequest(models.Model):
