@@ -17,6 +17,17 @@ class ProgramCode(StrEnum):
     ALREADY_MEMBER = "already_member"
     INVALID = "invalid"  # a model validation error, passed on with its message
     CONFLICT = "conflict"  # a concurrent write got there first
+    SETTINGS_CONTRADICT = "settings_contradict"  # two settings that can't both hold
+    COHORT_NAME_TAKEN = "cohort_name_taken"
+    COHORT_DATES = "cohort_dates"  # ends before it starts
+    COHORT_CLOSED = "cohort_closed"
+    # The people page's actions
+    ALREADY_ACTIVATED = "already_activated"  # no invitation to resend
+    NOT_IN_PROGRAM = "not_in_program"
+    NOT_A_MENTEE = "not_a_mentee"
+    COHORT_CLOSED = "cohort_closed"
+    NOT_YOUR_COHORT = "not_your_cohort"
+    NOBODY_SELECTED = "nobody_selected"
 
 
 class ProgramError(DomainError):
