@@ -20,7 +20,6 @@ class ProgramCode(StrEnum):
     SETTINGS_CONTRADICT = "settings_contradict"  # two settings that can't both hold
     COHORT_NAME_TAKEN = "cohort_name_taken"
     COHORT_DATES = "cohort_dates"  # ends before it starts
-    COHORT_CLOSED = "cohort_closed"
     # The people page's actions
     ALREADY_ACTIVATED = "already_activated"  # no invitation to resend
     NOT_IN_PROGRAM = "not_in_program"
