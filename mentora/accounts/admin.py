@@ -1,4 +1,13 @@
-"""Django admin for people: accounts (email login), profiles, background answers."""
+"""Django admin for people: accounts (email login), profiles, background answers.
+
+Editable: technologies (a shared list nothing else owns) and the profiles, for a
+staff fix (the form runs the model's validation; what `profile_update` adds, typed
+tags turned into technologies, the admin's picker of existing ones doesn't need). The
+account's milestones (activated, onboarded, erased) are read-only: the
+invitation, onboarding and erasure services set them. A background answer is
+read-only and its value stays out of the list: it is self-identified, its owner
+alone chooses it and who sees it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ from mentora.accounts.models import (
     User,
 )
 from mentora.inputs import TextChecksMixin
+from mentora.worker.admin import ReadOnlyAdmin
 
 
 class UserCreationAdminForm(TextChecksMixin, AdminUserCreationForm):
@@ -35,11 +45,26 @@ class UserChangeAdminForm(TextChecksMixin, UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
-    list_display = ("email", "name", "time_zone", "is_staff", "is_active")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    list_display = ("email", "name", "time_zone", "is_staff", "is_active", "activated_at")
+    list_filter = (
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        ("activated_at", admin.EmptyFieldListFilter),
+        ("onboarded_at", admin.EmptyFieldListFilter),
+        ("erased_at", admin.EmptyFieldListFilter),
+        "groups",
+    )
     search_fields = ("email", "name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "activated_at",
+        "onboarded_at",
+        "onboarding_skipped_at",
+        "erased_at",
+    )
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("name", "time_zone", "preferred_language")}),
@@ -55,7 +80,19 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "last_login",
+                    "date_joined",
+                    "activated_at",
+                    "onboarded_at",
+                    "onboarding_skipped_at",
+                    "erased_at",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         (
@@ -108,10 +145,8 @@ class MenteeProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(BackgroundAnswer)
-class BackgroundAnswerAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
-    list_display = ("user", "field", "value", "visibility")
+class BackgroundAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("user", "field", "visibility")
     list_filter = ("field", "visibility")
     search_fields = ("user__email", "user__name")
-    autocomplete_fields = ("user",)
     list_select_related = ("user",)

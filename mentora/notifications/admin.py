@@ -1,8 +1,11 @@
 """Staff see every message and delivery; failed tasks are in the django-tasks-db
 admin ("Task Results", filter by status FAILED), which its app registers.
-Deliveries are read-only: they are the record of what was sent, and the
-"retried after a stalled send" filter shows the emails a dead worker left
-half-sent and that were sent again (or given up, status "failed")."""
+Everything here is read-only. Messages and deliveries are the record of what was
+sent (the "retried after a stalled send" filter shows the emails a dead worker
+left half-sent and that were sent again, or given up, status "failed"); a
+preference is the person's own choice, set on their settings page under
+access.py's rule of which kinds may be turned off; a scheduled reminder is
+enqueued and dropped by reminders.py as sessions are booked, moved and cancelled."""
 
 from typing import Any
 
@@ -11,22 +14,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mentora import inputs
 from mentora.notifications.models import (
     Delivery,
     Notification,
     NotificationPreference,
     ScheduledReminder,
 )
+from mentora.worker.admin import ReadOnlyAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
-    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["title", "recipient__email", "key"]
-    raw_id_fields = ["recipient", "program"]
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "recipient", "program", "kind", "created_at", "read_at"]
+    list_filter = ["kind", "program"]
+    search_fields = ["title", "recipient__email", "recipient__name", "key"]
+    list_select_related = ["recipient", "program"]
     date_hierarchy = "created_at"
 
 
@@ -46,8 +48,7 @@ class RetriedAfterStall(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "key",
         "recipient",
@@ -60,31 +61,30 @@ class DeliveryAdmin(admin.ModelAdmin):
         "sent_at",
     ]
     list_filter = [RetriedAfterStall, "status", "channel", "kind"]
-    search_fields = ["key", "recipient__email", "message_id"]
+    search_fields = ["key", "recipient__email", "recipient__name", "message_id"]
     list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
     # The kept email is for the resend only; it holds a person's messages.
     exclude = ["composed"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Delivery | None = None) -> bool:
-        return False
-
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "choice", "updated_at"]
     list_filter = ["kind", "choice"]
-    raw_id_fields = ["user"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
 
 
 @admin.register(ScheduledReminder)
-class ScheduledReminderAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
+class ScheduledReminderAdmin(ReadOnlyAdmin):
     list_display = ["session", "which", "starts_at", "run_after", "task_id"]
-    raw_id_fields = ["session"]
+    list_filter = ["which"]
+    search_fields = [
+        "session__mentor__email",
+        "session__mentor__name",
+        "session__mentee__email",
+        "session__mentee__name",
+    ]
+    list_select_related = ["session"]
+    date_hierarchy = "run_after"
