@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from mentora.matching.errors import MatchingCode, MatchingError
@@ -27,6 +28,7 @@ from mentora.matching.lifecycle.services import mentor_has_room
 from mentora.matching.models import MentorRequest, RequestStatus
 from mentora.programs import access as program_access
 from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Mentorship, Program, Role
+from mentora.scheduling import timelabels
 from mentora.scheduling.models import Cadence, Weekday, WeeklyHours
 from mentora.scheduling.slots import local_to_utc
 
@@ -201,13 +203,12 @@ class WeeklyTime:
 
     @property
     def label(self) -> str:
+        # Zones as the reader knows them ("18:00 CET", "UTC−3"), not IANA names.
         theirs = self.mentee_local
-        return _("%(day)s %(at)s (%(zone)s) · for them %(theirs)s (%(their_zone)s)") % {
+        return _("%(day)s %(at)s · for them %(theirs)s") % {
             "day": Weekday(self.weekday).label,
-            "at": f"{self.at:%H:%M}",
-            "zone": self.mentor_zone,
-            "theirs": f"{theirs:%A %H:%M}",
-            "their_zone": theirs.tzinfo,
+            "at": timelabels.clock(theirs, self.mentor_zone),
+            "theirs": f"{WEEKDAYS[theirs.weekday()]} {theirs:%H:%M} {timelabels.zone_label(theirs)}",
         }
 
 

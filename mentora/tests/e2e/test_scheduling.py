@@ -42,7 +42,7 @@ def test_mentee_books_a_slot_and_sees_it_in_their_zone(
     page.locator("button.slot").first.click()
 
     # The confirmation step: nothing is booked until the person confirms.
-    expect(page.get_by_role("heading", name="Confirm the booking")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your session with")).to_be_visible()
     expect(page.get_by_test_id("your-time")).to_be_visible()
     expect(page.get_by_text(f"For {available_mentor.name}")).to_be_visible()
     expect(page.get_by_text("45 minutes")).to_be_visible()
