@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "mentora.matching",
     "mentora.notifications",
     "mentora.insights",
+    "mentora.privacy",
     "mentora.home",
 ]
 
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After auth and allauth (it reads request.user, no query): a person who hasn't
+    # onboarded is sent to /welcome/ on a GET of a page, before anything else.
+    "mentora.home.onboarding.middleware.OnboardingRedirectMiddleware",
     "mentora.accounts.middleware.UserTimezoneMiddleware",
     # Axes must come last: it turns a lockout into its own response.
     "axes.middleware.AxesMiddleware",
