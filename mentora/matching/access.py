@@ -15,6 +15,13 @@ page of a program: an outsider never learns a request, concern or mentee exists.
   The mentee's staff resolve them, and end, re-match or resume the mentorship.
 - A mentee's history: the mentee (with their own concerns) and their staff
   (with every concern).
+- Off-boarding: a mentee's graduation or leaving is for whoever manages that
+  mentee (program admins, their own success manager); a mentor's, success
+  manager's or admin's leaving, a cohort's graduation and deactivating an
+  account are for program admins, and an account only when the admin runs every
+  program the person is in (a site superuser may always). Completing a
+  mentorship is for the mentee's staff; its closing reflections are written by
+  its two parties and read by them and the mentee's staff.
 
 Every rule is built from `mentora.programs.access`; the lookups are the read
 modules' (`health.queries`, `staff.queries`, `mentor_requests.queries`), which
@@ -34,7 +41,7 @@ from mentora.matching.models import BulkMatchRun, Concern, ConcernStatus, Mentor
 from mentora.matching.staff import queries as staff_queries
 from mentora.programs import access
 from mentora.programs import queries as program_queries
-from mentora.programs.models import Membership, Mentorship, Program, Role
+from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -220,3 +227,83 @@ def mentee_for_history(viewer: User, program: Program, mentee_id: int) -> tuple[
     is_manager = access.manages_mentee(viewer, program, mentee)
     access.require(is_manager or viewer.pk == mentee.pk, "No such mentee.")
     return mentee, is_manager
+
+
+# --- off-boarding -------------------------------------------------------------------------
+
+
+def offboards_membership(viewer: User, program: Program, membership: Membership) -> bool:
+    """Graduating or marking as left: a mentee's staff for a mentee, admins for anyone."""
+    if membership.role == Role.MENTEE:
+        return access.manages_mentee(viewer, program, membership.user)
+    return access.is_program_admin(viewer, program)
+
+
+def membership_for_offboarding(viewer: User, program: Program, membership_id: int) -> Membership:
+    """A membership of the program the viewer may end; else 404."""
+    missing = "No such person in this program."
+    membership = _found(
+        Membership.objects.select_related("user", "cohort", "program")
+        .filter(program=program, pk=membership_id)
+        .first(),
+        missing,
+    )
+    access.require(offboards_membership(viewer, program, membership), missing)
+    return membership
+
+
+def offboarding_memberships(viewer: User, program: Program, person: User) -> list[Membership]:
+    """The person's active memberships in the program the viewer may end (for links)."""
+    memberships = (
+        Membership.objects.active().filter(program=program, user=person).select_related("user")
+    )
+    return [m for m in memberships if offboards_membership(viewer, program, m)]
+
+
+def deactivates_account(by: User, user: User) -> bool:
+    """A site superuser may deactivate anyone; a program admin only someone who is
+    in no program they don't administer (past memberships count: that history is
+    the person's to read, and only a site administrator takes it away)."""
+    if by.is_superuser:
+        return True
+    if user.is_superuser or user.is_staff:
+        return False
+    programs = set(Membership.objects.filter(user=user).values_list("program_id", flat=True))
+    administered = set(
+        Membership.objects.active()
+        .filter(user=by, role=Role.ADMIN, program_id__in=programs)
+        .values_list("program_id", flat=True)
+    )
+    return bool(programs) and programs <= administered
+
+
+def person_for_deactivation(viewer: User, program: Program, user_id: int) -> User:
+    """A person of the program (any membership) for its admins; else 404. Whether
+    their other programs allow it is the service's refusal, with its reason."""
+    missing = "No such person in this program."
+    access.require(access.is_program_admin(viewer, program), missing)
+    membership = _found(
+        Membership.objects.select_related("user").filter(program=program, user_id=user_id).first(),
+        missing,
+    )
+    return membership.user
+
+
+def cohort_for_graduation(viewer: User, program: Program, cohort_id: int) -> Cohort:
+    """A cohort of the program, for its admins; else 404."""
+    access.require(access.is_program_admin(viewer, program), "No such cohort.")
+    return _found(Cohort.objects.filter(program=program, pk=cohort_id).first(), "No such cohort.")
+
+
+def mentorship_for_closing(viewer: User, program: Program, mentorship_id: int) -> Mentorship:
+    """A mentorship whose closing reflections the viewer writes (its two parties); else 404."""
+    mentorship = _found(health_queries.mentorship_in(program, mentorship_id), "No such mentorship.")
+    access.require(access.is_party(viewer, mentorship), "No such mentorship.")
+    return mentorship
+
+
+def reads_closing_reflections(viewer: User, program: Program, mentorship: Mentorship) -> bool:
+    """Closing reflections: the two parties and the mentee's staff."""
+    return access.is_party(viewer, mentorship) or access.manages_mentee(
+        viewer, program, mentorship.mentee
+    )

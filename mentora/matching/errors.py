@@ -75,6 +75,13 @@ class MatchingCode(StrEnum):
     SAME_MENTOR = "same_mentor"
     BAD_REASON = "bad_reason"
     NOTE_TOO_LONG = "note_too_long"
+    # off-boarding (lifecycle/offboarding.py)
+    ALREADY_GRADUATED = "already_graduated"
+    ALREADY_LEFT = "already_left"
+    ALREADY_DEACTIVATED = "already_deactivated"
+    ELSEWHERE = "elsewhere"
+    NOT_COMPLETED = "not_completed"
+    REFLECTION_TOO_LONG = "reflection_too_long"
 
 
 class MatchingError(DomainError):

@@ -7,17 +7,30 @@ messages that still apply.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentora.matching.lifecycle.rhythm import rhythm_prompt
 from mentora.matching.models import (
     Concern,
     MentorRequest,
+    ProposedCadence,
     Pulse,
     PulseAnswer,
     RequestStatus,
+    WithdrawReason,
 )
 from mentora.notifications.messages import Message, local_time, program_path, staff_for
 from mentora.notifications.models import Kind
 from mentora.programs.models import Mentorship
+from mentora.scheduling.models import Frequency
+from mentora.scheduling.timelabels import regular_time_label
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
 
 
 def _request_path(request: MentorRequest) -> str:
@@ -87,6 +100,24 @@ def request_withdrawn(request_id: int, *, now: datetime) -> list[Message]:
     request = _request(request_id)
     if request is None or request.status != RequestStatus.WITHDRAWN:
         return []
+    if request.withdraw_reason == WithdrawReason.MENTOR_LEFT:
+        # Closed because the mentor left (off-boarding): the mentee is the one to tell.
+        return [
+            Message(
+                recipient=request.mentee,
+                kind=Kind.MENTOR_REQUESTS,
+                key=f"request:{request.pk}:withdrawn",
+                title=f"Your request to {request.mentor.name} is closed",
+                lines=[
+                    f"{request.mentor.name} is no longer mentoring in {request.program.name}, "
+                    "so your request is closed.",
+                    "Other mentors may be a good fit; browse the directory or ask your "
+                    "success manager.",
+                ],
+                url=_request_path(request),
+                program=request.program,
+            )
+        ]
     return [
         Message(
             recipient=request.mentor,
@@ -245,21 +276,55 @@ def mentorship_started(mentorship_id: int, *, now: datetime) -> list[Message]:
     if mentorship is None:
         return []
     pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
-    return [
-        Message(
-            recipient=user,
-            kind=Kind.MENTORSHIPS,
-            key=f"mentorship:{mentorship.pk}:started",
-            title=f"Your mentorship with {other.name} has started",
-            lines=[
-                f"You and {other.name} are now a mentoring pair in {mentorship.program.name}. "
-                "Agree a regular time and write down what you want from it."
-            ],
-            url=program_path("program_home", mentorship.program),
-            program=mentorship.program,
+    return [_mentorship_started_for(mentorship, user, other, now) for user, other in pairs]
+
+
+def _regular_time_for(proposal: ProposedCadence, first_start: datetime, user: User) -> str:
+    with timezone.override(ZoneInfo(user.time_zone or "UTC")):
+        return regular_time_label(
+            next_start=first_start,
+            length_minutes=proposal.length_minutes,
+            frequency=Frequency.WEEKLY.label,
+            cadence_zone=proposal.time_zone,
         )
-        for user, other in pairs
+
+
+def _mentorship_started_for(
+    mentorship: Mentorship, user: User, other: User, now: datetime
+) -> Message:
+    """The start, with what happens next: a pairing without a regular time says
+    what Mentora proposes (or asks to choose one) and links to where to confirm."""
+    lines = [
+        _("You and %(other)s are now a mentoring pair in %(program)s.")
+        % {"other": other.name, "program": mentorship.program.name}
     ]
+    url = program_path("program_home", mentorship.program)
+    prompt = rhythm_prompt(mentorship, user, now)
+    if prompt is not None:
+        url = program_path("regular_time", mentorship.program, mentorship_id=mentorship.pk)
+        if prompt.proposal is not None and prompt.first_start is not None:
+            lines.append(
+                _(
+                    "Mentora proposes a regular time: %(regular)s, from %(first)s. Confirm it, "
+                    "or choose another time that suits you both."
+                )
+                % {
+                    "regular": _regular_time_for(prompt.proposal, prompt.first_start, user),
+                    "first": local_time(prompt.first_start, user),
+                }
+            )
+        else:
+            lines.append(_("Choose a regular time that suits you both."))
+    lines.append(_("Write down what you want from it before your first session."))
+    return Message(
+        recipient=user,
+        kind=Kind.MENTORSHIPS,
+        key=f"mentorship:{mentorship.pk}:started",
+        title=_("Your mentorship with %(other)s has started") % {"other": other.name},
+        lines=lines,
+        url=url,
+        program=mentorship.program,
+    )
 
 
 def mentorship_ended(
