@@ -38,8 +38,16 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     # programs and home
     "program_home": (K.PEOPLE,),
     "program_people": (K.PEOPLE,),
+    "people_action": (K.PEOPLE,),
+    "person_resend": (K.PEOPLE,),
     "program_invite": (K.PEOPLE,),
     "program_audit": (K.AUDIT,),
+    "program_settings": (K.PROGRAM,),
+    "program_settings_changes": (K.PROGRAM,),
+    "program_cohorts": (K.PROGRAM,),
+    "cohort_edit": (K.PROGRAM,),
+    "cohort_close": (K.PROGRAM,),
+    "cohort_reopen": (K.PROGRAM,),
     "mentor_detail": (K.PEOPLE, K.BACKGROUND),
     "mentee_detail": (K.MENTEE, K.BACKGROUND),
     # scheduling
@@ -95,6 +103,8 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "insights": (K.CASELOAD,),
     "insights_csv": (K.CASELOAD,),
     "risk_policy_edit": (K.CASELOAD,),
+    # privacy
+    "person_erase": (K.PEOPLE,),
 }
 
 # Refusals show nothing, so they leave no entry: not found, forbidden, wrong method.

@@ -30,7 +30,14 @@ from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
 from mentora.programs.csv_import import ImportRow
 from mentora.programs.errors import ProgramCode, ProgramError
-from mentora.programs.models import Cohort, Membership, MembershipStatus, Program, Role
+from mentora.programs.models import (
+    STAFF_ROLES,
+    Cohort,
+    Membership,
+    MembershipStatus,
+    Program,
+    Role,
+)
 
 # --- Memberships -----------------------------------------------------------
 
@@ -101,12 +108,12 @@ def _check_membership_args(
             % {"cohort": cohort.name, "program": program.name},
             field="cohort",
         )
-    if success_manager is not None and not program_access.has_role(
-        success_manager, program, Role.SUCCESS_MANAGER
+    if success_manager is not None and not (
+        program_access.roles_in(success_manager, program) & STAFF_ROLES
     ):
         raise ProgramError(
             ProgramCode.NOT_A_SUCCESS_MANAGER,
-            _("%(person)s is not a success manager in %(program)s.")
+            _("%(person)s is not a success manager or admin in %(program)s.")
             % {"person": success_manager, "program": program.name},
             field="success_manager",
         )
@@ -184,6 +191,95 @@ def _invitation_sent_mark(*, user: User, memberships: Sequence[Membership]) -> N
         membership.invitation_sent_at = sent_at
 
 
+def invitations_resend(*, program: Program, users: Sequence[User], by: User) -> int:
+    """Send each of `users` their invitation to `program` again; the number sent.
+
+    The same email as the first invitation (`_send_welcome`: a fresh one-time
+    link, since a new token replaces none of the old ones' checks but the
+    timeout restarts), one per person with their active roles here, after
+    commit; `invitation_sent_at` moves to now. All or nothing: someone who has
+    already accepted (activated), whose account is deactivated, or who holds no
+    active role in the program refuses the whole batch, naming them.
+    """
+    if not users:
+        raise ProgramError(ProgramCode.NOBODY_SELECTED, _("Select at least one person."))
+    with transaction.atomic():
+        ids = [u.pk for u in users]
+        fresh = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=ids)}
+        memberships: dict[int, list[Membership]] = {}
+        for membership in (
+            Membership.objects.active()
+            .filter(program=program, user_id__in=ids)
+            .select_related("program", "cohort")
+            .order_by("role")
+        ):
+            memberships.setdefault(membership.user_id, []).append(membership)
+        people = [fresh[pk] for pk in dict.fromkeys(ids) if pk in fresh]
+        if len(people) < len(set(ids)):
+            raise ProgramError(
+                ProgramCode.NOT_IN_PROGRAM,
+                _("Some of them are not in %(program)s.") % {"program": program.name},
+                field="people",
+            )
+        _refuse_resend(program, people, memberships)
+        for pk in dict.fromkeys(ids):
+            user, held = fresh[pk], memberships[pk]
+            _invitation_sent_mark(user=user, memberships=held)
+            transaction.on_commit(
+                partial(_send_welcome, user=user, memberships=held, invited_by=by), robust=True
+            )
+    return len(set(ids))
+
+
+def _refuse_resend(
+    program: Program, users: Sequence[User], memberships: dict[int, list[Membership]]
+) -> None:
+    missing = [u for u in users if u.pk not in memberships]
+    if missing:
+        raise ProgramError(
+            ProgramCode.NOT_IN_PROGRAM,
+            # Not named: an id from elsewhere must not tell who it is.
+            _("Some of them hold no active role in %(program)s. Nothing was sent.")
+            % {"program": program.name},
+            field="people",
+        )
+    accepted = [u for u in users if u.activated_at is not None]
+    if accepted:
+        raise ProgramError(
+            ProgramCode.ALREADY_ACTIVATED,
+            _(
+                "%(people)s already accepted their invitation; there is nothing to resend. "
+                "Nothing was sent."
+            )
+            % {"people": _names(accepted)},
+            field="people",
+        )
+    inactive = [u for u in users if not u.is_active]
+    if inactive:
+        raise ProgramError(
+            ProgramCode.INACTIVE_ACCOUNT,
+            _("The account of %(people)s is deactivated. Nothing was sent.")
+            % {"people": _names(inactive)},
+            field="people",
+        )
+
+
+def _names(users: Sequence[User], limit: int = 5) -> str:
+    names = [f"{u.name} ({u.email})" for u in users[:limit]]
+    if len(users) > limit:
+        names.append(_("%(count)d more") % {"count": len(users) - limit})
+    return ", ".join(names)
+
+
+def _invitations_sent_mark(people: Sequence[tuple[User, Sequence[Membership]]]) -> None:
+    """`_invitation_sent_mark` for many people in one update (an import)."""
+    sent_at = timezone.now()
+    invited = [m for user, ms in people if not user.has_usable_password() for m in ms]
+    Membership.objects.filter(pk__in=[m.pk for m in invited]).update(invitation_sent_at=sent_at)
+    for membership in invited:
+        membership.invitation_sent_at = sent_at
+
+
 def invitation_accept(*, user: User, password: str) -> User:
     """Set the invited person's password and mark their email verified.
 
@@ -238,10 +334,17 @@ def _user_new(*, email: str, name: str, time_zone: str, check_unique: bool = Tru
 
 
 def _membership_ensure_or_error(
-    *, user: User, program: Program, role: Role, cohort: Cohort | None
+    *,
+    user: User,
+    program: Program,
+    role: Role,
+    cohort: Cohort | None,
+    success_manager: User | None = None,
 ) -> tuple[Membership, bool]:
     try:
-        return _membership_ensure(user=user, program=program, role=role, cohort=cohort)
+        return _membership_ensure(
+            user=user, program=program, role=role, cohort=cohort, success_manager=success_manager
+        )
     except ValidationError as error:
         raise _program_error(error) from error
 
@@ -326,14 +429,16 @@ def people_import(
     *,
     rows: Sequence[ImportRow],
     invited_by: User | None = None,
-    send_invitations: bool = False,
+    send_invitations: bool = True,
 ) -> ImportResult:
     """Import checked rows (see csv_import) all at once, or nothing.
 
-    Steps: create the missing accounts with their memberships and profiles in
-    bulk (a 5,000-line file must not take a query per field), add the roles of
-    existing people one by one (rows whose person already holds the role are
-    counted, not errors), and after commit, if asked, send each person who got
+    Steps: create the missing accounts with their memberships (cohort and
+    success manager included) and profiles in bulk (a 5,000-line file must not
+    take a query per field), add the roles of existing people one by one (rows
+    whose person already holds the role are counted, not errors; their cohort
+    and success manager stay as they are), and unless invitations are held,
+    mark the invitations sent and after commit send each person who got
     something new a single email.
     """
     result = ImportResult()
@@ -348,7 +453,11 @@ def people_import(
                 continue
             with _at_line(row):
                 membership, is_new = _membership_ensure_or_error(
-                    user=users[row.email], program=row.program, role=row.role, cohort=row.cohort
+                    user=users[row.email],
+                    program=row.program,
+                    role=row.role,
+                    cohort=row.cohort,
+                    success_manager=row.success_manager,
                 )
             if is_new:
                 added.setdefault(row.email, []).append(membership)
@@ -358,6 +467,7 @@ def people_import(
         result.created_people = len(new_users)
         result.added_memberships = sum(len(ms) for ms in added.values())
         if send_invitations:
+            _invitations_sent_mark([(users[email], ms) for email, ms in added.items()])
             for email, memberships in added.items():
                 transaction.on_commit(
                     partial(
@@ -402,11 +512,18 @@ def _import_new_memberships(
     added: dict[str, list[Membership]] = {}
     for row in rows:
         membership = Membership(
-            user=users[row.email], program=row.program, role=row.role, cohort=row.cohort
+            user=users[row.email],
+            program=row.program,
+            role=row.role,
+            cohort=row.cohort,
+            success_manager=row.success_manager,
         )
         with _at_line(row):
             _check_membership_args(
-                program=row.program, role=row.role, cohort=row.cohort, success_manager=None
+                program=row.program,
+                role=row.role,
+                cohort=row.cohort,
+                success_manager=row.success_manager,
             )
             # The related objects were just loaded or created: check only the plain values.
             membership.clean_fields(exclude=["user", "program", "cohort", "success_manager"])

@@ -1,5 +1,5 @@
-"""Pages of the programs app: the list of a program's people (for its staff), and
-one's own profile page, which shows a part for each role held in any program."""
+"""Pages of the programs app: one's own profile page, which shows a part for each
+role held in any program. (The people page is in roster/.)"""
 
 from __future__ import annotations
 
@@ -12,27 +12,8 @@ from django.utils.translation import gettext as _
 from mentora.accounts import queries as account_queries
 from mentora.accounts.forms import TIME_ZONE_LIST_ID, ProfileForms
 from mentora.accounts.http import AuthedRequest
-from mentora.programs import access, people, queries
-from mentora.programs.decorators import ProgramRequest, program_view
+from mentora.programs import people
 from mentora.programs.models import Role
-
-
-@program_view(allow=access.is_program_staff)
-def program_people(request: ProgramRequest) -> HttpResponse:
-    role = request.GET.get("role", "")
-    members = queries.people_by_role(request.program)
-    if role in Role.values:
-        members = members.filter(role=role)
-    return render(
-        request,
-        "programs/people.html",
-        {
-            "program": request.program,
-            "people": members,
-            "roles": Role.choices,
-            "selected_role": role,
-        },
-    )
 
 
 @login_required

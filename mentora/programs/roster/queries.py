@@ -1,0 +1,292 @@
+"""Reads of the people page: one row per person, filtered and paged.
+
+The page's people are users with a membership in the program (any status, so
+graduated and left people can be found). Every filter is an `EXISTS` on the
+user, never a join, so counting the matches for the pager stays one cheap
+query at 10,000 members, and a person with several roles is still one row.
+A page then costs a fixed number of queries: the count, the page's users, their
+memberships in the program (with cohort and success manager) and their live
+mentorships as mentee (with the mentor), whatever the page size.
+
+Search is case-insensitive for every alphabet on both databases: PostgreSQL's
+UPPER() knows Unicode, and on SQLite (whose LIKE folds ASCII only) the name is
+folded by a Python function registered on the connection.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mentora.accounts.models import User
+from mentora.programs.models import (
+    Cohort,
+    Membership,
+    MembershipStatus,
+    Mentorship,
+    Program,
+    Role,
+)
+
+PER_PAGE = 50
+
+
+class PersonStatus(StrEnum):
+    """Where a person stands on the page: invited (not activated yet), or the
+    status of their memberships."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+    GRADUATED = "graduated"
+    LEFT = "left"
+
+
+STATUS_CHOICES: list[tuple[str, Any]] = [
+    (PersonStatus.INVITED, _("Invited (not accepted yet)")),
+    (PersonStatus.ACTIVE, _("Active")),
+    (PersonStatus.GRADUATED, _("Graduated")),
+    (PersonStatus.LEFT, _("Left the program")),
+]
+
+
+class InvitationState(StrEnum):
+    NOT_SENT = "not_sent"
+    SENT = "sent"
+    EXPIRED = "expired"
+    ACCEPTED = "accepted"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the page is narrowed to; None or empty means "any"."""
+
+    search: str = ""
+    role: Role | None = None
+    cohort_id: int | None = None
+    status: PersonStatus | None = None
+    has_mentor: bool | None = None
+    has_success_manager: bool | None = None
+    onboarding_unfinished: bool = False
+
+
+@dataclass(frozen=True)
+class Invitation:
+    state: InvitationState
+    at: datetime | None  # sent or accepted
+
+
+@dataclass
+class PersonRow:
+    user: User
+    memberships: list[Membership]
+    mentors: list[User]
+    invitation: Invitation
+    status: PersonStatus
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def mentee_membership(self) -> Membership | None:
+        return next((m for m in self.memberships if m.role == Role.MENTEE), None)
+
+    @property
+    def is_mentor(self) -> bool:
+        return Role.MENTOR in self.roles
+
+    @property
+    def is_mentee(self) -> bool:
+        return Role.MENTEE in self.roles
+
+    @property
+    def may_resend(self) -> bool:
+        return self.invitation.state != InvitationState.ACCEPTED and self.user.is_active
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    page: Page[Any]
+    rows: list[PersonRow]
+
+
+# --- Search ---------------------------------------------------------------
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else unicodedata.normalize("NFKC", text).casefold()
+
+
+class _Folded(Func):
+    """The text folded for a case-insensitive search: UPPER() on PostgreSQL (its
+    icontains does the same), the registered Python casefold on SQLite."""
+
+    function = "UPPER"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="mentora_casefold", **extra)
+
+
+def _search_q(search: str) -> Q:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_function("mentora_casefold", 1, _fold, deterministic=True)
+        needle = _fold(search) or ""
+        # Emails are stored lower-case: a plain LIKE finds them.
+        return Q(folded_name__contains=needle) | Q(email__icontains=search)
+    return Q(name__icontains=search) | Q(email__icontains=search)
+
+
+# --- Filters --------------------------------------------------------------
+
+
+def _memberships(program: Program) -> QuerySet[Membership]:
+    return Membership.objects.filter(program=program, user=OuterRef("pk"))
+
+
+def _live_as_mentee(program: Program) -> QuerySet[Mentorship]:
+    return Mentorship.objects.live().filter(program=program, mentee=OuterRef("pk"))
+
+
+def people(program: Program, filters: Filters) -> QuerySet[User]:
+    """The program's people matching `filters`, by name."""
+    users = User.objects.all()
+    if filters.search:
+        if connection.vendor == "sqlite":
+            users = users.annotate(folded_name=_Folded(F("name")))
+        users = users.filter(_search_q(filters.search))
+    # Role, cohort and the membership statuses must hold of one same membership.
+    membership = Q()
+    if filters.role:
+        membership &= Q(role=filters.role)
+    if filters.cohort_id:
+        membership &= Q(cohort_id=filters.cohort_id)
+    if filters.status in (PersonStatus.GRADUATED, PersonStatus.LEFT):
+        membership &= Q(status=filters.status)
+    elif filters.status in (PersonStatus.INVITED, PersonStatus.ACTIVE):
+        membership &= Q(status=MembershipStatus.ACTIVE)
+        users = users.filter(activated_at__isnull=filters.status == PersonStatus.INVITED)
+    users = users.filter(Exists(_memberships(program).filter(membership)))
+    active_mentee = _memberships(program).filter(role=Role.MENTEE, status=MembershipStatus.ACTIVE)
+    # "No mentor" and "no success manager" are about active mentees: a mentor or
+    # an admin has neither and needs neither.
+    if filters.has_mentor is True:
+        users = users.filter(Exists(_live_as_mentee(program)))
+    elif filters.has_mentor is False:
+        users = users.filter(Exists(active_mentee), ~Exists(_live_as_mentee(program)))
+    if filters.has_success_manager is True:
+        users = users.filter(Exists(active_mentee.filter(success_manager__isnull=False)))
+    elif filters.has_success_manager is False:
+        users = users.filter(Exists(active_mentee.filter(success_manager__isnull=True)))
+    if filters.onboarding_unfinished:
+        users = users.filter(onboarded_at__isnull=True)
+    return users.order_by("name", "pk")
+
+
+def roster_page(
+    program: Program, filters: Filters, page_number: str | None, *, now: datetime
+) -> RosterPage:
+    """One page of people with everything the page shows, in a fixed number of queries."""
+    users = people(program, filters).only(
+        "pk", "name", "email", "is_active", "activated_at", "onboarded_at", "time_zone"
+    )
+    users = users.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(program=program)
+            .select_related("cohort", "success_manager")
+            .order_by("role"),
+            to_attr="program_memberships",
+        ),
+        Prefetch(
+            "mentorships_as_mentee",
+            queryset=Mentorship.objects.live()
+            .filter(program=program)
+            .select_related("mentor")
+            .order_by("started_at"),
+            to_attr="live_mentorships",
+        ),
+    )
+    # get_page answers junk, huge or out-of-range numbers with the first or last page.
+    page = Paginator(users, PER_PAGE).get_page(page_number)
+    rows = [_row(user, now) for user in page.object_list]
+    return RosterPage(page=page, rows=rows)
+
+
+def _row(user: User, now: datetime) -> PersonRow:
+    memberships: list[Membership] = user.program_memberships  # type: ignore[attr-defined]
+    live = [m for m in memberships if m.status == MembershipStatus.ACTIVE]
+    mentors = [m.mentor for m in user.live_mentorships]  # type: ignore[attr-defined]
+    return PersonRow(
+        user=user,
+        memberships=memberships,
+        mentors=mentors,
+        invitation=invitation_of(user, memberships, now=now),
+        status=_status(user, memberships),
+        roles=[Role(m.role) for m in (live or memberships)],
+    )
+
+
+def _status(user: User, memberships: list[Membership]) -> PersonStatus:
+    statuses = {m.status for m in memberships}
+    if MembershipStatus.ACTIVE in statuses:
+        return PersonStatus.ACTIVE if user.activated_at else PersonStatus.INVITED
+    if MembershipStatus.GRADUATED in statuses:
+        return PersonStatus.GRADUATED
+    return PersonStatus.LEFT
+
+
+def invitation_of(user: User, memberships: list[Membership], *, now: datetime) -> Invitation:
+    """Accepted (when), else sent (when) or expired (the link is older than the
+    invitation timeout), else not sent."""
+    if user.activated_at is not None:
+        return Invitation(InvitationState.ACCEPTED, user.activated_at)
+    sent = [m.invitation_sent_at for m in memberships if m.invitation_sent_at is not None]
+    if not sent:
+        return Invitation(InvitationState.NOT_SENT, None)
+    last = max(sent)
+    if now - last > timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT):
+        return Invitation(InvitationState.EXPIRED, last)
+    return Invitation(InvitationState.SENT, last)
+
+
+# --- Pickers --------------------------------------------------------------
+
+
+def success_managers_by_caseload(program: Program) -> list[User]:
+    """The program's success managers, smallest caseload first, each with
+    `caseload` (active mentee memberships they look after)."""
+    caseload = Count(
+        "caseload_memberships",
+        filter=Q(
+            caseload_memberships__program=program,
+            caseload_memberships__role=Role.MENTEE,
+            caseload_memberships__status=MembershipStatus.ACTIVE,
+        ),
+    )
+    managers = User.objects.filter(
+        Exists(
+            Membership.objects.active().filter(
+                program=program, user=OuterRef("pk"), role=Role.SUCCESS_MANAGER
+            )
+        ),
+        is_active=True,
+    )
+    return list(managers.annotate(caseload=caseload).order_by("caseload", "name", "pk"))
+
+
+def open_cohorts(program: Program) -> QuerySet[Cohort]:
+    """Cohorts people may be moved into: the program's, not closed."""
+    return Cohort.objects.filter(program=program, closed_at__isnull=True).order_by(
+        "starts_on", "name"
+    )
+
+
+def cohorts(program: Program) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(program=program).order_by("starts_on", "name")
