@@ -107,7 +107,7 @@ class ProgramAdmin(admin.ModelAdmin):
                     result = services.people_import(
                         rows=parsed.rows,
                         invited_by=request.user if isinstance(request.user, User) else None,
-                        send_invitations=form.cleaned_data["send_invitations"],
+                        send_invitations=not form.cleaned_data["hold_invitations"],
                     )
                 except ProgramError as error:
                     errors = [_("%(message)s Nothing was imported.") % {"message": error.message}]

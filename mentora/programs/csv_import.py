@@ -10,12 +10,19 @@ PostgreSQL cannot store and nobody types) are dropped, and a cell holding a
 bidirectional override, or running over several lines, is an error that names
 its line and column. One person is one line: a second line with the same email,
 in any letter case, is an error naming both (several roles go in one cell).
+
+The delimiter is read from the header line: a comma, or the semicolon (or tab)
+that Excel writes in locales where the comma is the decimal mark. Uploaded from
+a program's own page (`program=`), the program column may be left out.
+A success manager is named by email and must already be a success manager or
+admin of the program; a mentee may not join a closed cohort.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -28,16 +35,21 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import User
 from mentora.accounts.timezones import validate_time_zone
 from mentora.inputs import describe_character, find_bidi_override, strip_control_characters
-from mentora.programs.models import Cohort, Membership, Program, Role
+from mentora.programs.models import STAFF_ROLES, Cohort, Membership, Program, Role
 
-COLUMNS = ("email", "name", "role", "program", "cohort", "time_zone")
-# cohort and time_zone may be left out: blank means "no cohort" and "the program's zone".
+COLUMNS = ("email", "name", "role", "program", "cohort", "success_manager", "time_zone")
+# cohort, success_manager and time_zone may be left out: blank means "no cohort",
+# "no success manager" and "the program's zone".
 REQUIRED_COLUMNS = ("email", "name", "role", "program")
+MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
+DELIMITERS = (",", ";", "\t")
 MAX_NAME_LENGTH = User._meta.get_field("name").max_length or 150
 MAX_EMAIL_LENGTH = User._meta.get_field("email").max_length or 254
 MAX_LOCAL_PART_LENGTH = 64  # RFC 5321: the part before the @
 ROLE_SEPARATOR = ";"  # "mentor; admin": one person, two roles in the program
+# A comma separates roles too: a semicolon-separated file's quoted "mentor, admin".
+_ROLE_SPLIT = re.compile(r"[;,]")
 if TYPE_CHECKING:
     from _csv import Reader
 
@@ -77,6 +89,10 @@ class ImportRow:
     cohort: Cohort | None
     time_zone: str
     already_member: bool = False
+    # Mentee rows only: a success manager or admin of the program.
+    success_manager: User | None = None
+    # No account has this email yet: the import creates one.
+    new_account: bool = False
 
 
 @dataclass
@@ -104,17 +120,32 @@ class _FileProblem(Exception):
 
 
 def parse_people_csv(
-    data: bytes, *, allowed_program_ids: Collection[int] | None = None
+    data: bytes,
+    *,
+    allowed_program_ids: Collection[int] | None = None,
+    program: Program | None = None,
 ) -> ParsedFile:
-    """Check a whole file. `allowed_program_ids` limits which programs rows may name."""
+    """Check a whole file. `allowed_program_ids` limits which programs rows may name;
+    `program` imports into that one program (a blank or missing program cell means it)."""
+    if program is not None:
+        allowed_program_ids = [program.pk]
     try:
-        records = _read_records(_decode(data))
+        records = _read_records(_decode(data), default_program=program)
     except _FileProblem as problem:
         return ParsedFile(errors=[problem.error])
     return _Resolver(records, allowed_program_ids).run()
 
 
 def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise _FileProblem(
+            1,
+            _(
+                "the file is %(size).1f MB; at most %(max)d MB is allowed. "
+                "Split it into smaller files."
+            )
+            % {"size": len(data) / 1024 / 1024, "max": MAX_BYTES // 1024 // 1024},
+        )
     try:
         # utf-8-sig drops the byte-order mark spreadsheet programs like to add.
         text = data.decode("utf-8-sig")
@@ -133,15 +164,24 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _read_records(text: str) -> list[_Record]:
+def _delimiter(text: str) -> str:
+    """The header line's separator: whichever of comma, semicolon and tab it has most
+    of (a comma when it has none: a one-column header is refused as missing columns)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max(DELIMITERS, key=header.count)  # max keeps the first on a tie: the comma
+
+
+def _read_records(text: str, *, default_program: Program | None = None) -> list[_Record]:
     # strict: a stray quote is an error instead of a value that silently swallows
     # the rest of the line, or of the file.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     try:
-        columns = _check_header(next(reader))
+        columns = _check_header(next(reader), program_known=default_program is not None)
     except csv.Error as error:
         raise _FileProblem(1, _csv_problem(error)) from error
     records = list(_records(reader, columns))
+    if default_program is not None:
+        records = [_with_program(record, default_program) for record in records]
     if not records:
         raise _FileProblem(
             2,
@@ -150,8 +190,20 @@ def _read_records(text: str) -> list[_Record]:
     return records
 
 
+def _with_program(record: _Record, program: Program) -> _Record:
+    """A blank (or missing) program cell names the program the file is imported into."""
+    if record.values.get("program"):
+        return record
+    return replace(record, values={**record.values, "program": program.slug})
+
+
 def _csv_problem(error: csv.Error) -> str:
     """Python's csv messages, said in terms of what to fix."""
+    if "field larger than field limit" in str(error):
+        return _(
+            "a value on this line is longer than %(max)s characters, so it cannot be a "
+            "name or an email. Check that each quote is closed on the line it opens."
+        ) % {"max": f"{csv.field_size_limit():,}"}
     if "expected after" in str(error):
         return _(
             "a closing quote must be followed by a comma or the end of the line. "
@@ -160,8 +212,9 @@ def _csv_problem(error: csv.Error) -> str:
     return _("this line is not valid CSV (%(error)s).") % {"error": error}
 
 
-def _check_header(header: list[str]) -> list[str]:
+def _check_header(header: list[str], *, program_known: bool = False) -> list[str]:
     columns = [strip_control_characters(h).strip().lower().replace(" ", "_") for h in header]
+    required = [c for c in REQUIRED_COLUMNS if not (program_known and c == "program")]
     problems = []
     unknown = [c or _("(blank)") for c in columns if c not in COLUMNS]
     if unknown:
@@ -169,7 +222,7 @@ def _check_header(header: list[str]) -> list[str]:
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         problems.append(_("column %(names)s appears more than once") % {"names": _quoted(repeated)})
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in required if c not in columns]
     if missing:
         problems.append(_("missing column %(names)s") % {"names": _quoted(missing)})
     if problems:
@@ -282,6 +335,13 @@ class _Resolver:
         self.cohorts: dict[tuple[int, str], Cohort] = {
             (c.program_id, c.name.lower()): c for c in Cohort.objects.filter(program__in=programs)
         }
+        managers = {r.values.get("success_manager", "").lower() for r in records} - {""}
+        self.managers: dict[tuple[int, str], User] = {
+            (m.program_id, m.user.email.lower()): m.user
+            for m in Membership.objects.active()
+            .filter(program__in=programs, role__in=STAFF_ROLES, user__email__in=managers)
+            .select_related("user")
+        }
         self.errors: list[LineError] = []
 
     def run(self) -> ParsedFile:
@@ -306,12 +366,20 @@ class _Resolver:
         roles = self._roles(line, v["role"])
         program = self._program(line, v["program"])
         cohort = self._cohort(line, v.get("cohort", ""), program, roles)
+        manager = self._success_manager(line, v.get("success_manager", ""), program, roles)
         zone = self._time_zone(line, v.get("time_zone", ""), program)
         if len(self.errors) > before or not (email and roles and program and zone):
             return []
         return [
             ImportRow(
-                line, email, name, role, program, cohort if role == Role.MENTEE else None, zone
+                line,
+                email,
+                name,
+                role,
+                program,
+                cohort if role == Role.MENTEE else None,
+                zone,
+                success_manager=manager if role == Role.MENTEE else None,
             )
             for role in roles
         ]
@@ -360,7 +428,7 @@ class _Resolver:
         return raw
 
     def _roles(self, line: int, raw: str) -> list[Role]:
-        parts = [part.strip() for part in raw.split(ROLE_SEPARATOR) if part.strip()]
+        parts = [part.strip() for part in _ROLE_SPLIT.split(raw) if part.strip()]
         if not parts:
             self._fail(line, _("role is required. %(hint)s") % {"hint": role_hint()})
             return []
@@ -430,7 +498,41 @@ class _Resolver:
                 _("“%(program)s” has no cohort “%(raw)s”.") % {"program": program.name, "raw": raw}
                 + hint,
             )
+        elif cohort.closed_at is not None:
+            self._fail(
+                line,
+                _("the cohort “%(cohort)s” is closed and takes no new mentees.")
+                % {"cohort": cohort.name},
+            )
+            return None
         return cohort
+
+    def _success_manager(
+        self, line: int, raw: str, program: Program | None, roles: list[Role]
+    ) -> User | None:
+        if not raw or program is None:
+            return None
+        if roles and Role.MENTEE not in roles:
+            self._fail(
+                line,
+                _(
+                    "only mentees have a success manager; "
+                    "leave success_manager blank for a %(role)s."
+                )
+                % {"role": roles[0].label.lower()},
+            )
+            return None
+        manager = self.managers.get((program.pk, raw.lower()))
+        if manager is None:
+            self._fail(
+                line,
+                _(
+                    "%(email)s is not a success manager or admin of %(program)s. "
+                    "Invite them as a success manager first, then import this file."
+                )
+                % {"email": raw, "program": program.name},
+            )
+        return manager
 
     def _time_zone(self, line: int, raw: str, program: Program | None) -> str:
         if not raw:
@@ -464,22 +566,29 @@ class _Resolver:
                 )
             self._fail(
                 record.line,
-                _("%(email)s is on line %(first)d too (lines %(first)d and %(line)d). %(advice)s")
-                % {"email": email, "first": first.line, "line": record.line, "advice": advice},
+                _("duplicate of line %(first)d: %(email)s is on both lines. %(advice)s")
+                % {"email": email, "first": first.line, "advice": advice},
             )
 
 
 def _mark_members(rows: list[ImportRow]) -> list[ImportRow]:
-    """Flag rows whose person already holds that role: reported, not an error."""
+    """Flag rows whose person already holds that role (reported, not an error), and
+    rows whose person has no account yet."""
+    emails = {r.email for r in rows}
+    known = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     held = set(
         Membership.objects.active()
         .filter(
-            user__email__in={r.email for r in rows},
+            user__email__in=emails,
             program__in={r.program.pk for r in rows},
         )
         .values_list("user__email", "program_id", "role")
     )
     return [
-        replace(row, already_member=(row.email, row.program.pk, row.role.value) in held)
+        replace(
+            row,
+            already_member=(row.email, row.program.pk, row.role.value) in held,
+            new_account=row.email not in known,
+        )
         for row in rows
     ]

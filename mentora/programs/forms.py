@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from mentora import inputs
 from mentora.accounts.timezones import time_zone_names
 from mentora.inputs import find_control_character, strip_control_characters
-from mentora.programs.csv_import import COLUMNS
+from mentora.programs.csv_import import COLUMNS, MAX_BYTES
 from mentora.programs.models import Cohort, Program, Role
 
-MAX_CSV_BYTES = 1024 * 1024
+MAX_CSV_BYTES = MAX_BYTES
 
 
 class CohortChoiceField(inputs.ModelIdChoiceField):
@@ -96,11 +96,13 @@ class PeopleImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-    send_invitations = forms.BooleanField(
+    hold_invitations = forms.BooleanField(
         required=False,
-        label=gettext_lazy("Email each new person their invitation"),
+        label=gettext_lazy("Hold invitations"),
         help_text=gettext_lazy(
-            "People who already have a password get a note with a login link instead."
+            "Unchecked, each new person is emailed their invitation (people who already "
+            "have a password get a note with a login link). Checked, nobody is emailed now; "
+            "resend the invitations from the people page when you are ready."
         ),
     )
 

@@ -174,7 +174,7 @@ def test_the_same_email_in_another_case_under_another_role_names_both_lines(refu
     )
 
     assert refused(data) == [
-        "line 4: sam@example.org is on line 2 too (lines 2 and 4). Give each person one line; "
+        "line 4: duplicate of line 2: sam@example.org is on both lines. Give each person one line; "
         "for several roles, list them in the role cell separated by “;” "
         "(for example “mentor; admin”)."
     ]
@@ -187,7 +187,7 @@ def test_the_same_email_in_two_programs_names_both_lines(refused):
     messages = refused(data)
 
     assert len(messages) == 1
-    assert messages[0].startswith("line 3: sam@example.org is on line 2 too (lines 2 and 3).")
+    assert messages[0].startswith("line 3: duplicate of line 2: sam@example.org is on both lines.")
     assert "in its own file" in messages[0]
 
 

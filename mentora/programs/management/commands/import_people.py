@@ -1,4 +1,8 @@
-"""manage.py import_people FILE [--invite]: add people to programs from a CSV file."""
+"""manage.py import_people FILE [--hold-invitations]: add people to programs from a CSV file.
+
+New people get their invitation email unless invitations are held (as on the
+import page and in Django admin); `--invite` is the default and is kept for old scripts.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--invite",
             action="store_true",
-            help="email each new person an invitation (and others a note that they were added)",
+            help="the default: email each new person an invitation (and others a note)",
+        )
+        parser.add_argument(
+            "--hold-invitations",
+            action="store_true",
+            help="send no email now (resend the invitations later from the people page)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,6 +45,8 @@ class Command(BaseCommand):
                 _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}
             ) from error
         parsed = parse_people_csv(data)
+        if options["invite"] and options["hold_invitations"]:
+            raise CommandError(_("Give --invite or --hold-invitations, not both."))
         if not parsed.ok:
             for line_error in parsed.errors:
                 self.stderr.write(str(line_error))
@@ -44,7 +55,9 @@ class Command(BaseCommand):
                 % {"count": len(parsed.errors), "path": path}
             )
         try:
-            result = services.people_import(rows=parsed.rows, send_invitations=options["invite"])
+            result = services.people_import(
+                rows=parsed.rows, send_invitations=not options["hold_invitations"]
+            )
         except ProgramError as error:
             raise CommandError(
                 _("%(message)s Nothing was imported.") % {"message": error.message}
