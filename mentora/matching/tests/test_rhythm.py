@@ -293,3 +293,33 @@ def test_the_cadence_page_shows_the_proposal_above_its_form(
     ProposedCadence.objects.all().delete()
     page = client.get(reverse("cadence_edit", args=[program.slug, mentorship.pk])).content.decode()
     assert "Choose your regular time" in page
+
+
+# --- telling them --------------------------------------------------------------------------
+
+
+def test_the_started_message_names_the_proposed_time_in_each_readers_zone(
+    mentorship, mentor, mentee, tuesday_hours
+):
+    from mentora.notifications import about_matching
+
+    rhythm.regular_time_propose(mentorship=mentorship, now=NOW)
+
+    messages = {m.recipient: m for m in about_matching.mentorship_started(mentorship.pk, now=NOW)}
+
+    to_mentee, to_mentor = messages[mentee], messages[mentor]
+    assert to_mentee.url == reverse("regular_time", args=[mentorship.program.slug, mentorship.pk])
+    # Tuesday 09:00 New York is 15:00 in Berlin.
+    assert "Every week on Tuesday at 15:00 CET, 45 min" in to_mentee.body
+    assert "from Tuesday 5 January at 15:00 CET" in to_mentee.body
+    assert "Every week on Tuesday at 09:00 EST, 45 min" in to_mentor.body
+    assert "Confirm it, or choose another time" in to_mentor.body
+
+
+def test_without_a_proposal_the_started_message_asks_to_choose(mentorship, mentor, mentee):
+    from mentora.notifications import about_matching
+
+    [message, _other] = about_matching.mentorship_started(mentorship.pk, now=NOW)
+
+    assert "Choose a regular time that suits you both." in message.body
+    assert "proposes" not in message.body
