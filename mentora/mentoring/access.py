@@ -11,6 +11,10 @@ goals), and when. Built from `mentora.programs.access` and
   the session.
 - Reflections and feedback open at the session's end and stay open for the
   program's `reflection_window_days`.
+- Late work: both windows count from the later of the session's end and the
+  moment its attendance was recorded (`windows_from`), so a mentor who records
+  an old session's attendance late still has a full window for the notes and
+  the report, and the mentee the same for their reflection and feedback.
 - A mentorship's goals page: its two parties change it; program staff who may
   view the mentee read it.
 - A question list: the mentee keeps it; their mentors (any time), their
@@ -26,7 +30,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 
 from mentora.accounts.models import User
 from mentora.mentoring.models import ActionItem, Note, Question
@@ -71,10 +76,31 @@ def agenda_editable(session: Session, viewer: Viewer, now: datetime) -> bool:
     )
 
 
+def windows_from(session: Session) -> datetime:
+    """When the after-session windows (notes, reflections, feedback) start
+    counting: the session's end, or the recording of its attendance if that
+    came later (attendance recorded late opens a full window from then on)."""
+    marked = session.attendance_marked_at
+    return max(session.ends_at, marked) if marked is not None else session.ends_at
+
+
+def windows_from_expression() -> Greatest:
+    """`windows_from` in the database, for queries over many sessions."""
+    return Greatest(F("ends_at"), Coalesce(F("attendance_marked_at"), F("ends_at")))
+
+
+def notes_close_at(session: Session) -> datetime:
+    return windows_from(session) + timedelta(days=NOTES_OPEN_DAYS)
+
+
+def reflection_closes_at(session: Session) -> datetime:
+    return windows_from(session) + timedelta(days=session.program.reflection_window_days)
+
+
 def notes_open(session: Session, viewer: Viewer, now: datetime) -> bool:
     if viewer == Viewer.STAFF or session.status == SessionStatus.CANCELLED:
         return False
-    return now <= session.ends_at + timedelta(days=NOTES_OPEN_DAYS)
+    return now <= notes_close_at(session)
 
 
 def reflection_open(session: Session, viewer: Viewer, now: datetime) -> bool:
@@ -84,8 +110,7 @@ def reflection_open(session: Session, viewer: Viewer, now: datetime) -> bool:
         SessionStatus.MENTOR_NO_SHOW,
     ):
         return False
-    window = timedelta(days=session.program.reflection_window_days)
-    return session.ends_at <= now <= session.ends_at + window
+    return session.ends_at <= now <= reflection_closes_at(session)
 
 
 def feedback_open(session: Session, viewer: Viewer, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mentora.mentoring.access import NOTES_OPEN_DAYS
+from mentora.mentoring.access import NOTES_OPEN_DAYS, windows_from_expression
 from mentora.mentoring.models import Feedback, Note, Reflection
 from mentora.mentoring.workspace.queries import open_action_items
 from mentora.mentoring.workspace.services import local_today
@@ -41,12 +41,18 @@ def _sessions(program: Program, **parties: User) -> QuerySet[Session]:
 
 
 def _reflection_due(program: Program, now: datetime, **parties: User) -> QuerySet[Session]:
-    """Sessions that ended inside the reflection window and weren't missed."""
+    """Sessions that ended inside the reflection window and weren't missed. The
+    window counts from the later of the end and the recording of attendance
+    (`windows_from`, annotated): attendance recorded late opens a full window."""
     window = timedelta(days=program.reflection_window_days)
-    return _sessions(program, **parties).filter(
-        status__in=[SessionStatus.HELD, SessionStatus.SCHEDULED],
-        ends_at__lte=now,
-        ends_at__gte=now - window,
+    return (
+        _sessions(program, **parties)
+        .annotate(windows_from=windows_from_expression())
+        .filter(
+            status__in=[SessionStatus.HELD, SessionStatus.SCHEDULED],
+            ends_at__lte=now,
+            windows_from__gte=now - window,
+        )
     )
 
 
@@ -86,7 +92,7 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
                 Need(
                     title=_("Reflect on your session with %(name)s") % {"name": s.mentor.name},
                     url=reverse("session_reflect", args=[slug, s.pk]),
-                    due=s.ends_at + window,
+                    due=s.windows_from + window,  # type: ignore[attr-defined]
                 )
             )
         if not s.gave_feedback:  # type: ignore[attr-defined]
@@ -94,7 +100,7 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
                 Need(
                     title=_("Give %(name)s feedback on your session") % {"name": s.mentor.name},
                     url=reverse("session_workspace", args=[slug, s.pk]),
-                    due=s.ends_at + window,
+                    due=s.windows_from + window,  # type: ignore[attr-defined]
                 )
             )
     return needs + _items_due(user, program, now)
@@ -127,7 +133,7 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
             reported=_reflected_by(user),
             noted=Exists(Note.objects.filter(session=OuterRef("pk"), author=user)),
         )
-        .filter(Q(reported=False) | Q(noted=False, ends_at__gte=now - notes_days))
+        .filter(Q(reported=False) | Q(noted=False, windows_from__gte=now - notes_days))
         .order_by("ends_at")
     )
     unprepared = (
@@ -145,15 +151,15 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
                     title=_("Write your report on the session with %(name)s")
                     % {"name": s.mentee.name},
                     url=reverse("session_reflect", args=[slug, s.pk]),
-                    due=s.ends_at + window,
+                    due=s.windows_from + window,  # type: ignore[attr-defined]
                 )
             )
-        if not s.noted and s.ends_at >= now - notes_days:  # type: ignore[attr-defined]
+        if not s.noted and s.windows_from >= now - notes_days:  # type: ignore[attr-defined]
             needs.append(
                 Need(
                     title=_("Write notes on the session with %(name)s") % {"name": s.mentee.name},
                     url=reverse("session_workspace", args=[slug, s.pk]),
-                    due=s.ends_at + notes_days,
+                    due=s.windows_from + notes_days,  # type: ignore[attr-defined]
                 )
             )
     return needs + [

@@ -2,6 +2,9 @@
 
 Each function runs a fixed number of queries (no query per row) and returns at
 most NEEDS_SHOWN items of each kind, each linking to the page where it is done.
+A mentor's unrecorded attendance is listed however old (there is no window for
+recording it); past NEEDS_SHOWN one more item counts the rest and links to the
+schedule, which lists them all.
 """
 
 from __future__ import annotations
@@ -12,16 +15,18 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora.programs.models import Mentorship, Program
 from mentora.programs.needs import NEEDS_SHOWN, Need
+from mentora.scheduling import policies
 from mentora.scheduling.models import CancellationKind, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 # Attendance is late once the notes window (a week) has passed; it still needs doing.
-ATTENDANCE_LATE_AFTER = timedelta(days=7)
+ATTENDANCE_LATE_AFTER = policies.ATTENDANCE_LATE_AFTER
 # How far back a success manager hears of late cancellations.
 LATE_CANCELLATIONS_DAYS = 14
 
@@ -60,16 +65,39 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
     return _rhythm_needs(program, _without_rhythm(program, user, "mentee"), "mentor")
 
 
-def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:
+def _attendance_needs(program: Program, mentor: User, now: datetime) -> list[Need]:
+    """The oldest NEEDS_SHOWN sessions awaiting attendance, each linking to the
+    form on its page, and one item counting the rest (one more query)."""
+    sessions = attendance_to_record(program, mentor, now)
+    shown = list(sessions[: NEEDS_SHOWN + 1])
     needs = [
         Need(
             title=_("Record attendance for your session with %(name)s") % {"name": s.mentee.name},
-            url=reverse("session_attendance", args=[program.slug, s.pk]),
+            url=reverse("session_detail", args=[program.slug, s.pk]) + "#attendance",
             due=s.ends_at,
             late=s.ends_at < now - ATTENDANCE_LATE_AFTER,
         )
-        for s in attendance_to_record(program, user, now)[:NEEDS_SHOWN]
+        for s in shown[:NEEDS_SHOWN]
     ]
+    if len(shown) > NEEDS_SHOWN:
+        rest = sessions.count() - NEEDS_SHOWN
+        needs.append(
+            Need(
+                title=ngettext(
+                    "%(count)d more session needs its attendance recorded",
+                    "%(count)d more sessions need their attendance recorded",
+                    rest,
+                )
+                % {"count": rest},
+                url=reverse("schedule", args=[program.slug]),
+                late=any(n.late for n in needs),
+            )
+        )
+    return needs
+
+
+def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:
+    needs = _attendance_needs(program, user, now)
     return needs + _rhythm_needs(program, _without_rhythm(program, user, "mentor"), "mentee")
 
 

@@ -15,6 +15,15 @@ from mentora.scheduling.models import (
     SessionStatus,
 )
 
+# Attendance recorded more than this long after the end is late (it is still
+# accepted, however old the session: there is no window for recording it).
+ATTENDANCE_LATE_AFTER = timedelta(days=7)
+
+
+def attendance_recorded_late(session: Session) -> bool:
+    marked = session.attendance_marked_at
+    return marked is not None and marked > session.ends_at + ATTENDANCE_LATE_AFTER
+
 
 def cancellation_kind(*, starts_at: datetime, now: datetime, notice_hours: int) -> CancellationKind:
     """On time when at least `notice_hours` remain before the start, else late."""

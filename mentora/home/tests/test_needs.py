@@ -60,7 +60,9 @@ def test_mentor_is_asked_for_attendance_of_an_eight_day_old_session(program, men
     needs = _needs(program, mentor, Role.MENTOR)
 
     attendance = [
-        n for n in needs if n.url == reverse("session_attendance", args=[program.slug, old.pk])
+        n
+        for n in needs
+        if n.url == reverse("session_detail", args=[program.slug, old.pk]) + "#attendance"
     ]
     assert len(attendance) == 1
     assert attendance[0].title == "Record attendance for your session with Mia Mentee"
@@ -258,7 +260,7 @@ def test_home_shows_needs_you_now_with_links(client, program, mentor, mentorship
     html = _home(client, mentor, program)
 
     assert html.index("Needs you now") < html.index("Your mentees")
-    assert reverse("session_attendance", args=[program.slug, old.pk]) in html
+    assert reverse("session_detail", args=[program.slug, old.pk]) + "#attendance" in html
     assert "late" in html
 
 

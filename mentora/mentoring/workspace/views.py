@@ -10,7 +10,7 @@ comes back next to its field (`errors.form_error`), with status 400.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -257,6 +257,7 @@ def _workspace_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
         "items": list(queries.session_action_items(ws.session)),
         "item_form": refusal.get("item_form") or ws.action_form(),
         "reflection_open": reflection_open(ws.session, ws.viewer, ws.now),
+        "notes_close_at": access.notes_close_at(ws.session),
         "now": ws.now,
     }
 
@@ -393,7 +394,7 @@ def _reflect_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
         "is_mentee": is_mentee,
         "before_end": ws.now < ws.session.ends_at,
         "window_open": window_open,
-        "closes_at": ws.session.ends_at + timedelta(days=ws.program.reflection_window_days),
+        "closes_at": access.reflection_closes_at(ws.session),
         "mine": mine,
         # Staff read every reflection; each party reads only their own.
         "reflections": reflections if not ws.is_party else [],

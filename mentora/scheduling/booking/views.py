@@ -248,7 +248,10 @@ def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
         "is_mentor": request.user.pk == session.mentor_id,
         "is_mentee": request.user.pk == session.mentee_id,
         "is_ahead": session.status == SessionStatus.SCHEDULED and session.starts_at > now,
+        # No window: a past session's attendance can be recorded however late.
         "can_mark": session.status == SessionStatus.SCHEDULED and now >= session.ends_at,
+        "attendance_late": policies.attendance_recorded_late(session),
+        "marking_late": now > session.ends_at + policies.ATTENDANCE_LATE_AFTER,
         "can_report_mentor_no_show": session.status == SessionStatus.SCHEDULED
         and now >= session.starts_at,
         "changes": session.changes.select_related("by"),
