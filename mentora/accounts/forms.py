@@ -179,13 +179,32 @@ class MentorProfileForm(ClearMessagesMixin, inputs.ModelForm):
         self.initial["stack"] = _stack_text(self.instance)
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "stack"]}
+        # A form cut to fewer fields (a welcome step) passes on only its own.
+        names = [n for n in [*self.Meta.fields, "stack"] if n in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+def meeting_time(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.TimeField:
+    """A time of day as hours and minutes (the browser's time picker where it has one)."""
+    message = _("Enter a time as hours and minutes, for example 18:00.")
+    return forms.TimeField(
+        label=label,
+        help_text=help_text,
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": message, "invalid": message},
+    )
 
 
 class MenteeProfileForm(ClearMessagesMixin, inputs.ModelForm):
     stack = StackField(label=_("What I work with"))
     interests = choice_checkboxes(KnowledgeArea.choices, _("Areas I want help with"))
     languages = choice_checkboxes(SpokenLanguage.choices, _("Languages I speak"))
+    meets_from = meeting_time(
+        _("I can meet from"),
+        _("In your own time zone: sessions are proposed only inside these hours."),
+    )
+    meets_until = meeting_time(_("Until"))
 
     field_order = ["learning", "target_roles", "stack"]
 
@@ -204,10 +223,23 @@ class MenteeProfileForm(ClearMessagesMixin, inputs.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clarify()
-        self.initial["stack"] = _stack_text(self.instance)
+        if "stack" in self.fields:
+            self.initial["stack"] = _stack_text(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("meets_from"), cleaned.get("meets_until")
+        if start is not None and end is not None and end <= start:
+            self.add_error(
+                "meets_until",
+                gettext("The end of your day (%(end)s) must come after its start (%(start)s).")
+                % {"end": end.strftime("%H:%M"), "start": start.strftime("%H:%M")},
+            )
+        return cleaned
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "stack"]}
+        names = [n for n in [*self.Meta.fields, "stack"] if n in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
 
 
 def _visibility_name(field: str) -> str:

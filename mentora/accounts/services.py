@@ -57,6 +57,8 @@ MENTEE_FIELDS = (
     "prior_background",
     "languages",
     "wants_shared_background",
+    "meets_from",
+    "meets_until",
 )
 
 

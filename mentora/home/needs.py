@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from mentora.accounts.models import User
+from mentora.home.onboarding import needs as onboarding
 from mentora.matching import needs as matching
 from mentora.mentoring import needs as mentoring
 from mentora.programs.models import Program, Role
@@ -29,15 +30,17 @@ SOURCES: dict[Role, list[Source]] = {
     Role.SUCCESS_MANAGER: [
         matching.needs_you_now_for_success_manager,
         scheduling.needs_you_now_for_success_manager,
+        onboarding.needs_you_now_for_staff,
     ],
-    Role.ADMIN: [matching.needs_you_now_for_admin],
+    Role.ADMIN: [matching.needs_you_now_for_admin, onboarding.needs_you_now_for_staff],
 }
 
 
 def needs_you_now(
     program: Program, user: User, roles: frozenset[Role], now: datetime, *, is_admin: bool
 ) -> list[Need]:
-    """Every item for the roles held (an admin by support access too), each once."""
+    """Every item for the roles held (an admin by support access too), each once;
+    "Finish your profile" first for a person who hasn't."""
     held = set(roles) | ({Role.ADMIN} if is_admin else set())
     items: list[Need] = []
     for role in Role:
@@ -45,4 +48,5 @@ def needs_you_now(
             for source in SOURCES.get(role, []):
                 items += source(user, program, now)
     unique = list({(n.url, n.title): n for n in items}.values())
-    return by_due(unique)
+    own = onboarding.finish_your_profile(user)
+    return [own, *by_due(unique)] if own else by_due(unique)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentora.accounts.http import AuthedRequest
 from mentora.home.needs import needs_you_now
+from mentora.home.onboarding.needs import finish_your_profile
 from mentora.insights import queries as insights_queries
 from mentora.matching import access as matching_access
 from mentora.matching.health import queries as health_queries
@@ -33,7 +34,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     programs = list(queries.programs_of(request.user))
     if len(programs) == 1:
         return redirect("program_home", slug=programs[0].slug)
-    return render(request, "home/choose_program.html", {"programs": programs})
+    context = {"programs": programs, "finish_profile": finish_your_profile(request.user)}
+    return render(request, "home/choose_program.html", context)
 
 
 @program_view
