@@ -63,6 +63,7 @@ def _world(program, mentorship, mentee, admin_user):
         "pulse_id": PulseFactory(mentorship=mentorship).pk,
         "concern_id": ConcernFactory(mentorship=mentorship).pk,
         "run_id": run.pk,
+        "step": "about-you",  # /welcome/<step>/
         "notification_id": Notification.objects.create(
             recipient=mentee,
             kind=Kind.MENTORSHIPS,
