@@ -294,6 +294,10 @@ def feed_sessions(user: User, now: datetime) -> list[Session]:
     candidates = (
         Session.objects.filter(Q(mentor=user) | Q(mentee=user))
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_FUTURE_MAX)
+        # A late move's record of the old time is bookkeeping for the notice
+        # policy; in a calendar the session itself moves (same UID), so the old
+        # time must not linger as a second, "Cancelled:" event.
+        .filter(moved_to__isnull=True)
         .select_related("program", "mentor", "mentee", "mentor__mentor_profile")
         .order_by("starts_at")
     )

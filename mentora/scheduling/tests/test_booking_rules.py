@@ -6,6 +6,9 @@ confirmation page first."""
 from datetime import time, timedelta
 
 import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
 
 from mentora.insights.access import Scope
 from mentora.insights.models import RiskPolicy
@@ -36,7 +39,6 @@ WEEK = (NOW, NOW + timedelta(days=7))
 
 
 def url(name, program, pk):
-    from django.urls import reverse
 
     key = "mentorship_id" if name == "session_book" else "session_id"
     return reverse(name, kwargs={"slug": program.slug, key: pk})
@@ -78,6 +80,24 @@ def test_a_move_inside_the_notice_period_records_a_late_cancellation(
     assert (record.starts_at, record.cancelled_by, record.cancelled_at) == (SOON, mentee, now)
     assert moved.changes.get(kind=ChangeKind.MOVED).detail == "late"
     assert record.changes.get().kind == ChangeKind.CANCELLED
+
+
+def test_the_calendar_feed_shows_a_late_move_as_one_moved_event(
+    client, mentorship, mentee, open_all_week, now
+):
+
+    session = soon_session(mentorship)
+    services.session_reschedule(session=session, starts_at=WEDNESDAY_10, by=mentee, now=now)
+    feed = f.CalendarFeedFactory.create(user=mentee)
+
+    with time_machine.travel(now, tick=False):
+        response = client.get(reverse("calendar_feed", args=[feed.token]))
+
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    # The old time is the notice policy's record, not a second event in the calendar.
+    assert [(str(e["UID"]), e["DTSTART"].dt, str(e["STATUS"])) for e in events] == [
+        (f"{session.uid}@mentora", WEDNESDAY_10, "CONFIRMED")
+    ]
 
 
 def test_a_move_with_enough_notice_is_a_plain_move(mentorship, mentee, open_all_week, now):
