@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from mentora.programs import audit
-from mentora.programs.models import STAFF_ROLES, Membership, Mentorship, Program, Role
+from mentora.programs.models import STAFF_ROLES, Cohort, Membership, Mentorship, Program, Role
 from mentora.programs.queries import mentee_membership
 
 if TYPE_CHECKING:
@@ -163,3 +163,24 @@ def sees_meeting_link(viewer: User, mentor: User, program: Program) -> bool:
     if viewer.pk == mentor.pk or is_program_staff(viewer, program):
         return True
     return Mentorship.objects.live().filter(program=program, mentor=mentor, mentee=viewer).exists()
+
+
+# --- Settings and cohorts ------------------------------------------------------
+
+
+def manages_settings(user: User, program: Program) -> bool:
+    """The settings page and the cohorts' writes: program admins (or support)."""
+    return is_program_admin(user, program)
+
+
+def sees_cohorts(user: User, program: Program) -> bool:
+    """The cohorts list: the program's staff (success managers read, admins write)."""
+    return is_program_staff(user, program)
+
+
+def cohort_in_program(program: Program, cohort_id: int) -> Cohort:
+    """The program's cohort `cohort_id`, or the program pages' 404."""
+    cohort = Cohort.objects.filter(program=program, pk=cohort_id).first()
+    require(cohort is not None, "No such cohort.")
+    assert cohort is not None
+    return cohort
