@@ -30,6 +30,7 @@ take the decision made here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -41,7 +42,15 @@ from mentora.matching.models import BulkMatchRun, Concern, ConcernStatus, Mentor
 from mentora.matching.staff import queries as staff_queries
 from mentora.programs import access
 from mentora.programs import queries as program_queries
-from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
+from mentora.programs.models import (
+    Cohort,
+    EndReason,
+    Membership,
+    Mentorship,
+    MentorshipStatus,
+    Program,
+    Role,
+)
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -252,12 +261,26 @@ def membership_for_offboarding(viewer: User, program: Program, membership_id: in
     return membership
 
 
-def offboarding_memberships(viewer: User, program: Program, person: User) -> list[Membership]:
-    """The person's active memberships in the program the viewer may end (for links)."""
+@dataclass(frozen=True)
+class OffboardingLinks:
+    """What a person's page offers the viewer: graduate or mark as left (per role), deactivate."""
+
+    memberships: list[Membership]
+    deactivate: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.memberships) or self.deactivate
+
+
+def offboarding_links(viewer: User, program: Program, person: User) -> OffboardingLinks:
+    """The person's active memberships the viewer may end, and whether they may deactivate."""
+    if not access.is_program_staff(viewer, program) or viewer.pk == person.pk:
+        return OffboardingLinks([], False)
     memberships = (
         Membership.objects.active().filter(program=program, user=person).select_related("user")
     )
-    return [m for m in memberships if offboards_membership(viewer, program, m)]
+    mine = [m for m in memberships if offboards_membership(viewer, program, m)]
+    return OffboardingLinks(mine, access.is_program_admin(viewer, program))
 
 
 def deactivates_account(by: User, user: User) -> bool:
@@ -296,9 +319,15 @@ def cohort_for_graduation(viewer: User, program: Program, cohort_id: int) -> Coh
 
 
 def mentorship_for_closing(viewer: User, program: Program, mentorship_id: int) -> Mentorship:
-    """A mentorship whose closing reflections the viewer writes (its two parties); else 404."""
+    """A completed mentorship whose closing reflections the viewer writes (its two
+    parties); else 404 (a mentorship ended otherwise takes no closing words)."""
     mentorship = _found(health_queries.mentorship_in(program, mentorship_id), "No such mentorship.")
     access.require(access.is_party(viewer, mentorship), "No such mentorship.")
+    access.require(
+        mentorship.status == MentorshipStatus.ENDED
+        and mentorship.end_reason == EndReason.COMPLETED,
+        "This mentorship wasn't completed.",
+    )
     return mentorship
 
 

@@ -25,7 +25,7 @@ from mentora.matching.models import (
 )
 from mentora.notifications.messages import Message, local_time, program_path, staff_for
 from mentora.notifications.models import Kind
-from mentora.programs.models import Mentorship
+from mentora.programs.models import EndReason, Mentorship
 from mentora.scheduling.models import Frequency
 from mentora.scheduling.timelabels import regular_time_label
 
@@ -333,6 +333,7 @@ def mentorship_ended(
     mentorship = _mentorship(mentorship_id)
     if mentorship is None or not mentorship.end_reason:
         return []
+    completed = mentorship.end_reason == EndReason.COMPLETED  # closing words are asked for
     pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
     return [
         Message(
@@ -344,8 +345,17 @@ def mentorship_ended(
                 f"Reason: {mentorship.get_end_reason_display()}."
                 + (f" “{mentorship.end_note[:1000]}”" if mentorship.end_note else ""),
                 "Its history (sessions, notes, reflections) stays available to you.",
+                *(
+                    [f"If you like, write a few closing words for {other.name}."]
+                    if completed
+                    else []
+                ),
             ],
-            url=program_path("program_home", mentorship.program),
+            url=(
+                program_path("closing_reflection", mentorship.program, mentorship_id=mentorship.pk)
+                if completed
+                else program_path("program_home", mentorship.program)
+            ),
             program=mentorship.program,
         )
         for user, other in pairs

@@ -64,6 +64,8 @@ def _world(program, mentorship, mentee, admin_user):
         "concern_id": ConcernFactory(mentorship=mentorship).pk,
         "run_id": run.pk,
         "step": "about-you",  # /welcome/<step>/
+        "membership_id": mentorship.mentee.memberships.get(program=program).pk,
+        "cohort_id": f.CohortFactory(program=program).pk,
         "notification_id": Notification.objects.create(
             recipient=mentee,
             kind=Kind.MENTORSHIPS,

@@ -160,7 +160,7 @@ def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> li
         concerns = concerns.filter(raised_by=mentee)
     return list(
         Mentorship.objects.filter(program=program, mentee=mentee)
-        .select_related("mentor")
+        .select_related("mentor", "mentee")
         .annotate(
             held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
             missed=Count("sessions", filter=_MISSED),
