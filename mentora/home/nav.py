@@ -87,6 +87,7 @@ def _staff_links(program: Program, user: User, roles: frozenset[Role]) -> list[N
         ]
         if Role.SUCCESS_MANAGER not in roles:
             links.append(_link(program, "concern_list", _("Concerns")))
+        links.append(_link(program, "program_settings", _("Settings")))
     return links
 
 

@@ -49,7 +49,8 @@ class InviteForm(inputs.Form):
         super().__init__(*args, **kwargs)
         self.program = program
         _choice_field(self, "role").choices = [(r.value, r.label) for r in Role if r in roles]
-        _choice_field(self, "cohort").queryset = program.cohorts.all()
+        # A closed cohort takes no new members (programs/cohorts/).
+        _choice_field(self, "cohort").queryset = program.cohorts.filter(closed_at__isnull=True)
         zone_default = f"The program's zone ({program.time_zone})"
         _choice_field(self, "time_zone").choices = [("", zone_default)] + [
             (z, z) for z in time_zone_names()

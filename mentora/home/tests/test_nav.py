@@ -30,7 +30,14 @@ SECTIONS = {
         "my_feedback",
     ],
     "success_manager": ["program_home", "caseload", "concern_list", "schedule"],
-    "admin_user": ["program_home", "insights", "program_people", "bulk_match_new", "concern_list"],
+    "admin_user": [
+        "program_home",
+        "insights",
+        "program_people",
+        "bulk_match_new",
+        "concern_list",
+        "program_settings",
+    ],
 }
 
 
