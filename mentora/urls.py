@@ -12,6 +12,7 @@ from mentora.privacy import urls as privacy_urls
 from mentora.programs import audit_views, invite_views
 from mentora.programs import views as program_views
 from mentora.programs.cohorts import urls as cohort_urls
+from mentora.programs.importing import urls as importing_urls
 from mentora.programs.roster import urls as roster_urls
 from mentora.programs.settings import urls as settings_urls
 from mentora.scheduling import urls as scheduling_urls
@@ -19,6 +20,7 @@ from mentora.scheduling import urls as scheduling_urls
 program_patterns = [
     path("", home_views.program_home, name="program_home"),
     *roster_urls.program_patterns,
+    *importing_urls.program_patterns,
     path("invite/", invite_views.invite_person, name="program_invite"),
     path("audit/", audit_views.program_audit, name="program_audit"),
     *settings_urls.program_patterns,

@@ -27,6 +27,8 @@ class ProgramCode(StrEnum):
     COHORT_CLOSED = "cohort_closed"
     NOT_YOUR_COHORT = "not_your_cohort"
     NOBODY_SELECTED = "nobody_selected"
+    # The import page
+    IMPORT_CHANGED = "import_changed"  # the file no longer imports as its preview showed
 
 
 class ProgramError(DomainError):

@@ -1,0 +1,1 @@
+"""Importing people from a CSV file on the program's own pages (#13)."""

@@ -1,0 +1,15 @@
+"""The import page's URLs, under /p/<slug>/."""
+
+from django.urls import URLPattern, path
+
+from mentora.programs.importing import views
+
+program_patterns: list[URLPattern] = [
+    path("people/import/", views.people_import, name="people_import"),
+    path("people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),
+    path(
+        "people/import/template.csv",
+        views.people_import_template,
+        name="people_import_template",
+    ),
+]
