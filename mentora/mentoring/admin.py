@@ -5,7 +5,7 @@ All read-only: these are a person's own words (the mentee's agenda and questions
 either party's notes and reflections, the mentee's feedback), written through the
 workspace's services under mentoring/access.py's rules of who may write what and
 when. Staff look them up here and never edit them. Long free text stays out of the
-lists; a private note's text is shown on its page to superusers only.
+lists; a private note's page (its text) opens for superusers only.
 
 Gap: support access (programs/audit.py) logs the app's pages only; reading these
 records here leaves no AccessAuditEntry.
@@ -142,8 +142,8 @@ class AgendaQuestionAdmin(ReadOnlyAdmin):
 
 @admin.register(Note)
 class NoteAdmin(ReadOnlyAdmin):
-    """Never the text in the list (a private note is its author's alone); on the page,
-    a private note's text only for a superuser."""
+    """Never the text in the list (a private note is its author's alone); a private
+    note's page only for a superuser."""
 
     list_display = ("session", "author", "shared", mentor_of_session, mentee_of_session)
     list_filter = ("shared", "session__program")
@@ -151,10 +151,12 @@ class NoteAdmin(ReadOnlyAdmin):
     list_select_related = ("author", *SESSION_PARTIES)
     date_hierarchy = "created_at"
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The note's text is also its title on its page and its history, so a
+        # private note's page opens for a superuser only.
         if obj is not None and not obj.shared and not request.user.is_superuser:
-            return ("body",)
-        return ()
+            return False
+        return super().has_view_permission(request, obj)
 
 
 @admin.register(ActionItem)
