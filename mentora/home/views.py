@@ -18,11 +18,15 @@ from mentora.accounts.http import AuthedRequest
 from mentora.home.needs import needs_you_now
 from mentora.home.onboarding.needs import finish_your_profile
 from mentora.insights import queries as insights_queries
+from mentora.insights import service_levels
+from mentora.insights.access import Scope
+from mentora.insights.forms import DEFAULT_WEEKS
 from mentora.matching import access as matching_access
 from mentora.matching.health import queries as health_queries
 from mentora.matching.mentor_requests import queries as request_queries
 from mentora.mentoring.dashboard import queries as dashboard
 from mentora.mentoring.workspace.queries import not_a_fit_signals
+from mentora.privacy import access as privacy_access
 from mentora.programs import access, people, queries
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Role
@@ -84,6 +88,9 @@ def program_home(request: ProgramRequest) -> HttpResponse:
     if is_admin:
         context["role_counts"] = queries.role_counts(program)
         context["recent_people"] = queries.people_by_role(program).order_by("-joined_at")[:8]
+        context["service_levels"] = service_levels.recent_service_levels(
+            Scope(program, None), now, weeks=DEFAULT_WEEKS
+        )
     return render(request, "home/program_home.html", context)
 
 
@@ -92,13 +99,26 @@ def mentor_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
     program, now = request.program, timezone.now()
     page = people.mentor_page(program=program, mentor_id=user_id, viewer=request.user, now=now)
     entry = matching_access.request_entry_for(request.user, program, page.mentor, now)
-    context = {"program": program, "page": page, "request_entry": entry}
+    context = {
+        "program": program,
+        "page": page,
+        "request_entry": entry,
+        "offboarding": matching_access.offboarding_links(request.user, program, page.mentor),
+        "erase_link": privacy_access.erase_link_for(request.user, program, page.mentor),
+    }
     return render(request, "home/mentor_detail.html", context)
 
 
 @program_view
 def mentee_detail(request: ProgramRequest, user_id: int) -> HttpResponse:
+    program = request.program
     page = people.mentee_page(
-        program=request.program, mentee_id=user_id, viewer=request.user, now=timezone.now()
+        program=program, mentee_id=user_id, viewer=request.user, now=timezone.now()
     )
-    return render(request, "home/mentee_detail.html", {"program": request.program, "page": page})
+    context = {
+        "program": program,
+        "page": page,
+        "offboarding": matching_access.offboarding_links(request.user, program, page.mentee),
+        "erase_link": privacy_access.erase_link_for(request.user, program, page.mentee),
+    }
+    return render(request, "home/mentee_detail.html", context)

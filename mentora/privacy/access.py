@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
 
 from mentora.accounts.models import User
 from mentora.programs import access
-from mentora.programs.models import Membership
+from mentora.programs.models import Membership, Role
 
 if TYPE_CHECKING:
     from mentora.programs.models import Program
@@ -34,3 +36,14 @@ def person_for_erasure(viewer: User, program: Program, user_id: int) -> User:
     access.require(person is not None, "No such person.")
     assert person is not None
     return person
+
+
+def erase_link_for(viewer: User, program: Program, person: User) -> dict[str, Any] | None:
+    """The "Erase personal data" link of a person's page, for the program's admins
+    (a superuser too: only a link, so no support access is noted for it)."""
+    if person.pk == viewer.pk:
+        return None
+    if not (access.has_role(viewer, program, Role.ADMIN) or viewer.is_superuser):
+        return None
+    url = reverse("person_erase", kwargs={"slug": program.slug, "user_id": person.pk})
+    return {"url": url, "erased_at": person.erased_at}

@@ -19,7 +19,7 @@ What counts as a person's own (docs/architecture.md, Privacy):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -38,12 +38,11 @@ from mentora.mentoring.models import (
     WorkingAgreement,
 )
 from mentora.notifications.models import Delivery, Notification, NotificationPreference
-from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Membership, Mentorship
+from mentora.programs.models import Membership, Mentorship
 from mentora.scheduling.models import (
     DateOverride,
     MakeupRequest,
     Session,
-    SessionStatus,
     TimeOff,
     WeeklyHours,
 )
@@ -216,16 +215,9 @@ def sessions_cancelled_by(user: User) -> QuerySet[Session]:
     return Session.objects.filter(cancelled_by=user)
 
 
-def erasure_preview(user: User, now: Any) -> dict[str, int]:
-    """What an erasure of `user` would end, cancel and delete (for its confirm page)."""
+def erasure_preview(user: User) -> dict[str, int]:
+    """What an erasure of `user` deletes beyond off-boarding (for its confirm page)."""
     return {
-        "live_mentorships": mentorships(user).filter(status__in=LIVE_MENTORSHIP_STATUSES).count(),
-        "future_sessions": sessions(user)
-        .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-        .count(),
-        "open_requests": MentorRequest.objects.open()
-        .filter(Q(mentee=user) | Q(mentor=user))
-        .count(),
         "files": files_uploaded(user).count(),
         "programs": Membership.objects.filter(user=user).values("program_id").distinct().count(),
     }

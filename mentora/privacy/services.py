@@ -19,8 +19,9 @@ What stays and what goes (docs/architecture.md, Privacy):
   people's inbox messages, which quote the person's name and what they wrote
   in a request, a pulse, a concern or a cancellation note; bulk-match reasons;
   Django admin's log) has the name, email and those quotes replaced.
-- Before any of it, the person leaves: live mentorships end (future sessions
-  cancelled on time, by the system), open requests are withdrawn, every
+- Before any of it, the person leaves through off-boarding's
+  `account_deactivate`: live mentorships end (future sessions cancelled on
+  time, by the system), open requests are withdrawn or closed, every
   membership becomes "left".
 
 A person who is or was in another program is erased only by a superuser: a
@@ -43,6 +44,8 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.clock import now_or_current
+from mentora.matching.errors import MatchingError
+from mentora.matching.lifecycle.offboarding import account_deactivate
 from mentora.matching.lifecycle.services import mentorship_end, requests_withdraw
 from mentora.matching.models import BulkMatchRow, MentorRequest, WithdrawReason
 from mentora.mentoring.models import MentorshipGoal, WorkingAgreement
@@ -86,6 +89,11 @@ def erasure_refusal(*, user: User, program: Program, by: User) -> PrivacyError |
         return PrivacyError(
             PrivacyCode.SUPERUSER, _("A superuser's account is erased in Django admin, not here.")
         )
+    if user.is_staff and not by.is_superuser:
+        return PrivacyError(
+            PrivacyCode.SUPERUSER,
+            _("This is a site staff account: only a site administrator (a superuser) erases it."),
+        )
     if not Membership.objects.filter(user=user, program=program).exists():
         return PrivacyError(
             PrivacyCode.NOT_IN_PROGRAM, _("This person is not a member of this program.")
@@ -105,46 +113,51 @@ def erasure_refusal(*, user: User, program: Program, by: User) -> PrivacyError |
 
 
 def _leave_everything(user: User, by: User, now: datetime) -> dict[str, int]:
-    """End live mentorships (their future sessions cancelled on time by the
-    system), cancel any other future session, withdraw open requests, and make
-    every membership "left"."""
-    ended = 0
+    """Off-boarding's account_deactivate (matching/lifecycle/offboarding.py) for an
+    account still open: every live mentorship ends, future sessions are cancelled
+    on time by the system, requests are withdrawn or closed, every membership
+    becomes "left". Then whatever an earlier deactivation outside that service
+    left open (a live mentorship, a future session, an open request) is closed
+    the same way, so an erased person is never still expected anywhere."""
+    counts: dict[str, int] = {}
+    if user.is_active:
+        try:
+            plan = account_deactivate(user=user, by=by, now=now)
+        except MatchingError as error:
+            raise PrivacyError(PrivacyCode.OTHER_PROGRAMS, error.message) from error
+        counts |= {
+            "mentorships_ended": plan.mentorships,
+            "sessions_cancelled": plan.sessions,
+            "requests_withdrawn": plan.requests_withdrawn,
+            "requests_closed": plan.requests_closed,
+            "makeup_requests_closed": plan.makeup_requests,
+        }
+    leftovers = 0
     for mentorship in Mentorship.objects.filter(
         Q(mentor=user) | Q(mentee=user), status__in=LIVE_MENTORSHIP_STATUSES
     ).select_related("program", "mentor", "mentee"):
-        reason = (
-            EndReason.MENTEE_LEFT
-            if mentorship.mentee_id == user.pk
-            else EndReason.MENTOR_UNAVAILABLE
-        )
+        as_mentee = mentorship.mentee_id == user.pk
+        reason = EndReason.MENTEE_LEFT if as_mentee else EndReason.MENTOR_UNAVAILABLE
         mentorship_end(mentorship=mentorship, reason=reason, by=by, now=now)
-        ended += 1
-    cancelled = 0
+        leftovers += 1
     for session in (
         queries.sessions(user)
         .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
         .select_related("mentorship")
     ):
         session_cancel(session=session, by=None, reason=CancelReason.MENTORSHIP_ENDED, now=now)
-        cancelled += 1
-    requests_withdraw(
-        MentorRequest.objects.open().filter(mentee=user),
-        reason=WithdrawReason.MENTEE_LEFT,
-        now=now,
-    )
-    requests_withdraw(
-        MentorRequest.objects.open().filter(mentor=user),
-        reason=WithdrawReason.MENTOR_LEFT,
-        now=now,
-    )
-    left = Membership.objects.filter(user=user, is_active=True).update(
+        leftovers += 1
+    for waiting, why in (
+        (MentorRequest.objects.open().filter(mentee=user), WithdrawReason.MENTEE_LEFT),
+        (MentorRequest.objects.open().filter(mentor=user), WithdrawReason.MENTOR_LEFT),
+    ):
+        leftovers += waiting.count()
+        requests_withdraw(waiting, reason=why, now=now)
+    leftovers += Membership.objects.filter(user=user, is_active=True).update(
         status=MembershipStatus.LEFT, is_active=False, ended_at=now
     )
-    return {
-        "mentorships_ended": ended,
-        "other_sessions_cancelled": cancelled,
-        "memberships_left": left,
-    }
+    counts["left_open_elsewhere"] = leftovers
+    return counts
 
 
 # --- replacing text ---------------------------------------------------------------

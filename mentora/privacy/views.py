@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from mentora import errors
 from mentora.accounts.http import AuthedRequest
+from mentora.matching.lifecycle.offboarding import offboarding_plan
 from mentora.privacy import access, queries, services
 from mentora.privacy.errors import PrivacyError
 from mentora.privacy.export import export_zip
@@ -70,6 +71,14 @@ def person_erase(request: ProgramRequest, user_id: int) -> HttpResponse:
         "refusal": refusal,
         "form": form,
         "memberships": Membership.objects.filter(user=person, program=program),
-        "preview": queries.erasure_preview(person, now) if erasure is None else None,
+        "preview": queries.erasure_preview(person) if person.erased_at is None else None,
+        # Off-boarding's own words for what leaving ends and cancels.
+        "plan": (
+            offboarding_plan(
+                memberships=Membership.objects.active().filter(user=person), now=now
+            ).lines()
+            if person.erased_at is None
+            else []
+        ),
     }
     return render(request, "privacy/erase.html", context, status=status)
