@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.timezones import validate_time_zone
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 
 def _hours(
-    default: int, maximum: int, verbose_name: str, help_text: str
+    default: int, maximum: int, verbose_name: str | _StrPromise, help_text: str | _StrPromise
 ) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
         verbose_name,
@@ -23,7 +28,9 @@ def _hours(
     )
 
 
-def _weight(default: int, verbose_name: str, help_text: str) -> models.PositiveIntegerField:
+def _weight(
+    default: int, verbose_name: str | _StrPromise, help_text: str | _StrPromise
+) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
         verbose_name, default=default, validators=[MaxValueValidator(100)], help_text=help_text
     )

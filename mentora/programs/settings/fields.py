@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,8 +62,8 @@ MAX_VALUE_TEXT = 200  # ProgramSettingChange.old_value / new_value
 def label(name: str) -> str:
     """The field's label as the page shows it ('Session length (minutes)')."""
     try:
-        verbose = str(Program._meta.get_field(name).verbose_name)
-    except Exception:  # a field since removed: its record still reads
+        verbose = str(Program._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:  # a field since removed: its record still reads
         return name
     return verbose[:1].upper() + verbose[1:]
 

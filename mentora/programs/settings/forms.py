@@ -34,7 +34,7 @@ def _with_model_range(field: forms.Field, name: str) -> None:
     field's own error before the rules between fields see it."""
     if not isinstance(field, forms.IntegerField):
         return
-    for validator in Program._meta.get_field(name).validators:
+    for validator in Program._meta.get_field(name).validators:  # type: ignore[union-attr]
         if isinstance(validator, MaxValueValidator):
             field.max_value = validator.limit_value  # type: ignore[assignment]
             field.validators.append(validator)
@@ -79,7 +79,7 @@ class ProgramSettingsForm(inputs.ModelForm[Program]):
         super().full_clean()
         # "Ensure this value is less than or equal to 240." says nothing of which
         # setting; the summary at the top and a screen reader need the name.
-        for name, errors in list(self._errors.items()):
+        for name, errors in list(self.errors.items()):
             if name not in self.fields:
                 continue
             worded = [
@@ -89,7 +89,7 @@ class ProgramSettingsForm(inputs.ModelForm[Program]):
                 % {"field": self.fields[name].label, "message": message}
                 for message in errors
             ]
-            self._errors[name] = ErrorList(worded)
+            self.errors[name] = ErrorList(worded)
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         named = [(_("The program"), fields.IDENTITY_FIELDS), *fields.POLICY_GROUPS]

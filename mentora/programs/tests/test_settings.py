@@ -355,3 +355,22 @@ def test_django_staff_without_superuser_cannot_create_a_program(client, db):
     staff = f.UserFactory(email="stef@example.org", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("program_new")).status_code == 404
+
+
+# --- links ------------------------------------------------------------------------------
+
+
+def test_the_admins_home_links_settings_and_cohorts(client, program, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse("program_home", args=[program.slug])).content.decode()
+
+    assert reverse("program_settings", args=[program.slug]) in body
+    assert reverse("program_cohorts", args=[program.slug]) in body
+    assert reverse("program_new") not in body
+
+
+def test_a_superuser_is_offered_to_create_a_program(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("home"), follow=True)
+
+    assert reverse("program_new") in response.content.decode()
