@@ -186,7 +186,7 @@ class Figures:
         return found
 
 
-def _mentee_ids(scope: Scope, cohort: Cohort | None) -> QuerySet[Any] | None:
+def mentee_ids(scope: Scope, cohort: Cohort | None) -> QuerySet[Any] | None:
     """A subquery of the mentees in scope, or None when every session of the program counts."""
     if scope.whole_program and cohort is None:
         return None
@@ -222,7 +222,7 @@ def _merge(weeks: dict[date, Week], rows: Iterable[dict[str, Any]], zone: ZoneIn
 
 def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figures:
     program, zone = scope.program, period.zone
-    mentees = _mentee_ids(scope, cohort)
+    mentees = mentee_ids(scope, cohort)
     weeks = {monday: Week(monday) for monday in period.weeks}
 
     sessions = _scoped(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora import spreadsheet
-from mentora.insights import access, charts, figures, queries, services
+from mentora.insights import access, charts, figures, queries, service_levels, services
 from mentora.insights.forms import CaseloadFilterForm, PeriodForm, RiskPolicyForm
 from mentora.insights.models import RiskPolicy
 from mentora.programs.decorators import ProgramRequest, program_view
@@ -106,6 +106,9 @@ def insights(request: ProgramRequest) -> HttpResponse:
             "form": form,
             "fig": fig,
             "charts": charts.all_charts(fig),
+            "levels": service_levels.service_levels(
+                fig.scope, fig.period, fig.cohort, timezone.now()
+            ),
             "csv_query": request.GET.urlencode(),
         },
     )

@@ -39,3 +39,9 @@ def trend(value: Trend | str | None, kind: str = "percent") -> str:
         f"{arrow}: {show(value.recent)} in the last {TREND_WEEKS} weeks, "
         f"{show(value.before)} before"
     )
+
+
+@register.filter
+def days(value: float | None) -> str:
+    """A wait in days, to a tenth: 2.5 → "2.5"; no figure → "—"."""
+    return "—" if value is None else f"{value:.1f}"
