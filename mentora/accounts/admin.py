@@ -4,17 +4,23 @@ Editable: technologies (a shared list nothing else owns) and the profiles, for a
 staff fix (the form runs the model's validation; what `profile_update` adds, typed
 tags turned into technologies, the admin's picker of existing ones doesn't need). The
 account's milestones (activated, onboarded, erased) are read-only: the
-invitation, onboarding and erasure services set them. A background answer is
-read-only and its value stays out of the list: it is self-identified, its owner
-alone chooses it and who sees it.
+invitation, onboarding and erasure services set them; so is `is_active`:
+deactivating goes through off-boarding (the admin action matching adds). A
+background answer is read-only and its value stays out of the list: it is
+self-identified, its owner alone chooses it and who sees it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
@@ -41,6 +47,14 @@ class UserChangeAdminForm(TextChecksMixin, UserChangeForm):
         fields = "__all__"
 
 
+# Deactivating an account ends every membership (cancelling future sessions,
+# closing requests): matching's off-boarding does it, above accounts in the
+# layers, and adds its admin action here from its AppConfig.ready. So
+# `is_active` is read-only on the form, and the action is the one way to change it.
+AdminAction = Callable[[Any, HttpRequest, QuerySet[Any]], HttpResponse | None]
+USER_ACTIONS: list[AdminAction] = []
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserChangeAdminForm
@@ -58,6 +72,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "name")
     ordering = ("email",)
     readonly_fields = (
+        "is_active",
         "last_login",
         "date_joined",
         "activated_at",
@@ -94,6 +109,16 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+    actions = USER_ACTIONS  # the same list: matching fills it at start-up
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Deleting a person would take their memberships and history with them
+        # (or fail on a protected session): deactivate instead. Nobody who is in a
+        # program may be deleted here, and there is no bulk delete.
+        if obj is None or obj.memberships.exists():
+            return False
+        return bool(super().has_delete_permission(request, obj))
+
     add_fieldsets = (
         (
             None,

@@ -7,8 +7,10 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching: directory, requests, suggestions, concerns"
 
     def ready(self) -> None:
-        from mentora.matching.lifecycle import rhythm
+        from mentora.matching.lifecycle import admin_actions, rhythm
         from mentora.scheduling.cadence import sections
 
         # The cadence page shows the regular time matching proposed, to confirm.
         sections.register(rhythm.cadence_page_section)
+        # Django admin off-boards through these services, never by editing a status.
+        admin_actions.register()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -152,26 +154,87 @@ class CohortAdmin(admin.ModelAdmin):
     list_select_related = ("program",)
 
 
+# Off-boarding (graduating, leaving, completing) lives in matching: it ends
+# mentorships and cancels sessions, above programs in the layers. Matching adds
+# its admin actions to these lists from its AppConfig.ready, as it adds its
+# section to the cadence page, so the admin acts only through those services.
+AdminAction = Callable[[Any, HttpRequest, QuerySet[Any]], HttpResponse | None]
+MEMBERSHIP_ACTIONS: list[AdminAction] = []
+MENTORSHIP_ACTIONS: list[AdminAction] = []
+
+
+class NoAddOrDelete:
+    """Rows written only by the app's services: the admin looks them up and acts on
+    them through its actions, but never adds or deletes one by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NoAddOrDelete, admin.ModelAdmin):
+    """Who, where, in what role and where they stand are read-only: a membership
+    starts by invitation or import and ends through off-boarding (the actions),
+    which cancels future sessions and closes requests. Cohort and success manager
+    stay editable here."""
+
     form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
-    list_display = ("user", "program", "role", "cohort", "success_manager", "is_active")
-    list_filter = ("program", "role", "cohort", "is_active")
+    list_display = (
+        "user",
+        "program",
+        "role",
+        "status",
+        "cohort",
+        "success_manager",
+        "joined_at",
+        "ended_at",
+    )
+    list_filter = ("program", "role", "status", "cohort")
     search_fields = ("user__email", "user__name")
-    autocomplete_fields = ("user", "success_manager", "cohort")
+    autocomplete_fields = ("success_manager", "cohort")
     list_select_related = ("user", "program", "cohort", "success_manager")
-    readonly_fields = ("joined_at",)
+    readonly_fields = (
+        "user",
+        "program",
+        "role",
+        "status",
+        "is_active",
+        "ended_at",
+        "joined_at",
+        "invitation_sent_at",
+    )
+    fields = (*readonly_fields[:3], "cohort", "success_manager", *readonly_fields[3:])
+    actions = MEMBERSHIP_ACTIONS  # the same list: matching fills it at start-up
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(NoAddOrDelete, admin.ModelAdmin):
+    """Read-only: a mentorship starts by matching and ends through its services
+    (the actions here, the pages), which cancel its future sessions."""
+
     form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
-    list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at")
+    list_display = ("mentor", "mentee", "program", "status", "started_at", "ended_at", "end_reason")
     list_filter = ("status", "program", "end_reason")
     search_fields = ("mentor__email", "mentor__name", "mentee__email", "mentee__name")
-    autocomplete_fields = ("mentor", "mentee")
     list_select_related = ("mentor", "mentee", "program")
     date_hierarchy = "started_at"
+    readonly_fields = (
+        "program",
+        "mentor",
+        "mentee",
+        "status",
+        "started_at",
+        "ended_at",
+        "end_reason",
+        "end_note",
+        "mentor_closing_reflection",
+        "mentee_closing_reflection",
+    )
+    fields = readonly_fields
+    actions = MENTORSHIP_ACTIONS
 
 
 @admin.register(AccessAuditEntry)
