@@ -185,10 +185,13 @@ class MentorProfileForm(ClearMessagesMixin, inputs.ModelForm):
 
 
 def meeting_time(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.TimeField:
-    """A time of day as hours and minutes (the browser's time picker where it has one)."""
+    """A time of day as hours and minutes (the browser's time picker where it has one).
+
+    Not required: left out, the saved hours stay (MenteeProfileForm.clean)."""
     message = _("Enter a time as hours and minutes, for example 18:00.")
     return forms.TimeField(
         label=label,
+        required=False,
         help_text=help_text,
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -228,6 +231,9 @@ class MenteeProfileForm(ClearMessagesMixin, inputs.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for name in ("meets_from", "meets_until"):
+            if name in self.fields and name not in self.errors and cleaned.get(name) is None:
+                cleaned[name] = getattr(self.instance, name)  # left out: the saved hours stay
         start, end = cleaned.get("meets_from"), cleaned.get("meets_until")
         if start is not None and end is not None and end <= start:
             self.add_error(

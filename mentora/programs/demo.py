@@ -85,6 +85,10 @@ def upsert_user(
             "is_active": True,
             "is_staff": staff,
             "is_superuser": staff,
+            # Demo people have accepted and filled their profiles (see `not_onboarded`).
+            "activated_at": user_moment(email),
+            "onboarded_at": user_moment(email),
+            "onboarding_skipped_at": None,
         },
     )
     # Email verification is mandatory: without this the login page asks to verify first.
@@ -92,6 +96,30 @@ def upsert_user(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def user_moment(email: str) -> datetime:
+    """When an existing demo person was activated and onboarded: kept on reload."""
+    found = User.objects.filter(email=email).values_list("onboarded_at", flat=True).first()
+    return found or timezone.now()
+
+
+# How many invited mentees without a mentor are left mid-onboarding, so staff see the need.
+NOT_ONBOARDED = 2
+
+
+def not_onboarded(program: Program, mentees: dict[str, User]) -> list[User]:
+    """Two mentees without a mentor (never the sample logins) who accepted their
+    invitation but haven't finished their profile: the welcome steps greet them
+    and the staff's home counts them."""
+    paired = set(Mentorship.objects.filter(program=program).values_list("mentee_id", flat=True))
+    waiting = [
+        u
+        for name, u in sorted(mentees.items())
+        if u.pk not in paired and name not in SAMPLE_MENTEES
+    ][:NOT_ONBOARDED]
+    User.objects.filter(pk__in=[u.pk for u in waiting]).update(onboarded_at=None)
+    return waiting
 
 
 def technologies() -> dict[str, Technology]:
@@ -336,6 +364,7 @@ def load_demo(now: datetime | None = None) -> DemoResult:
 
     result = DemoResult(program=program)
     result.mentorships_created = create_history(program, mentors, mentees, rng, now)
+    not_onboarded(program, mentees)
     result.logins = sample_logins()
     return result
 

@@ -48,6 +48,11 @@ class MenteeDayForm(MenteeProfileForm):
     class Meta(MenteeProfileForm.Meta):
         fields = ["meets_from", "meets_until"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("meets_from", "meets_until"):
+            self.fields[name].required = True  # the step asks for them
+
 
 class MenteeBackgroundForm(MenteeProfileForm):
     stack = None  # type: ignore[assignment]

@@ -273,3 +273,24 @@ def test_home_card_until_finished_and_staff_need(client, program, admin_user, su
             "1 person hasn't finished their profile" in page
         )
         assert "/p/bootcamp/people/?onboarding=unfinished" in page
+
+
+def test_the_profile_page_shows_and_saves_the_mentees_hours(client, mentee):
+    client.force_login(mentee)
+    page = client.get(reverse("profile_edit")).content.decode()
+    assert 'name="mentee-meets_from"' in page and 'name="mentee-meets_until"' in page
+    data = {
+        "account-name": mentee.name,
+        "account-time_zone": "Europe/Berlin",
+        "account-preferred_language": "en",
+        "mentee-learning": "Python",
+        "mentee-meets_from": "21:00",
+        "mentee-meets_until": "20:00",
+    }
+    refused = client.post(reverse("profile_edit"), data)
+    assert refused.status_code == 400
+    assert "must come after its start" in refused.content.decode()
+    assert MenteeProfile.objects.get(user=mentee).meets_until == time(21)
+    client.post(reverse("profile_edit"), {**data, "mentee-meets_until": "23:00"})
+    profile = MenteeProfile.objects.get(user=mentee)
+    assert (profile.meets_from, profile.meets_until) == (time(21), time(23))

@@ -35,8 +35,10 @@ from mentora.scheduling.models import WeeklyHours
 from mentora.scheduling.slots import local_to_utc
 
 HOURS_PER_WEEK = 168
-# A mentee's "day": the hours they can reasonably meet, in their own zone.
+# A mentee's "day" when they haven't said: the hours they can reasonably meet, in
+# their own zone. A profile's meets_from/meets_until replace it.
 MENTEE_DAY = (8, 22)
+DEFAULT_DAY = (time(MENTEE_DAY[0]), time(MENTEE_DAY[1]))
 # Career stages in order of seniority; the index is the stage's rank.
 STAGE_ORDER: tuple[str, ...] = tuple(CareerStage.values)
 # Mentee profiles carry no career stage: mentees are students or career changers.
@@ -61,6 +63,7 @@ class MenteeFeatures:
     # Already filtered: empty unless the mentee asked for a shared background.
     background: frozenset[tuple[str, str]] = frozenset()
     wants_shared_background: bool = False
+    day: tuple[time, time] = DEFAULT_DAY  # the mentee's own hours, in their zone
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,26 @@ def utc_hours(zone: str, weekday: int, start: time, end: time, reference: date) 
 
 
 @lru_cache(maxsize=1024)
-def mentee_day_hours(zone: str, reference: date) -> frozenset[int]:
-    start, end = MENTEE_DAY
+def mentee_day_hours(
+    zone: str, reference: date, day: tuple[time, time] = DEFAULT_DAY
+) -> frozenset[int]:
+    """The whole hours of the mentee's day (`day`, local) every day of the
+    reference week, as UTC hours of the week."""
+    start, end = day
     hours: set[int] = set()
     for weekday in range(7):
-        hours |= utc_hours(zone, weekday, time(start), time(end), reference)
+        hours |= utc_hours(zone, weekday, start, end, reference)
     return frozenset(hours)
+
+
+def mentee_day_of(user_id: int) -> tuple[time, time]:
+    """The hours a mentee said they can meet, or the default day without a profile."""
+    row = (
+        MenteeProfile.objects.filter(user_id=user_id)
+        .values_list("meets_from", "meets_until")
+        .first()
+    )
+    return (row[0], row[1]) if row else DEFAULT_DAY
 
 
 def tags_named_in(text: str, tags: Iterable[Technology]) -> frozenset[int]:
@@ -180,7 +197,8 @@ def load_mentees(
             learning=tags_named_in(f"{p.learning} {p.target_roles}", all_tags),
             interests=frozenset(p.interests),
             languages=frozenset(p.languages),
-            hours=mentee_day_hours(p.user.time_zone, reference),
+            hours=mentee_day_hours(p.user.time_zone, reference, (p.meets_from, p.meets_until)),
+            day=(p.meets_from, p.meets_until),
             background=frozenset(background.get(p.user_id, set()) | _education(p.education_path))
             if p.wants_shared_background
             else frozenset(),

@@ -24,7 +24,6 @@ from mentora.accounts.choices import (
     SpokenLanguage,
 )
 from mentora.matching.engine.features import (
-    MENTEE_DAY,
     NO_STAGE,
     STAGE_ORDER,
     BoolArray,
@@ -385,8 +384,8 @@ def availability_reason(
     mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
 ) -> str:
     hours = len(mentee.hours & mentor.hours)
-    start, end = MENTEE_DAY
-    day = f"{start:02d}:00–{end:02d}:00"
+    start, end = mentee.day
+    day = f"{start:%H:%M}–{end:%H:%M}"
     if not mentor.hours:
         return _("Hasn't published availability yet")
     if not hours:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from mentora.accounts.models import MenteeProfile
 from mentora.clock import now_or_current
 from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.mentor_requests.queries import first_week_day
@@ -32,7 +33,12 @@ from mentora.programs.models import (
     MentorshipStatus,
     Program,
 )
-from mentora.scheduling.cadence.proposal import Rules, WeeklyRange, propose_weekly_time
+from mentora.scheduling.cadence.proposal import (
+    MENTEE_DAY,
+    Rules,
+    WeeklyRange,
+    propose_weekly_time,
+)
 from mentora.scheduling.cadence.services import SyncResult, cadence_set
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.locking import lock_people
@@ -74,6 +80,16 @@ def _mentor_taken(mentorship: Mentorship) -> list[WeeklyRange]:
     return taken
 
 
+def _mentee_day(mentorship: Mentorship) -> tuple[time, time]:
+    """The hours the mentee said they can meet, or the default day without a profile."""
+    hours = (
+        MenteeProfile.objects.filter(user_id=mentorship.mentee_id)
+        .values_list("meets_from", "meets_until")
+        .first()
+    )
+    return hours or MENTEE_DAY
+
+
 def regular_time_propose(
     *, mentorship: Mentorship, now: datetime | None = None
 ) -> ProposedCadence | None:
@@ -96,6 +112,7 @@ def regular_time_propose(
         taken=_mentor_taken(mentorship),
         mentor_zone=mentor.time_zone,
         mentee_zone=mentorship.mentee.time_zone,
+        mentee_day=_mentee_day(mentorship),
         first_day=first_week_day(program, mentor, now),
         rules=Rules(
             length_minutes=program.default_session_minutes,

@@ -13,7 +13,7 @@ fit, with their overlap) is `access.browses_as_mentee`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.paginator import Page, Paginator
 
@@ -21,11 +21,13 @@ from mentora.accounts.choices import EducationPath
 from mentora.accounts.models import BackgroundAnswer, MentorProfile, User
 from mentora.matching import access
 from mentora.matching.engine.features import (
+    DEFAULT_DAY,
     NO_STAGE,
     STAGE_ORDER,
     MentorFeatures,
     load_mentors,
     mentee_day_hours,
+    mentee_day_of,
 )
 from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
 from mentora.matching.mentor_requests.queries import pending
@@ -119,6 +121,7 @@ class Candidates:
     for_mentee: bool  # the viewer is a mentee here: overlap and fit are theirs
     viewer_hours: frozenset[int]
     viewer_background: frozenset[tuple[str, str]]
+    viewer_day: tuple[time, time] = DEFAULT_DAY  # the viewing mentee's own hours
 
     @property
     def stack_choices(self) -> list[tuple[str, str]]:
@@ -148,6 +151,7 @@ def directory_candidates(*, program: Program, viewer: User, now: datetime) -> Ca
     """The program's mentors for `viewer`: by fit for a mentee, else by name."""
     reference = now.date()
     for_mentee = access.browses_as_mentee(viewer, program)
+    day = mentee_day_of(viewer.pk) if for_mentee else DEFAULT_DAY
     ranked = ranked_mentors_for(program, viewer.pk, reference) if for_mentee else []
     if ranked:
         mentors = [r.mentor for r in ranked]
@@ -159,7 +163,10 @@ def directory_candidates(*, program: Program, viewer: User, now: datetime) -> Ca
         mentors=[m for m in mentors if m.user_id != viewer.pk],
         ranked={r.mentor.user_id: r for r in ranked},
         for_mentee=for_mentee,
-        viewer_hours=mentee_day_hours(viewer.time_zone, reference) if for_mentee else frozenset(),
+        viewer_hours=mentee_day_hours(viewer.time_zone, reference, day)
+        if for_mentee
+        else frozenset(),
+        viewer_day=day,
         viewer_background=_own_background(viewer) if for_mentee else frozenset(),
     )
 

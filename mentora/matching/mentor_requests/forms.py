@@ -18,7 +18,7 @@ from mentora.accounts.choices import (
     KnowledgeArea,
     SpokenLanguage,
 )
-from mentora.matching.engine.features import MENTEE_DAY
+from mentora.matching.engine.features import DEFAULT_DAY
 from mentora.matching.mentor_requests.directory import Filters
 from mentora.matching.mentor_requests.queries import WeeklyTime
 from mentora.matching.mentor_requests.services import MAX_DECLINE_NOTE, MAX_MESSAGE
@@ -67,9 +67,9 @@ class DirectoryFilterForm(inputs.Form):
         max_value=98,
         label=_("Hours of your day in their weekly availability, at least"),
         help_text=format_lazy(
-            _("Your day is {start:02d}:00–{end:02d}:00 in your time zone."),
-            start=MENTEE_DAY[0],
-            end=MENTEE_DAY[1],
+            _("Your day is {start:%H:%M}–{end:%H:%M} in your time zone."),
+            start=DEFAULT_DAY[0],
+            end=DEFAULT_DAY[1],
         ),
     )
     has_room = forms.BooleanField(required=False, label=_("Has room for a new mentee"))
@@ -86,9 +86,20 @@ class DirectoryFilterForm(inputs.Form):
     )
 
     def __init__(
-        self, data: Any, *, stack_choices: list[tuple[str, str]], for_mentee: bool
+        self,
+        data: Any,
+        *,
+        stack_choices: list[tuple[str, str]],
+        for_mentee: bool,
+        day: tuple[time, time] = DEFAULT_DAY,
     ) -> None:
         super().__init__(data)
+        if for_mentee:  # the viewing mentee's own hours (their profile's)
+            self.fields["min_overlap"].help_text = format_lazy(
+                _("Your day is {start:%H:%M}–{end:%H:%M} in your time zone."),
+                start=day[0],
+                end=day[1],
+            )
         self.fields["stack"].choices = stack_choices  # type: ignore[attr-defined]
         for name in ("min_overlap", "shares_my_background"):
             if not for_mentee:  # both compare against the viewing mentee

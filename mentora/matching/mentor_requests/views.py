@@ -50,7 +50,10 @@ def mentor_directory(request: ProgramRequest) -> HttpResponse:
     program, now = request.program, timezone.now()
     candidates = directory.directory_candidates(program=program, viewer=request.user, now=now)
     form = DirectoryFilterForm(
-        request.GET, stack_choices=candidates.stack_choices, for_mentee=candidates.for_mentee
+        request.GET,
+        stack_choices=candidates.stack_choices,
+        for_mentee=candidates.for_mentee,
+        day=candidates.viewer_day,
     )
     form.is_valid()  # invalid filters are shown with their error and left out
     found = directory.directory_page(

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from mentora.scheduling.slots import local_to_utc
 
-# The mentee's daytime: a proposed session starts and ends inside it, in their zone.
+# The mentee's daytime when they haven't said (MenteeProfile.meets_from/until's
+# defaults): a proposed session starts and ends inside it, in their zone.
 MENTEE_DAY = (time(8), time(21))
 
 
@@ -69,10 +70,12 @@ def _clear_of(weekday: int, minute: int, rules: Rules, taken: Iterable[WeeklyRan
     )
 
 
-def _in_mentee_day(starts: datetime, rules: Rules, mentee_tz: ZoneInfo) -> bool:
+def _in_mentee_day(
+    starts: datetime, rules: Rules, mentee_tz: ZoneInfo, mentee_day: tuple[time, time]
+) -> bool:
     local_start = starts.astimezone(mentee_tz)
     local_end = (starts + timedelta(minutes=rules.length_minutes)).astimezone(mentee_tz)
-    day_start, day_end = MENTEE_DAY
+    day_start, day_end = mentee_day
     return (
         local_start.date() == local_end.date()
         and local_start.time() >= day_start
@@ -88,6 +91,7 @@ def propose_weekly_time(
     mentee_zone: str,
     first_day: date,
     rules: Rules,
+    mentee_day: tuple[time, time] = MENTEE_DAY,
 ) -> ProposedTime | None:
     """The soonest weekly time inside the mentor's hours that suits the mentee.
 
@@ -95,7 +99,8 @@ def propose_weekly_time(
     hours, fit a whole session inside it, and keep the buffers clear of the
     mentor's other regular sessions (`taken`). A candidate is kept only if its
     next `rules.weeks` occurrences, from `first_day` on, all start and end in
-    the mentee's day (08:00–21:00 their time). Of those, the one whose first
+    the mentee's day (`mentee_day`, their own hours in their zone: 08:00–21:00
+    unless they said otherwise). Of those, the one whose first
     session comes soonest wins; None when nothing fits.
     """
     mentor_tz, mentee_tz = ZoneInfo(mentor_zone), ZoneInfo(mentee_zone)
@@ -113,7 +118,7 @@ def propose_weekly_time(
                 local_to_utc(day + timedelta(weeks=k), at, mentor_tz)
                 for k in range(max(rules.weeks, 1))
             ]
-            if not all(_in_mentee_day(s, rules, mentee_tz) for s in starts):
+            if not all(_in_mentee_day(s, rules, mentee_tz, mentee_day) for s in starts):
                 continue
             if best is None or starts[0] < best.first_start:
                 best = ProposedTime(
