@@ -352,3 +352,14 @@ def test_the_history_links_complete_for_staff(client, program, mentee, mentorshi
     history = client.get(f"/p/{program.slug}/mentees/{mentee.pk}/history/").content.decode()
 
     assert complete_url(program, mentorship) in history
+
+
+def test_the_cohorts_page_links_graduation_for_admins(
+    client, program, cohort, mentee, admin_user, success_manager
+):
+    url = f"/p/{program.slug}/cohorts/{cohort.pk}/graduate/"
+    client.force_login(admin_user)
+    assert url in client.get(f"/p/{program.slug}/cohorts/").content.decode()
+
+    client.force_login(success_manager)
+    assert url not in client.get(f"/p/{program.slug}/cohorts/").content.decode()
