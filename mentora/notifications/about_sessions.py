@@ -23,6 +23,7 @@ from mentora.notifications.messages import (
     staff_for,
 )
 from mentora.notifications.models import Kind
+from mentora.programs.models import LIVE_MENTORSHIP_STATUSES
 from mentora.scheduling.ical.invites import SESSION_RELATED, Method, session_invite
 from mentora.scheduling.models import (
     SYSTEM_CANCEL_REASONS,
@@ -559,9 +560,11 @@ def missed_session(session_id: int, *, now: datetime, by_id: int | None = None) 
 
 
 def _action_item(item_id: int) -> ActionItem | None:
+    # An ended mentorship's items stop nagging: whoever left or graduated is done
+    # with them (a re-match moves the open ones to the new mentorship first).
     return (
         ActionItem.objects.select_related("owner", "mentorship__program")
-        .filter(pk=item_id, done_at__isnull=True)
+        .filter(pk=item_id, done_at__isnull=True, mentorship__status__in=LIVE_MENTORSHIP_STATUSES)
         .first()
     )
 

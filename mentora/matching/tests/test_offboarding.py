@@ -540,3 +540,18 @@ def test_requests_closed_because_the_mentor_left_tell_the_mentee(
     assert [m.subject for m in to_seeker] == ["[Mentora] Your request to Mo Mentor is closed"]
     assert "no longer mentoring" in to_seeker[0].body
     assert not [m for m in mail.outbox if m.to == [mentor.email] and "request" in m.subject]
+
+
+def test_action_items_of_a_graduated_mentee_stop_reminding(program, mentee, mentorship):
+    from mentora.notifications import about_sessions
+
+    item = f.ActionItemFactory(
+        mentorship=mentorship, owner=mentee, due_on=(NOW + timedelta(days=1)).date()
+    )
+    args = {"now": NOW, "due_on": item.due_on.isoformat(), "overdue": False}
+    assert about_sessions.action_item_due(item.pk, **args)  # while the mentorship is live
+
+    offboarding.membership_graduate(membership=membership_of(mentee, program), by=None, now=NOW)
+
+    assert about_sessions.action_item_due(item.pk, **args) == []
+    assert type(item).objects.filter(pk=item.pk).exists()  # kept, just quiet
