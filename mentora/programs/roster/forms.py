@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentora import inputs
@@ -22,6 +23,11 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
+class CohortChoiceField(inputs.ModelIdChoiceField[Cohort]):
+    def label_from_instance(self, obj: Cohort) -> str:
+        return obj.name  # Cohort's str() reads its program: a query per option
+
+
 class RosterFilterForm(inputs.Form):
     """The filters, read from the query string. A value that isn't one of the
     choices is reported next to its field and left out; the rest still apply."""
@@ -33,7 +39,7 @@ class RosterFilterForm(inputs.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     role = forms.ChoiceField(choices=ANY + list(Role.choices), required=False, label=_("Role"))
-    cohort = inputs.ModelIdChoiceField(
+    cohort = CohortChoiceField(
         queryset=Cohort.objects.none(), required=False, label=_("Cohort"), empty_label=_("Any")
     )
     status = forms.ChoiceField(choices=ANY + STATUS_CHOICES, required=False, label=_("Status"))
@@ -113,7 +119,7 @@ class RosterActionForm(inputs.Form):
     success_manager = ManagerChoiceField(
         queryset=User.objects.none(), required=False, label=_("Success manager"), empty_label=None
     )
-    cohort = inputs.ModelIdChoiceField(
+    cohort = CohortChoiceField(
         queryset=Cohort.objects.none(), required=False, label=_("Cohort"), empty_label=None
     )
 
@@ -134,10 +140,23 @@ class RosterActionForm(inputs.Form):
         )
         # The picker lists the managers smallest caseload first, with their counts;
         # the first, the smallest caseload, is the default ("balances by default").
-        manager_field.choices = [(m.pk, manager_field.label_from_instance(m)) for m in managers]  # type: ignore[attr-defined]
+        pattern = gettext("%(name)s (%(count)d mentees)")
+        choices = [
+            (m.pk, pattern % {"name": m.name, "count": getattr(m, "caseload", 0)}) for m in managers
+        ]
+        manager_field.choices = choices  # type: ignore[attr-defined]
         if managers:
             manager_field.initial = managers[0].pk
+        chosen = self._chosen_manager()
+        # (value, label, selected) for the template, which writes the options itself.
+        # (Ids as text: the template would localise each number it prints.)
+        self.manager_options = [(str(pk), label, str(pk) == chosen) for pk, label in choices]
         self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+
+    def _chosen_manager(self) -> str:
+        """The manager selected in the picker, as the submitted or initial value."""
+        value = self["success_manager"].value()
+        return "" if value is None else str(value)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

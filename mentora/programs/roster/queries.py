@@ -2,7 +2,7 @@
 
 The page's people are users with a membership in the program (any status, so
 graduated and left people can be found). Every filter is an `EXISTS` on the
-user, never a join, so counting the matches for the pager stays one cheap
+user (an IN or an EXISTS), never a join, so counting the matches for the pager stays one cheap
 query at 10,000 members, and a person with several roles is still one row.
 A page then costs a fixed number of queries: the count, the page's users, their
 memberships in the program (with cohort and success manager) and their live
@@ -25,6 +25,9 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.models import User
@@ -55,6 +58,14 @@ STATUS_CHOICES: list[tuple[str, Any]] = [
     (PersonStatus.ACTIVE, _("Active")),
     (PersonStatus.GRADUATED, _("Graduated")),
     (PersonStatus.LEFT, _("Left the program")),
+]
+
+
+STATUS_LABELS = [
+    (PersonStatus.INVITED, _("Invited")),
+    (PersonStatus.ACTIVE, _("Active")),
+    (PersonStatus.GRADUATED, _("Graduated")),
+    (PersonStatus.LEFT, _("Left")),
 ]
 
 
@@ -94,6 +105,11 @@ class PersonRow:
     roles: list[Role] = field(default_factory=list)
 
     @property
+    def key(self) -> str:
+        """The person's id as text (a number in a template is localised, slowly)."""
+        return str(self.user.pk)
+
+    @property
     def mentee_membership(self) -> Membership | None:
         return next((m for m in self.memberships if m.role == Role.MENTEE), None)
 
@@ -104,6 +120,34 @@ class PersonRow:
     @property
     def is_mentee(self) -> bool:
         return Role.MENTEE in self.roles
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(STATUS_LABELS)[self.status])
+
+    @property
+    def roles_label(self) -> str:
+        """ "Mentor, Success manager (graduated)": each role, with its status unless active."""
+        parts = []
+        for m in self.memberships:
+            label = str(Role(m.role).label)
+            if m.status != MembershipStatus.ACTIVE:
+                label += f" ({MembershipStatus(m.status).label.lower()})"
+            parts.append(label)
+        return ", ".join(parts)
+
+    @property
+    def invitation_label(self) -> str:
+        """ "Accepted 3 Mar 2027", "Sent 1 Mar 2027", "Expired (sent 1 Feb 2027)", "Not sent"."""
+        state, at = self.invitation.state, self.invitation.at
+        when = date_format(localtime(at), "j M Y") if at else ""
+        if state == InvitationState.ACCEPTED:
+            return gettext("Accepted %(when)s") % {"when": when}
+        if state == InvitationState.SENT:
+            return gettext("Sent %(when)s") % {"when": when}
+        if state == InvitationState.EXPIRED:
+            return gettext("Expired (sent %(when)s)") % {"when": when}
+        return gettext("Not sent")
 
     @property
     def may_resend(self) -> bool:
@@ -172,7 +216,10 @@ def people(program: Program, filters: Filters) -> QuerySet[User]:
     elif filters.status in (PersonStatus.INVITED, PersonStatus.ACTIVE):
         membership &= Q(status=MembershipStatus.ACTIVE)
         users = users.filter(activated_at__isnull=filters.status == PersonStatus.INVITED)
-    users = users.filter(Exists(_memberships(program).filter(membership)))
+    # IN, not a correlated EXISTS: the database starts from the program's
+    # memberships (indexed), not from every account on the site.
+    in_program = Membership.objects.filter(program=program).filter(membership)
+    users = users.filter(pk__in=in_program.values("user_id"))
     active_mentee = _memberships(program).filter(role=Role.MENTEE, status=MembershipStatus.ACTIVE)
     # "No mentor" and "no success manager" are about active mentees: a mentor or
     # an admin has neither and needs neither.
@@ -261,24 +308,28 @@ def invitation_of(user: User, memberships: list[Membership], *, now: datetime) -
 
 def success_managers_by_caseload(program: Program) -> list[User]:
     """The program's success managers, smallest caseload first, each with
-    `caseload` (active mentee memberships they look after)."""
-    caseload = Count(
-        "caseload_memberships",
-        filter=Q(
-            caseload_memberships__program=program,
-            caseload_memberships__role=Role.MENTEE,
-            caseload_memberships__status=MembershipStatus.ACTIVE,
-        ),
+    `caseload` (active mentee memberships they look after). Two queries."""
+    held = Membership.objects.active().filter(program=program, role=Role.SUCCESS_MANAGER)
+    managers = list(
+        User.objects.filter(pk__in=held.values("user_id"), is_active=True).only(
+            "pk", "name", "email"
+        )
     )
-    managers = User.objects.filter(
-        Exists(
-            Membership.objects.active().filter(
-                program=program, user=OuterRef("pk"), role=Role.SUCCESS_MANAGER
-            )
-        ),
-        is_active=True,
+    counts = dict(
+        Membership.objects.filter(
+            program=program,
+            role=Role.MENTEE,
+            status=MembershipStatus.ACTIVE,
+            success_manager_id__in=[m.pk for m in managers],
+        )
+        .order_by()
+        .values("success_manager_id")
+        .annotate(n=Count("id"))
+        .values_list("success_manager_id", "n")
     )
-    return list(managers.annotate(caseload=caseload).order_by("caseload", "name", "pk"))
+    for manager in managers:
+        manager.caseload = counts.get(manager.pk, 0)  # type: ignore[attr-defined]
+    return sorted(managers, key=lambda m: (m.caseload, m.name, m.pk))  # type: ignore[attr-defined]
 
 
 def open_cohorts(program: Program) -> QuerySet[Cohort]:

@@ -78,6 +78,13 @@ def _page(
         "is_admin": access.may_manage(request.user, program),
         "viewer_id": request.user.pk,
         "next": request.get_full_path(),
+        # Words every row repeats, translated once per page.
+        "labels": {
+            "none": _("None"),
+            "onboarding": _("Onboarding not finished"),
+            "send": _("Send invitation"),
+            "resend": _("Resend invitation"),
+        },
     }
     if status == 200 and form.errors:
         status = 400
