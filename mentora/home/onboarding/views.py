@@ -57,7 +57,12 @@ def welcome(request: AuthedRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
         messages.error(request, _("This page doesn't know that action. Nothing was changed."))
-    context = {"progress": progress, "first": progress.first_unfinished or progress.steps[0]}
+    # The first time, the walk starts at step 1 (each step shows what is already
+    # there: an invitee's name is, their zone needs a look); after a skip, at what is left.
+    first = progress.steps[0]
+    if user.onboarding_skipped_at is not None:
+        first = progress.first_unfinished or first
+    context = {"progress": progress, "first": first}
     return render(request, "home/onboarding/welcome.html", context, status=status)
 
 

@@ -33,7 +33,8 @@ def test_invitation_from_invite_page_to_home(browser, live_server, page, login, 
     invitee.get_by_label("New password confirmation").fill("a-fresh-pass-phrase-42")
     invitee.get_by_role("button", name="Set password and continue").click()
 
-    expect(invitee).to_have_url(re.compile(r"/p/bootcamp/$"))
-    expect(invitee.get_by_role("heading", name="Hello, Nia")).to_be_visible()
+    # A new person completes their profile first (onboarding; test_onboarding walks it).
+    expect(invitee).to_have_url(re.compile(r"/welcome/$"))
+    expect(invitee.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
     assert User.objects.get(email="nia@example.org").check_password("a-fresh-pass-phrase-42")
     invitee.context.close()
