@@ -69,7 +69,7 @@ def people_import_confirm(request: ProgramRequest) -> HttpResponse:
     program = request.program
     form = ConfirmForm(request.POST, program=program, user=request.user)
     if not form.is_valid():
-        problems = form.errors.get("ticket", [])
+        problems = [str(error) for error in form.errors.get("ticket", [])]
         return _upload_page(request, UploadForm(), status=400, problems=problems)
     ticket = form.cleaned_data["ticket"]
     try:

@@ -207,6 +207,25 @@ def test_a_ticket_is_only_good_for_its_admin_its_program_and_an_hour(
     assert _counts() == before
 
 
+def test_a_large_file_of_non_ascii_names_goes_through_the_ticket(
+    as_admin, program, django_capture_on_commit_callbacks
+):
+    name = "Ζωή Αλεξάνδρου-Παπαδοπούλου 张伟" * 3
+    data = (HEADER + "\n").encode() + b"".join(
+        f"p{n}@example.org,{name} {n},mentee,,,\n".encode() for n in range(2000)
+    )
+    assert len(data) > MAX_BYTES // 3
+    preview = _upload(as_admin, program, data, hold=True)
+    ticket = _ticket(preview)
+    assert len(ticket) < len(data)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _confirm(as_admin, program, ticket).status_code == 302
+
+    assert User.objects.get(email="p1999@example.org").name == f"{name} 1999"
+    assert Membership.objects.filter(program=program, role=Role.MENTEE).count() == 2000
+
+
 # --- the template -------------------------------------------------------------------------
 
 
