@@ -273,14 +273,28 @@ class OffboardingLinks:
 
 
 def offboarding_links(viewer: User, program: Program, person: User) -> OffboardingLinks:
-    """The person's active memberships the viewer may end, and whether they may deactivate."""
-    if not access.is_program_staff(viewer, program) or viewer.pk == person.pk:
+    """The person's active memberships the viewer may end, and whether they may
+    deactivate. Decided by the viewer's roles; support access only for a viewer
+    holding none (a superuser with a role reading a page that role grants must
+    leave no audit entry because of these links)."""
+    if viewer.pk == person.pk:
         return OffboardingLinks([], False)
-    memberships = (
+    roles = access.roles_in(viewer, program)
+    memberships = list(
         Membership.objects.active().filter(program=program, user=person).select_related("user")
     )
-    mine = [m for m in memberships if offboards_membership(viewer, program, m)]
-    return OffboardingLinks(mine, access.is_program_admin(viewer, program))
+    if not roles:
+        if not access.has_support_access(viewer, program):
+            return OffboardingLinks([], False)
+        return OffboardingLinks(memberships, True)
+    if Role.ADMIN in roles:
+        return OffboardingLinks(memberships, True)
+    mine = [
+        m
+        for m in memberships
+        if m.role == Role.MENTEE and access.is_success_manager_of(viewer, program, m)
+    ]
+    return OffboardingLinks(mine, False)
 
 
 def deactivates_account(by: User, user: User) -> bool:
