@@ -8,13 +8,15 @@ message on the page, status 409; a bad note is a form error, status 400.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentora import errors
 from mentora.matching import access
@@ -37,8 +39,13 @@ def _render(request: ProgramRequest, context: dict[str, Any], status: int = 200)
     return render(request, TEMPLATE, {"program": request.program, **context}, status=status)
 
 
+def _day(moment: datetime | None) -> str:
+    """A day in the reader's zone, as the other pages write it ("4 January 2027")."""
+    return formats.date_format(timezone.localtime(moment), "j F Y") if moment else ""
+
+
 def _ended_line(membership: Membership) -> str:
-    when = membership.ended_at.date() if membership.ended_at else None
+    when = _day(membership.ended_at)
     if membership.status == MembershipStatus.GRADUATED:
         return _("%(name)s graduated on %(when)s.") % {"name": _name(membership.user), "when": when}
     return _("%(name)s left this role on %(when)s.") % {
@@ -178,7 +185,12 @@ def cohort_graduate(request: ProgramRequest, cohort_id: int) -> HttpResponse:
     )
     context: dict[str, Any] = {
         "title": _("Graduate %(cohort)s") % {"cohort": cohort.name},
-        "lead": _("%(count)s active mentees in this cohort") % {"count": len(active)},
+        "lead": ngettext(
+            "%(count)s active mentee in this cohort",
+            "%(count)s active mentees in this cohort",
+            len(active),
+        )
+        % {"count": len(active)},
         "explanation": _(
             "Every active mentee of the cohort graduates at once (or, if anything stops one of "
             "them, nobody does: try again). Their live mentorships end as completed, future "
@@ -201,7 +213,11 @@ def cohort_graduate(request: ProgramRequest, cohort_id: int) -> HttpResponse:
         return _render(request, context, status=409)
     messages.success(
         request,
-        _("%(count)s mentees of %(cohort)s have graduated.")
+        ngettext(
+            "%(count)s mentee of %(cohort)s has graduated.",
+            "%(count)s mentees of %(cohort)s have graduated.",
+            len(result.graduated),
+        )
         % {"count": len(result.graduated), "cohort": cohort.name},
     )
     return redirect("program_home", slug=program.slug)
@@ -218,7 +234,7 @@ def mentorship_complete(request: ProgramRequest, mentorship_id: int) -> HttpResp
     pair = {"mentee": _name(mentorship.mentee), "mentor": _name(mentorship.mentor)}
     context: dict[str, Any] = {
         "title": _("Complete %(mentee)s's mentorship with %(mentor)s") % pair,
-        "lead": _("Since %(when)s") % {"when": mentorship.started_at.date()},
+        "lead": _("Since %(when)s") % {"when": _day(mentorship.started_at)},
         "explanation": _(
             "The mentorship ends as completed. Both of them can then write closing words, "
             "shown with its history. Future sessions are cancelled on time and both are "
