@@ -30,6 +30,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["title", "recipient__email", "recipient__name", "key"]
     list_select_related = ["recipient", "program"]
     date_hierarchy = "created_at"
+    show_full_result_count = False  # a big table: no count of all rows on a filtered list
 
 
 class RetriedAfterStall(admin.SimpleListFilter):
@@ -64,6 +65,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     search_fields = ["key", "recipient__email", "recipient__name", "message_id"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
+    show_full_result_count = False
     # The kept email is for the resend only; it holds a person's messages.
     exclude = ["composed"]
 

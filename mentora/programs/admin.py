@@ -23,7 +23,15 @@ from mentora.programs import services
 from mentora.programs.csv_import import COLUMNS, LineError, parse_people_csv
 from mentora.programs.errors import ProgramError
 from mentora.programs.forms import PeopleImportForm
-from mentora.programs.models import AccessAuditEntry, Cohort, Membership, Mentorship, Program
+from mentora.programs.models import (
+    AccessAuditEntry,
+    Cohort,
+    Membership,
+    Mentorship,
+    Program,
+    ProgramSettingChange,
+)
+from mentora.worker.admin import ReadOnlyAdmin, SafeDateHierarchyAdmin
 
 IMPORT_URL_NAME = "programs_program_import_people"
 
@@ -195,7 +203,8 @@ class MembershipAdmin(NoAddOrDelete, admin.ModelAdmin):
     list_filter = ("program", "role", "status", "cohort")
     search_fields = ("user__email", "user__name")
     autocomplete_fields = ("success_manager", "cohort")
-    list_select_related = ("user", "program", "cohort", "success_manager")
+    # A cohort is named with its program ("Spring (Bootcamp)"): selected with it.
+    list_select_related = ("user", "program", "cohort__program", "success_manager")
     readonly_fields = (
         "user",
         "program",
@@ -211,7 +220,7 @@ class MembershipAdmin(NoAddOrDelete, admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(NoAddOrDelete, admin.ModelAdmin):
+class MentorshipAdmin(NoAddOrDelete, SafeDateHierarchyAdmin):
     """Read-only: a mentorship starts by matching and ends through its services
     (the actions here, the pages), which cancel its future sessions."""
 
@@ -238,7 +247,7 @@ class MentorshipAdmin(NoAddOrDelete, admin.ModelAdmin):
 
 
 @admin.register(AccessAuditEntry)
-class AccessAuditEntryAdmin(admin.ModelAdmin):
+class AccessAuditEntryAdmin(SafeDateHierarchyAdmin):
     """The support-access log, read-only: nobody adds, edits or deletes an entry by hand."""
 
     form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
@@ -257,3 +266,14 @@ class AccessAuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(ProgramSettingChange)
+class ProgramSettingChangeAdmin(ReadOnlyAdmin):
+    """The settings page's change log, read-only: program_settings_update writes it."""
+
+    list_display = ("changed_at", "program", "field", "old_value", "new_value", "changed_by")
+    list_filter = ("program", "field")
+    search_fields = ("field", "changed_by__email", "changed_by__name", "program__name")
+    list_select_related = ("program", "changed_by")
+    date_hierarchy = "changed_at"

@@ -87,6 +87,7 @@ class SessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
     inlines = (SessionChangeInline,)
+    show_full_result_count = False  # a big table: no count of all rows on a filtered list
 
 
 @admin.register(SessionChange)
@@ -96,6 +97,7 @@ class SessionChangeAdmin(ReadOnlyAdmin):
     search_fields = ("by__email", "by__name", *(f"session__{n}" for n in PARTIES_SEARCH))
     list_select_related = ("session", "by")
     date_hierarchy = "at"
+    show_full_result_count = False
 
 
 @admin.register(MakeupRequest)

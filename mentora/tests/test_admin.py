@@ -269,6 +269,45 @@ def test_a_list_filters_by_program(root, world, program, outsider, model, by_pro
     assert theirs.context["cl"].result_count == 0
 
 
+DRILL_DOWNS = [
+    {"year": "9999", "month": "12", "day": "31"},  # Django computes the next day
+    {"year": "9999"},  # and the next year
+    {"year": "9" * 20},  # too big for a date at all
+    {"year": "٣"},  # an Arabic-Indic 3: int() takes it
+    {"year": "2027", "month": "2", "day": "30"},
+    {"year": "2027", "month": "-1"},
+    {"year": "x"},
+    {"month": "99999999999999999999"},
+]
+
+
+def test_a_date_drill_down_to_no_real_date_is_refused_not_a_500(root, world):
+    client = root
+    client.raise_request_exception = False
+    failures = []
+    for model, model_admin in site._registry.items():
+        field = model_admin.date_hierarchy
+        if not model.__module__.startswith("mentora.") or not field:
+            continue
+        for parts in DRILL_DOWNS:
+            query = {f"{field}__{part}": value for part, value in parts.items()}
+            response = client.get(url(model, "changelist"), query)
+            if response.status_code >= 500:
+                failures.append((model._meta.label, parts))
+
+    assert failures == []
+
+
+def test_a_real_date_drill_down_still_narrows_the_list(root, world):
+    starts = world["session"].starts_at
+    query = {"starts_at__year": starts.year, "starts_at__month": starts.month}
+
+    response = root.get(url(world["session"], "changelist"), query)
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 1
+
+
 # --- Private text ------------------------------------------------------------
 
 

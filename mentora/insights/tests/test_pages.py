@@ -400,6 +400,8 @@ def test_risk_policy_is_edited_in_the_admin(client, program):
             "overdue_threshold": 1,
             "overdue_weight": 10,
             "unmarked_weight": 10,
+            "no_mentor_weight": 30,
+            "no_success_manager_weight": 20,
         },
     )
     assert response.status_code == 302
