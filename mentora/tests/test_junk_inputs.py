@@ -237,7 +237,10 @@ def _people(request, program) -> dict[str, object]:
         email="stella@example.org", name="Stella Staff", is_staff=True
     )
     superuser = get_user_model().objects.create_superuser(
-        email="root@example.org", password="x-long-enough-password", name="Root"
+        email="root@example.org",
+        password="x-long-enough-password",
+        name="Root",
+        onboarded_at=timezone.now(),  # else every page is the welcome redirect
     )
     people["superuser"] = superuser
     people["anonymous"] = None
