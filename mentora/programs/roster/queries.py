@@ -177,8 +177,14 @@ class _Folded(Func):
         return super().as_sql(compiler, connection, function="mentora_casefold", **extra)
 
 
+def _needs_folding(search: str) -> bool:
+    """On SQLite, LIKE already ignores the case of ASCII letters: only a search
+    with other letters needs the (slower, per-row) Python casefold."""
+    return connection.vendor == "sqlite" and not search.isascii()
+
+
 def _search_q(search: str) -> Q:
-    if connection.vendor == "sqlite":
+    if _needs_folding(search):
         connection.ensure_connection()
         connection.connection.create_function("mentora_casefold", 1, _fold, deterministic=True)
         needle = _fold(search) or ""
@@ -202,7 +208,7 @@ def people(program: Program, filters: Filters) -> QuerySet[User]:
     """The program's people matching `filters`, by name."""
     users = User.objects.all()
     if filters.search:
-        if connection.vendor == "sqlite":
+        if _needs_folding(filters.search):
             users = users.annotate(folded_name=_Folded(F("name")))
         users = users.filter(_search_q(filters.search))
     # Role, cohort and the membership statuses must hold of one same membership.
