@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Test-only npm tools (axe-core, html-validate), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' ' -f1)
 
 .PHONY: install migrate demo-data demo serve worker test lint format bench browser clean screenshots
 
@@ -14,7 +16,14 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && rm -f node_modules/.installed-* && touch $(NODE_STAMP); \
+	else \
+	  echo "npm not found: the HTML and accessibility checks will be skipped (install Node.js and npm to run them)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --no-input
@@ -53,4 +62,4 @@ bench: migrate
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var staticfiles .pytest_cache .mypy_cache .ruff_cache

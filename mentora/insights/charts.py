@@ -76,11 +76,18 @@ def _base(
     )
 
 
+_SELF_CLOSED_TEXT = re.compile(r"<(desc|title|text|tspan)(\b[^<>]*?)\s*/>")
+
+
 def _render(chart: pygal.graph.graph.Graph) -> SafeString:
     svg = chart.render(is_unicode=True)
     # The script pygal always embeds only drives tooltips, and its stylesheet is
     # replaced by ours; pygal escapes every label and title it writes.
-    return mark_safe(_INLINE.sub("", svg))
+    svg = _INLINE.sub("", svg)
+    # pygal writes empty text elements as XML does (<desc />); in HTML only void
+    # elements close themselves, so a validator (and an HTML parser that isn't a
+    # browser's) reads everything after one as inside it.
+    return mark_safe(_SELF_CLOSED_TEXT.sub(r"<\1\2></\1>", svg))
 
 
 def _integer_ticks(top: float) -> list[int]:

@@ -100,10 +100,16 @@ def _picker_context(
         exclude_session_id=exclude_session_id,
         not_after=not_after,
     )
+    days = queries.slots_by_local_day(bookable.starts, tz, first, PICKER_DAYS)
     return {
         "program": program,
         "mentorship": mentorship,
-        "days": queries.slots_by_local_day(bookable.starts, tz, first, PICKER_DAYS),
+        "days": days,
+        "has_open_times": any(choices for _day, choices in days),
+        "viewer_zone_label": timelabels.zone_label(now.astimezone(tz)),
+        "mentor_zone_label": timelabels.zone_label(
+            now.astimezone(ZoneInfo(mentorship.mentor.time_zone))
+        ),
         "full_weeks": [_full_week_note(program, w0, tz) for w0, _w1 in bookable.full_weeks],
         "not_after": not_after,
         "week": week,
