@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def _page(
         "may_resend": access.may_manage(request.user, program),
         "is_admin": access.may_manage(request.user, program),
         "viewer_id": request.user.pk,
-        "next": request.get_full_path(),
+        "next": _people_url(request),
         # Words every row repeats, translated once per page.
         "labels": {
             "none": _("None"),
@@ -109,14 +110,22 @@ def _selected(program: Any, ids: list[int]) -> list[User]:
     return sorted(people, key=lambda u: order[u.pk])
 
 
+def _people_url(request: ProgramRequest) -> str:
+    """The people page with the filters and page now shown (also from a POST's
+    re-render, whose own path is the action's)."""
+    url = reverse("program_people", args=[request.program.slug])
+    return f"{url}?{request.GET.urlencode()}" if request.GET else url
+
+
 def _back(request: ProgramRequest) -> HttpResponse:
+    """Back to the page the person acted from: the people page, with its filters."""
     target = request.POST.get("next", "")
-    prefix = f"/p/{request.program.slug}/people/"
-    if target.startswith(prefix) and url_has_allowed_host_and_scheme(
+    page = reverse("program_people", args=[request.program.slug])
+    if (target == page or target.startswith(page + "?")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return redirect(target)
-    return redirect("program_people", slug=request.program.slug)
+    return redirect(page)
 
 
 @program_view(allow=access.may_view)

@@ -320,3 +320,47 @@ def test_a_success_manager_sees_the_page_but_may_not_resend(client, success_mana
     assert client.get(PEOPLE_URL).status_code == 200
     resend = reverse("person_resend", args=["bootcamp", mentee.pk])
     assert client.post(resend).status_code == 404
+
+
+# --- Back to the same view ---------------------------------------------------------
+
+
+def test_an_action_returns_to_the_filtered_page(client, admin_user, program, mentee):
+    sky = new_manager(program)
+    client.force_login(admin_user)
+    filtered = f"{PEOPLE_URL}?role=mentee&page=1"
+
+    response = client.post(
+        ACTION_URL,
+        {
+            "people": [mentee.pk],
+            "action": Action.ASSIGN,
+            "success_manager": sky.pk,
+            "next": filtered,
+        },
+    )
+
+    assert response["Location"] == filtered
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/p/bootcamp/people/"])
+def test_next_elsewhere_is_ignored(client, admin_user, program, mentee, target):
+    sky = new_manager(program)
+    client.force_login(admin_user)
+
+    response = client.post(
+        ACTION_URL,
+        {"people": [mentee.pk], "action": Action.ASSIGN, "success_manager": sky.pk, "next": target},
+    )
+
+    assert response["Location"] == PEOPLE_URL
+
+
+def test_a_refused_action_keeps_the_filters(client, admin_user, mentee, mentor):
+    client.force_login(admin_user)
+
+    response = client.post(f"{ACTION_URL}?role=mentor", {"people": [mentor.pk], "action": "x"})
+
+    assert response.status_code == 400
+    assert [row.user.name for row in response.context["rows"]] == ["Mo Mentor"]
+    assert response.context["next"] == f"{PEOPLE_URL}?role=mentor"
