@@ -14,6 +14,7 @@ class PrivacyCode(StrEnum):
     SELF = "self"
     SUPERUSER = "superuser"
     EMAIL_MISMATCH = "email_mismatch"
+    OFFBOARDING = "offboarding"  # off-boarding refused (its message says why)
 
 
 class PrivacyError(DomainError):

@@ -124,7 +124,7 @@ def _leave_everything(user: User, by: User, now: datetime) -> dict[str, int]:
         try:
             plan = account_deactivate(user=user, by=by, now=now)
         except MatchingError as error:
-            raise PrivacyError(PrivacyCode.OTHER_PROGRAMS, error.message) from error
+            raise PrivacyError(PrivacyCode.OFFBOARDING, error.message) from error
         counts |= {
             "mentorships_ended": plan.mentorships,
             "sessions_cancelled": plan.sessions,

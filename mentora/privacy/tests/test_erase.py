@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mentora.insights.access import Scope
 from mentora.insights.figures import Period, figures
+from mentora.insights.queries import mentor_rows
 from mentora.matching.models import MentorRequest, Pulse, RequestStatus
 from mentora.mentoring.models import AgendaFile, Feedback, Note, Reflection
 from mentora.notifications.models import Notification
@@ -122,6 +123,22 @@ def test_rows_that_are_counted_stay(world, program, admin_user):
     assert (reflection.goal_met, reflection.plan_now) == ("yes", "[erased]")
 
 
+def _mentor_numbers(program, period):
+    """The mentors' numbers of the period (their load now is not history: left out)."""
+    rows = mentor_rows(program, period.start, period.end, timezone.now())
+    return {
+        r.mentor.pk: (
+            r.sessions,
+            r.held,
+            r.late_cancellations,
+            r.feedback_count,
+            r.feedback_average,
+            r.reflections,
+        )
+        for r in rows
+    }
+
+
 def test_insights_figures_of_the_program_are_the_same_after(world, program, admin_user):
     zone = ZoneInfo(program.time_zone)
     today = timezone.now().astimezone(zone).date()
@@ -130,6 +147,8 @@ def test_insights_figures_of_the_program_are_the_same_after(world, program, admi
     period = Period.covering(last - timedelta(weeks=9), last, zone)
     cohort = Membership.objects.get(user=world.zelda).cohort
     before = [figures(Scope(program, None), period), figures(Scope(program, None), period, cohort)]
+    mentors_before = _mentor_numbers(program, period)
+    assert mentors_before[world.mentor.pk] == (1, 1, 0, 1, 5.0, 1)
     assert before[0].total.held == 1 and before[0].total.feedback_count == 1
     assert before[0].total.prepared == 1
 
@@ -139,6 +158,7 @@ def test_insights_figures_of_the_program_are_the_same_after(world, program, admi
     assert [a.weeks for a in after] == [b.weeks for b in before]
     assert [a.total for a in after] == [b.total for b in before]
     assert [a.end_reasons for a in after] == [b.end_reasons for b in before]
+    assert _mentor_numbers(program, period) == mentors_before
 
 
 def test_she_leaves_first_future_sessions_cancelled_on_time_requests_withdrawn(
