@@ -41,6 +41,17 @@ from mentora.programs.models import (
 )
 
 PER_PAGE = 50
+# What a row shows of a membership (loading whole rows costs more than the query).
+MEMBERSHIP_FIELDS = (
+    "user_id",
+    "role",
+    "status",
+    "invitation_sent_at",
+    "cohort__id",
+    "cohort__name",
+    "success_manager__id",
+    "success_manager__name",
+)
 
 
 class PersonStatus(StrEnum):
@@ -254,6 +265,7 @@ def roster_page(
             "memberships",
             queryset=Membership.objects.filter(program=program)
             .select_related("cohort", "success_manager")
+            .only(*MEMBERSHIP_FIELDS)
             .order_by("role"),
             to_attr="program_memberships",
         ),
@@ -262,6 +274,7 @@ def roster_page(
             queryset=Mentorship.objects.live()
             .filter(program=program)
             .select_related("mentor")
+            .only("mentee_id", "mentor__id", "mentor__name")
             .order_by("started_at"),
             to_attr="live_mentorships",
         ),
