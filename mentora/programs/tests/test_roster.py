@@ -333,3 +333,10 @@ def test_resend_is_post_only(client, admin_user, program):
     client.force_login(admin_user)
 
     assert client.get(reverse("person_resend", args=["bootcamp", ivy.pk])).status_code == 405
+
+
+def test_an_ascii_search_finds_a_name_with_other_letters(client, admin_user, program):
+    f.MembershipFactory(user=f.UserFactory(name="ÖZLEM Ünal"), program=program)
+    client.force_login(admin_user)
+
+    assert names(client.get(people_url(q="zlem"))) == ["ÖZLEM Ünal"]

@@ -364,3 +364,16 @@ def test_a_refused_action_keeps_the_filters(client, admin_user, mentee, mentor):
     assert response.status_code == 400
     assert [row.user.name for row in response.context["rows"]] == ["Mo Mentor"]
     assert response.context["next"] == f"{PEOPLE_URL}?role=mentor"
+
+
+def test_balance_from_the_page(client, admin_user, program, success_manager, cohort):
+    new_manager(program)
+    chosen = [new_mentee(program, f"Mentee {i}", cohort=cohort) for i in range(4)]
+    client.force_login(admin_user)
+
+    response = client.post(
+        ACTION_URL, {"people": [u.pk for u in chosen], "action": Action.BALANCE}, follow=True
+    )
+
+    assert "Sky Second +2" in response.text and "Sam Success +2" in response.text
+    assert {manager_of(u).name for u in chosen} == {"Sky Second", "Sam Success"}
