@@ -363,3 +363,20 @@ def test_the_cohorts_page_links_graduation_for_admins(
 
     client.force_login(success_manager)
     assert url not in client.get(f"/p/{program.slug}/cohorts/").content.decode()
+
+
+def test_the_caseload_timeline_shows_the_closing_words(
+    client, program, mentorship, mentee, mentor, success_manager
+):
+    from mentora.matching.lifecycle import offboarding
+
+    offboarding.mentorship_complete(mentorship=mentorship, by=success_manager)
+    offboarding.closing_reflection_save(
+        mentorship=mentorship, by=mentee, text="It changed my year."
+    )
+    client.force_login(success_manager)
+
+    page = client.get(f"/p/{program.slug}/caseload/{mentee.pk}/").content.decode()
+
+    assert "Mia Mentee's closing words" in page
+    assert "It changed my year." in page
