@@ -272,6 +272,12 @@ def test_home_card_until_finished_and_staff_need(client, program, admin_user, su
             "1 person hasn't finished their profile" in page
         )
         assert "/p/bootcamp/people/?onboarding=unfinished" in page
+    # The link lists who hasn't finished, and not who has.
+    done = f.UserFactory(name="Olive Onboarded")
+    f.MembershipFactory(user=done, program=program, role=Role.MENTEE)
+    people = client.get("/p/bootcamp/people/?onboarding=unfinished").content.decode()
+    assert person.name in people
+    assert done.name not in people
 
 
 def test_the_profile_page_shows_and_saves_the_mentees_hours(client, mentee):
