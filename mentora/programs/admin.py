@@ -31,6 +31,9 @@ from mentora.programs.models import (
     Program,
     ProgramSettingChange,
 )
+from mentora.programs.settings import fields as setting_fields
+from mentora.programs.settings import services as setting_services
+from mentora.programs.settings.forms import ProgramAdminForm
 from mentora.worker.admin import ReadOnlyAdmin, SafeDateHierarchyAdmin
 
 IMPORT_URL_NAME = "programs_program_import_people"
@@ -45,7 +48,9 @@ class CohortInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    form = inputs.ModelForm  # text refuses control characters, numbers are ASCII
+    # An inputs.ModelForm (text refuses control characters, numbers are ASCII) with
+    # the settings page's rules between settings.
+    form = ProgramAdminForm
     list_display = ("name", "slug", "time_zone", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -85,6 +90,23 @@ class ProgramAdmin(admin.ModelAdmin):
         ),
         ("After a session", {"fields": ("reflection_window_days",)}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Program, form: Any, change: bool) -> None:
+        """A change of settings goes through the settings page's service, so it
+        is recorded (who, when, old -> new) like one made on the page."""
+        if change:
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in setting_fields.SETTING_FIELDS
+            }
+            if changes:
+                setting_services.program_settings_update(
+                    program=obj,
+                    changes=changes,
+                    changed_by=request.user,  # type: ignore[arg-type]
+                )
+        super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.import_people_view)

@@ -100,6 +100,23 @@ class ProgramSettingsForm(inputs.ModelForm[Program]):
         return {name: self.cleaned_data[name] for name in fields.SETTING_FIELDS}
 
 
+class ProgramAdminForm(inputs.ModelForm[Program]):
+    """Django admin's program form: the same rules between settings as the page
+    (a rule whose fields the admin's form doesn't show is skipped)."""
+
+    class Meta:
+        model = Program
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for contradiction in rules.contradictions(cleaned):
+            for name in contradiction.fields:
+                if name in self.fields:
+                    self.add_error(name, contradiction.message)
+        return cleaned
+
+
 class ProgramCreateForm(inputs.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     slug = forms.SlugField(

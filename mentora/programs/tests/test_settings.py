@@ -374,3 +374,46 @@ def test_a_superuser_is_offered_to_create_a_program(client, superuser):
     response = client.get(reverse("home"), follow=True)
 
     assert reverse("program_new") in response.content.decode()
+
+
+# --- Django admin goes through the same rules and log ------------------------------------
+
+
+def _admin_post(program: Program, **changes: Any) -> dict[str, Any]:
+    data = settings_data(program, **changes)
+    data["slug"] = program.slug
+    data |= {
+        "cohorts-TOTAL_FORMS": "0",
+        "cohorts-INITIAL_FORMS": "0",
+        "cohorts-MIN_NUM_FORMS": "0",
+        "cohorts-MAX_NUM_FORMS": "1000",
+    }
+    return data
+
+
+def test_a_change_in_django_admin_is_recorded(client, program, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+
+    response = client.post(url, _admin_post(program, notice_hours=30))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    program.refresh_from_db()
+    assert program.notice_hours == 30
+    (change,) = ProgramSettingChange.objects.all()
+    assert (change.field, change.old_value, change.new_value) == ("notice_hours", "24", "30")
+    assert change.changed_by == superuser
+
+
+def test_django_admin_refuses_a_contradiction_on_both_fields(client, program, superuser):
+    client.force_login(superuser)
+    url = reverse("admin:programs_program_change", args=[program.pk])
+
+    response = client.post(url, _admin_post(program, notice_hours=200, booking_window_weeks=1))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "notice_hours" in form.errors and "booking_window_weeks" in form.errors
+    program.refresh_from_db()
+    assert program.notice_hours == 24
+    assert not ProgramSettingChange.objects.exists()
