@@ -9,8 +9,9 @@ What stays and what goes (docs/architecture.md, Privacy):
   (so "held with a written goal", "has a reflection" and every count of
   insights read the same as before), an empty one stays empty, a link becomes
   empty. Background answers, agenda links, their inbox (notifications and
-  deliveries), preferences, calendar feed, email addresses (allauth) and the
-  login attempts recorded under their email (axes) are deleted; their uploaded
+  deliveries), preferences, calendar feed, email addresses (allauth), their
+  signed-in sessions and the login attempts recorded under their email (axes)
+  are deleted; their uploaded
   files are deleted from storage after commit.
 - Rows that are counted stay: sessions, attendance, ratings, pulse answers,
   reflections' choices, action items, mentorships, memberships.
@@ -37,9 +38,12 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session as LoginSession
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
@@ -295,6 +299,18 @@ def _delete_files(user: User) -> int:
     return len(stored)
 
 
+def _delete_sessions(user: User) -> int:
+    """Sign them out everywhere (the database's sessions: their data may hold what
+    allauth kept of a login). Sessions carry no user column, so each live one is
+    read; an erasure is rare."""
+    mine = [
+        session.pk
+        for session in LoginSession.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    return LoginSession.objects.filter(pk__in=mine).delete()[0]
+
+
 def _delete_traces(user: User) -> dict[str, int]:
     email = user.email
     return {
@@ -305,6 +321,7 @@ def _delete_traces(user: User) -> dict[str, int]:
         "email_addresses": EmailAddress.objects.filter(
             Q(user=user) | Q(email__iexact=email)
         ).delete()[0],
+        "signed_in_sessions": _delete_sessions(user),
         "login_records": sum(
             model.objects.filter(username__iexact=email).delete()[0]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)

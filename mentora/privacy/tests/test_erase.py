@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.contrib.sessions.models import Session as LoginSession
 from django.db import models
 from django.db.models.functions import Cast
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from mentora.insights.access import Scope
@@ -87,6 +90,22 @@ def test_identity_is_replaced_and_the_account_closed(world, program, admin_user)
     assert (erasure.program, erasure.erased_user_id, erasure.by) == (program, zelda.pk, admin_user)
     # The record holds no name or email.
     assert NAME not in str(erasure.summary) and EMAIL not in str(erasure.summary)
+
+
+def test_she_is_signed_out_everywhere_and_others_stay_signed_in(
+    client, world, program, admin_user, mentor
+):
+    client.force_login(world.zelda)
+    other = Client()
+    other.force_login(mentor)
+    services.person_erase(user=world.zelda, program=program, by=admin_user)
+
+    assert not any(
+        s.get_decoded().get("_auth_user_id") == str(world.zelda.pk)
+        for s in LoginSession.objects.all()
+    )
+    assert client.get(reverse("profile_edit")).status_code == 302  # to the login page
+    assert other.get(reverse("profile_edit")).status_code == 200
 
 
 def test_her_file_is_deleted_from_storage(
