@@ -12,6 +12,9 @@ and act in the app, as the person or with support access.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from mentora.scheduling.models import (
@@ -78,6 +81,19 @@ class SessionChangeInline(ReadOnlyInline):
     show_change_link = False
 
 
+# What else is kept about a session, by admin list name: the workspace's records
+# live in apps above scheduling, so they are linked by URL name, never imported.
+SESSION_RECORDS = (
+    ("mentoring_agenda", _("Agenda")),
+    ("mentoring_note", _("Notes")),
+    ("mentoring_reflection", _("Reflections")),
+    ("mentoring_feedback", _("Feedback")),
+    ("mentoring_actionitem", _("Action items")),
+    ("scheduling_makeuprequest", _("Makeup request")),
+    ("notifications_scheduledreminder", _("Reminders")),
+)
+
+
 @admin.register(Session)
 class SessionAdmin(ReadOnlyAdmin):
     list_display = ("starts_at", "mentor", "mentee", "program", "kind", "status", "cancel_reason")
@@ -88,6 +104,18 @@ class SessionAdmin(ReadOnlyAdmin):
     ordering = ("-starts_at",)
     inlines = (SessionChangeInline,)
     show_full_result_count = False  # a big table: no count of all rows on a filtered list
+    readonly_fields = ("records",)
+
+    @admin.display(description=_("kept about this session"))
+    def records(self, obj: Session) -> SafeString:
+        links = []
+        for name, label in SESSION_RECORDS:
+            try:
+                changelist = reverse(f"admin:{name}_changelist")
+            except NoReverseMatch:
+                continue
+            links.append((f"{changelist}?session__id__exact={obj.pk}", label))
+        return format_html_join(", ", '<a href="{}">{}</a>', links) or format_html("-")
 
 
 @admin.register(SessionChange)

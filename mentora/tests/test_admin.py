@@ -8,6 +8,7 @@ opened with data; a model added without an admin fails the first test.
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -306,6 +307,22 @@ def test_a_real_date_drill_down_still_narrows_the_list(root, world):
 
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 1
+
+
+def test_a_sessions_page_links_to_what_is_kept_about_it(root, world):
+    session = world["past_session"]
+    page = root.get(url(session, "change", session.pk)).content.decode()
+    links = re.findall(r'href="(/admin/[a-z]+/[a-z]+/\?session__id__exact=\d+)"', page)
+    counts = {}
+    for link in links:
+        response = root.get(link)
+        assert response.status_code == 200, link
+        assert "?e=1" not in response.get("Location", ""), link
+        counts[link.split("/")[3]] = response.context["cl"].result_count
+
+    assert counts["note"] == 2
+    assert counts["agenda"] == counts["reflection"] == counts["feedback"] == 1
+    assert counts["makeuprequest"] == 0  # the makeup request is the later session's
 
 
 # --- Private text ------------------------------------------------------------
