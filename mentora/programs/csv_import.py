@@ -343,6 +343,7 @@ class _Resolver:
             .select_related("user")
         }
         self.errors: list[LineError] = []
+        self.staff_lines: dict[str, int] | None = None  # filled when first asked
 
     def run(self) -> ParsedFile:
         self._check_duplicates()
@@ -524,15 +525,32 @@ class _Resolver:
             return None
         manager = self.managers.get((program.pk, raw.lower()))
         if manager is None:
+            staff_line = self._staff_line(raw.lower())
+            advice = (
+                _(
+                    "Line %(staff_line)d makes them one, but a success manager must be in the "
+                    "program before this file: import the staff lines first, then this file."
+                )
+                % {"staff_line": staff_line}
+                if staff_line
+                else _("Invite them as a success manager first, then import this file.")
+            )
             self._fail(
                 line,
-                _(
-                    "%(email)s is not a success manager or admin of %(program)s. "
-                    "Invite them as a success manager first, then import this file."
-                )
-                % {"email": raw, "program": program.name},
+                _("%(email)s is not a success manager or admin of %(program)s. %(advice)s")
+                % {"email": raw, "program": program.name, "advice": advice},
             )
         return manager
+
+    def _staff_line(self, email: str) -> int | None:
+        """The line of this file that gives `email` a staff role, if there is one."""
+        if self.staff_lines is None:
+            self.staff_lines = {}
+            for record in self.records:
+                roles = {parse_role(p) for p in _ROLE_SPLIT.split(record.values["role"])}
+                if roles & STAFF_ROLES:
+                    self.staff_lines.setdefault(record.values["email"].lower(), record.line)
+        return self.staff_lines.get(email)
 
     def _time_zone(self, line: int, raw: str, program: Program | None) -> str:
         if not raw:

@@ -228,3 +228,15 @@ def test_an_existing_person_gets_the_success_manager_on_a_new_mentee_role(
     membership = Membership.objects.get(user=mentor, role=Role.MENTEE)
     assert membership.success_manager == success_manager
     assert User.objects.filter(email="mo@example.org").count() == 1
+
+
+def test_a_success_manager_made_in_the_same_file_is_named_with_the_way_out(program):
+    data = _file(
+        "new-sm@example.org,Nel,success_manager,,,", "m@example.org,M,mentee,,NEW-SM@example.org,"
+    )
+
+    messages = _messages(data, program)
+
+    assert len(messages) == 1
+    assert messages[0].startswith("line 3: NEW-SM@example.org is not a success manager or admin")
+    assert "Line 2 makes them one" in messages[0]
