@@ -94,6 +94,17 @@ class Plan:
         self.makeup_requests += other.makeup_requests
         self.people += [p for p in other.people if p not in self.people]
 
+    def _people(self, shown: int = 5) -> str:
+        """The other parties, a few by name (a cohort's list would fill the page)."""
+        names = ", ".join(self.people[:shown])
+        rest = len(self.people) - shown
+        if rest <= 0:
+            return names
+        return ngettext("%(names)s and %(rest)s other", "%(names)s and %(rest)s others", rest) % {
+            "names": names,
+            "rest": rest,
+        }
+
     def lines(self) -> list[str]:
         """The summary a confirm page shows ("3 future sessions will be cancelled")."""
         lines = []
@@ -104,7 +115,7 @@ class Plan:
                     "%(count)s live mentorships will end (with %(people)s).",
                     self.mentorships,
                 )
-                % {"count": self.mentorships, "people": ", ".join(self.people)}
+                % {"count": self.mentorships, "people": self._people()}
             )
         if self.sessions:
             lines.append(

@@ -555,3 +555,9 @@ def test_action_items_of_a_graduated_mentee_stop_reminding(program, mentee, ment
 
     assert about_sessions.action_item_due(item.pk, **args) == []
     assert type(item).objects.filter(pk=item.pk).exists()  # kept, just quiet
+
+
+def test_the_plan_names_a_few_people_and_counts_the_rest():
+    plan = offboarding.Plan(mentorships=7, people=[f"P{i}" for i in range(7)])
+
+    assert plan.lines()[0] == "7 live mentorships will end (with P0, P1, P2, P3, P4 and 2 others)."
