@@ -133,7 +133,7 @@ def parse_people_csv(
         records = _read_records(_decode(data), default_program=program)
     except _FileProblem as problem:
         return ParsedFile(errors=[problem.error])
-    return _Resolver(records, allowed_program_ids).run()
+    return _Resolver(records, allowed_program_ids, only=program).run()
 
 
 def _decode(data: bytes) -> str:
@@ -323,8 +323,15 @@ def parse_role(raw: str) -> Role | None:
 class _Resolver:
     """Checks records against the database with a fixed number of queries."""
 
-    def __init__(self, records: list[_Record], allowed_program_ids: Collection[int] | None) -> None:
+    def __init__(
+        self,
+        records: list[_Record],
+        allowed_program_ids: Collection[int] | None,
+        *,
+        only: Program | None = None,
+    ) -> None:
         self.records = records
+        self.only = only
         self.allowed = None if allowed_program_ids is None else set(allowed_program_ids)
         names = {r.values["program"] for r in records if r.values["program"]}
         programs = list(Program.objects.filter(Q(slug__in=names) | Q(name__in=names)))
@@ -453,6 +460,19 @@ class _Resolver:
     def _program(self, line: int, raw: str) -> Program | None:
         if not raw:
             self._fail(line, _("program is required (its slug or its exact name)."))
+            return None
+        if self.only is not None:
+            # Imported into one program: no other program's existence is confirmed or denied.
+            if raw in (self.only.slug, self.only.name):
+                return self.only
+            self._fail(
+                line,
+                _(
+                    "this file is imported into %(program)s: "
+                    "leave program blank or write “%(slug)s”."
+                )
+                % {"program": self.only.name, "slug": self.only.slug},
+            )
             return None
         named = self.by_name.get(raw, [])
         program = self.by_slug.get(raw) or (named[0] if len(named) == 1 else None)

@@ -145,12 +145,18 @@ def test_on_a_programs_page_the_program_column_may_be_left_out_or_name_it(progra
         "a@example.org,Ann,mentee,",
         "b@example.org,Bo,mentee,bootcamp",
         "c@example.org,Cy,mentee,elsewhere",
+        "d@example.org,Di,mentee,nowhere",
+        "e@example.org,Ed,mentee,Bootcamp Mentoring",
         header="email,name,role,program",
     )
 
     messages = _messages(data, program)
 
-    assert messages == ["line 4: “Elsewhere” is not one of the programs chosen for this import."]
+    # Another program, existing or not, gets the same words: nothing is learnt about it.
+    refusal = (
+        "this file is imported into Bootcamp Mentoring: leave program blank or write “bootcamp”."
+    )
+    assert messages == [f"line 4: {refusal}", f"line 5: {refusal}"]
 
 
 def test_without_a_program_the_program_column_is_still_required(program):
