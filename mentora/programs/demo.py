@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from mentora.accounts.models import (
@@ -160,13 +161,17 @@ def join(
     *,
     cohort: Cohort | None = None,
     manager: User | None = None,
-) -> None:
-    Membership.objects.update_or_create(
+) -> bool:
+    """The role, unless the person has it already: a rerun leaves what staff
+    changed in the app (a new cohort or success manager, a graduation, someone
+    who left) as it is. True when the membership is new."""
+    _membership, created = Membership.objects.get_or_create(
         user=user,
         program=program,
         role=role,
-        defaults={"cohort": cohort, "success_manager": manager, "is_active": True},
+        defaults={"cohort": cohort, "success_manager": manager},
     )
+    return created
 
 
 def upsert_mentor(spec: MentorSpec, techs: dict[str, Technology], password_hash: str) -> User:
@@ -319,6 +324,25 @@ def create_history(
     return created
 
 
+def backdate_joining(program: Program, mentees: list[User], now: datetime) -> None:
+    """Mentees joined some days before their first mentor (or, still waiting,
+    some days ago), so "waiting since" and the service levels read like a real
+    program's. Only memberships this run created: a rerun changes nothing."""
+    rng = random.Random(DEMO_SEED + 1)  # its own draws: the pairings stay as they were
+    first_match = dict(
+        Mentorship.objects.filter(program=program, mentee__in=mentees)
+        .values("mentee_id")
+        .annotate(first=Min("started_at"))
+        .values_list("mentee_id", "first")
+    )
+    for mentee in mentees:
+        anchor = first_match.get(mentee.pk, now)
+        joined = anchor - timedelta(days=rng.randint(3, 21), hours=rng.randint(0, 8))
+        Membership.objects.filter(program=program, user=mentee, role=Role.MENTEE).update(
+            joined_at=joined
+        )
+
+
 @transaction.atomic
 def load_demo(now: datetime | None = None) -> DemoResult:
     """Create or refresh the whole demo program in one transaction."""
@@ -350,20 +374,23 @@ def load_demo(now: datetime | None = None) -> DemoResult:
         join(mentors[mentor_spec.name], program, Role.MENTOR)
 
     mentees = {}
+    joined_now = []
     for i, mentee_spec in enumerate(MENTEES):
         user = upsert_mentee(mentee_spec, techs, password_hash, rng)
         # Alternate the caseloads so both managers see both cohorts.
-        join(
+        if join(
             user,
             program,
             Role.MENTEE,
             cohort=cohorts[mentee_spec.cohort],
             manager=managers[i % len(managers)],
-        )
+        ):
+            joined_now.append(user)
         mentees[mentee_spec.name] = user
 
     result = DemoResult(program=program)
     result.mentorships_created = create_history(program, mentors, mentees, rng, now)
+    backdate_joining(program, joined_now, now)
     not_onboarded(program, mentees)
     result.logins = sample_logins()
     return result

@@ -165,3 +165,45 @@ def test_the_demo_prints_the_address_its_program_really_has(client, settings):
 
     assert f"{settings.SITE_URL}/p/northwind/" in printed
     assert client.get("/p/northwind/").status_code in {200, 302}  # a page, not a 404
+
+
+def test_a_rerun_keeps_what_staff_changed_in_the_app() -> None:
+    from mentora.matching.lifecycle.offboarding import membership_graduate
+
+    load()
+    program = Program.objects.get(slug="northwind")
+    mentees = Membership.objects.filter(program=program, role=Role.MENTEE).order_by("pk")
+    graduate, moved = mentees[0], mentees[1]
+    admin = Membership.objects.get(program=program, role=Role.ADMIN).user
+    membership_graduate(membership=graduate, by=admin)
+    other_manager = (
+        Membership.objects.filter(program=program, role=Role.SUCCESS_MANAGER)
+        .exclude(user=moved.success_manager)
+        .first()
+    )
+    assert other_manager is not None
+    Membership.objects.filter(pk=moved.pk).update(success_manager=other_manager.user)
+
+    load()
+
+    graduate.refresh_from_db()
+    moved.refresh_from_db()
+    assert (graduate.status, graduate.is_active) == ("graduated", False)
+    assert moved.success_manager == other_manager.user
+
+
+def test_mentees_joined_before_their_first_mentor() -> None:
+    load()
+    program = Program.objects.get(slug="northwind")
+    memberships = Membership.objects.filter(program=program, role=Role.MENTEE)
+    first_match = {
+        m.mentee_id: m.started_at
+        for m in Mentorship.objects.filter(program=program).order_by("-started_at")
+    }
+    for membership in memberships:
+        if membership.user_id in first_match:
+            assert membership.joined_at < first_match[membership.user_id]
+    # The ones still waiting have waited a few days, not "0 days".
+    waiting = memberships.exclude(user_id__in=first_match)
+    assert waiting.exists()
+    assert len({m.joined_at.date() for m in waiting}) > 1
