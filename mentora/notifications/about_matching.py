@@ -26,7 +26,7 @@ from mentora.matching.models import (
 from mentora.notifications.messages import Message, local_time, program_path, staff_for
 from mentora.notifications.models import Kind
 from mentora.programs.models import EndReason, Mentorship
-from mentora.scheduling.models import Frequency
+from mentora.scheduling.models import CancelReason, Frequency, Session, SessionStatus
 from mentora.scheduling.timelabels import regular_time_label
 
 if TYPE_CHECKING:
@@ -334,6 +334,22 @@ def mentorship_ended(
     if mentorship is None or not mentorship.end_reason:
         return []
     completed = mentorship.end_reason == EndReason.COMPLETED  # closing words are asked for
+    # The sessions the end cancelled send no message of their own (the system
+    # cancelled them): this one says so.
+    cancelled = Session.objects.filter(
+        mentorship=mentorship,
+        status=SessionStatus.CANCELLED,
+        cancel_reason=CancelReason.MENTORSHIP_ENDED,
+        cancelled_at=mentorship.ended_at,
+    ).count()
+    cancelled_line = (
+        [
+            f"{cancelled} upcoming session{'s were' if cancelled != 1 else ' was'} cancelled "
+            "with it; nobody is counted as cancelling late."
+        ]
+        if cancelled
+        else []
+    )
     pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
     return [
         Message(
@@ -344,6 +360,7 @@ def mentorship_ended(
             lines=[
                 f"Reason: {mentorship.get_end_reason_display()}."
                 + (f" “{mentorship.end_note[:1000]}”" if mentorship.end_note else ""),
+                *cancelled_line,
                 "Its history (sessions, notes, reflections) stays available to you.",
                 *(
                     [f"If you like, write a few closing words for {other.name}."]

@@ -505,6 +505,7 @@ def test_no_reminder_for_a_session_cancelled_by_graduation(
             offboarding.membership_graduate(membership=membership_of(mentee, program), by=None)
         run_worker()
         ended = [m.subject for m in mail.outbox]
+        assert all("1 upcoming session was cancelled" in m.body for m in mail.outbox)
         mail.outbox = []
 
         for moment in (timedelta(hours=24), timedelta(hours=1)):
