@@ -14,8 +14,9 @@ in any letter case, is an error naming both (several roles go in one cell).
 The delimiter is read from the header line: a comma, or the semicolon (or tab)
 that Excel writes in locales where the comma is the decimal mark. Uploaded from
 a program's own page (`program=`), the program column may be left out.
-A success manager is named by email and must already be a success manager or
-admin of the program; a mentee may not join a closed cohort.
+A success manager is named by email and must be a success manager or admin of
+the program, or be made one by another line of the file; a mentee may not join
+a closed cohort.
 """
 
 from __future__ import annotations
@@ -89,8 +90,10 @@ class ImportRow:
     cohort: Cohort | None
     time_zone: str
     already_member: bool = False
-    # Mentee rows only: a success manager or admin of the program.
+    # Mentee rows only: a success manager or admin of the program, by email; the
+    # account when they already are one (else another line of the file makes them one).
     success_manager: User | None = None
+    success_manager_email: str = ""
     # No account has this email yet: the import creates one.
     new_account: bool = False
 
@@ -350,7 +353,7 @@ class _Resolver:
             .select_related("user")
         }
         self.errors: list[LineError] = []
-        self.staff_lines: dict[str, int] | None = None  # filled when first asked
+        self.staff_lines: dict[tuple[int, str], int] | None = None  # filled when first asked
 
     def run(self) -> ParsedFile:
         self._check_duplicates()
@@ -388,6 +391,9 @@ class _Resolver:
                 cohort if role == Role.MENTEE else None,
                 zone,
                 success_manager=manager if role == Role.MENTEE else None,
+                success_manager_email=(
+                    v.get("success_manager", "").lower() if role == Role.MENTEE else ""
+                ),
             )
             for role in roles
         ]
@@ -544,33 +550,32 @@ class _Resolver:
             )
             return None
         manager = self.managers.get((program.pk, raw.lower()))
-        if manager is None:
-            staff_line = self._staff_line(raw.lower())
-            advice = (
-                _(
-                    "Line %(staff_line)d makes them one, but a success manager must be in the "
-                    "program before this file: import the staff lines first, then this file."
-                )
-                % {"staff_line": staff_line}
-                if staff_line
-                else _("Invite them as a success manager first, then import this file.")
-            )
+        if manager is None and self._staff_line(program, raw.lower()) is None:
             self._fail(
                 line,
-                _("%(email)s is not a success manager or admin of %(program)s. %(advice)s")
-                % {"email": raw, "program": program.name, "advice": advice},
+                _(
+                    "%(email)s is not a success manager or admin of %(program)s, and no line "
+                    "of this file makes them one. Invite them as a success manager first, "
+                    "or add a line for them with the role success_manager."
+                )
+                % {"email": raw, "program": program.name},
             )
         return manager
 
-    def _staff_line(self, email: str) -> int | None:
-        """The line of this file that gives `email` a staff role, if there is one."""
+    def _staff_line(self, program: Program, email: str) -> int | None:
+        """The line of this file that makes `email` staff of `program`, if there is one
+        (the import adds staff roles first, so the mentee's line can name them)."""
         if self.staff_lines is None:
             self.staff_lines = {}
             for record in self.records:
                 roles = {parse_role(p) for p in _ROLE_SPLIT.split(record.values["role"])}
-                if roles & STAFF_ROLES:
-                    self.staff_lines.setdefault(record.values["email"].lower(), record.line)
-        return self.staff_lines.get(email)
+                named = self.by_name.get(record.values["program"], [])
+                where = self.only or self.by_slug.get(record.values["program"])
+                where = where or (named[0] if len(named) == 1 else None)
+                if roles & STAFF_ROLES and where is not None:
+                    key = (where.pk, record.values["email"].lower())
+                    self.staff_lines.setdefault(key, record.line)
+        return self.staff_lines.get((program.pk, email))
 
     def _time_zone(self, line: int, raw: str, program: Program | None) -> str:
         if not raw:

@@ -439,31 +439,26 @@ def people_import(
     whose person already holds the role are counted, not errors; their cohort
     and success manager stay as they are), and unless invitations are held,
     mark the invitations sent and after commit send each person who got
-    something new a single email.
+    something new a single email. Staff roles are added first, so a mentee's
+    success manager may be made one by another line of the same file.
     """
     result = ImportResult()
     with transaction.atomic():
         users = {u.email: u for u in User.objects.filter(email__in={r.email for r in rows})}
-        fresh_rows = [r for r in rows if r.email not in users]
-        new_users = _import_new_users(fresh_rows)
+        new_users = _import_new_users([r for r in rows if r.email not in users])
         users.update(new_users)
-        added = _import_new_memberships(fresh_rows, new_users)
-        for row in rows:
-            if row.email in new_users:
-                continue
-            with _at_line(row):
-                membership, is_new = _membership_ensure_or_error(
-                    user=users[row.email],
-                    program=row.program,
-                    role=row.role,
-                    cohort=row.cohort,
-                    success_manager=row.success_manager,
-                )
-            if is_new:
-                added.setdefault(row.email, []).append(membership)
-            elif row.line not in result.already_member_lines:
-                # One line may give several roles; it is one person already here.
-                result.already_member_lines.append(row.line)
+        added: dict[str, list[Membership]] = {}
+        staff_first = (
+            [r for r in rows if r.role in STAFF_ROLES],
+            [r for r in rows if r.role not in STAFF_ROLES],
+        )
+        for batch in staff_first:
+            fresh = [r for r in batch if r.email in new_users]
+            for email, memberships in _import_new_memberships(fresh, users).items():
+                added.setdefault(email, []).extend(memberships)
+            for row in batch:
+                if row.email not in new_users:
+                    _import_existing_person_row(row, users, added, result)
         result.created_people = len(new_users)
         result.added_memberships = sum(len(ms) for ms in added.values())
         if send_invitations:
@@ -480,6 +475,31 @@ def people_import(
                 )
             result.invitations_sent = len(added)
     return result
+
+
+def _import_existing_person_row(
+    row: ImportRow, users: dict[str, User], added: dict[str, list[Membership]], result: ImportResult
+) -> None:
+    with _at_line(row):
+        membership, is_new = _membership_ensure_or_error(
+            user=users[row.email],
+            program=row.program,
+            role=row.role,
+            cohort=row.cohort,
+            success_manager=_row_manager(row, users),
+        )
+    if is_new:
+        added.setdefault(row.email, []).append(membership)
+    elif row.line not in result.already_member_lines:
+        # One line may give several roles; it is one person already here.
+        result.already_member_lines.append(row.line)
+
+
+def _row_manager(row: ImportRow, users: dict[str, User]) -> User | None:
+    """The row's success manager: already staff, or made staff by another line of the file."""
+    if row.success_manager is not None or not row.success_manager_email:
+        return row.success_manager
+    return users[row.success_manager_email]
 
 
 def _import_new_users(rows: Sequence[ImportRow]) -> dict[str, User]:
@@ -511,19 +531,17 @@ def _import_new_memberships(
     """Memberships and profiles of brand-new accounts: nothing of theirs can exist yet."""
     added: dict[str, list[Membership]] = {}
     for row in rows:
+        manager = _row_manager(row, users)
         membership = Membership(
             user=users[row.email],
             program=row.program,
             role=row.role,
             cohort=row.cohort,
-            success_manager=row.success_manager,
+            success_manager=manager,
         )
         with _at_line(row):
             _check_membership_args(
-                program=row.program,
-                role=row.role,
-                cohort=row.cohort,
-                success_manager=row.success_manager,
+                program=row.program, role=row.role, cohort=row.cohort, success_manager=manager
             )
             # The related objects were just loaded or created: check only the plain values.
             membership.clean_fields(exclude=["user", "program", "cohort", "success_manager"])

@@ -12,6 +12,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from mentora.programs.csv_import import COLUMNS, ImportRow, LineError, parse_people_csv
 from mentora.programs.models import Membership, Program, Role
 
@@ -75,6 +77,7 @@ def fingerprint(rows: Sequence[ImportRow]) -> str:
             row.role.value,
             row.cohort.pk if row.cohort else 0,
             row.success_manager.pk if row.success_manager else 0,
+            row.success_manager_email,
             row.time_zone,
             row.new_account,
             row.already_member,
@@ -93,6 +96,14 @@ def _lines(rows: Sequence[ImportRow]) -> list[PreviewLine]:
         first = group[0]
         mentee = next((r for r in group if r.role == Role.MENTEE), None)
         manager = mentee.success_manager if mentee else None
+        if manager is not None:
+            manager_text = f"{manager.name} ({manager.email})"
+        elif mentee and mentee.success_manager_email:
+            manager_text = _("%(email)s (made success manager by this file)") % {
+                "email": mentee.success_manager_email
+            }
+        else:
+            manager_text = ""
         lines.append(
             PreviewLine(
                 line=number,
@@ -102,7 +113,7 @@ def _lines(rows: Sequence[ImportRow]) -> list[PreviewLine]:
                 roles=tuple(str(r.role.label) for r in group if not r.already_member),
                 already_held=tuple(str(r.role.label) for r in group if r.already_member),
                 cohort=mentee.cohort.name if mentee and mentee.cohort else "",
-                success_manager=f"{manager.name} ({manager.email})" if manager else "",
+                success_manager=manager_text,
                 time_zone=first.time_zone,
             )
         )

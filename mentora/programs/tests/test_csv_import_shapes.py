@@ -236,13 +236,32 @@ def test_an_existing_person_gets_the_success_manager_on_a_new_mentee_role(
     assert User.objects.filter(email="mo@example.org").count() == 1
 
 
-def test_a_success_manager_made_in_the_same_file_is_named_with_the_way_out(program):
+def test_a_success_manager_made_by_another_line_of_the_file_is_set(program, mentor):
     data = _file(
-        "new-sm@example.org,Nel,success_manager,,,", "m@example.org,M,mentee,,NEW-SM@example.org,"
+        "m@example.org,M,mentee,,NEW-SM@example.org,",
+        "new-sm@example.org,Nel,success_manager,,,",
+        "n@example.org,N,mentee,,mo@example.org,",
+        "mo@example.org,Mo,admin,,,",
+    )
+    parsed = parse_people_csv(data, program=program)
+    assert parsed.errors == []
+
+    services.people_import(rows=parsed.rows, send_invitations=False)
+
+    nel = User.objects.get(email="new-sm@example.org")
+    assert Membership.objects.get(user__email="m@example.org").success_manager == nel
+    assert Membership.objects.get(user__email="n@example.org").success_manager == mentor
+
+
+def test_a_manager_made_by_a_line_for_another_program_does_not_count(program):
+    f.ProgramFactory(name="Elsewhere", slug="elsewhere")
+    data = _file(
+        "m@example.org,M,mentee,bootcamp,,sm@example.org,",
+        "sm@example.org,S,success_manager,elsewhere,,,",
+        header="email,name,role,program,cohort,success_manager,time_zone",
     )
 
-    messages = _messages(data, program)
+    messages = [str(e) for e in parse_people_csv(data).errors]
 
     assert len(messages) == 1
-    assert messages[0].startswith("line 3: NEW-SM@example.org is not a success manager or admin")
-    assert "Line 2 makes them one" in messages[0]
+    assert messages[0].startswith("line 2: sm@example.org is not a success manager or admin")

@@ -226,6 +226,24 @@ def test_a_large_file_of_non_ascii_names_goes_through_the_ticket(
     assert Membership.objects.filter(program=program, role=Role.MENTEE).count() == 2000
 
 
+def test_staff_and_their_mentees_come_in_one_file(
+    as_admin, program, django_capture_on_commit_callbacks
+):
+    data = (
+        HEADER + "\n"
+        "mel@example.org,Mel,mentee,,nel@example.org,\n"
+        "nel@example.org,Nel,success_manager,,,\n"
+    ).encode()
+    preview = _upload(as_admin, program, data)
+    assert "nel@example.org (made success manager by this file)" in preview.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _confirm(as_admin, program, _ticket(preview)).status_code == 302
+
+    mel = Membership.objects.get(user__email="mel@example.org")
+    assert mel.success_manager == User.objects.get(email="nel@example.org")
+
+
 # --- the template -------------------------------------------------------------------------
 
 
