@@ -38,7 +38,6 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     # programs and home
     "program_home": (K.PEOPLE,),
     "program_people": (K.PEOPLE,),
-    "people_action": (K.PEOPLE,),
     "person_resend": (K.PEOPLE,),
     "program_invite": (K.PEOPLE,),
     "people_import": (K.PEOPLE,),

@@ -162,7 +162,8 @@ class PersonRow:
 
     @property
     def may_resend(self) -> bool:
-        return self.invitation.state != InvitationState.ACCEPTED and self.user.is_active
+        """Not accepted yet, with an active role here to be invited to."""
+        return self.status == PersonStatus.INVITED and self.user.is_active
 
 
 @dataclass(frozen=True)

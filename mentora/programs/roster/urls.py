@@ -6,6 +6,5 @@ from mentora.programs.roster import views
 
 program_patterns: list[URLPattern] = [
     path("people/", views.program_people, name="program_people"),
-    path("people/actions/", views.people_action, name="people_action"),
     path("people/<id:user_id>/resend/", views.person_resend, name="person_resend"),
 ]

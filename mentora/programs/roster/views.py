@@ -55,6 +55,9 @@ def _action_form(request: ProgramRequest, data: Any = None) -> RosterActionForm:
 
 @program_view(allow=access.may_view)
 def program_people(request: ProgramRequest) -> HttpResponse:
+    """GET: the page. POST: a bulk action on the selection, then back to the page."""
+    if request.method == "POST":
+        return _act(request)
     return _page(request, _action_form(request))
 
 
@@ -128,9 +131,7 @@ def _back(request: ProgramRequest) -> HttpResponse:
     return redirect(page)
 
 
-@program_view(allow=access.may_view)
-@require_POST
-def people_action(request: ProgramRequest) -> HttpResponse:
+def _act(request: ProgramRequest) -> HttpResponse:
     program, user = request.program, request.user
     form = _action_form(request, request.POST)
     if not form.fields["action"].choices:  # type: ignore[attr-defined]

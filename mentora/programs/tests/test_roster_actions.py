@@ -16,7 +16,7 @@ from mentora.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-ACTION_URL = reverse("people_action", args=["bootcamp"])
+ACTION_URL = reverse("program_people", args=["bootcamp"])  # the page takes the POST
 PEOPLE_URL = reverse("program_people", args=["bootcamp"])
 
 
