@@ -41,7 +41,6 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "person_resend": (K.PEOPLE,),
     "program_invite": (K.PEOPLE,),
     "people_import": (K.PEOPLE,),
-    "people_import_confirm": (K.PEOPLE,),
     "people_import_template": (K.PEOPLE,),
     "program_audit": (K.AUDIT,),
     "program_settings": (K.PROGRAM,),

@@ -6,7 +6,6 @@ from mentora.programs.importing import views
 
 program_patterns: list[URLPattern] = [
     path("people/import/", views.people_import, name="people_import"),
-    path("people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),
     path(
         "people/import/template.csv",
         views.people_import_template,

@@ -2,8 +2,9 @@
 bad line with its number and reason), confirm. Program admins only; everyone else
 gets the program pages' 404.
 
-Thin views: the upload is parsed by `queries.file_preview`; the confirm step's
-ticket (forms.py) brings the same file back and `services.people_file_import`
+Thin views: the upload is parsed by `queries.file_preview`; the confirm step
+posts to the same page (every page without an id is one a person can link to),
+and its ticket (forms.py) brings the same file back and `services.people_file_import`
 imports it only if it still imports as previewed. A refused file answers 400, a
 preview gone stale 409, and nothing is saved in either case.
 """
@@ -15,7 +16,6 @@ from collections.abc import Sequence
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from mentora import errors, spreadsheet
 from mentora.programs.csv_import import MAX_ROWS
@@ -55,6 +55,8 @@ def _preview_page(
 def people_import(request: ProgramRequest) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request, UploadForm())
+    if "ticket" in request.POST:
+        return _confirm(request)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form, status=400)
@@ -63,9 +65,7 @@ def people_import(request: ProgramRequest) -> HttpResponse:
     return _preview_page(request, preview, data=data, hold=form.cleaned_data["hold_invitations"])
 
 
-@program_view(allow=access.may_import)
-@require_POST
-def people_import_confirm(request: ProgramRequest) -> HttpResponse:
+def _confirm(request: ProgramRequest) -> HttpResponse:
     program = request.program
     form = ConfirmForm(request.POST, program=program, user=request.user)
     if not form.is_valid():
