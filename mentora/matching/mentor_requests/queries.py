@@ -205,10 +205,11 @@ class WeeklyTime:
     def label(self) -> str:
         # Zones as the reader knows them ("18:00 CET", "UTC−3"), not IANA names.
         theirs = self.mentee_local
+        their_clock = f"{theirs:%H:%M} {timelabels.zone_label(theirs)}"
         return _("%(day)s %(at)s · for them %(theirs)s") % {
             "day": Weekday(self.weekday).label,
             "at": timelabels.clock(theirs, self.mentor_zone),
-            "theirs": f"{WEEKDAYS[theirs.weekday()]} {theirs:%H:%M} {timelabels.zone_label(theirs)}",
+            "theirs": f"{WEEKDAYS[theirs.weekday()]} {their_clock}",
         }
 
 
