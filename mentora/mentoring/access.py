@@ -10,7 +10,10 @@ goals), and when. Built from `mentora.programs.access` and
   their author only; shared notes to both parties and the staff who may read
   the session.
 - Reflections and feedback open at the session's end and stay open for the
-  program's `reflection_window_days`.
+  program's `reflection_window_days`. Once closed, the mentee's success manager
+  or a program admin may reopen one party's reflection for another
+  `reflection_window_days` from then (`ReflectionReopening`); feedback stays
+  on the normal window.
 - Late work: both windows count from the later of the session's end and the
   moment its attendance was recorded (`windows_from`), so a mentor who records
   an old session's attendance late still has a full window for the notes and
@@ -34,7 +37,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 
 from mentora.accounts.models import User
-from mentora.mentoring.models import ActionItem, Note, Question
+from mentora.mentoring.models import ActionItem, Note, Question, ReflectionReopening
 from mentora.programs import access
 from mentora.programs import queries as program_queries
 from mentora.programs.models import Mentorship, Program, Role
@@ -103,18 +106,76 @@ def notes_open(session: Session, viewer: Viewer, now: datetime) -> bool:
     return now <= notes_close_at(session)
 
 
-def reflection_open(session: Session, viewer: Viewer, now: datetime) -> bool:
-    if viewer == Viewer.STAFF or session.status in (
-        SessionStatus.CANCELLED,
-        SessionStatus.MENTEE_NO_SHOW,
-        SessionStatus.MENTOR_NO_SHOW,
-    ):
+REFLECTION_REFUSED_STATUSES = (
+    SessionStatus.CANCELLED,
+    SessionStatus.MENTEE_NO_SHOW,
+    SessionStatus.MENTOR_NO_SHOW,
+)
+
+
+def reflection_window_open(session: Session, viewer: Viewer, now: datetime) -> bool:
+    """The normal window: from the session's end for `reflection_window_days`
+    (counted from `windows_from`), never for a missed or cancelled session."""
+    if viewer == Viewer.STAFF or session.status in REFLECTION_REFUSED_STATUSES:
         return False
     return session.ends_at <= now <= reflection_closes_at(session)
 
 
+def party_of(session: Session, viewer: Viewer) -> int | None:
+    """The user id behind a party viewer (None for staff)."""
+    if viewer == Viewer.MENTEE:
+        return session.mentee_id
+    if viewer == Viewer.MENTOR:
+        return session.mentor_id
+    return None
+
+
+def reopened_until(session: Session, party_id: int, now: datetime) -> datetime | None:
+    """Until when a success manager reopened this party's reflection, if that
+    reopening has not expired yet."""
+    return (
+        ReflectionReopening.objects.filter(session=session, party_id=party_id, until__gte=now)
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+
+
+def reflection_open(session: Session, viewer: Viewer, now: datetime) -> bool:
+    """The normal window, or a reopening by staff for this party that has not
+    expired (`ReflectionReopening`, made by `reflection_reopen`)."""
+    if reflection_window_open(session, viewer, now):
+        return True
+    party_id = party_of(session, viewer)
+    if party_id is None or session.status in REFLECTION_REFUSED_STATUSES:
+        return False
+    return reopened_until(session, party_id, now) is not None
+
+
+def reflection_open_until(session: Session, viewer: Viewer, now: datetime) -> datetime:
+    """When this viewer's reflection closes: the normal window's end, or a later
+    unexpired reopening's."""
+    party_id = party_of(session, viewer)
+    reopened = reopened_until(session, party_id, now) if party_id is not None else None
+    normal = reflection_closes_at(session)
+    return max(normal, reopened) if reopened is not None else normal
+
+
+def can_reopen_reflection(user: User, session: Session) -> bool:
+    """The mentee's own success manager or a program admin (`manages_mentee`)."""
+    return access.manages_mentee(user, session.program, session.mentee)
+
+
+def session_for_reopening(user: User, program: Program, session_id: int) -> Session:
+    """A session whose reflections this user may reopen; 404 for anyone else."""
+    session = session_for_viewer(user, program, session_id)
+    access.require(can_reopen_reflection(user, session), "No such session.")
+    return session
+
+
 def feedback_open(session: Session, viewer: Viewer, now: datetime) -> bool:
-    return viewer == Viewer.MENTEE and reflection_open(session, viewer, now)
+    """Feedback keeps the normal window only: a reopening is for the reflection."""
+    return viewer == Viewer.MENTEE and reflection_window_open(session, viewer, now)
 
 
 def readable_notes(viewer: Viewer, user: User) -> Q:

@@ -302,3 +302,29 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback on {self.session}: {self.rating}/5"
+
+
+class ReflectionReopening(models.Model):
+    """A success manager (or program admin) opened one party's closed reflection
+    window on a session again, until `until` (mentoring/access.reflection_open)."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="reflection_reopenings"
+    )
+    party = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    reopened_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    reopened_at = models.DateTimeField()
+    until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["reopened_at", "pk"]
+        indexes = [models.Index(fields=["session", "party", "until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gt=models.F("reopened_at")),
+                name="reflection_reopening_until_after_reopened",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection of {self.party} on {self.session} open until {self.until}"

@@ -20,6 +20,11 @@ program_patterns = [
         "sessions/<id:session_id>/workspace/", workspace_views.workspace, name="session_workspace"
     ),
     path("sessions/<id:session_id>/reflect/", workspace_views.reflect, name="session_reflect"),
+    path(
+        "sessions/<id:session_id>/reflect/reopen/",
+        workspace_views.reflection_reopen,
+        name="reflection_reopen",
+    ),
     path("action-items/", workspace_views.action_items, name="action_items"),
     path("feedback/", workspace_views.my_feedback, name="my_feedback"),
     path("mentorships/<id:mentorship_id>/goals/", goal_views.goals, name="mentorship_goals"),

@@ -71,6 +71,7 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "readiness": (K.SESSION,),
     "session_workspace": (K.NOTES,),
     "session_reflect": (K.REFLECTION, K.FEEDBACK),
+    "reflection_reopen": (K.REFLECTION,),
     "action_items": (K.NOTES,),
     "my_feedback": (K.FEEDBACK,),
     "mentorship_goals": (K.MENTEE,),

@@ -89,6 +89,19 @@ class ItemIdForm(inputs.Form):
     item_id = inputs.IdField()
 
 
+class ReopenForm(inputs.Form):
+    """Whose reflection staff reopen: the session's mentee or its mentor."""
+
+    party = forms.ChoiceField(
+        label=_("Whose reflection"),
+        choices=[("mentee", _("The mentee's")), ("mentor", _("The mentor's"))],
+        error_messages={
+            "required": _("Say whose reflection to reopen."),
+            "invalid_choice": _("Choose the mentee's or the mentor's reflection."),
+        },
+    )
+
+
 class ReflectionForm(inputs.Form):
     goal_met = forms.ChoiceField(
         label=_("Was the session's goal met?"),

@@ -18,13 +18,18 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.mentoring.access import (
+    REFLECTION_REFUSED_STATUSES,
     Viewer,
+    can_reopen_reflection,
     feedback_open,
     notes_open,
     reflection_open,
+    reflection_window_open,
+    reopened_until,
     viewer_of,
 )
 from mentora.mentoring.agenda import services as agenda
@@ -39,6 +44,7 @@ from mentora.mentoring.models import (
     Note,
     Question,
     Reflection,
+    ReflectionReopening,
     StillMakesSense,
 )
 from mentora.programs.access import is_party
@@ -321,6 +327,55 @@ def reflection_submit(
         created=created,
         not_a_fit=still_makes_sense == StillMakesSense.NO,
     )
+
+
+def reflection_reopen(
+    *, session: Session, party: User, by: User, now: datetime | None = None
+) -> ReflectionReopening:
+    """Open one party's closed reflection on a session again, for the program's
+    `reflection_window_days` from now: by the mentee's success manager or a
+    program admin, once the normal window (and any earlier reopening) is over."""
+    now = now or timezone.now()
+    if not can_reopen_reflection(by, session):
+        raise PermissionDenied("Only the mentee's success manager or an admin reopens.")
+    viewer = viewer_of(session, party)
+    if viewer == Viewer.STAFF:
+        raise MentoringError(
+            MentoringCode.NOT_PARTY,
+            _("Only the mentee's or the mentor's reflection can be reopened."),
+            "party",
+        )
+    if session.status in REFLECTION_REFUSED_STATUSES:
+        raise MentoringError(
+            MentoringCode.NOT_OPEN,
+            _("This session didn't take place, so there is no reflection to reopen."),
+        )
+    if now < session.ends_at or reflection_window_open(session, viewer, now):
+        raise MentoringError(
+            MentoringCode.ALREADY_OPEN,
+            _("%(name)s's reflection is still open; it can be reopened once it has closed.")
+            % {"name": party.name},
+        )
+    days = session.program.reflection_window_days
+    with transaction.atomic():
+        # One reopening at a time per party: the lock on the session keeps two
+        # quick clicks from making two.
+        type(session).objects.select_for_update().filter(pk=session.pk).first()
+        if reopened_until(session, party.pk, now) is not None:
+            raise MentoringError(
+                MentoringCode.ALREADY_OPEN,
+                _("%(name)s's reflection is already reopened.") % {"name": party.name},
+            )
+        reopening = ReflectionReopening(
+            session=session,
+            party=party,
+            reopened_by=by,
+            reopened_at=now,
+            until=now + timedelta(days=days),
+        )
+        clean_or_refuse(reopening)
+        reopening.save()
+    return reopening
 
 
 def feedback_submit(

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from mentora import errors
 from mentora.mentoring import access
@@ -29,7 +30,7 @@ from mentora.mentoring.access import (
     reflection_open,
     workspace_session,
 )
-from mentora.mentoring.errors import MentoringError
+from mentora.mentoring.errors import MentoringCode, MentoringError
 from mentora.mentoring.models import Note
 from mentora.mentoring.workspace import queries, services
 from mentora.mentoring.workspace.forms import (
@@ -40,10 +41,12 @@ from mentora.mentoring.workspace.forms import (
     NoteForm,
     NoteIdForm,
     ReflectionForm,
+    ReopenForm,
     SuggestionForm,
 )
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
+from mentora.scheduling import timelabels
 from mentora.scheduling.models import Session
 
 # What a failed POST hands back to the page: the bound form, under its context name.
@@ -394,7 +397,7 @@ def _reflect_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
         "is_mentee": is_mentee,
         "before_end": ws.now < ws.session.ends_at,
         "window_open": window_open,
-        "closes_at": access.reflection_closes_at(ws.session),
+        "closes_at": access.reflection_open_until(ws.session, ws.viewer, ws.now),
         "mine": mine,
         # Staff read every reflection; each party reads only their own.
         "reflections": reflections if not ws.is_party else [],
@@ -405,7 +408,60 @@ def _reflect_context(ws: _Workspace, refusal: Refusal) -> dict[str, Any]:
         "feedback_form": refusal.get("feedback_form") or FeedbackForm(),
         "suggestions": suggestions,
         "suggestion_error": refusal.get("suggestion_error"),
+        "reopenable": _reopenable(ws) if not ws.is_party else [],
     }
+
+
+def _reopenable(ws: _Workspace) -> list[dict[str, Any]]:
+    """For staff who may reopen: each party's reflection, closed (a button) or
+    reopened until when. Empty while the windows are open or the session
+    didn't take place."""
+    session = ws.session
+    if not access.can_reopen_reflection(ws.user, session) or ws.now < session.ends_at:
+        return []
+    if session.status in access.REFLECTION_REFUSED_STATUSES:
+        return []
+    rows = []
+    for key, viewer, person in (
+        ("mentee", Viewer.MENTEE, session.mentee),
+        ("mentor", Viewer.MENTOR, session.mentor),
+    ):
+        if access.reflection_window_open(session, viewer, ws.now):
+            continue
+        rows.append(
+            {
+                "party": key,
+                "name": person.name,
+                "until": access.reopened_until(session, person.pk, ws.now),
+            }
+        )
+    return rows
+
+
+@program_view
+@require_POST
+def reflection_reopen(request: ProgramRequest, session_id: int) -> HttpResponse:
+    """Staff reopen one party's closed reflection (mentee's success manager or
+    a program admin; anyone else gets the 404)."""
+    session = access.session_for_reopening(request.user, request.program, session_id)
+    form = ReopenForm(request.POST)
+    back = reverse("session_reflect", args=[request.program.slug, session.pk])
+    try:
+        if not form.is_valid():
+            raise MentoringError(
+                MentoringCode.BAD_CHOICE, _("Choose the mentee's or the mentor's reflection.")
+            )
+        party = session.mentee if form.cleaned_data["party"] == "mentee" else session.mentor
+        reopening = services.reflection_reopen(session=session, party=party, by=request.user)
+    except MentoringError as error:
+        errors.page_error(request, error)
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(name)s can write their reflection again until %(day)s.")
+        % {"name": party.name, "day": timelabels.format_moment(reopening.until, None)},
+    )
+    return redirect(back)
 
 
 # --- action items and feedback over time -------------------------------------------
