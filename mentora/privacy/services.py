@@ -339,6 +339,8 @@ def _scrub_mentions(user: User, needles: list[tuple[str, str]]) -> dict[str, int
             Notification.objects.exclude(recipient=user), ("title", "body"), needles
         ),
         "admin_log": _scrub(LogEntry.objects.all(), ("object_repr", "change_message"), needles),
+        # Staff's word on why the person left or graduated is about them.
+        "membership_end_notes": _erase_text(Membership.objects.filter(user=user), "end_note"),
         "bulk_match_rows": _scrub(BulkMatchRow.objects.all(), ("unmatched_reason",), needles)
         + _json_scrub(
             BulkMatchRow.objects.filter(Q(mentee=user) | Q(mentor=user)), "reasons", needles

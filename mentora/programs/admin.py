@@ -234,6 +234,8 @@ class MembershipAdmin(NoAddOrDelete, admin.ModelAdmin):
         "status",
         "is_active",
         "ended_at",
+        "ended_by",
+        "end_note",
         "joined_at",
         "invitation_sent_at",
     )

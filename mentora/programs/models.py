@@ -320,6 +320,12 @@ class Membership(models.Model):
         max_length=16, choices=MembershipStatus, default=MembershipStatus.ACTIVE
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Who graduated the person or marked them as left, and their word on it
+    # (off-boarding's services write both; kept when the account goes).
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    end_note = models.TextField(max_length=2000, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
     # The last invitation email (first one or a resend); null for people added
     # without one (Django admin, the demo, an import with invitations held).

@@ -86,6 +86,7 @@ def _membership_ensure(
     membership.success_manager = success_manager
     membership.is_active = True
     membership.status, membership.ended_at = MembershipStatus.ACTIVE, None
+    membership.ended_by, membership.end_note = None, ""
     membership.full_clean()
     membership.save()
     _profile_ensure(user=user, role=role)

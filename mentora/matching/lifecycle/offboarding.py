@@ -263,11 +263,12 @@ def _offboard(
     with transaction.atomic():
         lock_people(membership.user_id)
         moved = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.ACTIVE).update(
-            status=status, is_active=False, ended_at=now
+            status=status, is_active=False, ended_at=now, ended_by=by, end_note=note
         )
         if moved != 1:
             raise _refusal(membership)
         membership.status, membership.is_active, membership.ended_at = status, False, now
+        membership.ended_by, membership.end_note = by, note
         scope = _scope(membership, now)
         done = _count(scope, membership.user_id)
         for mentorship in scope.mentorships:

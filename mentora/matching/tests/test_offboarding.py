@@ -239,12 +239,17 @@ def test_a_cohort_graduation_is_all_or_nothing(program, cohort, mentee, other_me
 # --- leaving --------------------------------------------------------------------------------
 
 
-def test_a_mentee_leaving_ends_as_mentee_left_with_the_note(program, mentee, mentorship, sessions):
+def test_a_mentee_leaving_ends_as_mentee_left_with_the_note(
+    program, mentee, mentorship, sessions, admin_user
+):
     offboarding.membership_leave(
-        membership=membership_of(mentee, program), by=None, note="Moved abroad.", now=NOW
+        membership=membership_of(mentee, program), by=admin_user, note="Moved abroad.", now=NOW
     )
 
-    assert membership_of(mentee, program).status == MembershipStatus.LEFT
+    left = membership_of(mentee, program)
+    assert left.status == MembershipStatus.LEFT
+    # Who ended it and why stay on the membership.
+    assert (left.ended_by, left.end_note, left.ended_at) == (admin_user, "Moved abroad.", NOW)
     mentorship.refresh_from_db()
     assert (mentorship.end_reason, mentorship.end_note) == (EndReason.MENTEE_LEFT, "Moved abroad.")
     assert_cancelled_by_the_system(sessions[1])
