@@ -10,6 +10,7 @@ from mentora.accounts.models import User
 from mentora.home.onboarding import needs as onboarding
 from mentora.matching import needs as matching
 from mentora.mentoring import needs as mentoring
+from mentora.programs import needs as programs
 from mentora.programs.models import Program, Role
 from mentora.programs.needs import Need, by_due
 from mentora.scheduling import needs as scheduling
@@ -32,7 +33,11 @@ SOURCES: dict[Role, list[Source]] = {
         scheduling.needs_you_now_for_success_manager,
         onboarding.needs_you_now_for_staff,
     ],
-    Role.ADMIN: [matching.needs_you_now_for_admin, onboarding.needs_you_now_for_staff],
+    Role.ADMIN: [
+        matching.needs_you_now_for_admin,
+        programs.needs_you_now_for_admin,
+        onboarding.needs_you_now_for_staff,
+    ],
 }
 
 

@@ -108,7 +108,8 @@ def needs_you_now_for_success_manager(user: User, program: Program, now: datetim
 
 
 def needs_you_now_for_admin(user: User, program: Program, now: datetime) -> list[Need]:
-    """Counts for the whole program: unmatched mentees, mentors with room, invitations."""
+    """Counts for the whole program: unmatched mentees, mentors with room
+    (pending invitations come from mentora.programs.needs)."""
     slug = program.slug
     members = Membership.objects.active().filter(program=program)
     live = Mentorship.objects.live().filter(program=program)
@@ -121,8 +122,6 @@ def needs_you_now_for_admin(user: User, program: Program, now: datetime) -> list
         .filter(load__lt=F("user__mentor_profile__capacity"))
         .count()
     )
-    # An invited person has no password until they accept the link.
-    invited = members.filter(user__password__startswith="!").values("user_id").distinct().count()
     needs = []
     if unmatched:
         needs.append(
@@ -142,18 +141,6 @@ def needs_you_now_for_admin(user: User, program: Program, now: datetime) -> list
                 )
                 % {"n": with_room},
                 url=reverse("staff_mentors", args=[slug]),
-            )
-        )
-    if invited:
-        needs.append(
-            Need(
-                title=ngettext(
-                    "%(n)d invitation not accepted yet",
-                    "%(n)d invitations not accepted yet",
-                    invited,
-                )
-                % {"n": invited},
-                url=reverse("program_people", args=[slug]),
             )
         )
     return needs

@@ -234,7 +234,9 @@ def test_admin_sees_unmatched_mentees_mentors_with_room_and_pending_invitations(
     _unmatched_mentee(program)
     invited = _unmatched_mentee(program, name="Ivy Invited")
     invited.set_unusable_password()
+    invited.activated_at = None
     invited.save()
+    invited.memberships.update(invitation_sent_at=timezone.now() - timedelta(days=1))
 
     needs = _needs(program, admin_user, Role.ADMIN)
 
@@ -244,6 +246,7 @@ def test_admin_sees_unmatched_mentees_mentors_with_room_and_pending_invitations(
         "1 invitation not accepted yet",
     ]
     assert needs[0].url == reverse("bulk_match_new", args=[program.slug])
+    assert needs[2].url == reverse("program_people", args=[program.slug]) + "?status=invited"
 
 
 # --- the section on the home page ---------------------------------------------------------
