@@ -51,6 +51,14 @@ def concerns_in(
 # --- mentorships and mentees ----------------------------------------------------------
 
 
+def concerns_raised_by(user: User, mentorship: Mentorship) -> QuerySet[Concern]:
+    """The concerns this person raised about this mentorship, newest first (their author
+    may always see them), so the page for raising one links to what was already sent."""
+    return _concerns(mentorship.program).filter(mentorship=mentorship, raised_by=user).order_by(
+        "-created_at"
+    )
+
+
 def mentorship_in(program: Program, mentorship_id: int) -> Mentorship | None:
     return (
         Mentorship.objects.filter(pk=mentorship_id, program=program)

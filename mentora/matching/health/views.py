@@ -77,6 +77,7 @@ def concern_new(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
         if request.user.pk == mentorship.mentee_id
         else mentorship.mentee,
         "success_manager": membership.success_manager if membership else None,
+        "raised": health_queries.concerns_raised_by(request.user, mentorship)[:5],
     }
     if request.method != "POST":
         return render(request, "matching/concern_new.html", context)
