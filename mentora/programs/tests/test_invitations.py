@@ -87,6 +87,11 @@ def test_invitation_link_sets_password_verifies_email_and_logs_in(invite, mailou
     assert EmailAddress.objects.filter(
         user=nia, email="nia@example.org", verified=True, primary=True
     ).exists()
+    # Logged in: the program's home answers, sending a new person to the welcome steps first.
+    home = client.get(reverse("program_home", args=["bootcamp"]))
+    assert (home.status_code, home["Location"]) == (302, reverse("welcome"))
+    nia.onboarded_at = nia.activated_at
+    nia.save(update_fields=["onboarded_at"])
     assert client.get(reverse("program_home", args=["bootcamp"])).status_code == 200
 
 
