@@ -1,7 +1,8 @@
 """What other apps tell notifications about, through the hooks they own.
 
-Scheduling and matching sit below notifications and never import it: their
-services call `mentora.scheduling.hooks` and `mentora.matching.hooks`, and
+Scheduling, mentoring and matching sit below notifications and never import
+it: their services call `mentora.scheduling.hooks`, `mentora.mentoring.hooks`
+and `mentora.matching.hooks`, and
 `listen()` (run from NotificationsConfig.ready) connects each hook to the
 function of the same name here. Each call is made inside the caller's
 transaction and only queues a task once it commits: nothing is sent for a
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
+from mentora.mentoring import hooks as mentoring_hooks
 from mentora.notifications.reminders import reminders_schedule
 from mentora.notifications.tasks import enqueue
 from mentora.scheduling import hooks as scheduling_hooks
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest, Pulse
+    from mentora.mentoring.models import ReflectionReopening
     from mentora.programs.models import Mentorship
     from mentora.scheduling.models import Cadence
 
@@ -142,9 +145,17 @@ def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
     _emit("mentorship_ended", mentorship.pk, by_id=by.pk if by else None)
 
 
+# --- Mentoring ----------------------------------------------------------------
+
+
+def reflection_reopened(reopening: ReflectionReopening) -> None:
+    """Staff reopened a closed reflection: that party hears until when."""
+    _emit("reflection_reopened", reopening.pk)
+
+
 def listen() -> None:
-    """Connect every scheduling and matching hook to its function above."""
-    for hooks in (scheduling_hooks, matching_hooks):
+    """Connect every scheduling, matching and mentoring hook to its function above."""
+    for hooks in (scheduling_hooks, matching_hooks, mentoring_hooks):
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook):
                 hook.connect(globals()[name])

@@ -2,6 +2,7 @@
 
 from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
+from mentora.mentoring import hooks as mentoring_hooks
 from mentora.notifications import events
 from mentora.scheduling import hooks as scheduling_hooks
 
@@ -24,8 +25,8 @@ def test_a_hook_without_listeners_does_nothing():
     Hook("nobody_listens")("anything", by=None)
 
 
-def test_notifications_listens_to_every_scheduling_and_matching_hook():
-    for hooks in (scheduling_hooks, matching_hooks):
+def test_notifications_listens_to_every_scheduling_matching_and_mentoring_hook():
+    for hooks in (scheduling_hooks, matching_hooks, mentoring_hooks):
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook):
                 assert getattr(events, name) in hook._listeners, name

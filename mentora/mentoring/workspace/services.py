@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.mentoring import hooks
 from mentora.mentoring.access import (
     REFLECTION_REFUSED_STATUSES,
     Viewer,
@@ -375,6 +376,7 @@ def reflection_reopen(
         )
         clean_or_refuse(reopening)
         reopening.save()
+        hooks.reflection_reopened(reopening)
     return reopening
 
 
