@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from mentora.accounts.models import User
 from mentora.matching.models import (
     Concern,
     ConcernOutcome,
@@ -22,6 +23,7 @@ from mentora.matching.models import (
     PulseAnswer,
     RequestStatus,
 )
+from mentora.programs.demo_people import MENTEES, PLANS, REQUESTED_MENTOR, UNMATCHED_MENTEE
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
     EndReason,
@@ -33,18 +35,37 @@ from mentora.programs.models import (
 )
 from mentora.scheduling.models import Session, SessionStatus
 
-REQUEST_MESSAGES = [
-    "I'm changing careers into backend development and I'd love help planning my first "
-    "portfolio project and getting ready for technical interviews.",
-    "I want to get my first junior role within six months. Could you help me prioritise what "
-    "to learn next and review the projects I'm building?",
-    "I learn best by building. I'd like a mentor who can review my code every week and tell "
-    "me honestly what a team would expect from a junior.",
-]
+SPEC_OF = {spec.name: spec for spec in MENTEES}
+
+REQUEST_ASKS = (
+    "Could you help me plan {project} so it shows what a team would expect from a junior?",
+    "I'd love weekly code reviews on {project} and honest advice on when I'm ready to apply.",
+    "I learn best by building: could we work on {project} together and talk careers on the side?",
+    "Your profile says you've hired juniors; I'd value help turning {project} into interviews.",
+    "I'm stuck between learning more and applying now. Could you help me decide, "
+    "starting from {project}?",
+    "I want someone who will tell me what to ignore. My project is {project}.",
+)
+DECLINE_NOTES = (
+    "My hours are full with work this month; someone with more room will serve you better.",
+    "Your goals sit outside what I do every day; a mentor with your stack on their "
+    "profile will help you more.",
+)
 OPEN_CONCERN = (
     "Our last two sessions were cancelled at short notice and I'm not sure we're a good fit for "
-    "what I need right now: hands-on help with my data pipeline project."
+    "what I need right now: hands-on help with {project}."
 )
+
+
+def request_message(mentee_name: str, rng: random.Random) -> str:
+    """In the mentee's words: where they come from, what they learn, what they ask."""
+    spec = SPEC_OF.get(mentee_name)
+    plan = PLANS.get(mentee_name)
+    if spec is None or plan is None:
+        return "I'd like a mentor to help me plan my learning and my first applications."
+    learning = plan.learning[:1].lower() + plan.learning[1:]
+    ask = rng.choice(REQUEST_ASKS).format(project=plan.project)
+    return f"{spec.prior} Now I'm learning {learning}. {ask}"
 
 
 def _unmatched_mentees(program: Program) -> list[int]:
@@ -53,6 +74,7 @@ def _unmatched_mentees(program: Program) -> list[int]:
         Membership.objects.active()
         .filter(program=program, role=Role.MENTEE)
         .exclude(user_id__in=live)
+        .exclude(user__name=UNMATCHED_MENTEE)  # the sample login finds a mentor herself
         .order_by("user__name")
         .values_list("user_id", flat=True)
     )
@@ -70,7 +92,11 @@ def _mentors_with_room(program: Program) -> list[int]:
         .filter(load__lt=F("user__mentor_profile__capacity"))
         .order_by("user__name")
     )
-    return list(mentors.values_list("user_id", flat=True))
+    # The sample mentor first, so their login has requests waiting.
+    rows = sorted(
+        mentors.values_list("user__name", "user_id"), key=lambda r: r[0] != REQUESTED_MENTOR
+    )
+    return [user_id for _name, user_id in rows]
 
 
 def _requests(program: Program, now: datetime, rng: random.Random) -> int:
@@ -80,6 +106,7 @@ def _requests(program: Program, now: datetime, rng: random.Random) -> int:
             "user_id", flat=True
         )
     )
+    names = dict(User.objects.filter(pk__in=mentees).values_list("pk", "name"))
     made = 0
     for k, mentee_id in enumerate(mentees[:6]):
         mentor_id = mentors[k % len(mentors)]
@@ -88,7 +115,7 @@ def _requests(program: Program, now: datetime, rng: random.Random) -> int:
             program=program,
             mentee_id=mentee_id,
             mentor_id=mentor_id,
-            message=REQUEST_MESSAGES[k % len(REQUEST_MESSAGES)],
+            message=request_message(names[mentee_id], rng),
             created_at=created,
             expires_at=created + timedelta(days=program.request_expiry_days),
         )
@@ -99,14 +126,13 @@ def _requests(program: Program, now: datetime, rng: random.Random) -> int:
             program=program,
             mentee_id=mentees[6],
             mentor_id=mentors[1],
-            message=REQUEST_MESSAGES[0],
+            message=request_message(names[mentees[6]], rng),
             created_at=created,
             expires_at=created + timedelta(days=program.request_expiry_days),
             status=RequestStatus.DECLINED,
             decided_at=created + timedelta(days=1),
             decline_reason=DeclineReason.OUTSIDE_EXPERTISE,
-            decline_note="I mostly work on frontend these days; a backend mentor will serve you "
-            "better. Try someone with Django on their profile.",
+            decline_note=rng.choice(DECLINE_NOTES),
         )
         made += 1
     return made
@@ -149,7 +175,11 @@ def _concerns(program: Program, struggling: Mentorship | None, now: datetime) ->
             mentorship=struggling,
             raised_by_id=struggling.mentee_id,
             reason=ConcernReason.MISSED_SESSIONS,
-            details=OPEN_CONCERN,
+            details=OPEN_CONCERN.format(
+                project=PLANS[struggling.mentee.name].project
+                if struggling.mentee.name in PLANS
+                else "my portfolio project"
+            ),
             created_at=now - timedelta(days=1),
         )
         made += 1

@@ -1,21 +1,34 @@
 """Workspace history for the demo: goals, agendas, questions, shared notes,
 reflections, feedback and practice items on past sessions, and a partly
 prepared agenda for the next one. Idempotent: a mentorship that already has
-goals is left alone."""
+goals is left alone.
+
+The text follows each mentee: goals come from their track's pool (demo_goals.py),
+never twice for one mentee and as rarely as possible across the program, and no
+two mentees get the same set; each session's agenda goal is a step towards one
+of those goals, about the mentee's own project; notes, reflections and feedback
+are combined from the parts in demo_text.py. One rng, one seed: the same every run.
+"""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import combinations
 
 from django.db import transaction
 
+from mentora.mentoring import demo_text as text
+from mentora.mentoring.demo_goals import CAREER_GOALS, TRACK_GOALS, GoalText
 from mentora.mentoring.models import (
     ActionItem,
     ActionKind,
     Agenda,
     AgendaQuestion,
     Feedback,
+    GoalMet,
     GoalTemplate,
     MentorshipGoal,
     Note,
@@ -24,92 +37,239 @@ from mentora.mentoring.models import (
     Reflection,
     WorkingAgreement,
 )
+from mentora.programs.demo_people import AWAITING_REFLECTION_MENTEE, MENTEES, PLANS
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.models import Session, SessionStatus
 
-GOALS = [
-    "Ship my capstone project with tests and a README I'm proud of",
-    "Get three first-round interviews for junior backend roles",
-    "Be able to explain my portfolio projects in under two minutes",
-    "Understand SQL joins and indexes well enough to design a schema",
-    "Build a habit of practising coding problems four days a week",
-]
-TEMPLATES = list(GoalTemplate)
-QUESTIONS = [
-    "How do I decide when to split a Django app in two?",
-    "Is it fine to list bootcamp projects as experience on my CV?",
-    "What do interviewers want to hear when they ask about a bug I fixed?",
-    "How much testing is enough for a portfolio project?",
-    "Should I learn Docker before applying, or on the job?",
-]
-NOTES = [
-    "We walked through the **booking flow**; next step: write one test for the cancel rule.",
-    "Portfolio review: lead with the project you can talk about for ten minutes.",
-    "Mock interview: good structure. Practise the *why* behind your choices.",
-    "SQL: joins clicked. Try the three exercises on indexes before next week.",
-]
-PRACTICE = [
-    ("Write one test for the cancellation rule", ActionKind.PRACTICE, 2),
-    ("Rewrite the README intro in five sentences", ActionKind.TASK, 4),
-    ("Apply to two roles that stretch you", ActionKind.STRETCH, 10),
-]
+TEMPLATES = [t for t in GoalTemplate if t.value in text.TEMPLATE_STEPS]
+KINDS = (ActionKind.PRACTICE, ActionKind.PRACTICE, ActionKind.TASK, ActionKind.STRETCH)
+DUE_DAYS = {ActionKind.PRACTICE: 3, ActionKind.TASK: 5, ActionKind.STRETCH: 10}
+TRACK_OF = {spec.name: spec.track for spec in MENTEES}
+DEFAULT_PROJECT = "my portfolio project"
 
 
-def _goals(m: Mentorship, rng: random.Random) -> list[MentorshipGoal]:
-    goals = [MentorshipGoal.objects.create(mentorship=m, text=t) for t in rng.sample(GOALS, 2)]
+def my_project(project: str) -> str:
+    """'a shift-swap app for nurses' -> 'my shift-swap app for nurses'."""
+    for article in ("a ", "an "):
+        if project.startswith(article):
+            return "my " + project.removeprefix(article)
+    return "my " + project
+
+
+class Cycle:
+    """Items in a shuffled order, reshuffled when used up: no repeats until then."""
+
+    def __init__(self, items: tuple[str, ...], rng: random.Random) -> None:
+        self.items, self.rng, self.left = items, rng, list[str]()
+
+    def next(self) -> str:
+        if not self.left:
+            self.left = list(self.items)
+            self.rng.shuffle(self.left)
+        return self.left.pop()
+
+
+@dataclass
+class Texts:
+    """The program-wide draws: how often each goal was given, which sets were."""
+
+    rng: random.Random
+    used: Counter[str] = field(default_factory=Counter)
+    sets: set[frozenset[str]] = field(default_factory=set)
+
+    def goals_for(self, track: str) -> list[GoalText]:
+        """Two goals of the track, least given first, and sometimes a career goal."""
+        ranked = sorted(TRACK_GOALS[track], key=lambda g: (self.used[g.text], self.rng.random()))
+        career = sorted(CAREER_GOALS, key=lambda g: (self.used[g.text], self.rng.random()))
+        extra = [career[0]] if self.rng.random() < 0.4 else []
+        options = [[*pair, *extra] for pair in combinations(ranked, 2)]
+        options += [[*pair, c] for pair in combinations(ranked, 2) for c in career]
+        chosen = next(
+            (o for o in options if frozenset(g.text for g in o) not in self.sets), options[0]
+        )
+        self.sets.add(frozenset(g.text for g in chosen))
+        self.used.update(g.text for g in chosen)
+        return chosen
+
+
+class Workspace:
+    """What one mentee writes and is told over their sessions: no repeats within it."""
+
+    def __init__(self, m: Mentorship, texts: Texts) -> None:
+        rng = texts.rng
+        self.rng = rng
+        name = m.mentee.name
+        self.project = my_project(PLANS[name].project) if name in PLANS else DEFAULT_PROJECT
+        self.goal_texts = texts.goals_for(TRACK_OF.get(name, "backend"))
+        # Steps interleave the goals, first goal first: most sessions serve a goal.
+        longest = max(len(g.steps) for g in self.goal_texts)
+        self.steps = [
+            (i, g.steps[k])
+            for k in range(longest)
+            for i, g in enumerate(self.goal_texts)
+            if k < len(g.steps)
+        ]
+        self.questions = [(i, q) for i, g in enumerate(self.goal_texts) for q in g.questions]
+        self.practice = [(i, p) for i, g in enumerate(self.goal_texts) for p in g.practice]
+        rng.shuffle(self.questions)
+        rng.shuffle(self.practice)
+        self.templates = list(TEMPLATES)
+        rng.shuffle(self.templates)
+        self.cycles = {
+            name: Cycle(items, rng)
+            for name, items in {
+                "working_on": text.WORKING_ON,
+                "observation": text.NOTE_OBSERVATIONS,
+                "next": text.NOTE_NEXT,
+                "why_not": text.WHY_NOT,
+                "plan_now": text.PLAN_NOW,
+                "mentor_plan": text.MENTOR_PLAN,
+                "mentor_plan_after": text.MENTOR_PLAN_AFTER,
+                "plan_plain": text.MENTEE_PLAN_PLAIN,
+                "useful_after": text.FEEDBACK_AFTER,
+                "answer": text.ANSWERS,
+                "useful": text.FEEDBACK_USEFUL,
+                "less": text.FEEDBACK_LESS,
+                "next_days": text.NEXT_DAYS,
+            }.items()
+        }
+
+    def fill(self, template: str) -> str:
+        return template.format(project=self.project)
+
+    def draw(self, name: str) -> str:
+        return self.fill(self.cycles[name].next())
+
+    def step(self) -> tuple[int, str, str]:
+        """(goal index, agenda goal, template): the next step, or once they are
+        used up a starting point from the templates, about the mentee's project."""
+        if self.steps:
+            index, step = self.steps.pop(0)
+            return index, self.fill(step), ""
+        if self.templates:
+            template = self.templates.pop()
+            return 0, self.fill(text.TEMPLATE_STEPS[template.value]), template.value
+        template = self.rng.choice(TEMPLATES)
+        return 0, "Back to: " + self.fill(text.TEMPLATE_STEPS[template.value]), template.value
+
+    def question(self, goal_index: int) -> str | None:
+        for k, (index, _q) in enumerate(self.questions):
+            if index == goal_index:
+                return self.questions.pop(k)[1]
+        return self.questions.pop(0)[1] if self.questions else None
+
+    def practice_item(self, goal_index: int) -> str | None:
+        for k, (index, _p) in enumerate(self.practice):
+            if index == goal_index:
+                return self.fill(self.practice.pop(k)[1])
+        return self.fill(self.practice.pop(0)[1]) if self.practice else None
+
+
+def _goals(m: Mentorship, ws: Workspace) -> list[MentorshipGoal]:
+    goals = [
+        MentorshipGoal.objects.create(mentorship=m, text=ws.fill(g.text)) for g in ws.goal_texts
+    ]
+    rng = ws.rng
     WorkingAgreement.objects.create(
         mentorship=m,
-        how_often="Weekly, 45 minutes, at our regular time",
-        contact_between_sessions="Short questions by email; answers within two days",
-        mentee_expects="Honest feedback on my code and my applications",
-        mentor_expects="An agenda the day before, and questions written down",
+        how_often=rng.choice(text.HOW_OFTEN),
+        contact_between_sessions=rng.choice(text.CONTACT),
+        mentee_expects=rng.choice(text.MENTEE_EXPECTS),
+        mentor_expects=rng.choice(text.MENTOR_EXPECTS),
         updated_by_id=m.mentee_id,
     )
     return goals
 
 
-def _past(session: Session, goal: MentorshipGoal, rng: random.Random, now: datetime) -> None:
-    template = rng.choice(TEMPLATES)
+def _agenda(session: Session, goals: list[MentorshipGoal], ws: Workspace) -> tuple[int, str]:
+    index, goal, template = ws.step()
     agenda = Agenda.objects.create(
         session=session,
-        goal=template.label,
+        goal=goal,
         goal_template=template,
-        mentorship_goal=goal,
-        working_on="My capstone project's booking page",
-        previous_notes_reviewed=True,
-        setup_checked=rng.random() < 0.7,
+        mentorship_goal=goals[index],
+        working_on=ws.draw("working_on"),
+        previous_notes_reviewed=ws.rng.random() < 0.8,
+        setup_checked=ws.rng.random() < 0.7,
     )
-    question = Question.objects.create(
-        program=session.program,
-        mentee_id=session.mentee_id,
-        text=rng.choice(QUESTIONS),
-        status=QuestionStatus.ANSWERED,
-        answer="Talked it through; see the notes.",
-        answered_in=session,
-        resolved_at=session.ends_at,
-    )
-    AgendaQuestion.objects.create(agenda=agenda, question=question)
-    Note.objects.create(session=session, author_id=session.mentor_id, body=rng.choice(NOTES))
-    goal_met = rng.choice(["yes", "yes", "partly"])
-    for author_id in (session.mentee_id, session.mentor_id):
-        Reflection.objects.create(
-            session=session,
-            author_id=author_id,
-            goal_met=goal_met,
-            why_not="" if goal_met == "yes" else "We ran out of time on the second question.",
-            plan_now="Practise what we covered before the next session.",
-            still_makes_sense="yes",
-            topics_covered="Goals, code review" if author_id == session.mentor_id else "",
+    asked = ws.question(index)
+    if asked is not None:
+        question = Question.objects.create(
+            program=session.program,
+            mentee_id=session.mentee_id,
+            text=asked,
+            status=QuestionStatus.ANSWERED,
+            answer=ws.draw("answer"),
+            answered_in=session,
+            resolved_at=session.ends_at,
         )
-    Feedback.objects.create(
-        session=session, useful="Concrete examples from real projects", rating=rng.choice([4, 5, 5])
+        AgendaQuestion.objects.create(agenda=agenda, question=question)
+    return index, goal
+
+
+def _past(
+    session: Session,
+    goals: list[MentorshipGoal],
+    ws: Workspace,
+    now: datetime,
+    *,
+    mentee_done: bool = True,
+) -> None:
+    """A held session: its agenda, the mentor's note and reflection, and, unless
+    `mentee_done` is False (the sample journey), the mentee's reflection,
+    feedback and practice item."""
+    rng = ws.rng
+    index, goal = _agenda(session, goals, ws)
+    Note.objects.create(
+        session=session,
+        author_id=session.mentor_id,
+        body=f"**{goal}**\n\n{ws.draw('observation')} {ws.draw('next')}",
     )
-    title, kind, days = rng.choice(PRACTICE)
-    due = session.ends_at.date() + timedelta(days=days)
+    goal_met = rng.choice([GoalMet.YES, GoalMet.YES, GoalMet.PARTLY, GoalMet.YES, GoalMet.NO])
+    why_not = "" if goal_met == GoalMet.YES else ws.draw("why_not")
+    Reflection.objects.create(
+        session=session,
+        author_id=session.mentor_id,
+        goal_met=goal_met,
+        why_not=why_not,
+        plan_now=f"{ws.draw('mentor_plan')} {ws.draw('mentor_plan_after')}",
+        still_makes_sense="yes",
+        topics_covered=goal,
+    )
+    if not mentee_done:
+        return
+    practice = ws.practice_item(index)
+    if practice:
+        plan = (
+            ws.cycles["plan_now"]
+            .next()
+            .format(practice=practice, practice_lower=practice[:1].lower() + practice[1:])
+        )
+    else:
+        plan = ws.draw("plan_plain")
+    Reflection.objects.create(
+        session=session,
+        author_id=session.mentee_id,
+        goal_met=goal_met,
+        why_not=why_not,
+        plan_now=plan,
+        still_makes_sense="yes",
+    )
+    less = ws.draw("less") if rng.random() < 0.35 else ""
+    Feedback.objects.create(
+        session=session,
+        useful=f"{ws.draw('useful')} {ws.draw('useful_after')}",
+        less_productive=less,
+        rating=rng.choice([3, 4]) if less else rng.choice([4, 5, 5]),
+    )
+    if practice is None:
+        return
+    kind = rng.choice(KINDS)
+    due = session.ends_at.date() + timedelta(days=DUE_DAYS[kind])
     item = ActionItem.objects.create(
         mentorship=session.mentorship,
         session=session,
-        title=title,
+        title=practice,
         kind=kind,
         owner_id=session.mentee_id,
         due_on=due,
@@ -123,36 +283,48 @@ def _past(session: Session, goal: MentorshipGoal, rng: random.Random, now: datet
     ActionItem.objects.filter(pk=item.pk).update(created_at=session.ends_at)
 
 
-def _next(session: Session, goal: MentorshipGoal, rng: random.Random) -> None:
+def _next(session: Session, goals: list[MentorshipGoal], ws: Workspace) -> None:
+    """The next session's agenda, begun: a goal and an open question."""
+    index, goal, template = ws.step()
     agenda = Agenda.objects.create(
         session=session,
-        goal="Review my portfolio before I apply",
-        mentorship_goal=goal,
-        goal_template=GoalTemplate.PORTFOLIO,
+        goal=goal,
+        goal_template=template,
+        mentorship_goal=goals[index],
+        next_days=ws.draw("next_days"),
     )
-    question = Question.objects.create(
-        program=session.program, mentee_id=session.mentee_id, text=rng.choice(QUESTIONS)
-    )
-    AgendaQuestion.objects.create(agenda=agenda, question=question)
+    asked = ws.question(index)
+    if asked is not None:
+        question = Question.objects.create(
+            program=session.program, mentee_id=session.mentee_id, text=asked
+        )
+        AgendaQuestion.objects.create(agenda=agenda, question=question)
 
 
 @transaction.atomic
 def load_workspace(program: Program, now: datetime, seed: int = 2027) -> int:
     rng = random.Random(seed)
+    texts = Texts(rng)
     done = 0
-    for m in Mentorship.objects.live().filter(program=program).order_by("pk"):
+    live = Mentorship.objects.live().filter(program=program).select_related("mentee")
+    for m in live.order_by("pk"):
         if m.goals.exists():
             continue
-        goals = _goals(m, rng)
-        held = Session.objects.filter(mentorship=m, status=SessionStatus.HELD).order_by("starts_at")
-        for session in held:
-            _past(session, rng.choice(goals), rng, now)
+        ws = Workspace(m, texts)
+        goals = _goals(m, ws)
+        held = list(
+            Session.objects.filter(mentorship=m, status=SessionStatus.HELD).order_by("starts_at")
+        )
+        # The sample mentee's latest session waits for her reflection and feedback.
+        journey = m.mentee.name == AWAITING_REFLECTION_MENTEE
+        for k, session in enumerate(held):
+            _past(session, goals, ws, now, mentee_done=not (journey and k == len(held) - 1))
         upcoming = (
             Session.objects.filter(mentorship=m, status=SessionStatus.SCHEDULED, starts_at__gt=now)
             .order_by("starts_at")
             .first()
         )
         if upcoming is not None and rng.random() < 0.6:
-            _next(upcoming, goals[0], rng)
+            _next(upcoming, goals, ws)
         done += 1
     return done

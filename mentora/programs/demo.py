@@ -32,6 +32,7 @@ from mentora.programs.demo_people import (
     ENDED,
     MENTEES,
     MENTORS,
+    PLANS,
     PROGRAM_DATA,
     PROGRAM_SLUG,
     SAMPLE_MENTEES,
@@ -219,8 +220,10 @@ def upsert_mentee(
     profile, _ = MenteeProfile.objects.update_or_create(
         user=user,
         defaults={
-            "learning": track.learning,
-            "target_roles": track.target_roles,
+            # Each mentee's own track and aim, in their words; the track's
+            # general wording is the fallback for a mentee without a plan.
+            "learning": PLANS[spec.name].learning if spec.name in PLANS else track.learning,
+            "target_roles": PLANS[spec.name].aim if spec.name in PLANS else track.target_roles,
             "interests": interests,
             "prior_background": spec.prior,
             "wants_shared_background": spec.shared,

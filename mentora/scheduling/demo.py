@@ -10,6 +10,11 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
+from mentora.programs.demo_people import (
+    AWAITING_ATTENDANCE_MENTOR,
+    AWAITING_REFLECTION_MENTEE,
+    SAMPLE_MENTEES,
+)
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.cadence import services as cadence_services
 from mentora.scheduling.models import (
@@ -129,6 +134,44 @@ def ensure_mentorship_schedule(
     cadence_services.regular_sessions_sync(mentorship=m, now=now)
 
 
+def _latest_past(mentorships: list[Mentorship], now: datetime) -> Session | None:
+    return (
+        Session.objects.filter(mentorship__in=mentorships, ends_at__lt=now)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def sample_journeys(made: list[Mentorship], now: datetime) -> None:
+    """The printed logins' journeys, on the mentorships this run scheduled: the
+    sample mentor's latest past session with someone else still awaits attendance,
+    and the sample mentee's latest past session was held (the workspace leaves
+    its reflection and feedback to her)."""
+    by_mentor = [
+        m
+        for m in made
+        if m.mentor.name == AWAITING_ATTENDANCE_MENTOR and m.mentee.name not in SAMPLE_MENTEES
+    ]
+    waiting = _latest_past(by_mentor, now)
+    if waiting is not None:
+        _set_outcome(waiting, SessionStatus.SCHEDULED)
+    held = _latest_past([m for m in made if m.mentee.name == AWAITING_REFLECTION_MENTEE], now)
+    if held is not None:
+        _set_outcome(held, SessionStatus.HELD)
+
+
+def _set_outcome(session: Session, status: str) -> None:
+    session.status = status
+    session.cancelled_at = session.cancelled_by_id = None
+    session.cancellation_kind = session.cancel_reason = ""
+    if status == SessionStatus.SCHEDULED:
+        session.attendance_marked_at = session.attendance_marked_by_id = None
+    else:
+        session.attendance_marked_at = session.ends_at + timedelta(minutes=20)
+        session.attendance_marked_by_id = session.mentor_id
+    session.save()
+
+
 @transaction.atomic
 def load_schedule(program: Program, now: datetime, seed: int = 2026) -> int:
     """Give the demo's live mentorships a rhythm and a history; returns how many."""
@@ -136,12 +179,19 @@ def load_schedule(program: Program, now: datetime, seed: int = 2026) -> int:
     ensure_availability(program, rng)
     done = 0
     slot_of_mentor: dict[int, int] = {}
-    live = Mentorship.objects.live().filter(program=program).select_related("program", "mentor")
+    live = (
+        Mentorship.objects.live()
+        .filter(program=program)
+        .select_related("program", "mentor", "mentee")
+    )
+    made = []
     for m in live.order_by("started_at", "pk"):
         index = slot_of_mentor.get(m.mentor_id, 0)
         slot_of_mentor[m.mentor_id] = index + 1
         if m.sessions.exists():
             continue
         ensure_mentorship_schedule(m, index, now, rng)
+        made.append(m)
         done += 1
+    sample_journeys(made, now)
     return done
