@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentora.mentoring.access import NOTES_OPEN_DAYS, windows_from_expression
-from mentora.mentoring.models import Feedback, Note, Reflection
+from mentora.mentoring.models import Feedback, Note, Reflection, ReflectionReopening
 from mentora.mentoring.workspace.queries import open_action_items
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Program
@@ -103,7 +103,42 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
                     due=s.windows_from + window,  # type: ignore[attr-defined]
                 )
             )
-    return needs + _items_due(user, program, now)
+    return needs + _reopened(user, program, now) + _items_due(user, program, now)
+
+
+def _reopened(user: User, program: Program, now: datetime) -> list[Need]:
+    """Reflections staff reopened for this person and not written yet (one
+    query), with the same title as the normal window's item, due when the
+    reopening ends."""
+    reopenings = (
+        ReflectionReopening.objects.filter(party=user, session__program=program, until__gte=now)
+        .exclude(
+            session__status__in=[
+                SessionStatus.CANCELLED,
+                SessionStatus.MENTEE_NO_SHOW,
+                SessionStatus.MENTOR_NO_SHOW,
+            ]
+        )
+        .annotate(
+            reflected=Exists(Reflection.objects.filter(session=OuterRef("session_id"), author=user))
+        )
+        .filter(reflected=False)
+        .select_related("session__mentor", "session__mentee")
+        .order_by("until")
+    )
+    needs = []
+    for r in reopenings[:NEEDS_SHOWN]:
+        s = r.session
+        if user.pk == s.mentee_id:
+            title = _("Reflect on your session with %(name)s") % {"name": s.mentor.name}
+        else:
+            title = _("Write your report on the session with %(name)s") % {"name": s.mentee.name}
+        needs.append(
+            Need(
+                title=title, url=reverse("session_reflect", args=[program.slug, s.pk]), due=r.until
+            )
+        )
+    return needs
 
 
 def _items_due(user: User, program: Program, now: datetime) -> list[Need]:
@@ -162,11 +197,15 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
                     due=s.windows_from + notes_days,  # type: ignore[attr-defined]
                 )
             )
-    return needs + [
-        Need(
-            title=_("%(name)s hasn't prepared your session yet") % {"name": s.mentee.name},
-            url=reverse("agenda", args=[slug, s.pk]),
-            due=s.starts_at,
-        )
-        for s in unprepared[:NEEDS_SHOWN]
-    ]
+    return (
+        needs
+        + _reopened(user, program, now)
+        + [
+            Need(
+                title=_("%(name)s hasn't prepared your session yet") % {"name": s.mentee.name},
+                url=reverse("agenda", args=[slug, s.pk]),
+                due=s.starts_at,
+            )
+            for s in unprepared[:NEEDS_SHOWN]
+        ]
+    )

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from mentora.home.needs import needs_you_now
 from mentora.mentoring import access
 from mentora.mentoring.access import Viewer
 from mentora.mentoring.errors import MentoringCode, MentoringError
@@ -275,3 +276,46 @@ def test_the_reopened_party_sees_the_new_closing_day(client, program, old, mente
 
     assert page.status_code == 200
     assert "Open until Monday 11 January" in page.text
+
+
+# --- needs you now --------------------------------------------------------------------
+
+
+def _titles(user, role, now=NOW):
+    return [
+        n.title
+        for n in needs_you_now(user_program(user), user, frozenset({role}), now, is_admin=False)
+    ]
+
+
+def user_program(user):
+    return user.memberships.first().program
+
+
+def test_a_reopened_reflection_is_asked_for_until_written_or_expired(
+    old, mentee, mentor, success_manager
+):
+    f.CadenceFactory(mentorship=old.mentorship)
+    assert "Reflect on your session with Mo Mentor" not in _titles(mentee, Role.MENTEE)
+
+    reopening = services.reflection_reopen(session=old, party=mentee, by=success_manager)
+
+    [need] = [
+        n
+        for n in needs_you_now(old.program, mentee, frozenset({Role.MENTEE}), NOW, is_admin=False)
+        if n.title == "Reflect on your session with Mo Mentor"
+    ]
+    assert need.url == reflect_url(old.program, old)
+    assert need.due == reopening.until
+    assert "Write your report on the session with Mia Mentee" not in _titles(mentor, Role.MENTOR)
+    assert "Reflect on your session with Mo Mentor" not in _titles(
+        mentee, Role.MENTEE, now=NOW + timedelta(days=8)
+    )
+    submit(old, mentee, NOW)
+    assert "Reflect on your session with Mo Mentor" not in _titles(mentee, Role.MENTEE)
+
+
+def test_a_reopened_report_is_asked_of_the_mentor(old, mentor, admin_user):
+    services.reflection_reopen(session=old, party=mentor, by=admin_user)
+
+    assert "Write your report on the session with Mia Mentee" in _titles(mentor, Role.MENTOR)
