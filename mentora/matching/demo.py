@@ -23,6 +23,7 @@ from mentora.matching.models import (
     PulseAnswer,
     RequestStatus,
 )
+from mentora.mentoring.demo import my_project
 from mentora.programs.demo_people import MENTEES, PLANS, REQUESTED_MENTOR, UNMATCHED_MENTEE
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
@@ -63,9 +64,23 @@ def request_message(mentee_name: str, rng: random.Random) -> str:
     plan = PLANS.get(mentee_name)
     if spec is None or plan is None:
         return "I'd like a mentor to help me plan my learning and my first applications."
-    learning = plan.learning[:1].lower() + plan.learning[1:]
-    ask = rng.choice(REQUEST_ASKS).format(project=plan.project)
-    return f"{spec.prior} Now I'm learning {learning}. {ask}"
+    ask = rng.choice(REQUEST_ASKS).format(project=my_project(plan.project))
+    return (
+        f"{spec.prior} My focus here is {in_sentence(plan.learning)}, and my aim is a job as "
+        f"{in_sentence(plan.aim)}. {ask}"
+    )
+
+
+PROPER = ("Python", "Django", "Java", "Spring", "React", "Linux", "TypeScript", "Kubernetes")
+
+
+def in_sentence(phrase: str) -> str:
+    """A capitalised phrase for the middle of a sentence: 'Data analyst' ->
+    'data analyst', but 'SQL and Python' and 'Python developer' stay."""
+    first = phrase.split(" ", 1)[0].rstrip(",")
+    if first in PROPER or first[1:2].isupper():
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
 
 
 def _unmatched_mentees(program: Program) -> list[int]:
@@ -176,7 +191,7 @@ def _concerns(program: Program, struggling: Mentorship | None, now: datetime) ->
             raised_by_id=struggling.mentee_id,
             reason=ConcernReason.MISSED_SESSIONS,
             details=OPEN_CONCERN.format(
-                project=PLANS[struggling.mentee.name].project
+                project=my_project(PLANS[struggling.mentee.name].project)
                 if struggling.mentee.name in PLANS
                 else "my portfolio project"
             ),

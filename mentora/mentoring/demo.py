@@ -251,7 +251,7 @@ def _past(
         session=session,
         author_id=session.mentee_id,
         goal_met=goal_met,
-        why_not=why_not,
+        why_not="" if goal_met == GoalMet.YES else ws.draw("why_not"),  # in her own words
         plan_now=plan,
         still_makes_sense="yes",
     )

@@ -75,7 +75,7 @@ WHY_NOT = (
 
 PLAN_NOW = (
     "This week: {practice}.",
-    "First {practice}, then look at it again before the next session.",
+    "First: {practice_lower}; then look at it again before the next session.",
     "I'll {practice_lower} on Tuesday evening, while it's fresh.",
     "Start small: {practice_lower}, then go one step further if it goes well.",
     "Two short sessions this week to {practice_lower}.",

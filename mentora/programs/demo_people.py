@@ -555,7 +555,7 @@ PLANS: dict[str, Plan] = {
         "a survey-results pipeline with automatic charts",
     ),
     "Sophie Müller": Plan(
-        "From lab biology to data science: pandas, scikit-learn, clean notebooks",
+        "Data science after lab biology: pandas, scikit-learn, clean notebooks",
         "Data scientist in life sciences",
         "a model predicting protein stability from public data",
     ),
