@@ -54,8 +54,10 @@ def concerns_in(
 def concerns_raised_by(user: User, mentorship: Mentorship) -> QuerySet[Concern]:
     """The concerns this person raised about this mentorship, newest first (their author
     may always see them), so the page for raising one links to what was already sent."""
-    return _concerns(mentorship.program).filter(mentorship=mentorship, raised_by=user).order_by(
-        "-created_at"
+    return (
+        _concerns(mentorship.program)
+        .filter(mentorship=mentorship, raised_by=user)
+        .order_by("-created_at")
     )
 
 
