@@ -30,6 +30,7 @@ from mentora.mentoring.models import (
     Note,
     Question,
     Reflection,
+    ReflectionReopening,
     WorkingAgreement,
 )
 from mentora.worker.admin import ReadOnlyAdmin, ReadOnlyInline, related_column
@@ -175,6 +176,15 @@ class ReflectionAdmin(ReadOnlyAdmin):
     search_fields = ("author__email", "author__name", *SESSION_SEARCH)
     list_select_related = ("session", "author")
     date_hierarchy = "created_at"
+
+
+@admin.register(ReflectionReopening)
+class ReflectionReopeningAdmin(ReadOnlyAdmin):
+    list_display = ("session", "party", "reopened_by", "reopened_at", "until")
+    list_filter = ("session__program",)
+    search_fields = ("party__email", "party__name", *SESSION_SEARCH)
+    list_select_related = ("session", "party", "reopened_by")
+    date_hierarchy = "reopened_at"
 
 
 @admin.register(Feedback)

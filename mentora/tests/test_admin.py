@@ -39,6 +39,7 @@ from mentora.mentoring.models import (
     AgendaLink,
     AgendaQuestion,
     Note,
+    ReflectionReopening,
     WorkingAgreement,
 )
 from mentora.notifications.models import (
@@ -123,6 +124,13 @@ def world(program, mentorship, mentee, mentor, admin_user, settings, tmp_path):
     f.NoteFactory(session=session, author=mentor, body=PRIVATE_TEXT, shared=False)
     f.ActionItemFactory(mentorship=mentorship)
     f.ReflectionFactory(session=session)
+    ReflectionReopening.objects.create(
+        session=session,
+        party=mentee,
+        reopened_by=admin_user,
+        reopened_at=now,
+        until=now + timedelta(days=7),
+    )
     f.FeedbackFactory(session=session, useful="The walk through the tests")
 
     MentorRequestFactory(program=program, mentee=f.UserFactory(name="Sid Seeker"), mentor=mentor)
@@ -396,6 +404,7 @@ READ_ONLY = [
     "mentoring.Note",
     "mentoring.ActionItem",
     "mentoring.Reflection",
+    "mentoring.ReflectionReopening",
     "mentoring.Feedback",
     "matching.MentorRequest",
     "matching.Pulse",
