@@ -55,8 +55,7 @@ _MENTEE_PAGES = {
 }
 _PARTY_PAGES = {
     "my_feedback": "a mentor's feedback",
-    "requests_list": "a mentor's or mentee's requests",
-    "mentorship_goals": "the pair's goals (staff see them on the mentee's pages)",
+    "mentorship_goals": "the pair's own goals page",
     "regular_time": "the pair's prompt to agree a weekly time",
 }
 # Pages a role may open that are linked only in another state of the world,
@@ -70,7 +69,6 @@ LINKED_ELSEWHERE: dict[str, dict[str, str]] = {
     "admin_user": {
         **_MENTEE_PAGES,
         **_PARTY_PAGES,
-        "request_detail": "KNOWN GAP: nothing links an admin to a mentee's pending request",
     },
     "mentee": {
         "mentor_directory": "offered while unmatched (the unmatched test below)",
