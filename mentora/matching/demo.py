@@ -24,7 +24,8 @@ from mentora.matching.models import (
     RequestStatus,
 )
 from mentora.mentoring.demo import my_project
-from mentora.programs.demo_people import MENTEES, PLANS, REQUESTED_MENTOR, UNMATCHED_MENTEE
+from mentora.programs.demo_people import MENTEES, REQUESTED_MENTOR, UNMATCHED_MENTEE
+from mentora.programs.demo_plans import PLANS
 from mentora.programs.models import (
     LIVE_MENTORSHIP_STATUSES,
     EndReason,

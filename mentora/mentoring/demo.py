@@ -37,7 +37,8 @@ from mentora.mentoring.models import (
     Reflection,
     WorkingAgreement,
 )
-from mentora.programs.demo_people import AWAITING_REFLECTION_MENTEE, MENTEES, PLANS
+from mentora.programs.demo_people import AWAITING_REFLECTION_MENTEE, MENTEES
+from mentora.programs.demo_plans import PLANS
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.models import Session, SessionStatus
 

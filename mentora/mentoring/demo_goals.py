@@ -4,7 +4,7 @@ work towards it, the questions a mentee brings about it, and practice items.
 Plain data written by hand, in the spirit of the source articles (a specific
 goal per relationship and per session, questions written down as they come
 up, small exercises soon after). `{project}` is the mentee's own portfolio
-project (demo_people.PLANS), so two mentees on one goal still prepare
+project (demo_plans.PLANS), so two mentees on one goal still prepare
 different sessions. `demo.py` draws from these pools with a seeded rng.
 """
 

@@ -32,7 +32,6 @@ from mentora.programs.demo_people import (
     ENDED,
     MENTEES,
     MENTORS,
-    PLANS,
     PROGRAM_DATA,
     PROGRAM_SLUG,
     SAMPLE_MENTEES,
@@ -48,6 +47,7 @@ from mentora.programs.demo_people import (
     email_for,
     handle_for,
 )
+from mentora.programs.demo_plans import PLANS
 from mentora.programs.models import (
     Cohort,
     Membership,

@@ -17,7 +17,8 @@ from mentora.mentoring.demo_goals import CAREER_GOALS, TRACK_GOALS
 from mentora.mentoring.models import Agenda, Feedback, MentorshipGoal, Note, Reflection
 from mentora.programs import demo_people
 from mentora.programs.demo import sample_logins
-from mentora.programs.demo_people import MENTEES, PLANS, SAMPLE_MENTEES, TRACKS, email_for
+from mentora.programs.demo_people import MENTEES, SAMPLE_MENTEES, TRACKS, email_for
+from mentora.programs.demo_plans import PLANS
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling.models import Session, SessionStatus
 from mentora.scheduling.needs import attendance_to_record
