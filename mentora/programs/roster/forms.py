@@ -131,7 +131,8 @@ class RosterActionForm(inputs.Form):
         managers: list[User],
         cohorts: Any,
     ) -> None:
-        super().__init__(data)
+        # Its own ids: the filter form above it on the page has a cohort field too.
+        super().__init__(data, auto_id="action_%s")
         self.fields["people"].error_messages["required"] = _("Select at least one person.")
         self.fields["action"].choices = actions  # type: ignore[attr-defined]
         manager_field = self.fields["success_manager"]
