@@ -37,7 +37,7 @@ def _url(program, name: str = "people_import") -> str:
 
 
 def _upload(client: Client, program, data: bytes, *, hold: bool = False, name: str = "p.csv"):
-    post = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    post: dict[str, object] = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
     if hold:
         post["hold_invitations"] = "on"
     return client.post(_url(program), post)

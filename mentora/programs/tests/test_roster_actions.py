@@ -253,7 +253,8 @@ def test_bulk_resend(client, admin_user, program, django_capture_on_commit_callb
         )
 
     assert response.status_code == 302
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in invitees)
+    sent: list[str] = [str(m.to[0]) for m in mail.outbox]
+    assert sorted(sent) == sorted(str(u.email) for u in invitees)
     assert all(m.invitation_sent_at for m in Membership.objects.filter(user__in=invitees))
 
 
