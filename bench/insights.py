@@ -230,6 +230,8 @@ def build(now: datetime) -> Program:
 
 
 def _logged_in(user: User) -> Client:
+    # Onboarded, so the first-login steps don't redirect the timed pages.
+    User.objects.filter(pk=user.pk, onboarded_at__isnull=True).update(onboarded_at=timezone.now())
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     return client
@@ -239,8 +241,6 @@ def _admin(program: Program) -> User:
     user, _ = User.objects.get_or_create(
         email=f"{SLUG}.admin@bench.example", defaults={"name": "Bench Admin"}
     )
-    # Onboarded, so the first-login steps don't redirect the timed pages.
-    User.objects.filter(pk=user.pk, onboarded_at__isnull=True).update(onboarded_at=timezone.now())
     Membership.objects.get_or_create(user=user, program=program, role=Role.ADMIN)
     return user
 
