@@ -141,8 +141,8 @@ def test_a_file_with_a_bad_line_shows_every_bad_line_and_offers_no_confirm(as_ad
     assert response.status_code == 400
     page = response.content.decode()
     assert re.findall(r'<tr data-line="(\d+)"><td>', page) == ["3", "4", "5", "6"]
-    assert "line 3: “bad” is not a valid email address." in page
-    assert "line 6: duplicate of line 2" in page
+    assert '<tr data-line="3"><td>3</td><td>“bad” is not a valid email address.' in page
+    assert '<tr data-line="6"><td>6</td><td>duplicate of line 2' in page
     assert 'name="ticket"' not in page
     assert "Nothing was imported: this file has 4 problems" in page
     assert _counts() == before
@@ -179,7 +179,7 @@ def test_a_cohort_closed_after_the_preview_refuses_the_whole_file(as_admin, prog
 
     assert response.status_code == 400  # the fresh preview has a bad line
     page = response.content.decode()
-    assert "line 2: the cohort “Spring 2027” is closed" in page
+    assert '<tr data-line="2"><td>2</td><td>the cohort “Spring 2027” is closed' in page
     assert 'name="ticket"' not in page
     assert _counts() == before
 
