@@ -34,7 +34,7 @@ def test_mentee_books_a_slot_and_sees_it_in_their_zone(
     page, login, screenshot, mentee, available_mentor
 ):
     login(mentee)
-    page.get_by_role("link", name="Your schedule", exact=True).click()
+    page.get_by_role("link", name="See your schedule", exact=True).click()
     page.get_by_role("link", name="Book a session", exact=True).click()  # no regular time yet
     expect(page.get_by_text(re.compile(r"Times are in your zone, CES?T"))).to_be_visible()
     screenshot("slot-picker")
