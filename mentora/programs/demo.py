@@ -293,6 +293,13 @@ def ensure_active(
     pairs = Mentorship.objects.filter(program=program)
     if pairs.filter(mentor=mentor, mentee=mentee).exclude(status=MentorshipStatus.ENDED).exists():
         return False
+    # Someone graduated or left in the running demo is not paired again.
+    still_in = Membership.objects.active().filter(program=program)
+    if not (
+        still_in.filter(user=mentee, role=Role.MENTEE).exists()
+        and still_in.filter(user=mentor, role=Role.MENTOR).exists()
+    ):
+        return False
     # Someone may have re-matched people in the running demo: respect that and capacity.
     if pairs.live().filter(mentee=mentee).exists():
         return False
