@@ -218,6 +218,70 @@ class Program(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Reflections and feedback can be written for this many days after a session."),
     )
+    # Sign-in (accounts' second-factor and single sign-on rules read these)
+    staff_need_second_factor = models.BooleanField(
+        _("staff need a second factor"),
+        default=True,
+        help_text=_(
+            "Success managers and admins must sign in with an authenticator app or a "
+            "security key before they reach any page of the program."
+        ),
+    )
+    mentors_need_second_factor = models.BooleanField(
+        _("mentors need a second factor"),
+        default=False,
+        help_text=_("Mentors must also sign in with a second factor."),
+    )
+    trust_sso_second_factor = models.BooleanField(
+        _("trust the identity provider's second factor"),
+        default=False,
+        help_text=_(
+            "A person who signed in through single sign-on has passed the second factor "
+            "(turn on only if your identity provider requires one)."
+        ),
+    )
+    password_login_allowed = models.BooleanField(
+        _("password sign-in allowed"),
+        default=True,
+        help_text=_("Off: the program's people sign in through single sign-on only."),
+    )
+    sso_providers = models.CharField(
+        _("single sign-on providers"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The identity providers the program's people may use, by id, separated by commas "
+            "(blank: every configured provider)."
+        ),
+    )
+    sso_email_domains = models.CharField(
+        _("email domains matched to accounts"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "A single sign-on from these domains (comma-separated, e.g. example.edu) is "
+            "linked to the existing account with the same email."
+        ),
+    )
+    # Calendars and meeting rooms
+    calendar_stale_hours = models.PositiveIntegerField(
+        _("use a calendar that can't be read for (hours)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_(
+            "If a mentor's connected calendar can't be read, its last copy is used this long; "
+            "after that the mentor offers no times until it can be read again."
+        ),
+    )
+    meeting_room_base_url = models.URLField(
+        _("video rooms address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "A video service where each session gets its own room, e.g. https://meet.jit.si/ "
+            "(blank: the mentor's own meeting link)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from mentora.scheduling.models import (
+    BusyInterval,
     Cadence,
+    CalendarConnection,
+    CalendarEventCopy,
     CalendarFeed,
     DateOverride,
     MakeupRequest,
@@ -149,3 +152,29 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     search_fields = ("user__email", "user__name")
     list_select_related = ("user",)
     exclude = ("token",)
+
+
+@admin.register(CalendarConnection)
+class CalendarConnectionAdmin(ReadOnlyAdmin):
+    """Support sees whether a person's calendar is read and why not; never its
+    address or credentials (sealed, and excluded here)."""
+
+    list_display = ("owner", "kind", "url_host", "last_success_at", "last_error", "disabled_at")
+    list_filter = ("kind",)
+    search_fields = ("owner__email", "owner__name", "url_host")
+    list_select_related = ("owner",)
+    exclude = ("sealed_url", "sealed_username", "sealed_password", "sealed_write_calendar_url")
+
+
+@admin.register(BusyInterval)
+class BusyIntervalAdmin(ReadOnlyAdmin):
+    list_display = ("connection", "starts_at", "ends_at")
+    list_select_related = ("connection__owner",)
+    raw_id_fields = ("connection",)
+
+
+@admin.register(CalendarEventCopy)
+class CalendarEventCopyAdmin(ReadOnlyAdmin):
+    list_display = ("session", "connection", "written_sequence", "written_at")
+    list_select_related = ("connection__owner", "session")
+    raw_id_fields = ("connection", "session")

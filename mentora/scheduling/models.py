@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.timezones import validate_time_zone
 from mentora.programs.models import Mentorship, Program
@@ -265,6 +266,12 @@ class Session(models.Model):
     cancel_note = models.CharField(max_length=500, blank=True)
     cancellation_kind = models.CharField(max_length=16, choices=CancellationKind, blank=True)
     agenda_switch = models.CharField(max_length=32, choices=AgendaSwitch, blank=True)
+    # The session's own meeting link, set by the mentor; blank: the generated room
+    # (room_name on the program's video service), else the mentor's default link.
+    meeting_url = models.URLField(max_length=500, blank=True)
+    # An unguessable room generated for this session; a late move's new session
+    # copies it, a cancelled session's name is never given to another.
+    room_name = models.CharField(max_length=64, blank=True)
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
     attendance_marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -319,6 +326,8 @@ class Session(models.Model):
                 | Q(status=SessionStatus.CANCELLED, cancel_reason=CancelReason.MOVED_LATE),
                 name="session_moved_to_only_on_a_late_move",
             ),
+            # A moved session's replacement keeps its room: the only two sessions
+            # with one name are linked by moved_to (checked in the booking service).
         ]
         # No overlapping sessions per mentor (migration 0002) or per mentee
         # (migration 0004): exclusion constraints on PostgreSQL; SQLite has no
@@ -401,3 +410,95 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class CalendarKind(models.TextChoices):
+    ICAL = "ical", _("Private iCalendar address (read only)")
+    CALDAV = "caldav", _("CalDAV account (read, and write sessions)")
+
+
+class CalendarConnection(models.Model):
+    """A person's own calendar that Mentora reads busy times from (and, over
+    CalDAV, may write their sessions into). Secrets are sealed at rest
+    (mentora/sealed.py) and never shown again after they are saved."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_connections"
+    )
+    kind = models.CharField(max_length=16, choices=CalendarKind)
+    label = models.CharField(max_length=100, blank=True)
+    # Sealed: the iCalendar address, or the CalDAV server address.
+    sealed_url = models.TextField()
+    # Shown to the owner instead of the address: its host only ("calendar.google.com").
+    url_host = models.CharField(max_length=255, blank=True)
+    sealed_username = models.TextField(blank=True)
+    sealed_password = models.TextField(blank=True)
+    # CalDAV: the calendar sessions are written into (its URL, sealed; blank: don't write).
+    sealed_write_calendar_url = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Refresh state (the worker's): conditional requests and the failure policy.
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    sync_token = models.CharField(max_length=500, blank=True)
+    next_refresh_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["disabled_at", "next_refresh_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.owner} ({self.url_host})"
+
+
+class BusyInterval(models.Model):
+    """A busy time read from a connected calendar: start and end only, never a
+    title, a place or who attends."""
+
+    connection = models.ForeignKey(
+        CalendarConnection, on_delete=models.CASCADE, related_name="busy_intervals"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["connection", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="busy_interval_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Busy {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} UTC"
+
+
+class CalendarEventCopy(models.Model):
+    """A session written into a person's CalDAV calendar: where, so a move
+    updates it and a cancellation deletes it."""
+
+    connection = models.ForeignKey(
+        CalendarConnection, on_delete=models.CASCADE, related_name="event_copies"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="calendar_copies")
+    href = models.CharField(max_length=1000)
+    etag = models.CharField(max_length=300, blank=True)
+    written_sequence = models.PositiveIntegerField(default=0)
+    written_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "session"], name="calendar_copy_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Copy of session {self.session_id} in {self.connection_id}"

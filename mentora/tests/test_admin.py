@@ -53,13 +53,20 @@ from mentora.notifications.models import (
     Which,
 )
 from mentora.programs.models import AccessAuditEntry, Membership, ProgramSettingChange, Role
-from mentora.scheduling.models import CalendarFeed, SessionChange
+from mentora.scheduling.models import (
+    BusyInterval,
+    CalendarConnection,
+    CalendarEventCopy,
+    CalendarFeed,
+    SessionChange,
+)
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after
 from mentora.worker.models import PeriodicRun
 
 pytestmark = pytest.mark.django_db
 
+SEALED_TEXT = "gAAAAA-sealed-calendar-address"
 PRIVATE_TEXT = "Private: I think she is about to quit the bootcamp"
 
 
@@ -97,6 +104,15 @@ def world(program, mentorship, mentee, mentor, admin_user, settings, tmp_path):
     )
     f.MakeupRequestFactory(session=later, message="Could we meet on Friday instead?")
     CalendarFeed.objects.create(user=mentee)
+    calendar = CalendarConnection.objects.create(
+        owner=mentor, kind="ical", sealed_url=SEALED_TEXT, url_host="calendar.example.com"
+    )
+    BusyInterval.objects.create(
+        connection=calendar, starts_at=later.starts_at, ends_at=later.ends_at
+    )
+    CalendarEventCopy.objects.create(
+        connection=calendar, session=later, href="/mentor/work/session.ics", written_at=now
+    )
     f.WeeklyHoursFactory(mentor=mentor)
     f.DateOverrideFactory(mentor=mentor, date=now.date() + timedelta(days=9))
     away = now.date() + timedelta(days=20)
@@ -378,6 +394,10 @@ def test_secret_tokens_are_never_shown(root, world):
     agenda_page = root.get(url(file.agenda, "change", file.agenda_id)).content.decode()
 
     assert feed.token not in feed_page
+    calendar = CalendarConnection.objects.get()
+    calendar_page = root.get(url(CalendarConnection, "change", calendar.pk)).content.decode()
+    assert SEALED_TEXT not in calendar_page
+    assert "calendar.example.com" in calendar_page
     assert file.token not in file_page
     assert file.token not in agenda_page
     assert "solution.py" in agenda_page
@@ -394,6 +414,9 @@ READ_ONLY = [
     "scheduling.SessionChange",
     "scheduling.MakeupRequest",
     "scheduling.CalendarFeed",
+    "scheduling.CalendarConnection",
+    "scheduling.BusyInterval",
+    "scheduling.CalendarEventCopy",
     "mentoring.MentorshipGoal",
     "mentoring.WorkingAgreement",
     "mentoring.Agenda",

@@ -50,6 +50,21 @@ POLICY_GROUPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
         ("pulse_after_first_session", "pulse_every_weeks"),
     ),
     (gettext_lazy("Reflection window"), ("reflection_window_days",)),
+    (
+        gettext_lazy("Sign-in"),
+        (
+            "staff_need_second_factor",
+            "mentors_need_second_factor",
+            "trust_sso_second_factor",
+            "password_login_allowed",
+            "sso_providers",
+            "sso_email_domains",
+        ),
+    ),
+    (
+        gettext_lazy("Calendars and meeting rooms"),
+        ("calendar_stale_hours", "meeting_room_base_url"),
+    ),
 )
 IDENTITY_FIELDS = ("name", "description", "time_zone")
 # Every policy: what "copy settings from" copies to a new program.
