@@ -1,0 +1,88 @@
+"""Where a person is signed in: ending their other sessions, or all of them.
+
+`sign_out_other_sessions` is the one way to sign a person out elsewhere: the
+"Where you're signed in" page calls it, and so do a password change, a password
+reset and an admin's reset of someone's second factor (with no session to keep).
+
+A session lives in two places: Django's session store (the cookie's key, which
+is what actually signs someone in) and allauth's `UserSession` row (what the
+page lists). Both are removed. With a database session backend (the default,
+`django.contrib.sessions.backends.db`, or `cached_db`) the store is also
+searched for sessions of the person that have no `UserSession` row (signed in
+before rows were kept, or by a path that made none), so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+from django.utils import timezone
+
+from mentora.accounts.models import User
+
+_DB_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
+
+
+def _store(session_key: str | None = None) -> SessionBase:
+    engine = import_module(settings.SESSION_ENGINE)
+    store: SessionBase = engine.SessionStore(session_key)
+    return store
+
+
+def _stored_session_keys_of(user: User) -> list[str]:
+    """Keys of the live database sessions signed in as `user` (empty for other engines).
+
+    The session table has no user column, so each live session is decoded; a
+    session that doesn't decode belongs to nobody we can tell and is left alone.
+    """
+    if settings.SESSION_ENGINE not in _DB_ENGINES:
+        return []
+    from django.contrib.sessions.models import Session
+
+    wanted = str(user.pk)
+    keys = []
+    live = Session.objects.filter(expire_date__gt=timezone.now()).only(
+        "session_key", "session_data"
+    )
+    for row in live.iterator(chunk_size=500):
+        if str(row.get_decoded().get(SESSION_KEY, "")) == wanted:
+            keys.append(row.session_key)
+    return keys
+
+
+def sign_out_other_sessions(user: User, keep_session_key: str | None = None) -> int:
+    """Sign `user` out everywhere but the session `keep_session_key` (everywhere when None).
+
+    Returns how many sessions were ended. Another person's session is never
+    touched, even if its key is given to keep.
+    """
+    keys = set(UserSession.objects.filter(user_id=user.pk).values_list("session_key", flat=True))
+    keys.update(_stored_session_keys_of(user))
+    keys.discard(keep_session_key or "")
+    if not keys:
+        return 0
+    store = _store()
+    with transaction.atomic():
+        for key in keys:
+            store.delete(key)
+        UserSession.objects.filter(user_id=user.pk, session_key__in=keys).delete()
+    return len(keys)
+
+
+def sign_out_session(user: User, session_id: int) -> bool:
+    """End one of `user`'s sessions by its row id; False when it isn't theirs (or is gone)."""
+    row = UserSession.objects.filter(user_id=user.pk, pk=session_id).first()
+    if row is None:
+        return False
+    with transaction.atomic():
+        _store().delete(row.session_key)
+        row.delete()
+    return True
