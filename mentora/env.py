@@ -38,3 +38,46 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+_OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
+
+
+def env_oidc_providers(name: str) -> list[dict[str, object]]:
+    """OpenID Connect providers as allauth's APPS, from a JSON list of objects with
+    `id` (letters, digits, '-' or '_'; what a program's `sso_providers` names), `name`
+    (the button's label), `server_url` (the issuer), `client_id` and `secret`."""
+    import json
+    import re
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    try:
+        items = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a JSON list: {exc}") from exc
+    if not isinstance(items, list):
+        raise ValueError(f"{name} must be a JSON list of providers")
+    apps: list[dict[str, object]] = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != _OIDC_KEYS:
+            raise ValueError(f"each provider in {name} has exactly the keys {sorted(_OIDC_KEYS)}")
+        if not all(isinstance(value, str) and value.strip() for value in item.values()):
+            raise ValueError(f"each value of a provider in {name} is a non-empty string")
+        if not re.fullmatch(r"[a-z0-9_-]{1,40}", item["id"]):
+            raise ValueError(f"a provider id in {name} is lower-case letters, digits, - or _")
+        if not item["server_url"].startswith(("https://", "http://localhost", "http://127.")):
+            raise ValueError(f"{name}: server_url of {item['id']!r} must be https://")
+        apps.append(
+            {
+                "provider_id": item["id"],
+                "name": item["name"],
+                "client_id": item["client_id"],
+                "secret": item["secret"],
+                "settings": {"server_url": item["server_url"], "oauth_pkce_enabled": True},
+            }
+        )
+    if len({app["provider_id"] for app in apps}) != len(apps):
+        raise ValueError(f"provider ids in {name} must differ")
+    return apps

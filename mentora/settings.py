@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from mentora.env import env_bool, env_int, env_list, env_str
+from mentora.env import env_bool, env_int, env_list, env_oidc_providers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MENTORA_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "csp",
     "django_tasks",
@@ -162,6 +164,24 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentora] "
 # visible and resettable in the admin); allauth's own failed-login limit would
 # pre-empt it.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# Single sign-on through OpenID Connect (mentora/programs/sso.py has the rules: no
+# self-sign-up, invitations and per-program providers, email domains and password
+# sign-in). Providers come from MENTORA_OIDC_PROVIDERS (README) or Django admin's
+# "Social applications" (provider "OpenID Connect", its server_url in Settings).
+ACCOUNT_FORMS = {"login": "mentora.programs.sso.LoginForm"}
+SOCIALACCOUNT_ADAPTER = "mentora.programs.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": env_oidc_providers("MENTORA_OIDC_PROVIDERS"),
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the button POSTs (with its CSRF token)
+SOCIALACCOUNT_AUTO_SIGNUP = True  # the adapter has linked or refused before signup
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by email is the adapter's rule
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider's email_verified is required
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Two limits (mentora/accounts/lockout.py, docs/operations.md): failures per
 # account from any address, with a short cool-off so nobody can keep a person out

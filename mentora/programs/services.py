@@ -295,6 +295,21 @@ def invitation_accept(*, user: User, password: str) -> User:
     return user
 
 
+def invitation_accept_by_sso(*, user: User) -> User:
+    """Accept the invitation through a first single sign-on (mentora/programs/sso.py).
+
+    Like `invitation_accept` without a password: the provider proved the email,
+    so it is marked verified and the account activated. The invitation link then
+    stops working, since the login that follows sets `last_login`, which the
+    link's token is made from.
+    """
+    with transaction.atomic():
+        user.activated_at = user.activated_at or timezone.now()
+        user.save(update_fields=["activated_at"])
+        _email_verify(user)
+    return user
+
+
 def invitation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

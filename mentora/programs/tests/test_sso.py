@@ -1,0 +1,460 @@
+"""Single sign-on against a real OpenID Connect provider (django-oauth-toolkit in
+a second process, mentora/tests/oidc_provider): Mentora's side runs in the test
+client, the provider's login form is filled in over HTTP, and the provider's
+answer comes back to Mentora's callback as a browser would bring it."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.test import Client
+from django.urls import reverse
+
+from mentora.accounts.models import User
+from mentora.env import env_oidc_providers
+from mentora.programs import services
+from mentora.programs.models import Program, Role
+from mentora.tests import factories as f
+from mentora.tests.oidc_provider import Provider, provider_sign_in, running_provider
+
+pytestmark = pytest.mark.django_db
+
+PROVIDER_ID = "acme"
+CALLBACK = f"http://testserver/accounts/oidc/{PROVIDER_ID}/login/callback/"
+PEOPLE: dict[str, dict[str, Any]] = {
+    # username at the provider: what the provider says about them
+    "ines": {"email": "ines@acme.example", "email_verified": True},
+    "sam": {"email": "sam@nowhere.example", "email_verified": True},
+    "una": {"email": "una@acme.example", "email_verified": False},
+    "nico": {"email": "nico@acme.example"},  # no email_verified claim at all
+    "mia": {"email": "mia@acme.example", "email_verified": True},
+    "otto": {"email": "otto@other.example", "email_verified": True},
+}
+
+
+def _password(username: str) -> str:
+    return f"provider-pw-{username}-7"
+
+
+@pytest.fixture(scope="module")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    users = [
+        {"username": name, "password": _password(name), "name": name.title(), **claims}
+        for name, claims in PEOPLE.items()
+    ]
+    with running_provider(
+        tmp_dir=tmp_path_factory.mktemp("oidc"), redirect_uris=[CALLBACK], users=users
+    ) as provider:
+        yield provider
+
+
+def _configure(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, server_url: str, **extra: Any
+) -> None:
+    """Mentora configured the way an operator does it: MENTORA_OIDC_PROVIDERS."""
+    monkeypatch.setenv(
+        "MENTORA_OIDC_PROVIDERS",
+        json.dumps(
+            [
+                {
+                    "id": PROVIDER_ID,
+                    "name": "Acme ID",
+                    "server_url": server_url,
+                    "client_id": "mentora-test-client",
+                    "secret": "s3cret-" + "x" * 24,
+                }
+            ]
+        ),
+    )
+    apps = env_oidc_providers("MENTORA_OIDC_PROVIDERS")
+    apps[0]["settings"].update(extra)  # type: ignore[union-attr]
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": apps}}
+
+
+@pytest.fixture
+def sso(monkeypatch: pytest.MonkeyPatch, settings: Any, oidc_provider: Provider) -> Provider:
+    _configure(monkeypatch, settings, oidc_provider.issuer)
+    return oidc_provider
+
+
+@pytest.fixture
+def program() -> Program:
+    return f.ProgramFactory(sso_email_domains="acme.example")
+
+
+@pytest.fixture
+def manager(program: Program) -> User:
+    user = f.UserFactory(email="sara@example.org", name="Sara Success")
+    f.MembershipFactory(user=user, program=program, role=Role.SUCCESS_MANAGER)
+    return user
+
+
+def _invite(program: Program, manager: User, email: str) -> User:
+    return services.person_invite(
+        program=program, email=email, name="Ines Invited", role=Role.MENTEE, invited_by=manager
+    )
+
+
+def _start(client: Client) -> str:
+    started = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    assert started.status_code == 302, started.content[:500]
+    return str(started["Location"])
+
+
+def _sign_in(
+    client: Client, username: str, *, tamper: Callable[[dict[str, str]], None] | None = None
+) -> Any:
+    """Start at Mentora's button, log in at the provider, come back; Mentora's answer."""
+    callback = urlsplit(
+        provider_sign_in(_start(client), username=username, password=_password(username))
+    )
+    assert f"http://{callback.netloc}{callback.path}" == CALLBACK
+    query = {key: values[0] for key, values in parse_qs(callback.query).items()}
+    assert {"code", "state"} <= set(query)
+    if tamper:
+        tamper(query)
+    return client.get(callback.path, query, follow=True)
+
+
+def _signed_in_as(client: Client) -> User | None:
+    pk = client.session.get("_auth_user_id")
+    return User.objects.get(pk=pk) if pk else None
+
+
+def _page_text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- The login page -------------------------------------------------------------
+
+
+def test_login_page_has_a_button_per_provider(client: Client, sso: Provider) -> None:
+    page = _page_text(client.get(reverse("account_login")))
+
+    assert "Sign in with Acme ID" in page
+    assert reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}) in page
+
+
+def test_login_page_without_providers_has_no_button(client: Client, settings: Any) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+
+    assert "Sign in with" not in _page_text(client.get(reverse("account_login")))
+
+
+def test_the_request_carries_state_nonce_and_pkce(client: Client, sso: Provider) -> None:
+    query = parse_qs(urlsplit(_start(client)).query)
+
+    assert query["client_id"] == [sso.client_id]
+    assert query["redirect_uri"] == [CALLBACK]
+    assert len(query["state"][0]) >= 12 and len(query["nonce"][0]) >= 32
+    assert query["code_challenge_method"] == ["S256"]
+
+
+# --- Who may come in ------------------------------------------------------------
+
+
+def test_first_sso_login_accepts_the_invitation(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    invited = _invite(program, manager, "ines@acme.example")
+    assert invited.activated_at is None
+
+    response = _sign_in(client, "ines")
+
+    assert _signed_in_as(client) == invited
+    invited.refresh_from_db()
+    assert invited.activated_at is not None
+    assert not invited.has_usable_password()  # the provider signs them in
+    assert SocialAccount.objects.filter(user=invited, provider=PROVIDER_ID).count() == 1
+    assert EmailAddress.objects.get(user=invited, email="ines@acme.example").verified
+    assert response.status_code == 200
+
+    # The next time, the linked account signs straight in.
+    client.logout()
+    _sign_in(client, "ines")
+    assert _signed_in_as(client) == invited
+    assert SocialAccount.objects.filter(user=invited).count() == 1
+
+
+def test_unknown_email_is_refused(client: Client, sso: Provider, program: Program) -> None:
+    response = _sign_in(client, "sam")
+
+    assert _signed_in_as(client) is None
+    assert "There is no invitation for sam@nowhere.example" in _page_text(response)
+    assert response.redirect_chain[-1][0] == reverse("account_login")
+    assert not User.objects.filter(email="sam@nowhere.example").exists()
+    assert not SocialAccount.objects.exists()
+
+
+def test_account_without_membership_is_refused(client: Client, sso: Provider) -> None:
+    f.UserFactory(email="mia@acme.example")  # an account, but in no program
+
+    response = _sign_in(client, "mia")
+
+    assert _signed_in_as(client) is None
+    assert "There is no invitation for mia@acme.example" in _page_text(response)
+
+
+@pytest.mark.parametrize("username", ["una", "nico"], ids=["verified-false", "claim-missing"])
+def test_unverified_email_is_refused(
+    client: Client, sso: Provider, program: Program, manager: User, username: str
+) -> None:
+    invited = _invite(program, manager, PEOPLE[username]["email"])
+
+    response = _sign_in(client, username)
+
+    assert _signed_in_as(client) is None
+    assert "did not confirm your email address" in _page_text(response)
+    invited.refresh_from_db()
+    assert invited.activated_at is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_existing_account_in_a_matched_domain_is_linked(
+    client: Client, sso: Provider, program: Program
+) -> None:
+    mia = f.UserFactory(email="mia@acme.example")
+    f.MembershipFactory(user=mia, program=program, role=Role.MENTOR)
+
+    _sign_in(client, "mia")
+
+    assert _signed_in_as(client) == mia
+    assert SocialAccount.objects.get(provider=PROVIDER_ID).user == mia
+
+
+def test_existing_account_outside_the_domains_is_refused(
+    client: Client, sso: Provider, program: Program
+) -> None:
+    otto = f.UserFactory(email="otto@other.example")
+    f.MembershipFactory(user=otto, program=program, role=Role.MENTOR)
+
+    response = _sign_in(client, "otto")
+
+    assert _signed_in_as(client) is None
+    assert "Sign in with your password first" in _page_text(response)
+    assert not SocialAccount.objects.exists()
+
+
+def test_provider_the_program_does_not_list_is_refused(
+    client: Client, sso: Provider, manager: User
+) -> None:
+    program = f.ProgramFactory(sso_providers="okta, entra")
+    invited = _invite(program, manager, "ines@acme.example")
+
+    response = _sign_in(client, "ines")
+
+    assert _signed_in_as(client) is None
+    assert "doesn't use this sign-in provider" in _page_text(response)
+    invited.refresh_from_db()
+    assert invited.activated_at is None
+
+
+def test_provider_listed_by_one_of_the_programs_is_allowed(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    program.sso_providers = "okta"
+    program.save(update_fields=["sso_providers"])
+    other = f.ProgramFactory(sso_providers=f"entra,{PROVIDER_ID.upper()}")
+    invited = _invite(program, manager, "ines@acme.example")
+    f.MembershipFactory(user=invited, program=other, role=Role.MENTEE)
+
+    _sign_in(client, "ines")
+
+    assert _signed_in_as(client) == invited
+
+
+# --- The protocol's own checks --------------------------------------------------------
+
+
+def _tamper_state(query: dict[str, str]) -> None:
+    query["state"] = query["state"][::-1] + "x"
+
+
+def test_tampered_state_is_refused(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    invited = _invite(program, manager, "ines@acme.example")
+
+    response = _sign_in(client, "ines", tamper=_tamper_state)
+
+    assert response.status_code == 401
+    assert _signed_in_as(client) is None
+    invited.refresh_from_db()
+    assert invited.activated_at is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_callback_cannot_be_replayed(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    _invite(program, manager, "ines@acme.example")
+    callback = provider_sign_in(_start(client), username="ines", password=_password("ines"))
+    client.get(callback)
+    assert _signed_in_as(client) is not None
+
+    fresh = Client()  # another browser with the same (stolen) callback address
+    assert fresh.get(callback).status_code == 401
+    assert _signed_in_as(fresh) is None
+
+
+def test_id_token_with_another_nonce_is_refused(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    """The nonce Mentora keeps for this sign-in differs from the one the provider
+    signed into the ID token (a token minted for another sign-in)."""
+    _invite(program, manager, "ines@acme.example")
+    authorize = _start(client)
+    session = client.session
+    (state,) = session["socialaccount_states"].values()
+    state[0]["nonce"] = "a-nonce-of-another-sign-in-" + "0" * 16
+    session.save()
+
+    callback = provider_sign_in(authorize, username="ines", password=_password("ines"))
+    response = client.get(callback, follow=True)
+
+    assert _signed_in_as(client) is None
+    assert "didn't match this sign-in" in _page_text(response)
+    assert not SocialAccount.objects.exists()
+
+
+def test_id_token_from_another_issuer_is_refused(
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    oidc_provider: Provider,
+    program: Program,
+    manager: User,
+) -> None:
+    # Mentora expects another issuer than the one that signs the tokens.
+    _configure(
+        monkeypatch,
+        settings,
+        oidc_provider.issuer,
+        openid_configuration_overrides={"issuer": "https://login.elsewhere.example/"},
+    )
+    _invite(program, manager, "ines@acme.example")
+
+    response = _sign_in(client, "ines")
+
+    assert response.status_code == 401
+    assert _signed_in_as(client) is None
+    assert not SocialAccount.objects.exists()
+
+
+def test_unreachable_provider_is_an_error_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    _configure(monkeypatch, settings, "http://127.0.0.1:9/o")
+
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+
+    assert response.status_code == 401
+    assert _signed_in_as(client) is None
+
+
+# --- Password sign-in ----------------------------------------------------------------
+
+
+def _password_login(client: Client, email: str) -> Any:
+    return client.post(
+        reverse("account_login"), {"login": email, "password": f.TEST_PASSWORD}, follow=True
+    )
+
+
+def test_password_login_refused_where_the_program_wants_sso(client: Client, sso: Provider) -> None:
+    program = f.ProgramFactory(password_login_allowed=False)
+    mentor = f.UserFactory(email="mia@acme.example")
+    f.MembershipFactory(user=mentor, program=program, role=Role.MENTOR)
+
+    response = _password_login(client, "mia@acme.example")
+
+    assert _signed_in_as(client) is None
+    assert "Sign in with" in _page_text(response)
+    assert "signs you in through your organisation" in _page_text(response)
+
+
+def test_password_login_allowed_while_one_program_allows_it(client: Client) -> None:
+    mentor = f.UserFactory(email="mia@acme.example")
+    f.MembershipFactory(user=mentor, program=f.ProgramFactory(password_login_allowed=False))
+    f.MembershipFactory(user=mentor, program=f.ProgramFactory(password_login_allowed=True))
+
+    _password_login(client, "mia@acme.example")
+
+    assert _signed_in_as(client) == mentor
+
+
+def test_wrong_password_says_nothing_about_sso(client: Client) -> None:
+    mentor = f.UserFactory(email="mia@acme.example")
+    f.MembershipFactory(user=mentor, program=f.ProgramFactory(password_login_allowed=False))
+
+    response = client.post(
+        reverse("account_login"), {"login": "mia@acme.example", "password": "wrong-pw-123"}
+    )
+
+    assert "signs you in through your organisation" not in _page_text(response)
+    assert _signed_in_as(client) is None
+
+
+# --- Configuration ---------------------------------------------------------------------
+
+
+def test_providers_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    item = {
+        "id": "entra",
+        "name": "Contoso",
+        "server_url": "https://login.microsoftonline.com/tenant/v2.0",
+        "client_id": "abc",
+        "secret": "def",
+    }
+    monkeypatch.setenv("MENTORA_OIDC_PROVIDERS", json.dumps([item]))
+
+    assert env_oidc_providers("MENTORA_OIDC_PROVIDERS") == [
+        {
+            "provider_id": "entra",
+            "name": "Contoso",
+            "client_id": "abc",
+            "secret": "def",
+            "settings": {
+                "server_url": "https://login.microsoftonline.com/tenant/v2.0",
+                "oauth_pkce_enabled": True,
+            },
+        }
+    ]
+
+
+GOOD = {"id": "a", "name": "A", "server_url": "https://a.example", "client_id": "c", "secret": "s"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        json.dumps({"id": "a"}),
+        json.dumps([{**GOOD, "extra": "x"}]),
+        json.dumps([{k: v for k, v in GOOD.items() if k != "secret"}]),
+        json.dumps([{**GOOD, "id": "Has Spaces"}]),
+        json.dumps([{**GOOD, "server_url": "http://a.example"}]),
+        json.dumps([{**GOOD, "client_id": ""}]),
+        json.dumps([GOOD, GOOD]),
+    ],
+)
+def test_bad_provider_configuration_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("MENTORA_OIDC_PROVIDERS", raw)
+
+    with pytest.raises(ValueError, match="MENTORA_OIDC_PROVIDERS"):
+        env_oidc_providers("MENTORA_OIDC_PROVIDERS")
+
+
+def test_no_provider_configured_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MENTORA_OIDC_PROVIDERS", raising=False)
+
+    assert env_oidc_providers("MENTORA_OIDC_PROVIDERS") == []
