@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mentora.accounts import urls as accounts_urls
 from mentora.csp_report import csp_report
 from mentora.home import views as home_views
 from mentora.home.onboarding import views as onboarding_views
@@ -50,6 +51,7 @@ urlpatterns = [
     *matching_urls.global_patterns,
     *insights_urls.global_patterns,
     *privacy_urls.global_patterns,
+    *accounts_urls.global_patterns,  # before allauth's: its sessions page is replaced
     path("accounts/", include("allauth.urls")),
     path("welcome/", onboarding_views.welcome, name="welcome"),
     path("welcome/<slug:step>/", onboarding_views.welcome_step, name="welcome_step"),

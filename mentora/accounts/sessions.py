@@ -14,6 +14,8 @@ before rows were kept, or by a path that made none), so nothing is left behind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from importlib import import_module
 
 from allauth.usersessions.models import UserSession
@@ -21,8 +23,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from mentora.accounts.devices import describe_user_agent
 from mentora.accounts.models import User
 
 _DB_ENGINES = (
@@ -86,3 +90,58 @@ def sign_out_session(user: User, session_id: int) -> bool:
         _store().delete(row.session_key)
         row.delete()
     return True
+
+
+@dataclass(frozen=True)
+class SignedInSession:
+    """One place a person is signed in, as the sessions page shows it."""
+
+    id: int
+    device: str
+    ip: str
+    started_at: datetime
+    last_seen_at: datetime
+    is_current: bool
+
+
+def signed_in_sessions(user: User, current_session_key: str | None) -> list[SignedInSession]:
+    """The person's live sessions, this one first, then the most recently seen.
+
+    Rows whose session has ended (expired, signed out, or made stale by a password
+    change) are removed on the way, as allauth does on its own page.
+    """
+    rows = UserSession.objects.purge_and_list(user)
+    found = [
+        SignedInSession(
+            id=row.pk,
+            device=describe_user_agent(row.user_agent),
+            ip=row.ip,
+            started_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            is_current=bool(current_session_key) and row.session_key == current_session_key,
+        )
+        for row in rows
+    ]
+    return sorted(found, key=lambda s: (not s.is_current, -s.last_seen_at.timestamp()))
+
+
+def session_key_of(user: User, session_id: int) -> str | None:
+    """The session key behind one of `user`'s rows, or None when the row isn't theirs."""
+    return (
+        UserSession.objects.filter(user_id=user.pk, pk=session_id)
+        .values_list("session_key", flat=True)
+        .first()
+    )
+
+
+def on_password_changed(sender: object, request: HttpRequest, user: User, **kwargs: object) -> None:
+    """allauth's password_changed / password_set / password_reset: sign out elsewhere.
+
+    The session that changed the password stays signed in (allauth has already
+    refreshed its hash); a reset from the emailed link keeps nothing, unless that
+    browser is already signed in as the same person.
+    """
+    session = getattr(request, "session", None)
+    signed_in_as = getattr(getattr(request, "user", None), "pk", None)
+    keep = session.session_key if session is not None and signed_in_as == user.pk else None
+    sign_out_other_sessions(user, keep_session_key=keep)

@@ -307,3 +307,24 @@ class FeedbackFactory(factory.django.DjangoModelFactory[Feedback]):
 
     session = factory.SubFactory(SessionFactory)
     rating = 4
+
+
+def signed_in_session(
+    user: User,
+    user_agent: str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1",
+    ip: str = "198.51.100.7",
+) -> Any:
+    """A real session of `user` elsewhere (in the session store, with its usersessions
+    row), as if they had signed in on another device."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return UserSession.objects.create(
+        user=user, session_key=store.session_key, ip=ip, user_agent=user_agent
+    )

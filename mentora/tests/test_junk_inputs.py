@@ -78,6 +78,7 @@ VOLATILE_TABLES = {
     "axes_accessattempt",
     "axes_accesslog",
     "axes_accessfailurelog",
+    "usersessions_usersession",  # last seen, on every signed-in request
 }
 VOLATILE_PREFIXES = ("django_tasks", "programs_accessaudit")
 

@@ -40,7 +40,7 @@ JUNK = {
     "score": "1e309",
 }
 # Pages outside any program that take no login token or secret to reach.
-GLOBAL_PAGES = ("profile_edit", "calendar_feed_settings")
+GLOBAL_PAGES = ("profile_edit", "calendar_feed_settings", "account_sessions")
 SKIPPED = {"home", "accept_invitation", "calendar_feed", "agenda_file"}  # tested with tokens
 
 
@@ -66,6 +66,7 @@ def _world(program, mentorship, mentee, admin_user):
         "step": "about-you",  # /welcome/<step>/
         "membership_id": mentorship.mentee.memberships.get(program=program).pk,
         "cohort_id": f.CohortFactory(program=program).pk,
+        "usersession_id": f.signed_in_session(mentee).pk,  # /accounts/sessions/<id>/end/
         "notification_id": Notification.objects.create(
             recipient=mentee,
             kind=Kind.MENTORSHIPS,

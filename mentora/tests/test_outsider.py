@@ -5,7 +5,11 @@ added) with real ids from inside the program, by GET and by POST.
 """
 
 import pytest
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
 
+from mentora.tests import factories as f
 from mentora.tests.test_no_500 import _world, all_pages
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +33,18 @@ def test_every_program_page_is_a_404_to_an_outsider(
         assert {got, posted} <= {404, 405}, (page, got, posted)
         assert 404 in (got, posted), page
     assert len(pages) >= 45
+
+
+def test_an_outsider_can_neither_see_nor_end_someone_else_s_session(client, mentee, outsider):
+    elsewhere = f.signed_in_session(mentee, ip="198.51.100.7")
+    client.force_login(outsider)
+
+    listed = client.get(reverse("account_sessions"))
+    ended = client.post(reverse("account_session_end", args=[elsewhere.pk]))
+    everyone_else = client.post(reverse("account_sessions_end_others"))
+
+    assert listed.status_code == 200 and "198.51.100.7" not in listed.text
+    assert ended.status_code == 404
+    assert everyone_else.status_code == 302
+    assert UserSession.objects.filter(pk=elsewhere.pk).exists()
+    assert SessionStore().exists(elsewhere.session_key)
