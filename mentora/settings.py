@@ -275,6 +275,14 @@ MENTORA_MAIL_SENDING_TIMEOUT = env_int("MENTORA_MAIL_SENDING_TIMEOUT", 600)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Secrets at rest (connected calendars' addresses and passwords): a Fernet key,
+# or several comma-separated (the first seals); see mentora/sealed.py. Required
+# in production; elsewhere a key is derived from SECRET_KEY.
+MENTORA_SECRETS_KEY = env_str("MENTORA_SECRETS_KEY")
+# mentora/outbound.py: may an outbound fetch reach http:// and addresses on this
+# machine (127.0.0.1, ::1)? Only for development and the tests; private network
+# addresses are refused always.
+MENTORA_OUTBOUND_ALLOW_LOCAL = env_bool("MENTORA_OUTBOUND_ALLOW_LOCAL", DEBUG and not PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): everything comes from our own origin, and

@@ -10,6 +10,7 @@ matching conditional request), errors, redirects, slow and endless bodies.
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -37,7 +38,8 @@ class Route:
 
 
 class CalendarServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls`: (certificate, key) files to serve https instead of http."""
         self.routes: dict[str, Route] = {}
         self.hits: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -53,6 +55,12 @@ class CalendarServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> CalendarServer:
@@ -64,7 +72,7 @@ class CalendarServer:
         self._httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def serve(self, path: str, body: bytes = b"", **kwargs: object) -> Route:
         route = Route(body=body, **kwargs)  # type: ignore[arg-type]
