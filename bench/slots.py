@@ -3,6 +3,11 @@
 The mentor keeps hours on all seven days and has about twenty sessions in the
 month, so the computation has busy time to jump over, as a real calendar does.
 Timed end to end through queries.mentor_open_slots, database reads included.
+
+A second run gives the mentor a connected calendar with 500 busy events in the
+month (#17): the connection's state and its busy intervals are read too (the
+rows as the worker stores them; reading the calendar itself is the worker's
+cost, not the slot search's).
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from bench.report import Result, time_ms
 from mentora.accounts.models import User
 from mentora.programs.models import Membership, Mentorship, Program, Role
 from mentora.scheduling import queries
-from mentora.scheduling.models import Session, SessionKind, WeeklyHours
+from mentora.scheduling.models import (
+    BusyInterval,
+    CalendarConnection,
+    CalendarKind,
+    Session,
+    SessionKind,
+    WeeklyHours,
+)
 from mentora.scheduling.slots import local_to_utc
 
 SLUG = "bench-slots"
@@ -26,6 +38,7 @@ DAYS = 31
 SESSIONS = 20
 REPEAT = 200
 TARGET_MS = 20.0
+BUSY_EVENTS = 500
 # Two ranges a day, so every day has a gap to step over as well as sessions.
 HOURS = [(time(8), time(12)), (time(13), time(20))]
 
@@ -87,9 +100,29 @@ def sessions(program: Program, mentorships: list[Mentorship], now: datetime) -> 
     return result
 
 
-def run() -> Result:
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    mentor, program = build(now)
+def connect_calendar(mentor: User, now: datetime) -> int:
+    """A calendar read a minute ago with BUSY_EVENTS events over the month: one
+    every 90 minutes around the clock, 25 to 55 minutes long."""
+    connection = CalendarConnection.objects.create(
+        owner=mentor,
+        kind=CalendarKind.ICAL,
+        sealed_url="bench",
+        url_host="calendar.bench.example",
+        last_success_at=now - timedelta(minutes=1),
+    )
+    step = timedelta(days=DAYS) / BUSY_EVENTS
+    BusyInterval.objects.bulk_create(
+        BusyInterval(
+            connection=connection,
+            starts_at=now + i * step,
+            ends_at=now + i * step + timedelta(minutes=25 + (i * 7) % 31),
+        )
+        for i in range(BUSY_EVENTS)
+    )
+    return BUSY_EVENTS
+
+
+def _timed(name: str, mentor: User, program: Program, now: datetime, note: str) -> Result:
     window = (now, now + timedelta(days=DAYS))
     found = queries.mentor_open_slots(mentor=mentor, program=program, window=window, now=now)
     timings = time_ms(
@@ -97,10 +130,26 @@ def run() -> Result:
         repeat=REPEAT,
     )
     return Result(
-        name="open slots, 1 mentor, 31 days",
+        name=name,
         timings_ms=timings,
         target_ms=TARGET_MS,
         judged_by="p95",
-        note=f"{len(found)} open starts on a {program.slot_grid_minutes}-minute grid, "
-        f"{SESSIONS} sessions in the way",
+        note=f"{len(found)} open starts on a {program.slot_grid_minutes}-minute grid, {note}",
     )
+
+
+def run() -> list[Result]:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    mentor, program = build(now)
+    plain = _timed(
+        "open slots, 1 mentor, 31 days", mentor, program, now, f"{SESSIONS} sessions in the way"
+    )
+    events = connect_calendar(mentor, now)
+    with_calendar = _timed(
+        "open slots, 1 mentor, 31 days, connected calendar",
+        mentor,
+        program,
+        now,
+        f"{SESSIONS} sessions and {events} calendar events in the way",
+    )
+    return [plain, with_calendar]

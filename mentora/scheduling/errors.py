@@ -24,6 +24,7 @@ class SchedulingCode(StrEnum):
     OUTSIDE_AVAILABILITY = "outside_availability"
     SLOT_TAKEN = "slot_taken"
     MENTEE_BUSY = "mentee_busy"
+    CALENDAR_UNAVAILABLE = "calendar_unavailable"
     # Who may do it, and to which session
     NOT_A_PARTY = "not_a_party"
     NOT_MENTEE = "not_mentee"

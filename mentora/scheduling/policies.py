@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from mentora.scheduling import queries, timelabels
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.models import (
     CancellationKind,
     MakeupRequestStatus,
@@ -142,16 +143,19 @@ def makeup_options(session: Session, *, now: datetime) -> tuple[MakeupEligibilit
         return eligibility, []
     window = (now, eligibility.latest_start + session.length)
     # Only the times a makeup booking would accept (weekly limit, mentee free).
-    open_slots = queries.bookable_slots(
+    bookable = queries.bookable_slots(
         session.mentorship,
         window=window,
         now=now,
         length=session.length,
         not_after=eligibility.latest_start,
-    ).starts
+    )
+    open_slots = bookable.starts
     if open_slots:
         return eligibility, open_slots
-    if eligibility.next_regular is not None:
+    if bookable.mentor_calendar_stale_since is not None:
+        message = calendar_busy.unavailable_notice()
+    elif eligibility.next_regular is not None:
         message = _no_time_before(eligibility.next_regular)
     else:
         message = _("Your mentor has no open time for a makeup in the booking window.")

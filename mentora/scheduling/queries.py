@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling import slots, timelabels
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.models import (
     DateOverride,
     OverrideKind,
@@ -109,9 +110,19 @@ def mentor_open_slots(
     exclude_session_id: int | None = None,
     not_after: datetime | None = None,
     mentee_id: int | None = None,
+    calendar: calendar_busy.CalendarState | None = None,
 ) -> list[datetime]:
     """Open start times for `mentor` inside `window` (UTC), program rules applied;
-    with `mentee_id`, also free for that mentee (their sessions with anyone)."""
+    with `mentee_id`, also free for that mentee (their sessions with anyone).
+
+    The mentor's connected calendars count like sessions (buffers around them
+    too); a calendar too stale to trust leaves no open time at all (fail
+    closed). `calendar` is the mentor's calendar_state when the caller has it.
+    """
+    if calendar is None:
+        calendar = calendar_busy.calendar_state(mentor.pk, program, now)
+    if calendar.stale:
+        return []
     length = length or timedelta(minutes=program.default_session_minutes)
     rules = slot_rules(program, length, now)
     if not_after is not None and not_after < rules.latest:
@@ -119,6 +130,8 @@ def mentor_open_slots(
     available = slots.availability_intervals(availability_rules(mentor, window), window)
     wide = (window[0] - length, window[1] + length)
     busy = busy_blocks(mentor.pk, wide, exclude_session_id)
+    if calendar.connected:
+        busy += calendar_busy.busy_intervals(mentor.pk, wide)
     if mentee_id is not None:
         busy += mentee_busy_blocks(mentee_id, wide, exclude_session_id)
     return slots.open_slots(available, busy, rules)
@@ -127,10 +140,14 @@ def mentor_open_slots(
 @dataclass(frozen=True)
 class Bookable:
     """What a mentorship may book in a window: the open times that break no rule,
-    and the weeks left out because the mentee is at the weekly limit."""
+    the weeks left out because the mentee is at the weekly limit, since when the
+    mentor's calendar couldn't be read (when that leaves no times), and the open
+    times that clash with the mentee's own calendar (offered all the same)."""
 
     starts: list[datetime]
     full_weeks: list[slots.Interval]
+    mentor_calendar_stale_since: datetime | None = None
+    mentee_clashes: frozenset[datetime] = frozenset()
 
 
 def bookable_slots(
@@ -146,6 +163,8 @@ def bookable_slots(
     time it then refuses: mentor and mentee both free, within the weekly limit,
     and (for a makeup) before `not_after`."""
     program = mentorship.program
+    length = length or timedelta(minutes=program.default_session_minutes)
+    calendar = calendar_busy.calendar_state(mentorship.mentor_id, program, now)
     starts = mentor_open_slots(
         mentor=mentorship.mentor,
         program=program,
@@ -155,10 +174,27 @@ def bookable_slots(
         exclude_session_id=exclude_session_id,
         not_after=not_after,
         mentee_id=mentorship.mentee_id,
+        calendar=calendar,
     )
     full = full_weeks(program, mentorship.mentee_id, window, exclude_session_id)
     kept = [s for s in starts if not any(w0 <= s < w1 for w0, w1 in full)]
-    return Bookable(kept, full)
+    return Bookable(
+        kept,
+        full,
+        mentor_calendar_stale_since=calendar.stale_since,
+        mentee_clashes=frozenset(mentee_calendar_clashes(mentorship.mentee_id, kept, length)),
+    )
+
+
+def mentee_calendar_clashes(
+    mentee_id: int, starts: list[datetime], length: timedelta
+) -> set[datetime]:
+    """The starts that overlap the mentee's own connected calendar: one query,
+    and none when there are no starts to mark."""
+    if not starts:
+        return set()
+    window = (min(starts), max(starts) + length)
+    return calendar_busy.clashes(starts, length, calendar_busy.busy_intervals(mentee_id, window))
 
 
 def full_weeks(
@@ -259,18 +295,26 @@ def unmarked_sessions(program: Program, now: datetime) -> QuerySet[Session]:
 class SlotChoice:
     value: str  # ISO timestamp in UTC, what the form posts back
     label: str  # local time for the viewer
+    clashes: bool = False  # with the viewer's own connected calendar
 
 
 def slots_by_local_day(
-    open_slots: list[datetime], tz: ZoneInfo, first: date, days: int
+    open_slots: list[datetime],
+    tz: ZoneInfo,
+    first: date,
+    days: int,
+    clashes: frozenset[datetime] = frozenset(),
 ) -> list[tuple[date, list[SlotChoice]]]:
-    """Open slots grouped by the viewer's local date, every day listed."""
+    """Open slots grouped by the viewer's local date, every day listed; those in
+    `clashes` are marked (the viewer's own calendar is busy then)."""
     grouped: dict[date, list[SlotChoice]] = {first + timedelta(days=i): [] for i in range(days)}
     for start in open_slots:
         local = start.astimezone(tz)
         if local.date() in grouped:
             label = timelabels.clock(start, tz.key)
-            grouped[local.date()].append(SlotChoice(start.isoformat(), label))
+            grouped[local.date()].append(
+                SlotChoice(start.isoformat(), label, clashes=start in clashes)
+            )
     return list(grouped.items())
 
 

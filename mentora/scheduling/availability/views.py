@@ -35,6 +35,7 @@ from mentora.scheduling.availability.forms import (
     TimeOffForm,
     WeeklyHoursForm,
 )
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import DateOverride, TimeOff, Weekday, WeeklyHours
 
@@ -207,11 +208,15 @@ def _weekly_by_day(mentor: User) -> list[WeekdayHours]:
     ]
 
 
-def _preview(mentor: User, program: Program, now: datetime) -> list[PreviewDay]:
+def _preview(
+    mentor: User, program: Program, now: datetime, calendar: calendar_busy.CalendarState
+) -> list[PreviewDay]:
     """Every open start time of the next PREVIEW_DAYS days, grouped by the mentor's
     local day: the page says "the next 14 days", so no day is cut short by a count."""
     window = (now, now + timedelta(days=PREVIEW_DAYS))
-    starts = queries.mentor_open_slots(mentor=mentor, program=program, window=window, now=now)
+    starts = queries.mentor_open_slots(
+        mentor=mentor, program=program, window=window, now=now, calendar=calendar
+    )
     zone = ZoneInfo(mentor.time_zone)
     days: dict[date, list[str]] = {}
     for start in starts:
@@ -238,6 +243,7 @@ def _render(
     if bound is not None and bound.prefix:
         forms[bound.prefix] = bound
     weekly = _weekly_by_day(mentor)
+    calendar = calendar_busy.calendar_state(mentor.pk, program, now)
     context = {
         "program": program,
         "zone": mentor.time_zone,
@@ -247,7 +253,12 @@ def _render(
         "has_weekly_hours": any(day.ranges for day in weekly),
         "overrides": DateOverride.objects.filter(mentor=mentor, date__gte=today),
         "time_off": TimeOff.objects.filter(mentor=mentor, ends_on__gte=today),
-        "preview": _preview(mentor, program, now),
+        "preview": _preview(mentor, program, now, calendar),
+        "calendar_note": (
+            calendar_busy.stale_notice(calendar.stale_since, mentor.time_zone, now)
+            if calendar.stale_since is not None
+            else ""
+        ),
         "preview_days": PREVIEW_DAYS,
     }
     return render(request, "scheduling/availability.html", context, status=status)

@@ -19,6 +19,7 @@ from mentora.clock import now_or_current
 from mentora.programs.access import is_party
 from mentora.programs.models import Mentorship, MentorshipStatus, Program
 from mentora.scheduling import hooks, policies, queries
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import (
@@ -45,6 +46,11 @@ class SlotTaken(Exception):
 
 class MenteeBusy(SlotTaken):
     """The mentee already has a session (with anyone) that overlaps."""
+
+
+class CalendarBusy(SlotTaken):
+    """The mentor's connected calendar is busy then (or became busy since the
+    page was shown)."""
 
 
 def _alternatives(
@@ -114,6 +120,9 @@ def _check_time_rules(
     if booked >= program.max_sessions_per_mentee_per_week:
         raise SchedulingError(SchedulingCode.WEEKLY_LIMIT, _weekly_limit_message(booked, program))
     window = (starts_at - timedelta(days=1), starts_at + length + timedelta(days=1))
+    # Read here, under the booking's lock: a calendar that became busy or stale
+    # since the page was shown refuses the time.
+    calendar = _require_calendar_readable(mentorship, by, now)
     if by.pk == mentorship.mentee_id:
         # Mentees book inside the mentor's availability; a mentor may pick any free time.
         free = queries.mentor_open_slots(
@@ -123,6 +132,7 @@ def _check_time_rules(
             now=now,
             length=length,
             exclude_session_id=exclude_session_id,
+            calendar=calendar,
         )
         if starts_at in free:
             _require_mentee_free(mentorship, starts_at, length, exclude_session_id)
@@ -131,12 +141,32 @@ def _check_time_rules(
     blocks = queries.busy_blocks(mentorship.mentor_id, window, exclude_session_id)
     if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in blocks):
         raise SlotTaken()
+    if calendar.connected:
+        # Buffers around calendar events, as around sessions (slots.open_slots).
+        events = calendar_busy.busy_intervals(mentorship.mentor_id, window)
+        if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in events):
+            raise CalendarBusy()
     _require_mentee_free(mentorship, starts_at, length, exclude_session_id)
     if by.pk == mentorship.mentee_id:
         raise SchedulingError(
             SchedulingCode.OUTSIDE_AVAILABILITY,
             _("%(name)s isn't available at that time.") % {"name": mentorship.mentor.name},
         )
+
+
+def _require_calendar_readable(
+    mentorship: Mentorship, by: User, now: datetime
+) -> calendar_busy.CalendarState:
+    """Refuse every time while the mentor's calendar is too stale to trust
+    (fail closed), whoever books; the mentor is told why, anyone else isn't."""
+    calendar = calendar_busy.calendar_state(mentorship.mentor_id, mentorship.program, now)
+    if calendar.stale_since is not None:
+        if by.pk == mentorship.mentor_id:
+            message = calendar_busy.stale_notice(calendar.stale_since, by.time_zone, now)
+        else:
+            message = calendar_busy.unavailable_notice()
+        raise SchedulingError(SchedulingCode.CALENDAR_UNAVAILABLE, message)
+    return calendar
 
 
 def _weekly_limit_message(booked: int, program: Program) -> str:
@@ -171,10 +201,15 @@ def _mentee_busy(
     return SchedulingError(SchedulingCode.MENTEE_BUSY, message, alternatives=alternatives)
 
 
-def _slot_taken(alternatives: list[datetime]) -> SchedulingError:
-    return SchedulingError(
-        SchedulingCode.SLOT_TAKEN, _("That time was just taken."), alternatives=alternatives
-    )
+def _slot_taken(
+    alternatives: list[datetime], exc: SlotTaken, mentorship: Mentorship, by: User | None
+) -> SchedulingError:
+    if isinstance(exc, CalendarBusy) and by is not None and by.pk == mentorship.mentor_id:
+        # The mentor's own calendar: they may say so; the mentee only sees "taken".
+        message = _("Your calendar shows you busy at that time.")
+    else:
+        message = _("That time was just taken.")
+    return SchedulingError(SchedulingCode.SLOT_TAKEN, message, alternatives=alternatives)
 
 
 def _not_a_party() -> SchedulingError:
@@ -282,9 +317,12 @@ def session_book(
     except MenteeBusy:
         alternatives = _alternatives(mentorship, starts_at, length, now, not_after=not_after)
         raise _mentee_busy(mentorship, by, alternatives) from None
-    except SlotTaken:
+    except SlotTaken as exc:
         raise _slot_taken(
-            _alternatives(mentorship, starts_at, length, now, not_after=not_after)
+            _alternatives(mentorship, starts_at, length, now, not_after=not_after),
+            exc,
+            mentorship,
+            by,
         ) from None
 
 
@@ -369,9 +407,12 @@ def booking_check(
     except MenteeBusy:
         alternatives = _alternatives(mentorship, starts_at, length, now, exclude, not_after)
         raise _mentee_busy(mentorship, by, alternatives) from None
-    except SlotTaken:
+    except SlotTaken as exc:
         raise _slot_taken(
-            _alternatives(mentorship, starts_at, length, now, exclude, not_after)
+            _alternatives(mentorship, starts_at, length, now, exclude, not_after),
+            exc,
+            mentorship,
+            by,
         ) from None
 
 
@@ -486,9 +527,12 @@ def session_reschedule(
     except MenteeBusy:
         alternatives = _alternatives(mentorship, starts_at, session.length, now, session.pk)
         raise _mentee_busy(mentorship, by, alternatives) from None
-    except SlotTaken:
+    except SlotTaken as exc:
         raise _slot_taken(
-            _alternatives(mentorship, starts_at, session.length, now, session.pk)
+            _alternatives(mentorship, starts_at, session.length, now, session.pk),
+            exc,
+            mentorship,
+            by,
         ) from None
 
 

@@ -34,6 +34,7 @@ from mentora.scheduling.booking.forms import (
     MakeupRequestForm,
     SlotForm,
 )
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.models import (
     AgendaSwitch,
@@ -100,7 +101,10 @@ def _picker_context(
         exclude_session_id=exclude_session_id,
         not_after=not_after,
     )
-    days = queries.slots_by_local_day(bookable.starts, tz, first, PICKER_DAYS)
+    # Clashes with the mentee's own calendar are shown to the mentee alone.
+    mine = request.user.pk == mentorship.mentee_id
+    clashes = bookable.mentee_clashes if mine else frozenset()
+    days = queries.slots_by_local_day(bookable.starts, tz, first, PICKER_DAYS, clashes)
     return {
         "program": program,
         "mentorship": mentorship,
@@ -111,12 +115,26 @@ def _picker_context(
             now.astimezone(ZoneInfo(mentorship.mentor.time_zone))
         ),
         "full_weeks": [_full_week_note(program, w0, tz) for w0, _w1 in bookable.full_weeks],
+        "calendar_note": _calendar_note(request, mentorship, bookable, now),
         "not_after": not_after,
         "week": week,
         "has_next_week": week < program.booking_window_weeks,
         "viewer_zone": request.user.time_zone,
         "length": program.default_session_minutes,
     }
+
+
+def _calendar_note(
+    request: ProgramRequest, mentorship: Mentorship, bookable: queries.Bookable, now: datetime
+) -> str:
+    """Why no times are offered while the mentor's calendar can't be read: the
+    mentor sees since when, anyone else a neutral line."""
+    since = bookable.mentor_calendar_stale_since
+    if since is None:
+        return ""
+    if request.user.pk == mentorship.mentor_id:
+        return calendar_busy.stale_notice(since, request.user.time_zone, now)
+    return calendar_busy.unavailable_notice()
 
 
 def _full_week_note(program: Program, week_start: datetime, tz: ZoneInfo) -> str:
