@@ -40,6 +40,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_web_address(name: str, default: str = "") -> str:
+    """An https address (http only for localhost, in development), or blank.
+
+    A link people click in an invite must not be plain http on the internet;
+    a wrong value stops the start instead of producing broken links later."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+        raise ValueError(f"{name} must be an https:// address, not {raw!r}")
+    return raw
+
+
 _OIDC_KEYS = {"id", "name", "server_url", "client_id", "secret"}
 
 

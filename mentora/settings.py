@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from mentora.env import env_bool, env_int, env_list, env_oidc_providers, env_str
+from mentora.env import env_bool, env_int, env_list, env_oidc_providers, env_str, env_web_address
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MENTORA_VAR_DIR", str(BASE_DIR / "var")))
@@ -31,6 +31,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("MENTORA_PRODUCTION=1 needs MENTORA_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("MENTORA_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("MENTORA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# A video service where a session gets a room of its own when its program names
+# none and its mentor has no link of their own (scheduling/rooms/links.py), e.g.
+# https://meet.jit.si/. Blank: no site-wide rooms.
+MENTORA_VIDEO_ROOMS_URL = env_web_address("MENTORA_VIDEO_ROOMS_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -33,6 +33,7 @@ from mentora.scheduling.models import (
     SessionKind,
     SessionStatus,
 )
+from mentora.scheduling.rooms.links import meeting_link
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -61,6 +62,12 @@ def _invite(session: Session, method: Method, now: datetime) -> Attachment:
         session_invite(session, method=method, now=now),
         f"text/calendar; method={method}",
     )
+
+
+def _link_lines(session: Session) -> list[str]:
+    """Where the session is held (rooms.links), for its two parties."""
+    link = meeting_link(session)
+    return [_("Meeting link: %(link)s") % {"link": link}] if link else []
 
 
 def _with(session: Session, user: User) -> str:
@@ -183,7 +190,11 @@ def booked(
             kind=Kind.SESSION_CHANGES,
             key=f"session:{session.pk}:v{sequence}",
             title=_booked_title(session, user),
-            lines=[_booked_line(session, user, by_id), _("The calendar invite is attached.")],
+            lines=[
+                _booked_line(session, user, by_id),
+                *_link_lines(session),
+                _("The calendar invite is attached."),
+            ],
             url=_path("session_detail", session),
             program=session.program,
             when=session.starts_at,
@@ -216,6 +227,47 @@ def moved(
             % {"other": _with(session, user), "when": local_time(session.starts_at, user)},
             lines=[
                 _moved_line(session, user, by_id, old),
+                *_link_lines(session),
+                _("The updated calendar invite is attached."),
+            ],
+            url=_path("session_detail", session),
+            program=session.program,
+            when=session.starts_at,
+            action="See the session",
+            attachments=[_invite(session, "REQUEST", now)],
+        )
+        for user in _others(session, by_id)
+    ]
+
+
+def link_changed(session_id: int, *, now: datetime, sequence: int, by_id: int) -> list[Message]:
+    """The mentor set or cleared the session's own link: the mentee hears, with
+    the updated invite (nothing if the session changed again since)."""
+    session = _session(session_id)
+    if session is None or session.status != SessionStatus.SCHEDULED:
+        return []
+    if session.sequence != sequence or session.ends_at <= now:
+        return []
+    link = meeting_link(session)
+    return [
+        Message(
+            recipient=user,
+            kind=Kind.SESSION_CHANGES,
+            key=f"session:{session.pk}:v{sequence}",
+            title=_("New meeting link for your session with %(other)s: %(when)s")
+            % {"other": _with(session, user), "when": local_time(session.starts_at, user)},
+            lines=[
+                (
+                    _("%(by)s changed where your session on %(when)s is held: %(link)s")
+                    % {
+                        "by": _by_name(session, by_id),
+                        "when": local_time(session.starts_at, user),
+                        "link": link,
+                    }
+                )
+                if link
+                else _("%(by)s removed the meeting link of your session on %(when)s.")
+                % {"by": _by_name(session, by_id), "when": local_time(session.starts_at, user)},
                 _("The updated calendar invite is attached."),
             ],
             url=_path("session_detail", session),
@@ -401,6 +453,7 @@ def reminder(session_id: int, *, now: datetime, which: str, starts_at: str) -> l
                 ),
                 lines=[
                     f"Your session with {_with(session, user)} is on {when}.",
+                    *_link_lines(session),
                     *_agenda_lines(state, session, user, nudge=first),
                 ],
                 url=_path("agenda", session),

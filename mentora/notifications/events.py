@@ -92,6 +92,11 @@ def cadence_changed(cadence: Cadence, *, by: User) -> None:
     )
 
 
+def session_link_changed(session: Session, *, by: User) -> None:
+    """The mentor set or cleared the session's own link: the mentee hears (with the invite)."""
+    _emit("session_link_changed", session.pk, sequence=session.sequence, by_id=by.pk)
+
+
 def attendance_marked(session: Session, *, by: User) -> None:
     """A mentor no-show, or a second missed session in a row, goes to staff."""
     _emit("attendance_marked", session.pk, by_id=by.pk)

@@ -25,6 +25,7 @@ BUILDERS: dict[str, Builder] = {
     "session_booked": about_sessions.booked,
     "session_moved": about_sessions.moved,
     "session_cancelled": about_sessions.cancelled,
+    "session_link_changed": about_sessions.link_changed,
     "session_reminder": about_sessions.reminder,
     "cadence_changed": about_sessions.cadence_changed,
     "reflection_request": about_sessions.reflection_request,

@@ -62,6 +62,7 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "session_makeup": (K.SESSION,),
     "session_attendance": (K.SESSION,),
     "session_ics": (K.SESSION,),
+    "session_meeting_link": (K.SESSION,),
     "availability_edit": (K.PROGRAM,),
     # mentoring
     "agenda": (K.SESSION,),

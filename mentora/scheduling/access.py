@@ -4,6 +4,7 @@
 - A session's page and invite: its mentor and mentee, and program staff who may
   view the mentee (program admins and the mentee's own success manager).
 - Changing a session (cancel, move, make up, attendance): the two parties only.
+- A session's own meeting link: its mentor only.
 - The availability editor: mentors (the view's `@program_view(roles=...)`).
 
 Everyone else gets the program pages' 404, so an outsider never learns that a
@@ -74,4 +75,12 @@ def session_for_party(user: User, program: Program, session_id: int) -> Session:
     access.require(
         is_session_party(user, session), "Only the mentor and mentee can change a session."
     )
+    return session
+
+
+def session_for_mentor(user: User, program: Program, session_id: int) -> Session:
+    """A session the user is the mentor of (its own meeting link); 404 for
+    anyone else, its mentee included."""
+    session = session_for_viewer(user, program, session_id)
+    access.require(user.pk == session.mentor_id, "Only the mentor sets a session's link.")
     return session

@@ -10,3 +10,5 @@ session_moved = Hook("session_moved")  # (session, *, by: User | None, old_start
 session_cancelled = Hook("session_cancelled")  # (session, *, by: User | None)
 cadence_changed = Hook("cadence_changed")  # (cadence, *, by: User)
 attendance_marked = Hook("attendance_marked")  # (session, *, by: User)
+# The session's own meeting link was set or cleared (its SEQUENCE bumped).
+session_link_changed = Hook("session_link_changed")  # (session, *, by: User)

@@ -6,6 +6,7 @@ from mentora.scheduling.availability import views as availability_views
 from mentora.scheduling.booking import views
 from mentora.scheduling.cadence import views as cadence_views
 from mentora.scheduling.ical import views as calendar_views
+from mentora.scheduling.rooms import views as room_views
 
 program_patterns = [
     path("schedule/", views.schedule, name="schedule"),
@@ -23,6 +24,11 @@ program_patterns = [
         "sessions/<id:session_id>/attendance/", views.session_attendance, name="session_attendance"
     ),
     path("sessions/<id:session_id>/invite.ics", calendar_views.session_ics, name="session_ics"),
+    path(
+        "sessions/<id:session_id>/meeting-link/",
+        room_views.session_meeting_link,
+        name="session_meeting_link",
+    ),
     path("availability/", availability_views.availability_edit, name="availability_edit"),
 ]
 

@@ -43,10 +43,12 @@ from mentora.mentoring.agenda.forms import (
 from mentora.mentoring.dashboard.queries import READINESS_DAYS, mentor_readiness
 from mentora.mentoring.errors import MentoringCode, MentoringError
 from mentora.mentoring.models import AgendaFile, GoalTemplate, Question, QuestionStatus
+from mentora.programs.access import sees_meeting_link
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Program, Role
 from mentora.scheduling.booking import services as scheduling_services
-from mentora.scheduling.models import AgendaSwitch, Session
+from mentora.scheduling.models import AgendaSwitch, Session, SessionStatus
+from mentora.scheduling.rooms.links import meeting_link
 
 READINESS_LABELS = {
     "prepared": gettext_lazy("Prepared"),
@@ -418,14 +420,16 @@ def setup_check(request: ProgramRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Great, your setup is ticked off on the agenda."))
             return redirect("agenda", slug=program.slug, session_id=session.pk)
-    profile = getattr(session.mentor, "mentor_profile", None)
     agenda = services.agenda_with_items(session)
+    shows_link = session.status != SessionStatus.CANCELLED and sees_meeting_link(
+        request.user, session.mentor, program
+    )
     context = {
         "program": program,
         "session": session,
         "editable": editable,
         "is_mentee": viewer == Viewer.MENTEE,
-        "meeting_link": profile.meeting_link if profile else "",
+        "meeting_link": meeting_link(session) if shows_link else "",
         "setup_checked": agenda is not None and agenda.setup_checked,
     }
     return render(request, "mentoring/setup_check.html", context, status=status)

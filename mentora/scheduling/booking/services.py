@@ -34,6 +34,7 @@ from mentora.scheduling.models import (
     SessionKind,
     SessionStatus,
 )
+from mentora.scheduling.rooms.links import new_room_name
 from mentora.scheduling.slots import nearest
 
 if TYPE_CHECKING:
@@ -309,6 +310,7 @@ def session_book(
                 blocked_until=blocked_until,
                 makeup_for=makeup_for,
                 created_by=by,
+                room_name=new_room_name(),
             )
             insert_or_taken(session)
             log_change(session, ChangeKind.BOOKED, by, now, new_starts_at=starts_at)
@@ -466,6 +468,10 @@ def _record_late_move(session: Session, by: User, now: datetime) -> Session:
         cancel_reason=CancelReason.MOVED_LATE,
         cancellation_kind=CancellationKind.LATE,
         moved_to=session,
+        # The old time's record is the same meeting: same link and room (the
+        # kept session keeps them too, it is moved in place).
+        meeting_url=session.meeting_url,
+        room_name=session.room_name,
     )
     log_change(
         record,

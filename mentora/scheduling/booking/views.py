@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +43,8 @@ from mentora.scheduling.models import (
     SessionKind,
     SessionStatus,
 )
+from mentora.scheduling.rooms import links
+from mentora.scheduling.rooms.forms import MeetingLinkForm
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -206,7 +207,8 @@ def _confirmation(
         your_time=_moment_for(viewer.time_zone, starts_at),
         other=other,
         other_time=_moment_for(other.time_zone, starts_at),
-        meeting_link=_meeting_link(viewer, mentorship),
+        meeting_link=_meeting_link(viewer, mentorship, moving),
+        gets_room=moving is None and bool(links.rooms_base(program, mentorship.mentor)),
         late_move=moving is not None and services.move_is_late(moving, now),
         # The session being moved, or the missed one a makeup is for.
         current_time=(
@@ -225,12 +227,15 @@ def _moment_for(zone: str, moment: datetime) -> str:
         return policies.format_moment(moment)
 
 
-def _meeting_link(viewer: Any, mentorship: Mentorship) -> str:
-    """The mentor's call link, for those who may see it (programs.access)."""
+def _meeting_link(viewer: Any, mentorship: Mentorship, moving: Session | None) -> str:
+    """For those who may see it: the link of the session being moved (a move
+    keeps it), else the one a new session would have: the mentor's, or blank
+    when it gets a room of its own (drawn at booking)."""
     if not sees_meeting_link(viewer, mentorship.mentor, mentorship.program):
         return ""
-    profile = getattr(mentorship.mentor, "mentor_profile", None)
-    return profile.meeting_link if profile is not None else ""
+    if moving is not None:
+        return links.meeting_link(moving)
+    return links.planned_link(mentorship.program, mentorship.mentor)
 
 
 @program_view
@@ -261,15 +266,27 @@ def book(request: ProgramRequest, mentorship_id: int) -> HttpResponse:
 
 @program_view
 def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
+    session = access.session_for_viewer(request.user, request.program, session_id)
+    return session_page(request, session)
+
+
+def session_page(
+    request: ProgramRequest,
+    session: Session,
+    *,
+    link_form: MeetingLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The session page; the meeting-link form posts back here when refused."""
     program = request.program
-    session = access.session_for_viewer(request.user, program, session_id)
     now = timezone.now()
     is_party = access.is_session_party(request.user, session)
+    is_mentor = request.user.pk == session.mentor_id
     context: dict[str, Any] = {
         "program": program,
         "session": session,
         "is_party": is_party,
-        "is_mentor": request.user.pk == session.mentor_id,
+        "is_mentor": is_mentor,
         "is_mentee": request.user.pk == session.mentee_id,
         "is_ahead": session.status == SessionStatus.SCHEDULED and session.starts_at > now,
         # No window: a past session's attendance can be recorded however late.
@@ -286,13 +303,17 @@ def session_detail(request: ProgramRequest, session_id: int) -> HttpResponse:
         "can_reflect": session.status != SessionStatus.CANCELLED and now >= session.starts_at,
         **_meeting(request.user, program, session, now),
     }
+    if is_mentor and session.status == SessionStatus.SCHEDULED and now < session.ends_at:
+        context["link_form"] = link_form or MeetingLinkForm(
+            initial={"meeting_url": session.meeting_url}
+        )
     if is_party and session.status in (
         SessionStatus.CANCELLED,
         SessionStatus.MENTEE_NO_SHOW,
         SessionStatus.MENTOR_NO_SHOW,
     ):
         context["makeup"] = policies.makeup_eligibility(session, now=now)
-    return render(request, "scheduling/session_detail.html", context)
+    return render(request, "scheduling/session_detail.html", context, status=status)
 
 
 JOIN_EARLY = timedelta(minutes=10)
@@ -311,16 +332,13 @@ def _session_times(viewer: User, session: Session) -> str:
 
 
 def _meeting(viewer: User, program: Program, session: Session, now: datetime) -> dict[str, Any]:
-    """The mentor's call link for those who may see it, and whether "Join" is
-    offered: from ten minutes before the start until the end."""
-    try:
-        link = session.mentor.mentor_profile.meeting_link
-    except ObjectDoesNotExist:  # a mentor who never filled in a profile
-        link = ""
-    if session.status == SessionStatus.CANCELLED or not sees_meeting_link(
+    """The session's meeting link (rooms.links) for those who may see it, and
+    whether "Join" is offered: from ten minutes before the start until the end."""
+    link = ""
+    if session.status != SessionStatus.CANCELLED and sees_meeting_link(
         viewer, session.mentor, program
     ):
-        link = ""
+        link = links.meeting_link(session)
     return {
         "meeting_link": link,
         "can_join": bool(link)

@@ -36,6 +36,7 @@ from mentora.scheduling.models import (
     SessionKind,
     SessionStatus,
 )
+from mentora.scheduling.rooms.links import new_room_name
 from mentora.scheduling.slots import local_to_utc
 
 if TYPE_CHECKING:
@@ -190,6 +191,7 @@ def _place_regular(
             mentee_id=mentorship.mentee_id,
             kind=SessionKind.REGULAR,
             created_by=by,
+            room_name=new_room_name(),
         )
     else:
         session.sequence += 1

@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import PARTSTAT, ROLE, STATUS, TRANSP, Calendar, Event, vCalAddress
 
 from mentora.scheduling.models import Session, SessionStatus
+from mentora.scheduling.rooms.links import meeting_link
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -53,13 +53,6 @@ def session_summary(session: Session) -> str:
     return summary
 
 
-def _meeting_link(session: Session) -> str:
-    try:
-        return session.mentor.mentor_profile.meeting_link
-    except ObjectDoesNotExist:  # a mentor who never filled in a profile
-        return ""
-
-
 def _address(
     user: User,
     *,
@@ -74,6 +67,12 @@ def _address(
 
 def _event(session: Session, *, now: datetime) -> Event:
     cancelled = session.status == SessionStatus.CANCELLED
+    # Where the session is held (rooms.links): LOCATION, and in the description
+    # for calendar apps that don't make LOCATION a link.
+    location = meeting_link(session)
+    description = f"Agenda, notes and follow-up: {session_url(session)}"
+    if location:
+        description = f"Join: {location}\n\n{description}"
     event = Event.new(
         uid=session_uid(session),
         sequence=session.sequence,
@@ -81,7 +80,7 @@ def _event(session: Session, *, now: datetime) -> Event:
         start=session.starts_at.astimezone(UTC),
         end=session.ends_at.astimezone(UTC),
         summary=session_summary(session),
-        description=f"Agenda, notes and follow-up: {session_url(session)}",
+        description=description,
         url=session_url(session),
         organizer=_address(session.mentor),
         attendees=[
@@ -97,7 +96,6 @@ def _event(session: Session, *, now: datetime) -> Event:
         # A cancelled session no longer blocks anyone's time.
         transparency=TRANSP.TRANSPARENT if cancelled else TRANSP.OPAQUE,
     )
-    location = _meeting_link(session)
     if location:
         event.add("LOCATION", location)
     return event
