@@ -129,7 +129,16 @@ def accounts_part(user: User) -> Files:
     background = [
         record(a, "field", "value", "visibility") for a in queries.background_answers(user)
     ]
-    return {"account.json": account, "profiles.json": profiles, "background.json": background}
+    signed_in = [
+        record(s, "ip", "user_agent", "created_at", "last_seen_at")
+        for s in queries.signed_in_sessions(user)
+    ]
+    return {
+        "account.json": account,
+        "profiles.json": profiles,
+        "background.json": background,
+        "signed_in_sessions.json": signed_in,
+    }
 
 
 def programs_part(user: User) -> Files:

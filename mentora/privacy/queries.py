@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.usersessions.models import UserSession
 from django.db.models import Q, QuerySet
 
 from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile
@@ -61,6 +62,11 @@ def mentee_profile(user: User) -> MenteeProfile | None:
 
 def background_answers(user: User) -> QuerySet[BackgroundAnswer]:
     return BackgroundAnswer.objects.filter(user=user)
+
+
+def signed_in_sessions(user: User) -> QuerySet[UserSession]:
+    """Where they are signed in: each session's address, browser and times."""
+    return UserSession.objects.filter(user=user).order_by("created_at", "pk")
 
 
 def memberships(user: User) -> QuerySet[Membership]:

@@ -38,15 +38,13 @@ from typing import TYPE_CHECKING, Any
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session as LoginSession
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
+from mentora.accounts.sessions import sign_out_other_sessions
 from mentora.clock import now_or_current
 from mentora.matching.errors import MatchingError
 from mentora.matching.lifecycle.offboarding import account_deactivate
@@ -300,15 +298,10 @@ def _delete_files(user: User) -> int:
 
 
 def _delete_sessions(user: User) -> int:
-    """Sign them out everywhere (the database's sessions: their data may hold what
-    allauth kept of a login). Sessions carry no user column, so each live one is
-    read; an erasure is rare."""
-    mine = [
-        session.pk
-        for session in LoginSession.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
-    return LoginSession.objects.filter(pk__in=mine).delete()[0]
+    """Sign them out everywhere: the session store (its data may hold what allauth
+    kept of a login) and the rows of where they were signed in (addresses and
+    browsers)."""
+    return sign_out_other_sessions(user)
 
 
 def _delete_traces(user: User) -> dict[str, int]:

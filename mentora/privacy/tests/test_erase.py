@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.sessions.models import Session as LoginSession
 from django.db import models
@@ -106,6 +107,17 @@ def test_she_is_signed_out_everywhere_and_others_stay_signed_in(
     )
     assert client.get(reverse("profile_edit")).status_code == 302  # to the login page
     assert other.get(reverse("profile_edit")).status_code == 200
+
+
+def test_where_she_was_signed_in_is_deleted_with_its_addresses(world, program, admin_user, mentor):
+    f.signed_in_session(world.zelda, ip="198.51.100.7")
+    f.signed_in_session(world.zelda, ip="198.51.100.8")
+    kept = f.signed_in_session(mentor, ip="203.0.113.5")
+
+    services.person_erase(user=world.zelda, program=program, by=admin_user)
+
+    assert not UserSession.objects.filter(user=world.zelda).exists()
+    assert list(UserSession.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
 def test_her_file_is_deleted_from_storage(

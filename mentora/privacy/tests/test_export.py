@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from mentora.privacy.tests.conftest import EMAIL, FILE_BYTES, NAME
+from mentora.tests import factories as f
 
 URL = reverse("privacy_export")
 
@@ -84,6 +85,7 @@ def test_every_source_is_in_the_zip_with_ids_labels_and_utc_times(client, world)
         "mentor_requests.json",
         "notifications.json",
         "preferences.json",
+        "signed_in_sessions.json",
     ):
         assert expected in names, expected
 
@@ -154,3 +156,16 @@ def test_a_missing_file_is_said_in_the_zip_not_a_500(client, world):
 def test_the_profile_page_links_to_the_export(client, world):
     client.force_login(world.zelda)
     assert URL in client.get(reverse("profile_edit")).content.decode()
+
+
+def test_where_she_is_signed_in_is_in_her_export_and_not_in_his(client, world):
+    f.signed_in_session(world.zelda, user_agent="Zelda-Phone/1.0", ip="198.51.100.7")
+
+    hers = _json(_zip(client, world.zelda), "signed_in_sessions.json")
+    his = _all_bytes(_zip(client, world.mentor)).decode("utf-8", "replace")
+
+    phone = next(s for s in hers if s["user_agent"] == "Zelda-Phone/1.0")
+    assert phone["ip"] == "198.51.100.7"
+    assert phone["last_seen_at"].endswith("Z")
+    assert len(hers) == 2  # the phone and the browser that asked for the export
+    assert "Zelda-Phone" not in his and "198.51.100.7" not in his
