@@ -19,7 +19,6 @@ import io
 import random
 import statistics
 from datetime import datetime, time, timedelta
-from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
@@ -29,6 +28,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.pages import timed_page
 from bench.report import Result, time_ms
 from mentora.accounts.models import User
 from mentora.insights.access import Scope
@@ -246,28 +246,7 @@ def _admin(program: Program) -> User:
 
 
 def _page(name: str, url: str, client: Client, note: str) -> Result:
-    statements: list[str] = []
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    def get() -> None:
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-
-    started = perf_counter()
-    with connection.execute_wrapper(count):
-        get()  # cold: charts not yet in the cache, database pages maybe not in memory
-    cold_ms = (perf_counter() - started) * 1000
-    timings = time_ms(get, repeat=REPEAT, warmup=1)
-    return Result(
-        name=name,
-        timings_ms=timings,
-        target_ms=TARGET_MS,
-        judged_by="median",
-        note=f"{note}; {len(statements)} queries; first request {cold_ms:.0f} ms",
-    )
+    return timed_page(name, url, client, note, target_ms=TARGET_MS, repeat=REPEAT)
 
 
 def run_caseload() -> Result:

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from time import perf_counter, process_time
 
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.report import Result, time_ms
+from bench.pages import timed_page
+from bench.report import Result
 from mentora.accounts.models import User
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
 
@@ -150,35 +150,7 @@ def build(now: datetime) -> Program:
 
 
 def _page(name: str, url: str, client: Client, note: str) -> Result:
-    statements: list[str] = []
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    def get() -> None:
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-
-    started = perf_counter()
-    with connection.execute_wrapper(count):
-        get()
-    cold_ms = (perf_counter() - started) * 1000
-    cpu_started = process_time()
-    timings = time_ms(get, repeat=REPEAT, warmup=1)
-    # The process's own CPU time per request: what the page costs when the
-    # machine is shared (wall time then includes waiting for a core).
-    cpu_ms = (process_time() - cpu_started) * 1000 / (REPEAT + 1)
-    return Result(
-        name=name,
-        timings_ms=timings,
-        target_ms=TARGET_MS,
-        judged_by="median",
-        note=(
-            f"{note}; {len(statements)} queries; CPU {cpu_ms:.0f} ms a request (mean); "
-            f"first request {cold_ms:.0f} ms"
-        ),
-    )
+    return timed_page(name, url, client, note, target_ms=TARGET_MS, repeat=REPEAT)
 
 
 def _client(program: Program) -> Client:
