@@ -102,7 +102,7 @@ def sessions(program: Program, mentorships: list[Mentorship], now: datetime) -> 
 
 def connect_calendar(mentor: User, now: datetime) -> int:
     """A calendar read a minute ago with BUSY_EVENTS events over the month: one
-    every 90 minutes around the clock, 25 to 55 minutes long."""
+    every 90 minutes around the clock, 15 to 45 minutes long."""
     connection = CalendarConnection.objects.create(
         owner=mentor,
         kind=CalendarKind.ICAL,
@@ -115,7 +115,7 @@ def connect_calendar(mentor: User, now: datetime) -> int:
         BusyInterval(
             connection=connection,
             starts_at=now + i * step,
-            ends_at=now + i * step + timedelta(minutes=25 + (i * 7) % 31),
+            ends_at=now + i * step + timedelta(minutes=15 + (i * 7) % 31),
         )
         for i in range(BUSY_EVENTS)
     )

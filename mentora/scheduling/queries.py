@@ -130,8 +130,7 @@ def mentor_open_slots(
     available = slots.availability_intervals(availability_rules(mentor, window), window)
     wide = (window[0] - length, window[1] + length)
     busy = busy_blocks(mentor.pk, wide, exclude_session_id)
-    if calendar.connected:
-        busy += calendar_busy.busy_intervals(mentor.pk, wide)
+    busy += calendar_busy.state_busy_intervals(calendar, wide)
     if mentee_id is not None:
         busy += mentee_busy_blocks(mentee_id, wide, exclude_session_id)
     return slots.open_slots(available, busy, rules)

@@ -144,7 +144,7 @@ def _check_time_rules(
         raise SlotTaken()
     if calendar.connected:
         # Buffers around calendar events, as around sessions (slots.open_slots).
-        events = calendar_busy.busy_intervals(mentorship.mentor_id, window)
+        events = calendar_busy.state_busy_intervals(calendar, window)
         if any(b0 < starts_at + length + after and starts_at - before < b1 for b0, b1 in events):
             raise CalendarBusy()
     _require_mentee_free(mentorship, starts_at, length, exclude_session_id)

@@ -16,9 +16,10 @@ Rules (docs/architecture.md, "Busy times"):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,7 @@ class CalendarState:
 
     connected: bool
     stale_since: datetime | None
+    connection_ids: tuple[int, ...] = ()
 
     @property
     def stale(self) -> bool:
@@ -55,25 +57,58 @@ class CalendarState:
 
 def calendar_state(owner_id: int, program: Program, now: datetime) -> CalendarState:
     """One query: the owner's consulted connections and their last good read."""
-    rows = list(consulted(owner_id).values_list("last_success_at", "created_at"))
+    rows = list(consulted(owner_id).values_list("pk", "last_success_at", "created_at"))
     cutoff = now - stale_limit(program)
-    stale = [good for good in (_last_good(s, c) for s, c in rows) if good < cutoff]
-    return CalendarState(connected=bool(rows), stale_since=min(stale) if stale else None)
+    stale = [good for good in (_last_good(s, c) for _pk, s, c in rows) if good < cutoff]
+    return CalendarState(
+        connected=bool(rows),
+        stale_since=min(stale) if stale else None,
+        connection_ids=tuple(pk for pk, _s, _c in rows),
+    )
+
+
+def state_busy_intervals(state: CalendarState, window: slots.Interval) -> list[slots.Interval]:
+    """busy_intervals for connections calendar_state already found: no join."""
+    if not state.connection_ids:
+        return []
+    rows = BusyInterval.objects.filter(
+        connection_id__in=state.connection_ids, ends_at__gt=window[0], starts_at__lt=window[1]
+    ).values_list("starts_at", "ends_at")
+    return _fetch_intervals(rows)
+
+
+def _fetch_intervals(
+    rows: QuerySet[BusyInterval, tuple[datetime, datetime]],
+) -> list[slots.Interval]:
+    """The query's (start, end) pairs as aware UTC datetimes, read on a plain
+    cursor: a busy calendar has hundreds of rows per month, and Django's
+    per-value converters (a regular expression per timestamp on SQLite) cost
+    more than the whole slot search (bench/slots.py). SQLite returns the stored
+    UTC text, PostgreSQL aware datetimes; both come out the same."""
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(_utc(start), _utc(end)) for start, end in cursor.fetchall()]
+
+
+def _utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def busy_intervals(owner_id: int, window: slots.Interval) -> list[slots.Interval]:
     """The owner's busy intervals overlapping `window`, from every consulted
     connection, in one query (the (connection, starts_at) index serves it)."""
-    return list(
-        BusyInterval.objects.filter(
-            connection__owner_id=owner_id,
-            connection__disabled_at__isnull=True,
-            ends_at__gt=window[0],
-            starts_at__lt=window[1],
-        )
-        .order_by("starts_at")
-        .values_list("starts_at", "ends_at")
-    )
+    rows = BusyInterval.objects.filter(
+        connection__owner_id=owner_id,
+        connection__disabled_at__isnull=True,
+        ends_at__gt=window[0],
+        starts_at__lt=window[1],
+    ).values_list("starts_at", "ends_at")
+    return _fetch_intervals(rows)
 
 
 def stale_owners(
