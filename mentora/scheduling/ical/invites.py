@@ -119,6 +119,15 @@ def session_invite(session: Session, *, method: Method, now: datetime | None = N
     return calendar.to_ical()
 
 
+def session_calendar_object(session: Session, *, now: datetime | None = None) -> bytes:
+    """The session as an event stored in a person's own calendar over CalDAV:
+    the invite's event (same UID and SEQUENCE), without METHOD, which a stored
+    calendar object must not carry (RFC 4791, 4.1)."""
+    calendar = _calendar(None)
+    calendar.add_component(_event(session, now=now or timezone.now()))
+    return calendar.to_ical()
+
+
 def invite_for(session: Session, *, now: datetime | None = None) -> bytes:
     """The invite that tells calendars about the session's current state."""
     method: Method = "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"

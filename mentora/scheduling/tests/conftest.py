@@ -16,3 +16,13 @@ def open_all_week(mentor):
 def ny(year, month, day, hour, minute=0):
     """A New York wall-clock time in UTC, written out by hand for January (UTC-5)."""
     return datetime(year, month, day, hour, minute, tzinfo=UTC) + timedelta(hours=5)
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real Radicale CalDAV server on a free localhost port (radicale_server.py)."""
+    from .radicale_server import radicale_start
+
+    server = radicale_start(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.stop()
