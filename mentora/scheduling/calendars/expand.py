@@ -77,10 +77,11 @@ def merge(intervals: list[Interval]) -> list[Interval]:
 
 def _parse(calendar_text: bytes | str) -> Calendar:
     if isinstance(calendar_text, bytes):
+        raw = calendar_text
         try:
-            calendar_text = calendar_text.decode("utf-8-sig")
+            calendar_text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            calendar_text = calendar_text.decode("latin-1")
+            calendar_text = raw.decode("latin-1")
     if "BEGIN:VCALENDAR" not in calendar_text[:2000].upper():
         raise CalendarUnreadable(
             _("This address doesn't return a calendar (no iCalendar data in what it sent).")
