@@ -1,6 +1,6 @@
 """Scheduling listens to its own hooks to keep the copies of sessions in
-people's CalDAV calendars (copies.py): after a booking, a move or a
-cancellation commits, the worker writes them. Connected by
+people's CalDAV calendars (copies.py): after a booking, a move, a
+cancellation or a new meeting link commits, the worker writes them. Connected by
 SchedulingConfig.ready, next to notifications' listeners; the booking never
 waits for a calendar server, and nothing is queued when neither party writes
 sessions into a calendar (nor has a copy of this one)."""
@@ -34,3 +34,5 @@ def listen() -> None:
     hooks.session_booked.connect(_queue_copies)
     hooks.session_moved.connect(_queue_copies)
     hooks.session_cancelled.connect(_queue_copies)
+    # A new meeting link changes the copy's LOCATION (and its SEQUENCE).
+    hooks.session_link_changed.connect(_queue_copies)

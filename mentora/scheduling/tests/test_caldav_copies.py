@@ -20,6 +20,7 @@ from mentora.scheduling.models import (
     CalendarKind,
     CancelReason,
 )
+from mentora.scheduling.rooms.services import session_meeting_url_set
 from mentora.sealed import seal
 
 from .conftest import ny
@@ -101,6 +102,21 @@ def test_a_booked_session_is_written_moved_and_deleted_in_the_mentors_calendar(
     assert events_in(mentors_calendar) == []
     assert not CalendarEventCopy.objects.filter(session=session).exists()
     assert copy_tasks().filter(status=TaskResultStatus.SUCCESSFUL).count() == 3
+
+
+def test_a_new_meeting_link_updates_the_copy(
+    mentorship, mentee, mentor, open_all_week, now, mentors_calendar
+):
+    session = services.session_book(mentorship=mentorship, starts_at=TUESDAY_10, by=mentee, now=now)
+    run_worker()
+
+    session_meeting_url_set(session=session, by=mentor, url="https://meet.example.org/mo", now=now)
+    run_worker()
+
+    (item,) = mentors_calendar.get_events()
+    event = Calendar.from_ical(item.data).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "https://meet.example.org/mo"
+    assert int(event["SEQUENCE"]) == session.sequence
 
 
 def test_the_mentees_calendar_gets_the_session_too_when_they_connected_one(
