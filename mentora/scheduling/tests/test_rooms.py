@@ -6,10 +6,12 @@ service (MENTORA_VIDEO_ROOMS_URL). A move keeps the room; a cancelled session's
 room is never given to another.
 """
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -146,6 +148,38 @@ def test_of_two_requests_drawing_at_once_both_get_the_name_written_first(mentors
 
     assert links.meeting_link(mine) == ROOMS + "mentora-drawn-by-the-other"
     assert fresh(mine).room_name == "mentora-drawn-by-the-other"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_eight_requests_drawing_one_sessions_room_at_once_agree_on_it(mentorship, with_rooms):
+    """Real concurrent requests (threads, each with its own connection): every one
+    read the session without a room, then all draw at once; one name wins."""
+    session_id = f.SessionFactory(mentorship=mentorship).pk
+    start = threading.Barrier(8)
+    got: list[str] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            session = Session.objects.select_related(*invites.SESSION_RELATED).get(pk=session_id)
+            assert session.room_name == ""
+            start.wait(20)
+            got.append(links.meeting_link(session))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(got) == 8
+    assert set(got) == {ROOMS + Session.objects.get(pk=session_id).room_name}
 
 
 def test_a_cancelled_session_never_gets_a_room(mentorship, with_rooms):
