@@ -82,8 +82,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After auth and allauth: keeps each signed-in session's row (device, address,
-    # last seen) for the "Where you're signed in" page (mentora/accounts/sessions.py).
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # last seen) for the "Where you're signed in" page, at most every few minutes
+    # (allauth.usersessions' own middleware writes on every request).
+    "mentora.accounts.middleware.SessionActivityMiddleware",
     # After auth and allauth (it reads request.user, no query): a person who hasn't
     # onboarded is sent to /welcome/ on a GET of a page, before anything else.
     "mentora.home.onboarding.middleware.OnboardingRedirectMiddleware",
@@ -152,8 +153,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # allauth.usersessions: every signed-in session has a row (browser, address, last
-# seen), so a person can see where they are signed in and end those sessions.
-USERSESSIONS_TRACK_ACTIVITY = True
+# seen), so a person can see where they are signed in and end those sessions. Its
+# activity tracking stays off: SessionActivityMiddleware above does it, cheaper.
+USERSESSIONS_TRACK_ACTIVITY = False
 # Invitations set a password through a one-time link; they are valid this long.
 PASSWORD_RESET_TIMEOUT = env_int("MENTORA_INVITE_TIMEOUT_SECONDS", 7 * 24 * 3600)
 

@@ -15,19 +15,23 @@ before rows were kept, or by a path that made none), so nothing is left behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from mentora.accounts.devices import describe_user_agent
+from mentora.accounts.lockout import client_ip
 from mentora.accounts.models import User
+
+_AGENT_MAX_LENGTH = UserSession._meta.get_field("user_agent").max_length or 200
 
 _DB_ENGINES = (
     "django.contrib.sessions.backends.db",
@@ -145,3 +149,32 @@ def on_password_changed(sender: object, request: HttpRequest, user: User, **kwar
     signed_in_as = getattr(getattr(request, "user", None), "pk", None)
     keep = session.session_key if session is not None and signed_in_as == user.pk else None
     sign_out_other_sessions(user, keep_session_key=keep)
+
+
+# A session's "last seen" (and address and browser) is written at most this often
+# per process: a signed-in page costs no query for it in between.
+SEEN_EVERY = timedelta(minutes=5)
+_SEEN_CACHE_PREFIX = "mentora:session-seen:"
+
+
+def session_seen(request: HttpRequest, user: User) -> None:
+    """Record that this signed-in session was used now, from this address and browser.
+
+    One UPDATE when the row exists; the row is made on a session's first use (or
+    when allauth's login didn't make it). A change of address or browser is
+    written at once; otherwise at most every SEEN_EVERY.
+    """
+    key = request.session.session_key
+    ip = client_ip(request)
+    if not key or not ip:
+        return
+    agent = request.META.get("HTTP_USER_AGENT", "")[:_AGENT_MAX_LENGTH]
+    cache_key = _SEEN_CACHE_PREFIX + key
+    if cache.get(cache_key) == (user.pk, ip, agent):
+        return
+    seen = {"ip": ip, "user_agent": agent, "last_seen_at": timezone.now()}
+    updated = UserSession.objects.filter(session_key=key, user_id=user.pk).update(**seen)
+    if not updated:
+        # Never another person's row under this key: login() gives a session a new key.
+        UserSession.objects.get_or_create(session_key=key, defaults={"user": user, **seen})
+    cache.set(cache_key, (user.pk, ip, agent), SEEN_EVERY.total_seconds())

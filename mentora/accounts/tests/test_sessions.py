@@ -6,17 +6,19 @@ what a deployment would hold.
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentora.accounts.sessions import sign_out_other_sessions, signed_in_sessions
+from mentora.accounts.sessions import SEEN_EVERY, sign_out_other_sessions, signed_in_sessions
 from mentora.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +310,59 @@ def test_a_session_with_no_row_is_found_in_the_store_and_ended(mentee):
 
 def test_nothing_to_end_is_zero(mentee):
     assert sign_out_other_sessions(mentee) == 0
+
+
+# ---------------------------------------------------------------------------
+# Last seen is kept cheaply: a write at most every few minutes, at once on a change.
+
+
+def _queries_of(browser: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as done:
+        browser.get(url)
+    return [q["sql"] for q in done.captured_queries if "usersessions" in q["sql"]]
+
+
+def test_last_seen_is_written_at_most_every_few_minutes(mentee):
+    start = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        laptop = signed_in(mentee, FIREFOX_WINDOWS, "203.0.113.5")
+        first = _queries_of(laptop, reverse("profile_edit"))
+    with time_machine.travel(start + SEEN_EVERY / 2, tick=False):
+        soon = _queries_of(laptop, reverse("profile_edit"))
+    with time_machine.travel(start + SEEN_EVERY + timedelta(seconds=1), tick=False):
+        later = _queries_of(laptop, reverse("profile_edit"))
+
+    assert len(first) == 1 and first[0].startswith("UPDATE")
+    assert soon == []
+    assert len(later) == 1 and later[0].startswith("UPDATE")
+    assert UserSession.objects.get(user=mentee).last_seen_at == start + SEEN_EVERY + timedelta(
+        seconds=1
+    )
+
+
+def test_a_new_address_or_browser_is_written_at_once(mentee):
+    laptop = signed_in(mentee, FIREFOX_WINDOWS, "203.0.113.5")
+    laptop.get(reverse("profile_edit"))
+
+    laptop.get(reverse("profile_edit"), REMOTE_ADDR="198.51.100.99")
+    assert UserSession.objects.get(user=mentee).ip == "198.51.100.99"
+    laptop.get(reverse("profile_edit"), HTTP_USER_AGENT=CHROME_ANDROID)
+    assert UserSession.objects.get(user=mentee).user_agent == CHROME_ANDROID
+
+
+def test_a_session_signed_in_without_the_login_page_gets_its_row(client, mentee):
+    client.force_login(mentee)  # as the invitation's set-password step does
+
+    page = client.get(SESSIONS, HTTP_USER_AGENT=SAFARI_IPHONE)
+
+    assert "Safari on an iPhone" in page.text and "This browser" in page.text
+    assert UserSession.objects.filter(user=mentee).count() == 1
+
+
+def test_the_address_behind_our_proxies_is_the_client_s(mentee, settings):
+    settings.MENTORA_PROXY_COUNT = 1
+    laptop = signed_in(mentee, FIREFOX_WINDOWS, "10.0.0.2")
+
+    laptop.get(reverse("profile_edit"), HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50")
+
+    assert UserSession.objects.get(user=mentee).ip == "203.0.113.50"
