@@ -248,7 +248,19 @@ def _people(request, program) -> dict[str, object]:
     return people
 
 
-ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/accounts/signup/"]
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/accounts/signup/",
+    # Single sign-on (allauth's social accounts): the pages a provider sends people back to.
+    "/accounts/3rdparty/login/cancelled/",
+    "/accounts/3rdparty/login/error/",
+    "/accounts/3rdparty/signup/",
+    "/accounts/oidc/acme/login/",
+    "/accounts/oidc/acme/login/callback/",
+]
+# Pages of allauth's that everyone signed in has (the single sign-on connections).
+SIGNED_IN_PAGES = ["/accounts/3rdparty/"]
 TOKEN_PAGES = [
     "/calendar/not-a-token.ics",
     "/accounts/invitation/MQ/not-a-token/",
@@ -271,6 +283,8 @@ def _pages_for(who: str, program, ids, past_session_id: int) -> list[str]:
     pages += [p.replace(upcoming, f"/sessions/{past_session_id}/") for p in pages if upcoming in p]
     if who == "anonymous":
         pages += ANONYMOUS_PAGES
+    else:
+        pages += SIGNED_IN_PAGES
     if who == "superuser":
         pages += _admin_pages()
     return pages

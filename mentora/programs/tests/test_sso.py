@@ -86,12 +86,12 @@ def sso(monkeypatch: pytest.MonkeyPatch, settings: Any, oidc_provider: Provider)
 
 @pytest.fixture
 def program() -> Program:
-    return f.ProgramFactory(sso_email_domains="acme.example")
+    return f.ProgramFactory.create(sso_email_domains="acme.example")
 
 
 @pytest.fixture
 def manager(program: Program) -> User:
-    user = f.UserFactory(email="sara@example.org", name="Sara Success")
+    user = f.UserFactory.create(email="sara@example.org", name="Sara Success")
     f.MembershipFactory(user=user, program=program, role=Role.SUCCESS_MANAGER)
     return user
 
@@ -102,8 +102,10 @@ def _invite(program: Program, manager: User, email: str) -> User:
     )
 
 
-def _start(client: Client) -> str:
-    started = client.post(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+def _start(client: Client, **data: str) -> str:
+    started = client.post(
+        reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}), data
+    )
     assert started.status_code == 302, started.content[:500]
     return str(started["Location"])
 
@@ -268,6 +270,51 @@ def test_provider_listed_by_one_of_the_programs_is_allowed(
     _sign_in(client, "ines")
 
     assert _signed_in_as(client) == invited
+
+
+def _connect(client: Client, username: str) -> Any:
+    """From the account's "Connected accounts", through the provider and back."""
+    authorize = _start(client, process="connect")
+    callback = provider_sign_in(authorize, username=username, password=_password(username))
+    return client.get(callback, follow=True)
+
+
+def test_existing_account_connects_the_provider_from_its_account(
+    client: Client, sso: Provider, program: Program
+) -> None:
+    otto = f.UserFactory(email="otto@other.example")
+    f.MembershipFactory(user=otto, program=program, role=Role.MENTOR)
+    client.force_login(otto)
+    assert "Acme ID" in _page_text(client.get(reverse("socialaccount_connections")))
+
+    _connect(client, "otto")
+
+    assert SocialAccount.objects.get(provider=PROVIDER_ID).user == otto
+    client.logout()
+    _sign_in(client, "otto")  # refused before connecting (test above), now signs in
+    assert _signed_in_as(client) == otto
+
+
+def test_connecting_a_provider_the_programs_do_not_list_is_refused(
+    client: Client, sso: Provider
+) -> None:
+    otto = f.UserFactory(email="otto@other.example")
+    f.MembershipFactory(user=otto, program=f.ProgramFactory(sso_providers="okta"))
+    client.force_login(otto)
+
+    response = _connect(client, "otto")
+
+    assert "doesn't use this sign-in provider" in _page_text(response)
+    assert response.redirect_chain[-1][0] == reverse("socialaccount_connections")
+    assert not SocialAccount.objects.exists()
+
+
+def test_profile_links_the_connected_accounts(client: Client, sso: Provider) -> None:
+    client.force_login(f.UserFactory())
+
+    page = _page_text(client.get(reverse("profile_edit")))
+
+    assert reverse("socialaccount_connections") in page
 
 
 # --- The protocol's own checks --------------------------------------------------------
