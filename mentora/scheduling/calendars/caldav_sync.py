@@ -253,7 +253,7 @@ def read_calendar_texts(
             found = calendar.search(start=start, end=end, event=True, expand=False)
             texts.extend(_text(item) for item in found)
     connection.sync_token = digest
-    return [text for text in texts if not _is_mentora_copy(text)]
+    return _without_mentora_copies(texts)
 
 
 def _digest(calendars: list[DAVCalendar], start: datetime, end: datetime) -> str:
@@ -298,17 +298,23 @@ def _uid(text: bytes) -> str:
     return ""
 
 
-def _is_mentora_copy(text: bytes) -> bool:
+def _session_uid(text: bytes) -> uuid.UUID | None:
+    """The session whose copy this looks like (its UID is `<uuid>@mentora`)."""
     uid = _uid(text)
-    return uid.endswith(MENTORA_UID_SUFFIX) and _known_session(uid)
-
-
-def _known_session(uid: str) -> bool:
+    if not uid.endswith(MENTORA_UID_SUFFIX):
+        return None
     try:
-        session_uid = uuid.UUID(uid.removesuffix(MENTORA_UID_SUFFIX))
+        return uuid.UUID(uid.removesuffix(MENTORA_UID_SUFFIX))
     except ValueError:  # not one of ours after all
-        return False
-    return Session.objects.filter(uid=session_uid).exists()
+        return None
+
+
+def _without_mentora_copies(texts: list[bytes]) -> list[bytes]:
+    """Leave out the copies of sessions that exist (one query)."""
+    claimed = [(text, _session_uid(text)) for text in texts]
+    candidates = {uid for _body, uid in claimed if uid is not None}
+    known = set(Session.objects.filter(uid__in=candidates).values_list("uid", flat=True))
+    return [text for text, uid in claimed if uid is None or uid not in known]
 
 
 # --- Writing --------------------------------------------------------------------

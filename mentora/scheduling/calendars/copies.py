@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mentora.scheduling.calendars.caldav_sync import (
     CalDAVCredentialsRefused,
@@ -35,6 +35,8 @@ from mentora.scheduling.models import (
 )
 
 logger = logging.getLogger(__name__)
+# A calendar just connected gets at most this many sessions still to come.
+MAX_BACKFILL = 500
 
 
 class CopiesNotWritten(Exception):
@@ -87,6 +89,32 @@ def session_copies_sync(session_id: int, *, now: datetime) -> CopiesResult:
     return result
 
 
+def connection_copies_sync(connection_id: int, *, now: datetime) -> CopiesResult:
+    """Write the owner's sessions still to come into a calendar just connected
+    (or just chosen for writing), so it holds every session and not only the
+    ones booked from now on. Raises CopiesNotWritten when the server failed."""
+    connection = CalendarConnection.objects.filter(pk=connection_id).first()
+    result = CopiesResult()
+    if connection is None:
+        return result
+    upcoming = (
+        Session.objects.live()
+        .filter(Q(mentor_id=connection.owner_id) | Q(mentee_id=connection.owner_id))
+        .filter(ends_at__gt=now)
+        .order_by("starts_at")
+        .values_list("pk", flat=True)[:MAX_BACKFILL]
+    )
+    try:
+        for session_id in upcoming:
+            _copy_sync(connection_id, session_id, now=now, result=result)
+    except CalDAVCredentialsRefused:
+        logger.warning("Calendar connection %s refused its credentials", connection_id)
+    except CalendarUnreadable as exc:
+        logger.warning("Sessions not copied to connection %s: %s", connection_id, exc)
+        raise CopiesNotWritten(f"Connection {connection_id} failed") from exc
+    return result
+
+
 def _copy_sync(connection_id: int, session_id: int, *, now: datetime, result: CopiesResult) -> None:
     # The connection's row lock puts two runs for one connection (a booking
     # and the quick move after it) one after the other, and each reads the
@@ -97,8 +125,8 @@ def _copy_sync(connection_id: int, session_id: int, *, now: datetime, result: Co
             .filter(pk=connection_id, disabled_at__isnull=True)
             .first()
         )
-        session = Session.objects.select_related(*SESSION_RELATED).get(pk=session_id)
-        if connection is None or not session.involves(connection.owner_id):
+        session = Session.objects.select_related(*SESSION_RELATED).filter(pk=session_id).first()
+        if connection is None or session is None or not session.involves(connection.owner_id):
             return
         copy = CalendarEventCopy.objects.filter(connection=connection, session=session).first()
         if session.status == SessionStatus.CANCELLED:

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from mentora.notifications.tests.conftest import run_worker
 from mentora.scheduling.booking import services
 from mentora.scheduling.calendars.copies import CopiesNotWritten, session_copies_sync
+from mentora.scheduling.calendars.tasks import connection_copies_write
 from mentora.scheduling.models import (
     CalendarConnection,
     CalendarEventCopy,
@@ -161,6 +162,28 @@ def test_a_copy_lost_between_write_and_record_is_overwritten_not_doubled(
 
     assert again.written == 1
     assert len(events_in(mentors_calendar)) == 1
+
+
+def test_a_calendar_connected_later_gets_the_sessions_still_to_come(
+    radicale, mentorship, mentee, mentor, open_all_week, now
+):
+    upcoming = services.session_book(
+        mentorship=mentorship, starts_at=TUESDAY_10, by=mentee, now=now
+    )
+    cancelled = services.session_book(
+        mentorship=mentorship, starts_at=WEDNESDAY_11, by=mentee, now=now
+    )
+    services.session_cancel(
+        session=cancelled, by=mentee, reason=CancelReason.SCHEDULE_CONFLICT, now=now
+    )
+    username, _password = radicale.new_user()
+    calendar = radicale.make_calendar(username, "Work")
+    connection = connect(mentor, radicale.url, username, str(calendar.url), now=now)
+
+    connection_copies_write.enqueue(connection.pk)
+    run_worker()
+
+    assert [uid for uid, _seq, _start in events_in(calendar)] == [f"{upcoming.uid}@mentora"]
 
 
 def test_nothing_is_queued_when_neither_party_writes_sessions_into_a_calendar(
