@@ -98,6 +98,12 @@ def check_url(url: str) -> _Target:
     return _Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
 
 
+def check_destination(url: str) -> None:
+    """`check_url`, then the DNS check `fetch` makes (for a form to refuse a
+    private address at once; `fetch` checks again when it connects)."""
+    _checked_address(check_url(url))
+
+
 def fetch(
     url: str,
     *,

@@ -5,6 +5,7 @@ from django.urls import path
 from mentora.scheduling.availability import views as availability_views
 from mentora.scheduling.booking import views
 from mentora.scheduling.cadence import views as cadence_views
+from mentora.scheduling.calendars import views as connection_views
 from mentora.scheduling.ical import views as calendar_views
 from mentora.scheduling.rooms import views as room_views
 
@@ -35,4 +36,15 @@ program_patterns = [
 global_patterns = [
     path("calendar/<token:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("accounts/calendar/", calendar_views.feed_settings, name="calendar_feed_settings"),
+    path("accounts/calendars/", connection_views.calendars, name="calendar_connections"),
+    path(
+        "accounts/calendars/<id:connection_id>/refresh/",
+        connection_views.calendar_refresh,
+        name="calendar_connection_refresh",
+    ),
+    path(
+        "accounts/calendars/<id:connection_id>/disconnect/",
+        connection_views.calendar_disconnect,
+        name="calendar_connection_disconnect",
+    ),
 ]

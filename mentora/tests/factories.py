@@ -36,13 +36,16 @@ from mentora.mentoring.models import (
 from mentora.programs.models import Cohort, Membership, Mentorship, Program, Role
 from mentora.scheduling.models import (
     Cadence,
+    CalendarConnection,
     CalendarFeed,
+    CalendarKind,
     DateOverride,
     MakeupRequest,
     Session,
     TimeOff,
     WeeklyHours,
 )
+from mentora.sealed import seal
 
 TEST_PASSWORD = "correct-horse-battery-9"
 
@@ -243,6 +246,22 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory[CalendarFeed]):
         model = CalendarFeed
 
     user = factory.SubFactory(UserFactory)
+
+
+class CalendarConnectionFactory(factory.django.DjangoModelFactory[CalendarConnection]):
+    """An iCalendar connection to an address that never resolves (.invalid):
+    tests that read one serve it from calendar_server.CalendarServer instead."""
+
+    class Meta:
+        model = CalendarConnection
+
+    owner = factory.SubFactory(UserFactory)
+    kind = CalendarKind.ICAL
+    label = "Work"
+    url_host = "calendar.invalid"
+    sealed_url = factory.LazyAttribute(
+        lambda o: seal(f"https://{o.url_host}/calendar/ical/private-0a1b2c/basic.ics")
+    )
 
 
 # --- mentoring -------------------------------------------------------------

@@ -40,7 +40,12 @@ JUNK = {
     "score": "1e309",
 }
 # Pages outside any program that take no login token or secret to reach.
-GLOBAL_PAGES = ("profile_edit", "calendar_feed_settings", "account_sessions")
+GLOBAL_PAGES = (
+    "profile_edit",
+    "calendar_feed_settings",
+    "account_sessions",
+    "calendar_connections",
+)
 SKIPPED = {"home", "accept_invitation", "calendar_feed", "agenda_file"}  # tested with tokens
 
 
@@ -67,6 +72,8 @@ def _world(program, mentorship, mentee, admin_user):
         "membership_id": mentorship.mentee.memberships.get(program=program).pk,
         "cohort_id": f.CohortFactory(program=program).pk,
         "usersession_id": f.signed_in_session(mentee).pk,  # /accounts/sessions/<id>/end/
+        # /accounts/calendars/<id>/refresh/ and /disconnect/ (its address never resolves)
+        "connection_id": f.CalendarConnectionFactory(owner=mentee).pk,
         "notification_id": Notification.objects.create(
             recipient=mentee,
             kind=Kind.MENTORSHIPS,

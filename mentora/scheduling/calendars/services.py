@@ -70,6 +70,11 @@ def calendar_connect(
     target = _checked_url(url, field="url")
     if kind == CalendarKind.CALDAV:
         _check_caldav(url, username, password, write_calendar_url)
+    else:
+        try:
+            outbound.check_destination(url)
+        except outbound.OutboundError as exc:
+            raise CalendarError(CalendarCode.BAD_URL, exc.message, field="url") from exc
     connection = CalendarConnection(
         owner=owner,
         kind=kind,
