@@ -334,5 +334,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MENTORA_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The caldav package logs server addresses and answers, and a CalDAV
+        # address is a secret (mentora/scheduling/calendars/caldav_sync.py).
+        "caldav": {"level": "CRITICAL", "propagate": False},
+    },
 }
