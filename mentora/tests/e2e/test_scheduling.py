@@ -127,3 +127,29 @@ def test_moving_inside_the_notice_period_says_it_counts_as_late(
     expect(page.get_by_text("the old time counts as a late cancellation")).to_be_visible()
     record = Session.objects.get(moved_to=session)
     assert (record.status, record.cancellation_kind) == ("cancelled", "late")
+
+
+def test_the_mentor_holds_a_session_at_its_own_link_and_join_is_offered(
+    page, login, screenshot, mentor, mentee, session_in
+):
+    session = session_in(0.05)  # starts in three minutes: "Join" is already there
+    login(mentor)
+    page.goto(f"/p/bootcamp/sessions/{session.pk}/")
+    page.get_by_text("Hold this session at another link").click()
+
+    page.get_by_label("This session's meeting link").fill("http://meet.example.org/plain")
+    page.get_by_role("button", name="Save the link").click()
+    expect(page.get_by_text("Enter a full https:// address")).to_be_visible()
+    session.refresh_from_db()
+    assert session.meeting_url == ""
+
+    page.get_by_label("This session's meeting link").fill("https://meet.example.org/our-room")
+    page.get_by_role("button", name="Save the link").click()
+
+    expect(page.get_by_text("Saved: this session is held at its own link now.")).to_be_visible()
+    expect(page.get_by_role("link", name="Join", exact=True)).to_have_attribute(
+        "href", "https://meet.example.org/our-room"
+    )
+    screenshot("session-own-link")
+    session.refresh_from_db()
+    assert session.meeting_url == "https://meet.example.org/our-room"
