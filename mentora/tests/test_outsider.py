@@ -49,16 +49,3 @@ def test_an_outsider_can_neither_see_nor_end_someone_else_s_session(client, ment
     assert UserSession.objects.filter(pk=elsewhere.pk).exists()
     assert SessionStore().exists(elsewhere.session_key)
 
-
-def test_an_outsider_can_neither_see_nor_touch_someone_else_s_calendar(client, mentee, outsider):
-    connection = f.CalendarConnectionFactory(owner=mentee, label="Mia at work")
-    client.force_login(outsider)
-
-    listed = client.get(reverse("calendar_connections"))
-    refreshed = client.post(reverse("calendar_connection_refresh", args=[connection.pk]))
-    removed = client.post(reverse("calendar_connection_disconnect", args=[connection.pk]))
-
-    assert listed.status_code == 200 and "Mia at work" not in listed.text
-    assert (refreshed.status_code, removed.status_code) == (404, 404)
-    connection.refresh_from_db()
-    assert connection.last_attempt_at is None
