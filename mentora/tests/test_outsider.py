@@ -5,6 +5,7 @@ added) with real ids from inside the program, by GET and by POST.
 """
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
@@ -49,3 +50,32 @@ def test_an_outsider_can_neither_see_nor_end_someone_else_s_session(client, ment
     assert UserSession.objects.filter(pk=elsewhere.pk).exists()
     assert SessionStore().exists(elsewhere.session_key)
 
+
+def test_an_outsider_can_neither_see_nor_disconnect_someone_else_s_single_sign_on(
+    client, mentee, outsider
+):
+    linked = SocialAccount.objects.create(
+        user=mentee, provider="acme", uid="mentee-at-acme", extra_data={"email": mentee.email}
+    )
+    client.force_login(outsider)
+
+    listed = client.get(reverse("socialaccount_connections"))
+    removed = client.post(reverse("socialaccount_connections"), {"account": linked.pk})
+
+    assert listed.status_code == 200 and "mentee-at-acme" not in listed.text
+    assert removed.status_code < 500
+    assert SocialAccount.objects.filter(pk=linked.pk, user=mentee).exists()
+
+
+def test_an_outsider_can_neither_see_nor_touch_someone_else_s_calendar(client, mentee, outsider):
+    connection = f.CalendarConnectionFactory(owner=mentee, label="Mia at work")
+    client.force_login(outsider)
+
+    listed = client.get(reverse("calendar_connections"))
+    refreshed = client.post(reverse("calendar_connection_refresh", args=[connection.pk]))
+    removed = client.post(reverse("calendar_connection_disconnect", args=[connection.pk]))
+
+    assert listed.status_code == 200 and "Mia at work" not in listed.text
+    assert (refreshed.status_code, removed.status_code) == (404, 404)
+    connection.refresh_from_db()
+    assert connection.last_attempt_at is None
