@@ -130,9 +130,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     answer = "blog"
 
     def do_PROPFIND(self):
-        if self.answer == "redirect":
+        if self.answer.startswith("redirect"):
             self.send_response(301)
-            self.send_header("Location", "https://169.254.169.254/latest/meta-data/")
+            target = {
+                "redirect": "https://169.254.169.254/latest/meta-data/",
+                "redirect-http": "http://calendar.example.org/dav/",
+            }[self.answer]
+            self.send_header("Location", target)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -208,6 +212,13 @@ def test_a_redirect_to_a_private_address_is_not_followed(web_server):
         caldav_check(web_server("redirect"), "ada", "secret")
 
     assert refused.value.message == PRIVATE
+
+
+def test_a_redirect_to_plain_http_is_not_followed(web_server):
+    with pytest.raises(CalendarUnreadable) as refused:
+        caldav_check(web_server("redirect-http"), "ada", "secret")
+
+    assert "https://" in refused.value.message
 
 
 def test_an_answer_larger_than_the_limit_is_refused_unread(web_server):
