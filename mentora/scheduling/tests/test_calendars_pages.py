@@ -170,3 +170,10 @@ def test_the_list_costs_the_same_queries_for_one_or_three_calendars(client, ment
         grow=lambda n: [f.CalendarConnectionFactory(owner=mentor) for _ in range(n)],
     )
     assert few == many
+
+
+@pytest.mark.parametrize("who", ["mentor", "mentee"])
+def test_the_profile_and_schedule_link_to_the_calendars_page(client, request, program, who):
+    client.force_login(request.getfixturevalue(who))
+    assert PAGE in client.get(reverse("profile_edit")).text
+    assert PAGE in client.get(reverse("schedule", args=[program.slug])).text
