@@ -43,6 +43,17 @@ def _fast_and_quiet(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _site_staff_passed_second_factor(monkeypatch):
+    """force_login skips the code; site staff need one for Django admin
+    (mentora/tests/second_factor.py)."""
+    from django.test import Client
+
+    from mentora.tests.second_factor import force_login_passing_staff
+
+    monkeypatch.setattr(Client, "force_login", force_login_passing_staff)
+
+
 @pytest.fixture
 def program(db):
     return f.ProgramFactory(name="Bootcamp Mentoring", slug="bootcamp", time_zone="Europe/Berlin")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
@@ -85,6 +86,9 @@ MIDDLEWARE = [
     # last seen) for the "Where you're signed in" page, at most every few minutes
     # (allauth.usersessions' own middleware writes on every request).
     "mentora.accounts.middleware.SessionActivityMiddleware",
+    # After allauth: a person whose role needs a second factor and has none sets one
+    # up first (before the welcome steps); Django admin wants one passed in the session.
+    "mentora.programs.second_factor.SecondFactorMiddleware",
     # After auth and allauth (it reads request.user, no query): a person who hasn't
     # onboarded is sent to /welcome/ on a GET of a page, before anything else.
     "mentora.home.onboarding.middleware.OnboardingRedirectMiddleware",
@@ -189,6 +193,20 @@ SOCIALACCOUNT_AUTO_SIGNUP = True  # the adapter has linked or refused before sig
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by email is the adapter's rule
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider's email_verified is required
 SOCIALACCOUNT_STORE_TOKENS = False
+
+# Two-factor sign-in (allauth.mfa): an authenticator app, recovery codes, security
+# keys and passkeys. Who must have one is program policy
+# (mentora/programs/second_factor.py); wrong codes count with the login lockout
+# (mentora/accounts/second_factor.py). WebAuthn over plain http only in DEBUG.
+MFA_ADAPTER = "mentora.programs.second_factor.SecondFactorAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a key is a second factor here, never the only one
+MFA_TOTP_ISSUER = "Mentora"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_FORMS = {
+    "authenticate": "mentora.accounts.second_factor.AuthenticateForm",
+    "reauthenticate": "mentora.accounts.second_factor.ReauthenticateForm",
+}
 
 # Two limits (mentora/accounts/lockout.py, docs/operations.md): failures per
 # account from any address, with a short cool-off so nobody can keep a person out

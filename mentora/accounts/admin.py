@@ -7,7 +7,8 @@ account's milestones (activated, onboarded, erased) are read-only: the
 invitation, onboarding and erasure services set them; so is `is_active`:
 deactivating goes through off-boarding (the admin action matching adds). A
 background answer is read-only and its value stays out of the list: it is
-self-identified, its owner alone chooses it and who sees it.
+self-identified, its owner alone chooses it and who sees it. A second-factor
+reset is an action on people (asking why first) and its record is read-only.
 """
 
 from __future__ import annotations
@@ -15,22 +16,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mentora import inputs
 from mentora.accounts.models import (
     BackgroundAnswer,
     MenteeProfile,
     MentorProfile,
+    SecondFactorReset,
     Technology,
     User,
 )
+from mentora.accounts.second_factor import second_factor_reset
 from mentora.inputs import TextChecksMixin
 from mentora.worker.admin import ReadOnlyAdmin
 
@@ -52,7 +59,57 @@ class UserChangeAdminForm(TextChecksMixin, UserChangeForm):
 # layers, and adds its admin action here from its AppConfig.ready. So
 # `is_active` is read-only on the form, and the action is the one way to change it.
 AdminAction = Callable[[Any, HttpRequest, QuerySet[Any]], HttpResponse | None]
-USER_ACTIONS: list[AdminAction] = []
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept on record, and told to the person in the email."),
+    )
+
+
+@admin.action(
+    description=_("Reset second factor (lost device; emails them, signs them out)"),
+    permissions=["change"],
+)
+def reset_second_factor(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[User]
+) -> HttpResponse | None:
+    """Asks why on a page of its own, then resets each chosen person (second_factor_reset)."""
+    form = SecondFactorResetForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        by = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            second_factor_reset(user=user, by=by, reason=form.cleaned_data["reason"])
+        count = queryset.count()
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Second factor reset for %(n)d person; they were emailed and signed out.",
+                "Second factor reset for %(n)d people; they were emailed and signed out.",
+                count,
+            )
+            % {"n": count},
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/accounts/user/reset_second_factor.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Reset second factor"),
+            "opts": modeladmin.model._meta,
+            "people": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+USER_ACTIONS: list[AdminAction] = [reset_second_factor]
 
 
 @admin.register(User)
@@ -175,3 +232,11 @@ class BackgroundAnswerAdmin(ReadOnlyAdmin):
     list_filter = ("field", "visibility")
     search_fields = ("user__email", "user__name")
     list_select_related = ("user",)
+
+
+@admin.register(SecondFactorReset)
+class SecondFactorResetAdmin(ReadOnlyAdmin):
+    list_display = ("user", "at", "by", "authenticators_removed", "sessions_ended")
+    search_fields = ("user__email", "user__name", "reason")
+    list_select_related = ("user", "by")
+    date_hierarchy = "at"

@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and profiles"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from mentora.accounts.second_factor import record_activation
+
+        authenticator_added.connect(record_activation, dispatch_uid="mentora-mfa-activation")
         self._sign_out_elsewhere_on_password_change()
 
     @staticmethod

@@ -260,3 +260,28 @@ class BackgroundAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.value}"
+
+
+class SecondFactorReset(models.Model):
+    """Staff removed a person's second factor (a lost phone or key): who, when and why.
+
+    Written by `mentora.accounts.second_factor.second_factor_reset` only, which also
+    ends the person's sessions and emails them; read-only in Django admin."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="second_factor_resets")
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(max_length=2000)
+    authenticators_removed = models.PositiveSmallIntegerField(default=0)
+    sessions_ended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="second_factor_reset_reason_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.at:%Y-%m-%d %H:%M}"

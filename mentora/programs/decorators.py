@@ -7,6 +7,9 @@ people holding one of those roles (and, where ADMIN is one of them, a superuser
 for support); `allow=` takes any predicate of `mentora.programs.access` (or an
 app's own access module) for the rest.
 
+A program that asks a second factor of the person's role refuses a session
+that hasn't passed one (`mentora.programs.second_factor.program_gate`).
+
 `request.roles` is always the roles held: support access adds none, so a page's
 sections for a role stay the role's.
 """
@@ -21,7 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from mentora.accounts.http import AuthedRequest
-from mentora.programs import access
+from mentora.programs import access, second_factor
 from mentora.programs.models import Program, Role
 
 P = ParamSpec("P")
@@ -72,6 +75,10 @@ def program_view(
                 access.require(_admits(request, program, roles))
             if allow is not None:
                 access.require(allow(request.user, program))
+            # Only once the page is known to be theirs: an outsider still gets the 404.
+            refusal = second_factor.program_gate(request, program)
+            if refusal is not None:
+                return refusal
             return func(request, *args, **kwargs)  # type: ignore[arg-type]
 
         wrapper.is_program_view = True  # type: ignore[attr-defined]  # checked by test_structure

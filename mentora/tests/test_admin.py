@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mentora.accounts.models import User
+from mentora.accounts.models import SecondFactorReset, User
 from mentora.matching.models import (
     BulkMatchRow,
     BulkMatchRun,
@@ -120,6 +120,7 @@ def world(program, mentorship, mentee, mentor, admin_user, settings, tmp_path):
     f.CadenceFactory(mentorship=mentorship)
     f.TechnologyFactory(name="Django")
     f.BackgroundAnswerFactory(user=mentee)
+    SecondFactorReset.objects.create(user=mentee, by=admin_user, at=now, reason="Lost phone")
 
     goal = f.MentorshipGoalFactory(mentorship=mentorship)
     WorkingAgreement.objects.create(mentorship=mentorship, how_often="Weekly", updated_by=mentee)
@@ -440,6 +441,7 @@ READ_ONLY = [
     "notifications.NotificationPreference",
     "notifications.ScheduledReminder",
     "accounts.BackgroundAnswer",
+    "accounts.SecondFactorReset",
     "worker.PeriodicRun",
 ]
 # Editable on purpose (settings-like, no service owns their writes): see each admin.py.

@@ -28,6 +28,9 @@ def exempt_prefixes() -> tuple[str, ...]:
         reverse("welcome"),
         reverse("account_logout"),
         reverse("profile_edit"),
+        # Setting up or passing a second factor comes first (programs.second_factor).
+        reverse("mfa_index"),
+        reverse("account_reauthenticate"),
         invitation.split("x/y/")[0],
         reverse("csp_report"),
         reverse("admin:index"),
