@@ -96,6 +96,7 @@ def test_each_roles_pages_have_no_serious_accessibility_violations(
     ]
     pages = [p for p in sections if p] + extra
     pages += [reverse("home"), reverse("inbox"), reverse("profile_edit")]
+    pages += [reverse("account_sessions")]
 
     found: list[str] = []
     for path in pages:
