@@ -95,6 +95,11 @@ def _check_provider(user: User, programs: list[Program], provider_id: str) -> No
         raise SignInRefused(
             SignInCode.INACTIVE_ACCOUNT, _("This account is deactivated. Ask your program's staff.")
         )
+    if not programs:
+        raise SignInRefused(
+            SignInCode.NOT_INVITED,
+            _("Your account is in no program at the moment. Ask your program's staff."),
+        )
     if not provider_allowed(programs, provider_id):
         raise SignInRefused(
             SignInCode.PROVIDER_NOT_ALLOWED,

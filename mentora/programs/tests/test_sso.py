@@ -16,11 +16,12 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from mentora.accounts.models import User
 from mentora.env import env_oidc_providers
 from mentora.programs import services
-from mentora.programs.models import Program, Role
+from mentora.programs.models import MembershipStatus, Program, Role
 from mentora.tests import factories as f
 from mentora.tests.oidc_provider import Provider, provider_sign_in, running_provider
 
@@ -183,6 +184,33 @@ def test_first_sso_login_accepts_the_invitation(
     _sign_in(client, "ines")
     assert _signed_in_as(client) == invited
     assert SocialAccount.objects.filter(user=invited).count() == 1
+
+
+def test_the_invitation_link_stops_working_after_the_first_sso_login(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    link = urlsplit(services.invitation_link(_invite(program, manager, "ines@acme.example"))).path
+    assert Client().get(link).status_code == 200
+
+    _sign_in(client, "ines")
+
+    assert Client().get(link).status_code == 400
+
+
+def test_linked_person_who_left_every_program_is_refused(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    invited = _invite(program, manager, "ines@acme.example")
+    _sign_in(client, "ines")
+    client.logout()
+    invited.memberships.update(
+        is_active=False, status=MembershipStatus.LEFT, ended_at=timezone.now()
+    )
+
+    response = _sign_in(client, "ines")
+
+    assert _signed_in_as(client) is None
+    assert "in no program at the moment" in _page_text(response)
 
 
 def test_unknown_email_is_refused(client: Client, sso: Provider, program: Program) -> None:
