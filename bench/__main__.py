@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from bench.report import Result
 
 REPO = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("slots", "openings", "matching", "caseload", "insights", "people")
+BENCHMARKS = ("slots", "openings", "matching", "caseload", "insights", "people", "sessions")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -48,7 +48,7 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import insights, matching, openings, people, slots
+    from bench import insights, matching, openings, people, sessions, slots
 
     return {
         "slots": slots.run,
@@ -57,6 +57,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "caseload": insights.run_caseload,
         "insights": insights.run_insights,
         "people": people.run_all,
+        "sessions": sessions.run,
     }
 
 

@@ -48,8 +48,11 @@ def _store(session_key: str | None = None) -> SessionBase:
 def _stored_session_keys_of(user: User) -> list[str]:
     """Keys of the live database sessions signed in as `user` (empty for other engines).
 
-    The session table has no user column, so each live session is decoded; a
-    session that doesn't decode belongs to nobody we can tell and is left alone.
+    The session table has no user column, so each live session is decoded, but
+    only those without a usersessions row: a row names its person already, and
+    every signed-in session gets one at login or on its first request, so these
+    are few (anonymous ones, and sessions not used since rows were first kept).
+    A session that doesn't decode belongs to nobody we can tell and is left alone.
     """
     if settings.SESSION_ENGINE not in _DB_ENGINES:
         return []
@@ -57,9 +60,9 @@ def _stored_session_keys_of(user: User) -> list[str]:
 
     wanted = str(user.pk)
     keys = []
-    live = Session.objects.filter(expire_date__gt=timezone.now()).only(
-        "session_key", "session_data"
-    )
+    with_rows = UserSession.objects.values("session_key")
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key__in=with_rows)
+    live = live.only("session_key", "session_data")
     for row in live.iterator(chunk_size=500):
         if str(row.get_decoded().get(SESSION_KEY, "")) == wanted:
             keys.append(row.session_key)
