@@ -345,6 +345,29 @@ def test_profile_links_the_connected_accounts(client: Client, sso: Provider) -> 
     assert reverse("socialaccount_connections") in page
 
 
+@pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "not-trusted"])
+def test_staff_second_factor_is_the_provider_s_where_the_program_trusts_it(
+    client: Client, sso: Provider, trusted: bool
+) -> None:
+    program = f.ProgramFactory.create(
+        sso_email_domains="acme.example",
+        staff_need_second_factor=True,
+        trust_sso_second_factor=trusted,
+    )
+    mia = f.UserFactory.create(email="mia@acme.example")
+    f.MembershipFactory(user=mia, program=program, role=Role.SUCCESS_MANAGER)
+
+    _sign_in(client, "mia")
+    people = client.get(reverse("program_people", kwargs={"slug": program.slug}))
+
+    assert _signed_in_as(client) == mia
+    if trusted:
+        assert people.status_code == 200
+    else:
+        assert people.status_code == 302
+        assert people["Location"].startswith(reverse("mfa_activate_totp"))
+
+
 # --- The protocol's own checks --------------------------------------------------------
 
 
