@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth.mfa's list of security keys ("last used")
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",

@@ -156,6 +156,10 @@ PROGRAM_DATA = {
         "with a working professional and a success manager who keeps an eye on how "
         "it is going."
     ),
+    # A demo visitor signs in as each printed login in turn: no authenticator app
+    # needed. A real program keeps the default (staff need a second factor); turn
+    # it on in the demo's settings page to try the set-up.
+    "staff_need_second_factor": False,
 }
 
 SPRING = "Spring 2026"

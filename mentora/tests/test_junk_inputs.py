@@ -258,9 +258,21 @@ ANONYMOUS_PAGES = [
     "/accounts/3rdparty/signup/",
     "/accounts/oidc/acme/login/",
     "/accounts/oidc/acme/login/callback/",
+    "/accounts/2fa/authenticate/",  # the code step of a login (none under way here)
 ]
 # Pages of allauth's that everyone signed in has (the single sign-on connections).
-SIGNED_IN_PAGES = ["/accounts/3rdparty/"]
+SIGNED_IN_PAGES = [
+    "/accounts/3rdparty/",
+    # Two-factor sign-in (allauth.mfa): set up, turn off, recovery codes, keys, confirm.
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/totp/deactivate/",
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/2fa/recovery-codes/generate/",
+    "/accounts/2fa/webauthn/",
+    "/accounts/2fa/webauthn/add/",
+    "/accounts/2fa/reauthenticate/",
+]
 TOKEN_PAGES = [
     "/calendar/not-a-token.ics",
     "/accounts/invitation/MQ/not-a-token/",

@@ -67,6 +67,36 @@ def test_an_outsider_can_neither_see_nor_disconnect_someone_else_s_single_sign_o
     assert SocialAccount.objects.filter(pk=linked.pk, user=mentee).exists()
 
 
+def test_an_outsider_can_neither_see_nor_remove_someone_else_s_second_factor(
+    client, mentee, outsider
+):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from mentora.tests.second_factor import forget_second_factor
+
+    TOTP.activate(mentee, generate_totp_secret())
+    codes = RecoveryCodes.activate(mentee).get_unused_codes()
+    key = Authenticator.objects.create(
+        user=mentee, type=Authenticator.Type.WEBAUTHN, data={"name": "Mia's key"}
+    )
+    client.force_login(outsider)
+    forget_second_factor(client, outsider)  # signed in with a password just now
+
+    pages = [client.get(p).text for p in ("/accounts/2fa/", "/accounts/2fa/webauthn/")]
+    removed = client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/remove/")
+    renamed = client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/edit/", {"name": "Mine"})
+    deactivated = client.post("/accounts/2fa/totp/deactivate/")
+    shown = client.get("/accounts/2fa/recovery-codes/")
+
+    assert all("Mia's key" not in text for text in pages)
+    assert (removed.status_code, renamed.status_code, deactivated.status_code) == (404, 404, 404)
+    assert all(code not in shown.text for code in codes)
+    assert Authenticator.objects.filter(user=mentee).count() == 3
+    assert Authenticator.objects.get(pk=key.pk).data["name"] == "Mia's key"
+
+
 def test_an_outsider_can_neither_see_nor_touch_someone_else_s_calendar(client, mentee, outsider):
     connection = f.CalendarConnectionFactory(owner=mentee, label="Mia at work")
     client.force_login(outsider)

@@ -160,6 +160,24 @@ def test_demo_staff_act_through_a_real_admin_role(client) -> None:
     assert not AccessAuditEntry.objects.exists()
 
 
+def test_every_printed_login_opens_the_demo_program_without_a_second_factor(client) -> None:
+    """The demo asks no second factor (a visitor tries each role in turn); the
+    printout says so, and that Django admin still asks for one."""
+    from mentora.tests.second_factor import forget_second_factor
+
+    printed = load()
+    program = Program.objects.get(slug="northwind")
+
+    assert not program.staff_need_second_factor and not program.mentors_need_second_factor
+    assert "asks no second factor" in printed
+    for _role, _name, email in demo.sample_logins():
+        user = User.objects.get(email=email)
+        client.force_login(user)
+        forget_second_factor(client, user)  # a password login, no code
+        home = client.get(reverse("program_home", args=[program.slug]))
+        assert home.status_code == 200, email
+
+
 def test_the_demo_prints_the_address_its_program_really_has(client, settings):
     printed = load()
 

@@ -49,3 +49,8 @@ class Command(BaseCommand):
         )
         for role, name, email in logins:
             self.stdout.write(f"  {role:<{role_w}}  {name:<{name_w}}  {email}")
+        self.stdout.write(
+            "\nThe demo program asks no second factor, so each login opens its pages "
+            "at once. Django admin (/admin/) always does: the program admin sets up "
+            "an authenticator app there at the first visit."
+        )
