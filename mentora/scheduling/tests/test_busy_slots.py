@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentora.scheduling import queries, slots
+from mentora.scheduling import policies, queries, slots
 from mentora.scheduling.availability.openings import mentors_with_opening
 from mentora.scheduling.booking import services
 from mentora.scheduling.calendars.expand import busy_intervals as expand_busy
@@ -393,3 +393,22 @@ def test_the_mentees_calendar_never_blocks_a_booking(mentee, mentorship, open_al
     )
 
     assert session.starts_at == ny(2027, 1, 5, 10)
+
+
+def test_a_makeup_with_a_stale_mentor_calendar_says_the_times_are_unavailable(
+    mentor, mentorship, open_all_week, now
+):
+    missed = f.SessionFactory(mentorship=mentorship, starts_at=now + timedelta(days=2))
+    services.session_cancel(
+        session=missed, by=mentor, reason="illness", now=missed.starts_at - timedelta(hours=1)
+    )
+    later = missed.starts_at + timedelta(hours=2)
+    eligibility, times = policies.makeup_options(missed, now=later)
+    assert eligibility.allowed and times  # the mentor's hours have room for it
+
+    connect(mentor, last_success_at=later - timedelta(hours=7))
+    eligibility, times = policies.makeup_options(missed, now=later)
+
+    assert times == []
+    assert not eligibility.allowed
+    assert eligibility.message == "This mentor's times are unavailable right now."
