@@ -183,9 +183,9 @@ def test_eight_requests_drawing_one_sessions_room_at_once_agree_on_it(mentorship
 
 
 def test_a_cancelled_session_never_gets_a_room(mentorship, with_rooms):
-    session = f.SessionFactory(mentorship=mentorship)
-    booking.session_cancel(session=session, by=None, reason="mentorship_ended")
-    session = fresh(session)
+    made = f.SessionFactory(mentorship=mentorship)
+    booking.session_cancel(session=made, by=None, reason="mentorship_ended")
+    session = fresh(made)
     assert session.status == SessionStatus.CANCELLED
 
     links.meeting_link(session)
