@@ -337,6 +337,17 @@ def test_the_mentee_hears_when_the_mentor_sets_a_link(booked, mentor, mentee, no
     assert about_sessions.link_changed(booked.pk, now=now, sequence=1, by_id=mentor.pk) == []
 
 
+def test_the_mentee_home_offers_the_mentors_link_only_without_video_rooms(
+    client, program, mentorship, mentee, mentor_link
+):
+    client.force_login(mentee)
+    home = reverse("program_home", args=[program.slug])
+
+    assert MENTOR_LINK in client.get(home).content.decode()
+    Program.objects.filter(pk=program.pk).update(meeting_room_base_url=ROOMS)
+    assert MENTOR_LINK not in client.get(home).content.decode()
+
+
 # --- the session page: Join ---------------------------------------------------------------
 
 START = datetime(2027, 3, 2, 17, 0, tzinfo=UTC)
