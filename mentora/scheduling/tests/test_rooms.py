@@ -337,6 +337,33 @@ def test_the_mentee_hears_when_the_mentor_sets_a_link(booked, mentor, mentee, no
     assert about_sessions.link_changed(booked.pk, now=now, sequence=1, by_id=mentor.pk) == []
 
 
+@pytest.mark.usefixtures("frozen_clock")
+def test_the_confirmation_step_says_which_link_the_session_will_have(
+    client, program, mentorship, mentee, mentor_link, open_all_week
+):
+    client.force_login(mentee)
+    book = reverse("session_book", args=[program.slug, mentorship.pk])
+    picked = {"starts_at": TUESDAY_10.isoformat()}
+
+    assert MENTOR_LINK in client.post(book, picked).text
+    Program.objects.filter(pk=program.pk).update(meeting_room_base_url=ROOMS)
+    step = client.post(book, picked).text
+    assert MENTOR_LINK not in step
+    assert "A video room of its own" in step
+
+
+@pytest.mark.usefixtures("frozen_clock")
+def test_the_confirmation_of_a_move_shows_the_room_the_session_keeps(
+    client, program, booked, mentee, with_rooms
+):
+    client.force_login(mentee)
+    move = reverse("session_reschedule", args=[program.slug, booked.pk])
+
+    step = client.post(move, {"starts_at": (TUESDAY_10 + timedelta(days=1)).isoformat()}).text
+
+    assert ROOMS + fresh(booked).room_name in step
+
+
 def test_the_mentee_home_offers_the_mentors_link_only_without_video_rooms(
     client, program, mentorship, mentee, mentor_link
 ):
