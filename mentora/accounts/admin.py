@@ -8,7 +8,8 @@ invitation, onboarding and erasure services set them; so is `is_active`:
 deactivating goes through off-boarding (the admin action matching adds). A
 background answer is read-only and its value stays out of the list: it is
 self-identified, its owner alone chooses it and who sees it. A second-factor
-reset is an action on people (asking why first) and its record is read-only.
+reset is an action on people (asking why first) and its record is read-only. Where
+people are signed in (allauth's UserSession) is read-only too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -240,3 +242,18 @@ class SecondFactorResetAdmin(ReadOnlyAdmin):
     search_fields = ("user__email", "user__name", "reason")
     list_select_related = ("user", "by")
     date_hierarchy = "at"
+
+
+# allauth.usersessions' own admin searches a username this User doesn't have (a 500)
+# and lets a row be edited; here it is read-only, searched by the person or address.
+# The session key (what the cookie holds) is never shown: it isn't editable, so no
+# form shows it, and no column names it.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "ip", "user_agent", "created_at", "last_seen_at")
+    search_fields = ("user__email", "user__name", "ip")
+    list_select_related = ("user",)
+    date_hierarchy = "last_seen_at"

@@ -22,6 +22,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
@@ -56,8 +57,6 @@ def _stored_session_keys_of(user: User) -> list[str]:
     """
     if settings.SESSION_ENGINE not in _DB_ENGINES:
         return []
-    from django.contrib.sessions.models import Session
-
     wanted = str(user.pk)
     keys = []
     with_rows = UserSession.objects.values("session_key")
@@ -181,3 +180,15 @@ def session_seen(request: HttpRequest, user: User) -> None:
         # Never another person's row under this key: login() gives a session a new key.
         UserSession.objects.get_or_create(session_key=key, defaults={"user": user, **seen})
     cache.set(cache_key, (user.pk, ip, agent), SEEN_EVERY.total_seconds())
+
+
+def sessions_clear_expired(*, now: datetime) -> int:
+    """Expired sessions out of the store (what `manage.py clearsessions` does), and the
+    rows of where people were signed in that no live session backs any more.
+    Returns how many rows went."""
+    if settings.SESSION_ENGINE not in _DB_ENGINES:
+        type(_store()).clear_expired()
+        return 0
+    Session.objects.filter(expire_date__lte=now).delete()
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    return UserSession.objects.exclude(session_key__in=live).delete()[0]

@@ -17,8 +17,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from mentora.accounts.sessions import SEEN_EVERY, sign_out_other_sessions, signed_in_sessions
+from mentora.accounts.sessions import (
+    SEEN_EVERY,
+    sessions_clear_expired,
+    sign_out_other_sessions,
+    signed_in_sessions,
+)
+from mentora.tests import factories as f
 from mentora.tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +373,50 @@ def test_the_address_behind_our_proxies_is_the_client_s(mentee, settings):
     laptop.get(reverse("profile_edit"), HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50")
 
     assert UserSession.objects.get(user=mentee).ip == "203.0.113.50"
+
+
+def test_the_worker_clears_expired_sessions_and_the_rows_they_leave(mentee, mentor):
+    live = f.signed_in_session(mentee, ip="198.51.100.7")
+    expired = f.signed_in_session(mentee, ip="198.51.100.8")
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    signed_out = f.signed_in_session(mentor, ip="203.0.113.5")
+    Session.objects.filter(session_key=signed_out.session_key).delete()
+
+    removed = sessions_clear_expired(now=timezone.now())
+
+    assert removed == 2
+    assert list(UserSession.objects.values_list("pk", flat=True)) == [live.pk]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+
+
+# ---------------------------------------------------------------------------
+# Django admin: read-only, searchable by the person, never the session key.
+
+
+@pytest.fixture
+def root(db):
+    superuser = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    browser = Client()
+    browser.force_login(superuser)
+    return browser
+
+
+def test_the_admin_lists_sessions_by_person_without_their_keys(root, mentee, mentor):
+    theirs = f.signed_in_session(mentee, ip="198.51.100.7")
+    f.signed_in_session(mentor, ip="203.0.113.5")
+    changelist = reverse("admin:usersessions_usersession_changelist")
+
+    found = root.get(changelist, {"q": "mia"})
+    page = root.get(reverse("admin:usersessions_usersession_change", args=[theirs.pk]))
+
+    assert found.status_code == 200
+    assert "198.51.100.7" in found.text and "203.0.113.5" not in found.text
+    assert root.get(changelist, {"q": "203.0.113.5"}).text.count("203.0.113.5") >= 1
+    assert page.status_code == 200 and theirs.session_key not in page.text
+    assert root.get(reverse("admin:usersessions_usersession_add")).status_code == 403
+    assert root.post(page.request["PATH_INFO"], {"ip": "1.2.3.4"}).status_code == 403
+    delete = reverse("admin:usersessions_usersession_delete", args=[theirs.pk])
+    assert root.post(delete, {"post": "yes"}).status_code == 403
+    assert UserSession.objects.filter(pk=theirs.pk, ip="198.51.100.7").exists()

@@ -21,6 +21,7 @@ def test_every_apps_jobs_are_registered_at_startup():
         "regular_sessions",
         "requests_expire",
         "pulses_ask",
+        "expired_sessions",
     }
 
 
