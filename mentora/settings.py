@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The sign-in pages' policy names the identity providers' origins (form-action).
+    "mentora.programs.sso.ProviderFormActionMiddleware",
     # After auth and allauth: keeps each signed-in session's row (device, address,
     # last seen) for the "Where you're signed in" page, at most every few minutes
     # (allauth.usersessions' own middleware writes on every request).

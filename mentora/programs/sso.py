@@ -21,8 +21,10 @@ which need programs, so they live here and not in accounts:
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from allauth.account.forms import LoginForm as AllauthLoginForm
@@ -34,8 +36,9 @@ from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django import forms
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentora import errors
@@ -157,7 +160,10 @@ def sso_person_admit(*, email: str | None, verified: bool, provider_id: str) -> 
 
 class NonceOpenIDConnectProvider(OpenIDConnectProvider):
     """allauth's OpenID Connect provider, sending a fresh `nonce` with each request
-    and keeping it in the stashed state, so the adapter can check the ID token's."""
+    and keeping it in the stashed state, so the adapter can check the ID token's;
+    PKCE on unless an app's settings turn it off (allauth's default is off)."""
+
+    pkce_enabled_default = True
 
     def redirect(
         self,
@@ -259,3 +265,55 @@ class LoginForm(AllauthLoginForm):
                 code=SignInCode.PASSWORD_NOT_ALLOWED,
             )
         return cleaned
+
+
+# --- The sign-in pages' Content-Security-Policy ----------------------------------
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def provider_origins(request: HttpRequest) -> list[str]:
+    """The origins the configured providers' login pages are on (their issuer's,
+    or the authorization endpoint an app's settings override)."""
+    origins: set[str] = set()
+    for app in SocialAccountAdapter().list_apps(request, provider=OpenIDConnectProvider.id):
+        app_settings = app.settings or {}
+        overrides = app_settings.get("openid_configuration_overrides") or {}
+        for url in (
+            app_settings.get("server_url", ""),
+            overrides.get("authorization_endpoint", ""),
+        ):
+            if isinstance(url, str) and (origin := _origin(url)):
+                origins.add(origin)
+    return sorted(origins)
+
+
+class ProviderFormActionMiddleware:
+    """Lets the sign-in buttons send the browser on to the identity provider.
+
+    The policy's `form-action 'self'` also governs where a form's POST may be
+    redirected, and the "Sign in with …" button (the login page, and allauth's
+    confirmation page for connecting a provider) is answered by a redirect to the
+    provider. So those pages alone add the configured providers' origins.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not (self._is_sign_in_page(request) and "html" in response.get("Content-Type", "")):
+            return response
+        if origins := provider_origins(request):
+            response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+        return response
+
+    @staticmethod
+    def _is_sign_in_page(request: HttpRequest) -> bool:
+        path = request.path
+        return path == reverse("account_login") or path.startswith("/accounts/oidc/")

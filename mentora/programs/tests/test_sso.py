@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +151,23 @@ def test_login_page_without_providers_has_no_button(client: Client, settings: An
     assert "Sign in with" not in _page_text(client.get(reverse("account_login")))
 
 
+def _form_action(response: Any) -> str:
+    policy = response["Content-Security-Policy"]
+    return next(d for d in policy.split(";") if d.strip().startswith("form-action")).strip()
+
+
+def test_sign_in_pages_may_send_the_browser_to_the_provider(client: Client, sso: Provider) -> None:
+    # Chromium applies form-action to the redirect that answers the button's POST
+    # (the browser test of this journey failed without it).
+    login = client.get(reverse("account_login"))
+    confirm = client.get(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}))
+    reset = client.get(reverse("account_reset_password"))
+
+    assert _form_action(login) == f"form-action 'self' {sso.base_url}"
+    assert _form_action(confirm) == f"form-action 'self' {sso.base_url}"
+    assert _form_action(reset) == "form-action 'self'"
+
+
 def test_the_request_carries_state_nonce_and_pkce(client: Client, sso: Provider) -> None:
     query = parse_qs(urlsplit(_start(client)).query)
 
@@ -211,6 +228,28 @@ def test_linked_person_who_left_every_program_is_refused(
 
     assert _signed_in_as(client) is None
     assert "in no program at the moment" in _page_text(response)
+
+
+def test_provider_configured_in_django_admin_works_the_same(
+    client: Client, settings: Any, oidc_provider: Provider, program: Program, manager: User
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id=PROVIDER_ID,
+        name="Acme ID",
+        client_id=oidc_provider.client_id,
+        secret=oidc_provider.client_secret,
+        settings={"server_url": oidc_provider.issuer},
+    )
+    invited = _invite(program, manager, "ines@acme.example")
+    login = client.get(reverse("account_login"))
+    assert "Sign in with Acme ID" in _page_text(login)
+    assert oidc_provider.base_url in _form_action(login)
+
+    _sign_in(client, "ines")
+
+    assert _signed_in_as(client) == invited
 
 
 def test_unknown_email_is_refused(client: Client, sso: Provider, program: Program) -> None:
