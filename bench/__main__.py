@@ -13,7 +13,16 @@ if TYPE_CHECKING:
     from bench.report import Result
 
 REPO = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("slots", "openings", "matching", "caseload", "insights", "people", "sessions")
+BENCHMARKS = (
+    "slots",
+    "openings",
+    "matching",
+    "caseload",
+    "insights",
+    "people",
+    "calendars",
+    "sessions",
+)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -48,7 +57,7 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import insights, matching, openings, people, sessions, slots
+    from bench import calendars, insights, matching, openings, people, sessions, slots
 
     return {
         "slots": slots.run,
@@ -57,6 +66,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "caseload": insights.run_caseload,
         "insights": insights.run_insights,
         "people": people.run_all,
+        "calendars": calendars.run,
         "sessions": sessions.run,
     }
 

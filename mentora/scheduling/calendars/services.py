@@ -14,6 +14,7 @@ the owner's calendars page.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -97,15 +98,50 @@ def calendar_disconnect(connection: CalendarConnection) -> None:
 
 
 def calendar_refresh(connection: CalendarConnection, now: datetime) -> bool:
-    """Read the calendar once; True when it was read (or hadn't changed)."""
+    """Read the calendar once and store what came of it; True when it was read
+    (or hadn't changed)."""
+    outcome = calendar_read(connection, now)
+    calendar_reads_store([outcome], now)
+    return outcome.error is None
+
+
+@dataclass
+class ReadOutcome:
+    """What one read of a calendar gave: busy intervals (None: unchanged since
+    the last read) or the error; the connection carries its new validators."""
+
+    connection: CalendarConnection
+    intervals: list[tuple[datetime, datetime]] | None = None
+    error: Exception | None = None
+
+
+def calendar_read(connection: CalendarConnection, now: datetime) -> ReadOutcome:
+    """Fetch and expand, writing nothing (the network and the expansion stay
+    outside any transaction; calendar_reads_store writes)."""
     start, end = _window(connection, now)
     try:
-        intervals = _read(connection, start, end)
+        return ReadOutcome(connection, intervals=_read(connection, start, end))
     except (CalendarUnreadable, outbound.OutboundError, SealError) as exc:
-        _record_failure(connection, exc, now)
-        return False
-    _record_success(connection, intervals, now)
-    return True
+        return ReadOutcome(connection, error=exc)
+
+
+def calendar_reads_store(outcomes: list[ReadOutcome], now: datetime) -> None:
+    """Store several reads in one transaction (one commit for a worker's batch,
+    not one per calendar), each in its own savepoint: intervals replaced
+    whole, or the failure recorded with the old intervals kept."""
+    with transaction.atomic():
+        for outcome in outcomes:
+            with transaction.atomic():
+                # Locked, so a disconnect waits for this commit; gone meanwhile: skipped.
+                still = CalendarConnection.objects.select_for_update().filter(
+                    pk=outcome.connection.pk
+                )
+                if not still.exists():
+                    continue
+                if outcome.error is None:
+                    _record_success(outcome.connection, outcome.intervals, now)
+                else:
+                    _record_failure(outcome.connection, outcome.error, now)
 
 
 def _checked_url(url: str, *, field: str) -> outbound._Target:
@@ -201,29 +237,29 @@ def _zone(name: str) -> ZoneInfo:
 def _record_success(
     connection: CalendarConnection, intervals: list[tuple[datetime, datetime]] | None, now: datetime
 ) -> None:
-    with transaction.atomic():
-        if intervals is not None:
-            connection.busy_intervals.all().delete()
-            BusyInterval.objects.bulk_create(
-                BusyInterval(connection=connection, starts_at=s, ends_at=e) for s, e in intervals
-            )
-        connection.last_attempt_at = connection.last_success_at = now
-        connection.last_error, connection.last_error_at = "", None
-        connection.consecutive_failures = 0
-        connection.next_refresh_at = now + REFRESH_EVERY
-        connection.save(
-            update_fields=[
-                "etag",
-                "last_modified",
-                "sync_token",
-                "last_attempt_at",
-                "last_success_at",
-                "last_error",
-                "last_error_at",
-                "consecutive_failures",
-                "next_refresh_at",
-            ]
+    """In calendar_reads_store's savepoint: the intervals replaced whole."""
+    if intervals is not None:
+        connection.busy_intervals.all().delete()
+        BusyInterval.objects.bulk_create(
+            BusyInterval(connection=connection, starts_at=s, ends_at=e) for s, e in intervals
         )
+    connection.last_attempt_at = connection.last_success_at = now
+    connection.last_error, connection.last_error_at = "", None
+    connection.consecutive_failures = 0
+    connection.next_refresh_at = now + REFRESH_EVERY
+    connection.save(
+        update_fields=[
+            "etag",
+            "last_modified",
+            "sync_token",
+            "last_attempt_at",
+            "last_success_at",
+            "last_error",
+            "last_error_at",
+            "consecutive_failures",
+            "next_refresh_at",
+        ]
+    )
 
 
 def _record_failure(connection: CalendarConnection, error: Exception, now: datetime) -> None:

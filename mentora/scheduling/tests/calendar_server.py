@@ -89,7 +89,7 @@ class CalendarServer:
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         with self._lock:
             self.hits.append((handler.path, {k.lower(): v for k, v in handler.headers.items()}))
-        route = self.routes.get(handler.path)
+        route = self.routes.get(handler.path.split("?", 1)[0])  # any query string
         if route is None:
             handler.send_error(404)
             return
