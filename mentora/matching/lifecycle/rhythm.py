@@ -40,10 +40,11 @@ from mentora.scheduling.cadence.proposal import (
     propose_weekly_time,
 )
 from mentora.scheduling.cadence.services import SyncResult, cadence_set
+from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import Cadence, Frequency, WeeklyHours
-from mentora.scheduling.slots import local_to_utc
+from mentora.scheduling.slots import day_bounds, local_to_utc
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -107,13 +108,21 @@ def regular_time_propose(
         WeeklyRange(h.weekday, h.start_time, h.end_time)
         for h in WeeklyHours.objects.filter(mentor=mentor)
     ]
+    first_day = first_week_day(program, mentor, now)
+    # The mentor's connected calendars, over every week the sync would book at once.
+    span = day_bounds(
+        first_day,
+        first_day + timedelta(weeks=max(program.booking_window_weeks, 1)),
+        ZoneInfo(mentor.time_zone),
+    )
     proposed = propose_weekly_time(
         hours=hours,
         taken=_mentor_taken(mentorship),
         mentor_zone=mentor.time_zone,
         mentee_zone=mentorship.mentee.time_zone,
         mentee_day=_mentee_day(mentorship),
-        first_day=first_week_day(program, mentor, now),
+        first_day=first_day,
+        busy=calendar_busy.busy_intervals(mentor.pk, span),
         rules=Rules(
             length_minutes=program.default_session_minutes,
             buffer_before_minutes=program.buffer_before_minutes,

@@ -1,19 +1,21 @@
 """A first regular time for a new pairing, proposed from the mentor's weekly hours.
 
 Pure: it is given the mentor's hours, the weekly times their other regular
-sessions already hold, both zones and the program's rules, and reads nothing
-else, so it is tested with literal times. Matching calls it when staff, a
+sessions already hold, the busy times of their connected calendars, both zones
+and the program's rules, and reads nothing else, so it is tested with literal
+times. Matching calls it when staff, a
 cohort publish or a re-match start a mentorship without an agreed time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from mentora.scheduling.slots import local_to_utc
+from mentora.scheduling.slots import Interval, local_to_utc, merge
 
 # The mentee's daytime when they haven't said (MenteeProfile.meets_from/until's
 # defaults): a proposed session starts and ends inside it, in their zone.
@@ -83,6 +85,26 @@ def _in_mentee_day(
     )
 
 
+class _Busy:
+    """Calendar busy times, merged, for an overlap test in O(log n) per session."""
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        merged = merge(intervals)
+        self.starts = [s for s, _e in merged]
+        self.ends = [e for _s, e in merged]
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        i = bisect_right(self.ends, start)  # the first busy time ending after `start`
+        return i < len(self.starts) and self.starts[i] < end
+
+
+def _clear_of_busy(starts: Sequence[datetime], rules: Rules, busy: _Busy) -> bool:
+    """Whether every occurrence, with its buffers, misses the calendar's busy times."""
+    before = timedelta(minutes=rules.buffer_before_minutes)
+    length = timedelta(minutes=rules.length_minutes + rules.buffer_after_minutes)
+    return not any(busy.overlaps(s - before, s + length) for s in starts)
+
+
 def propose_weekly_time(
     *,
     hours: Iterable[WeeklyRange],
@@ -92,6 +114,7 @@ def propose_weekly_time(
     first_day: date,
     rules: Rules,
     mentee_day: tuple[time, time] = MENTEE_DAY,
+    busy: Iterable[Interval] = (),
 ) -> ProposedTime | None:
     """The soonest weekly time inside the mentor's hours that suits the mentee.
 
@@ -100,11 +123,13 @@ def propose_weekly_time(
     mentor's other regular sessions (`taken`). A candidate is kept only if its
     next `rules.weeks` occurrences, from `first_day` on, all start and end in
     the mentee's day (`mentee_day`, their own hours in their zone: 08:00–21:00
-    unless they said otherwise). Of those, the one whose first
-    session comes soonest wins; None when nothing fits.
+    unless they said otherwise), and none of them (buffers included) meets a
+    busy time of the mentor's calendar (`busy`, UTC). Of those, the one whose
+    first session comes soonest wins; None when nothing fits.
     """
     mentor_tz, mentee_tz = ZoneInfo(mentor_zone), ZoneInfo(mentee_zone)
     taken = list(taken)
+    calendar = _Busy(busy)
     grid = max(rules.grid_minutes, 5)
     best: ProposedTime | None = None
     for block in hours:
@@ -119,6 +144,8 @@ def propose_weekly_time(
                 for k in range(max(rules.weeks, 1))
             ]
             if not all(_in_mentee_day(s, rules, mentee_tz, mentee_day) for s in starts):
+                continue
+            if not _clear_of_busy(starts, rules, calendar):
                 continue
             if best is None or starts[0] < best.first_start:
                 best = ProposedTime(

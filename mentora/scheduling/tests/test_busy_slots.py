@@ -6,16 +6,23 @@ no times at all (fail closed); a booking re-reads both under its lock; a
 mentee's own calendar marks the times that clash without hiding them.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from mentora.matching.lifecycle.rhythm import regular_time_propose
 from mentora.scheduling import policies, queries, slots
 from mentora.scheduling.availability.openings import mentors_with_opening
 from mentora.scheduling.booking import services
+from mentora.scheduling.cadence.proposal import (
+    ProposedTime,
+    Rules,
+    WeeklyRange,
+    propose_weekly_time,
+)
 from mentora.scheduling.calendars.expand import busy_intervals as expand_busy
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.models import (
@@ -412,3 +419,54 @@ def test_a_makeup_with_a_stale_mentor_calendar_says_the_times_are_unavailable(
     assert times == []
     assert not eligibility.allowed
     assert eligibility.message == "This mentor's times are unavailable right now."
+
+
+# A first regular time for a pairing staff made: clear of the mentor's calendar.
+
+
+def test_the_proposed_regular_time_avoids_the_weekly_busy_hour():
+    hours = [WeeklyRange(1, time(17), time(19))]  # Tuesdays 17:00-19:00 New York
+    busy_times = expand_busy(
+        WEEKLY_MEETING,
+        default_zone=NEW_YORK,
+        window_start=OCTOBER_NOW,
+        window_end=OCTOBER_NOW + timedelta(weeks=4),
+    )
+    common = {
+        "hours": hours,
+        "taken": (),
+        "mentor_zone": "America/New_York",
+        "mentee_zone": "America/New_York",
+        "first_day": date(2026, 10, 20),
+        "rules": Rules(length_minutes=45, grid_minutes=15, weeks=4),
+    }
+
+    assert propose_weekly_time(**common).at == time(17)
+    proposed = propose_weekly_time(**common, busy=busy_times)
+
+    # 17:00 is busy on three of the four Tuesdays (the 27th is excepted).
+    assert proposed == ProposedTime(
+        weekday=1,
+        at=time(18),
+        first_day=date(2026, 10, 20),
+        first_start=datetime(2026, 10, 20, 22, 0, tzinfo=UTC),
+    )
+
+
+def test_a_pairing_staff_made_is_proposed_a_time_clear_of_the_mentors_calendar(mentor, mentorship):
+    mentorship.mentee.time_zone = "America/New_York"  # 17:00 and 18:00 both in her day
+    mentorship.mentee.save()
+    f.WeeklyHoursFactory(mentor=mentor, weekday=1, start_time=time(17), end_time=time(19))
+    connection = connect(mentor, last_success_at=OCTOBER_NOW)
+    for start, end in expand_busy(
+        WEEKLY_MEETING,
+        default_zone=NEW_YORK,
+        window_start=OCTOBER_NOW,
+        window_end=OCTOBER_NOW + timedelta(weeks=12),
+    ):
+        busy(connection, start, end)
+
+    proposal = regular_time_propose(mentorship=mentorship, now=OCTOBER_NOW)
+
+    assert proposal is not None
+    assert (proposal.weekday, proposal.time_of_day) == (1, time(18))
