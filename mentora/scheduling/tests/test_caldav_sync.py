@@ -19,6 +19,7 @@ from mentora.scheduling.calendars.caldav_sync import (
 )
 from mentora.scheduling.calendars.errors import CalendarUnreadable
 from mentora.scheduling.calendars.expand import busy_intervals
+from mentora.scheduling.calendars.services import CREDENTIAL_FAILURES_LIMIT, calendar_refresh
 from mentora.scheduling.models import CalendarConnection, CalendarKind
 from mentora.sealed import seal
 from mentora.tests import factories as f
@@ -343,3 +344,43 @@ def test_nothing_is_logged_with_the_secrets(radicale, mentor, caplog):
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "revoked-app-password" not in logged
     assert caldav_sync.MAX_REDIRECTS == 3
+
+
+def test_the_refresh_stores_a_caldav_accounts_busy_times_and_keeps_them_while_unchanged(
+    radicale, mentor
+):
+    username, _password = radicale.new_user()
+    work = radicale.make_calendar(username, "Work")
+    work.save_event(ics("weekly-sync@example.com", WEEKLY))
+    connection = connection_of(mentor, radicale, username)
+    now = datetime(2026, 2, 23, 12, tzinfo=UTC)
+
+    assert calendar_refresh(connection, now) is True
+    first = list(connection.busy_intervals.values_list("pk", "starts_at"))
+    assert calendar_refresh(connection, now + timedelta(minutes=5)) is True  # unchanged
+
+    connection.refresh_from_db()
+    assert [starts for _pk, starts in first[:2]] == [
+        datetime(2026, 2, 24, 22, tzinfo=UTC),
+        datetime(2026, 3, 10, 21, tzinfo=UTC),
+    ]
+    # Not read again: the very rows of the first read (a read replaces them).
+    assert list(connection.busy_intervals.values_list("pk", "starts_at")) == first
+    assert connection.sync_token.startswith("v1:")
+    assert connection.last_success_at == now + timedelta(minutes=5)
+
+
+def test_the_refresh_disables_a_connection_whose_credentials_stopped_working(radicale, mentor):
+    username, _password = radicale.new_user()
+    radicale.make_calendar(username, "Work")
+    connection = connection_of(mentor, radicale, username)
+    connection.sealed_password = seal("revoked-app-password")
+    connection.save()
+    now = datetime(2026, 2, 23, 12, tzinfo=UTC)
+
+    for attempt in range(CREDENTIAL_FAILURES_LIMIT):
+        assert calendar_refresh(connection, now + timedelta(minutes=attempt)) is False
+
+    connection.refresh_from_db()
+    assert connection.disabled_at is not None
+    assert "refused the username or app password" in connection.last_error
