@@ -108,6 +108,11 @@ def has_second_factor(user: Any) -> bool:
     ).exists()
 
 
+def note_password_login(request: HttpRequest, user: Any) -> None:
+    """A login made outside allauth's views (the invitation link) goes on record like one."""
+    record_authentication(request, user, "password", email=user.email)
+
+
 def record_activation(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """allauth.mfa's authenticator_added: switching one on counts as passing it now."""
     authenticator = kwargs.get("authenticator")

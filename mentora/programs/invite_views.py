@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from mentora import errors
 from mentora.accounts.models import User
+from mentora.accounts.second_factor import note_password_login
 from mentora.programs import access, services
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.errors import ProgramError
@@ -65,6 +66,9 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Noted as allauth notes a login, so setting up a second factor next (as a
+        # program may ask at once) doesn't ask for the password just typed.
+        note_password_login(request, user)
         messages.success(request, _("Welcome to Mentora! Your password is set."))
         return redirect("home")
     return render(request, "programs/accept_invitation.html", {"form": form, "invitee": user})

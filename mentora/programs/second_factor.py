@@ -187,6 +187,11 @@ class SecondFactorAdapter(DefaultMFAAdapter):
         ),
     }
 
+    def build_totp_svg(self, url: str) -> str:
+        """The QR code as an <svg> element to put inline (without its XML declaration)."""
+        svg = super().build_totp_svg(url)
+        return svg[svg.find("<svg") :]
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         user = authenticator.user
         if not needs_second_factor(user):

@@ -5,12 +5,18 @@ imports people from a CSV (a bad file is refused with its line numbers and
 imports nobody, then a good one), and gives two mentees a success manager on
 the people page. One of them accepts the invitation from her email, walks the
 welcome steps, and is on that success manager's caseload when he logs in.
+
+A new program asks its staff for a second factor: the site staff member signs
+in with a code from her authenticator app, and the success manager sets one up
+right after accepting his invitation (pyotp stands in for their phones).
 """
 
 from __future__ import annotations
 
 import re
 
+import pyotp
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -52,7 +58,7 @@ def _invitation_link(live_server, email: str) -> str:
     return re.sub(r"^https?://[^/]+", live_server.url, link.group(0).rstrip(".>"))
 
 
-def _accept(browser, live_server, email: str):
+def _accept(browser, live_server, email: str, lands_on: str = r"/welcome/$"):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -60,8 +66,16 @@ def _accept(browser, live_server, email: str):
     page.get_by_label(re.compile(r"^New password\W*$")).fill(PASSWORD)
     page.get_by_label("New password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Set password and continue").click()
-    expect(page).to_have_url(re.compile(r"/welcome/$"))
+    expect(page).to_have_url(re.compile(lands_on))
     return page
+
+
+def _set_up_an_authenticator_app(page) -> None:
+    """The second factor the program asks staff for: read the secret, type a code."""
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
 
 
 def test_a_program_is_set_up_and_its_first_mentee_lands_on_a_caseload(
@@ -70,7 +84,11 @@ def test_a_program_is_set_up_and_its_first_mentee_lands_on_a_caseload(
     site_staff = f.UserFactory(email="sita@example.org", name="Sita Staff")
     site_staff.is_superuser = site_staff.is_staff = True
     site_staff.save()
+    secret = generate_totp_secret()
+    TOTP.activate(site_staff, secret)
     login(site_staff)
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign in").click()
 
     # Create the program from the home page.
     page.goto("/")
@@ -147,7 +165,9 @@ def test_a_program_is_set_up_and_its_first_mentee_lands_on_a_caseload(
     assert nia.onboarded_at is not None and nia.activated_at is not None
 
     # Sue accepts hers, and finds Nia on her caseload.
-    sue_page = _accept(browser, live_server, "sue.sm@example.org")
+    sue_page = _accept(browser, live_server, "sue.sm@example.org", r"/accounts/2fa/totp/activate/")
+    _set_up_an_authenticator_app(sue_page)
+    sue_page.goto("/welcome/")
     sue_page.get_by_role("button", name="Skip for now").click()
     sue_page.goto("/p/evening/caseload/")
     expect(sue_page.get_by_text("Nováková, Nia")).to_be_visible()
