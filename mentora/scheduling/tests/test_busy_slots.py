@@ -6,11 +6,14 @@ no times at all (fail closed); a booking re-reads both under its lock; a
 mentee's own calendar marks the times that clash without hiding them.
 """
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection as db_connection
+from django.db import transaction
 from django.urls import reverse
 
 from mentora.matching.lifecycle.rhythm import regular_time_propose
@@ -25,6 +28,7 @@ from mentora.scheduling.cadence.proposal import (
 )
 from mentora.scheduling.calendars.expand import busy_intervals as expand_busy
 from mentora.scheduling.errors import SchedulingError
+from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import (
     BusyInterval,
     CalendarConnection,
@@ -470,3 +474,67 @@ def test_a_pairing_staff_made_is_proposed_a_time_clear_of_the_mentors_calendar(m
 
     assert proposal is not None
     assert (proposal.weekday, proposal.time_of_day) == (1, time(18))
+
+
+# On PostgreSQL: a calendar read the worker is storing while a booking runs.
+# The worker's write takes the mentor's lock (as a booking does); the booking
+# reads busy times only once it holds that lock, so it sees the new copy.
+
+WAIT = 20  # seconds: a broken test fails instead of hanging
+
+
+def _store_while_booking(mentorship, now, *, writer_locks: bool):
+    """A writer stores a busy interval over the wanted time and holds its
+    transaction open while the mentee books; returns what the booking did."""
+    wanted = ny(2027, 1, 5, 12)
+    connection = connect(mentorship.mentor, last_success_at=now)
+    written, booking_done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                if writer_locks:
+                    lock_people(mentorship.mentor_id)
+                busy(connection, wanted, wanted + timedelta(hours=1))
+                written.set()
+                # With the lock the booking waits for this commit; without it
+                # the booking finishes first, reading the old copy.
+                booking_done.wait(0.5 if writer_locks else WAIT)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(WAIT)
+    try:
+        return services.session_book(
+            mentorship=mentorship, starts_at=wanted, by=mentorship.mentee, now=now
+        )
+    except SchedulingError as exc:
+        return exc
+    finally:
+        booking_done.set()
+        thread.join(WAIT)
+        assert not errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_a_booking_races_the_calendar_write(mentorship, open_all_week, now):
+    outcome = _store_while_booking(mentorship, now, writer_locks=False)
+
+    assert isinstance(outcome, Session)  # booked over the busy time: the race is real
+    assert BusyInterval.objects.filter(starts_at=outcome.starts_at).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_reads_the_calendar_under_the_lock(mentorship, open_all_week, now):
+    outcome = _store_while_booking(mentorship, now, writer_locks=True)
+
+    assert isinstance(outcome, SchedulingError)
+    assert outcome.code == "slot_taken"
+    assert not Session.objects.exists()
