@@ -57,6 +57,7 @@ class SignInCode(StrEnum):
     INACTIVE_ACCOUNT = "inactive_account"
     NONCE = "nonce"
     PASSWORD_NOT_ALLOWED = "password_not_allowed"
+    NOT_SIGNED_IN = "not_signed_in"  # connecting a provider needs a signed-in person
 
 
 class SignInRefused(errors.DomainError):
@@ -219,7 +220,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 _admit(request, sociallogin)
         except SignInRefused as refusal:
             errors.page_error(request, refusal)
-            target = "socialaccount_connections" if _connecting(sociallogin) else "account_login"
+            connecting = _connecting(sociallogin) and request.user.is_authenticated
+            target = "socialaccount_connections" if connecting else "account_login"
             raise ImmediateHttpResponse(redirect(target)) from refusal
 
 
@@ -234,7 +236,10 @@ def _admit(request: HttpRequest, sociallogin: SocialLogin) -> None:
     if _connecting(sociallogin):
         # A signed-in person connects a provider to their own account.
         user = request.user
-        assert isinstance(user, User)
+        if not isinstance(user, User):
+            raise SignInRefused(
+                SignInCode.NOT_SIGNED_IN, _("Log in first, then connect the sign-in provider.")
+            )
         _check_provider(user, _programs_of(user), provider_id)
     elif sociallogin.is_existing:
         user = sociallogin.user

@@ -376,6 +376,21 @@ def test_connecting_a_provider_the_programs_do_not_list_is_refused(
     assert not SocialAccount.objects.exists()
 
 
+def test_connecting_without_being_signed_in_is_refused(
+    client: Client, sso: Provider, program: Program
+) -> None:
+    otto = f.UserFactory.create(email="otto@other.example")
+    f.MembershipFactory(user=otto, program=program, role=Role.MENTOR)
+
+    response = _connect(client, "otto")
+
+    assert response.status_code == 200
+    assert "Log in first" in _page_text(response)
+    assert response.redirect_chain[-1][0] == reverse("account_login")
+    assert _signed_in_as(client) is None
+    assert not SocialAccount.objects.exists()
+
+
 def test_profile_links_the_connected_accounts(client: Client, sso: Provider) -> None:
     client.force_login(f.UserFactory())
 
