@@ -99,3 +99,41 @@ def test_a_success_manager_sets_up_a_code_then_logs_in_with_one_and_with_a_recov
     expect(page.get_by_text("Incorrect code")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     assert Authenticator.objects.filter(user=success_manager, type="totp").exists()
+
+
+def test_a_security_key_is_added_and_then_signs_in(page, settings, program, mentee):
+    """WebAuthn with Chromium's virtual authenticator (a USB key that always says yes)."""
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live server is plain http
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    _password_step(page, mentee)
+    page.goto("/accounts/profile/")
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    page.get_by_role("link", name="Add a security key").click()
+    page.get_by_label("Name").fill("Blue key")
+    page.locator("#mfa_webauthn_add").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/"))
+    key = Authenticator.objects.get(user=mentee, type=Authenticator.Type.WEBAUTHN)
+    assert key.wrap().name == "Blue key"
+    _log_out(page)
+
+    _password_step(page, mentee)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page).to_have_url(re.compile(rf"/p/{program.slug}/"))
+    key.refresh_from_db()
+    assert key.last_used_at is not None
