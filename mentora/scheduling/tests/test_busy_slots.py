@@ -409,11 +409,12 @@ def test_the_mentees_calendar_never_blocks_a_booking(mentee, mentorship, open_al
 def test_a_makeup_with_a_stale_mentor_calendar_says_the_times_are_unavailable(
     mentor, mentorship, open_all_week, now
 ):
-    missed = f.SessionFactory(mentorship=mentorship, starts_at=now + timedelta(days=2))
+    starts_at = now + timedelta(days=2)
+    missed = f.SessionFactory(mentorship=mentorship, starts_at=starts_at)
     services.session_cancel(
-        session=missed, by=mentor, reason="illness", now=missed.starts_at - timedelta(hours=1)
+        session=missed, by=mentor, reason="illness", now=starts_at - timedelta(hours=1)
     )
-    later = missed.starts_at + timedelta(hours=2)
+    later = starts_at + timedelta(hours=2)
     eligibility, times = policies.makeup_options(missed, now=later)
     assert eligibility.allowed and times  # the mentor's hours have room for it
 
