@@ -3,9 +3,11 @@ package): finding a person's calendars, reading their events in a window, and
 writing, updating and deleting the copies of their sessions.
 
 Every request the `caldav` package makes goes through `_GuardedClient`, which
-applies the outbound address rule before connecting (https only; never a
-private, loopback or link-local address, except localhost over http in
-development and tests) and re-checks every redirect. Errors come out as one
+applies the outbound rule (mentora/outbound.py): https only (http to localhost
+in development and tests), each redirect checked before it is followed, and a
+resolver that refuses private, loopback and link-local addresses as it
+connects (so DNS rebinding can't slip past a check made earlier). An answer
+declared larger than MAX_RESPONSE_BYTES is refused before its body is read. Errors come out as one
 type, `CalendarUnreadable` (mentora/scheduling/calendars/errors.py), with a
 message the owner can read; a server that refuses the username or password
 raises its subclass `CalDAVCredentialsRefused` (`credentials=True`), which the
@@ -37,7 +39,7 @@ from niquests.packages.urllib3.contrib.resolver.system import SystemResolver
 
 from mentora.outbound import OutboundError, _address_allowed, check_url
 from mentora.scheduling.calendars.errors import CalendarCode, CalendarUnreadable
-from mentora.scheduling.models import Session
+from mentora.scheduling.models import CalendarConnection, Session
 from mentora.sealed import unseal
 
 TIMEOUT_SECONDS = 10
@@ -209,7 +211,7 @@ class _Secrets:
     password: str
 
 
-def _secrets(connection: Any) -> _Secrets:
+def _secrets(connection: CalendarConnection) -> _Secrets:
     return _Secrets(
         url=unseal(connection.sealed_url),
         username=unseal(connection.sealed_username) if connection.sealed_username else "",
@@ -219,14 +221,18 @@ def _secrets(connection: Any) -> _Secrets:
 
 @overload
 def read_calendar_texts(
-    connection: Any, start: datetime, end: datetime, *, skip_unchanged: Literal[False] = False
+    connection: CalendarConnection,
+    start: datetime,
+    end: datetime,
+    *,
+    skip_unchanged: Literal[False] = False,
 ) -> list[bytes]: ...
 @overload
 def read_calendar_texts(
-    connection: Any, start: datetime, end: datetime, *, skip_unchanged: bool
+    connection: CalendarConnection, start: datetime, end: datetime, *, skip_unchanged: bool
 ) -> list[bytes] | None: ...
 def read_calendar_texts(
-    connection: Any, start: datetime, end: datetime, *, skip_unchanged: bool = False
+    connection: CalendarConnection, start: datetime, end: datetime, *, skip_unchanged: bool = False
 ) -> list[bytes] | None:
     """The events between `start` and `end` of every calendar of the
     connection's account, one iCalendar text per calendar object (recurring
@@ -320,7 +326,7 @@ def _without_mentora_copies(texts: list[bytes]) -> list[bytes]:
 # --- Writing --------------------------------------------------------------------
 
 
-def caldav_event_put(connection: Any, *, href: str, text: bytes) -> str:
+def caldav_event_put(connection: CalendarConnection, *, href: str, text: bytes) -> str:
     """Store `text` at `href` (replacing what is there: the href is Mentora's
     own, one per session) and return the server's new ETag ("" if it gave none)."""
     secrets = _secrets(connection)
@@ -337,7 +343,7 @@ def caldav_event_put(connection: Any, *, href: str, text: bytes) -> str:
     return str(response.headers.get("ETag", ""))[:300]
 
 
-def caldav_event_delete(connection: Any, *, href: str) -> None:
+def caldav_event_delete(connection: CalendarConnection, *, href: str) -> None:
     """Delete the event at `href`; one that is gone already is fine."""
     secrets = _secrets(connection)
     with _speaking(secrets.url, secrets.username, secrets.password) as client:
@@ -346,7 +352,7 @@ def caldav_event_delete(connection: Any, *, href: str) -> None:
         raise CalendarUnreadable(_("The calendar server did not delete the cancelled session."))
 
 
-def write_calendar_url(connection: Any) -> str:
+def write_calendar_url(connection: CalendarConnection) -> str:
     """The calendar the connection's sessions are written into ("" for none)."""
     if not connection.sealed_write_calendar_url:
         return ""
