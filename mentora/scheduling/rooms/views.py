@@ -26,6 +26,7 @@ def session_meeting_link(request: ProgramRequest, session_id: int) -> HttpRespon
     session = access.session_for_mentor(request.user, program, session_id)
     form = MeetingLinkForm(request.POST)
     if form.is_valid():
+        before = session.meeting_url
         try:
             services.session_meeting_url_set(
                 session=session, by=request.user, url=form.cleaned_data["meeting_url"]
@@ -33,7 +34,9 @@ def session_meeting_link(request: ProgramRequest, session_id: int) -> HttpRespon
         except SchedulingError as error:
             errors.form_error(form, error)
         else:
-            if session.meeting_url:
+            if session.meeting_url == before:
+                messages.info(request, _("Nothing to change: that is the link it has."))
+            elif session.meeting_url:
                 messages.success(request, _("Saved: this session is held at its own link now."))
             else:
                 messages.success(request, _("Removed: this session uses the usual link again."))

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.urls import reverse
 from icalendar import Calendar
@@ -508,6 +509,18 @@ def test_a_session_that_is_over_keeps_its_link(mentor, roomed):
 
     assert refused.value.code == SchedulingCode.NOT_CHANGEABLE
     assert fresh(session).meeting_url == ""
+
+
+def test_posting_the_link_it_has_says_so(client, mentor, roomed):
+    session, _ = roomed
+
+    response = set_link(client, mentor, session, "")
+
+    assert response.status_code == 302
+    assert fresh(session).sequence == 0
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Nothing to change: that is the link it has."
+    ]
 
 
 def test_the_same_link_again_changes_nothing(mentor, roomed):
