@@ -46,6 +46,7 @@ TIMEOUT_SECONDS = 10
 # A calendar query answer (every event in the window of every calendar) larger
 # than this is refused rather than read into memory.
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 MAX_REDIRECTS = 3
 MENTORA_UID_SUFFIX = "@mentora"
 
@@ -67,21 +68,23 @@ class CalDAVCredentialsRefused(CalendarUnreadable):
 # --- Outbound address rule ------------------------------------------------------
 
 
-class _RefusedAddress(Exception):
-    """The resolver found an address the outbound rule forbids."""
-
-
 class _CheckedResolver(SystemResolver):
     """Resolves as the system does, and refuses a name any of whose addresses
     the outbound rule forbids. The check is part of connecting (niquests
     connects to the addresses this returns), so a DNS answer that changes
     between a check and the connection (DNS rebinding) can't slip through."""
 
+    def __init__(self, client: _GuardedClient) -> None:
+        super().__init__()
+        self._client = client
+
     def getaddrinfo(self, *args: Any, **kwargs: Any) -> Any:
         found = super().getaddrinfo(*args, **kwargs)
         for *_rest, socket_address in found:
             if not _address_allowed(str(socket_address[0])):
-                raise _RefusedAddress()
+                raise self._client.refuse(
+                    _("The calendar server's address is a private or local network address.")
+                )
         return found
 
 
@@ -95,31 +98,69 @@ def _refuse_url(url: str) -> None:
         raise CalendarUnreadable(exc.message) from exc
 
 
-def _check_response(response: Any, **kwargs: Any) -> None:
-    """A response hook, run before a redirect is followed and before the body
-    is read: the redirect's target obeys the same rule; an answer declared
-    larger than the limit is refused unread."""
-    location = response.headers.get("Location") if response.is_redirect else None
-    if location:
-        _refuse_url(urljoin(response.url, location))
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
-        raise CalendarUnreadable(_("The calendar server sent more than Mentora reads at once."))
-
-
 class _GuardedClient(DAVClient):
+    """The caldav package's client under the outbound rule. The caldav package
+    catches some failures and carries on (guessing a principal's address, for
+    one), so a refusal is also recorded, and `_speaking` raises it whatever
+    the package made of it."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.refusal: CalendarUnreadable | None = None
         self.session.close()
-        self.session = niquests.Session(resolver=_CheckedResolver())
+        self.session = niquests.Session(resolver=_CheckedResolver(self))
         self.session.max_redirects = MAX_REDIRECTS
-        self.session.hooks["response"].append(_check_response)
+        self.session.hooks["response"].append(self._check_response)
+
+    def refuse(self, message: str) -> CalendarUnreadable:
+        refusal = CalendarUnreadable(message)
+        self.refusal = self.refusal or refusal
+        return refusal
 
     def _sync_request(
         self, url: str, method: str = "GET", body: str = "", headers: Any = None
     ) -> Any:
         _refuse_url(str(url))
         return super()._sync_request(url, method, body, headers)
+
+    def _check_response(self, response: Any, **kwargs: Any) -> None:
+        """A response hook, run before a redirect is followed and before the
+        body is read: the redirect's target obeys the same rule; an answer
+        larger than the limit is refused (unread when it says its size)."""
+        location = response.headers.get("Location") if response.is_redirect else None
+        if location:
+            try:
+                _refuse_url(urljoin(response.url, location))
+            except CalendarUnreadable as exc:
+                raise self.refuse(exc.message) from exc
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+            raise self.refuse(_too_large())
+        if response.raw is not None:
+            self._bound(response.raw)
+
+    def _bound(self, raw: Any) -> None:
+        """niquests reads a body whole (raw.read()) after the hooks: make that
+        read go in chunks and stop past the limit, whatever the server declared
+        (a chunked answer declares nothing)."""
+        read = raw.read
+
+        def bounded_read(amt: int | None = None, **kwargs: Any) -> bytes:
+            if amt is not None:
+                return bytes(read(amt, **kwargs))
+            chunks, total = [], 0
+            while chunk := read(READ_CHUNK, **kwargs):
+                total += len(chunk)
+                if total > MAX_RESPONSE_BYTES:
+                    raise self.refuse(_too_large())
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+        raw.read = bounded_read
+
+
+def _too_large() -> str:
+    return _("The calendar server sent more than Mentora reads at once.")
 
 
 def _client(url: str, username: str, password: str) -> _GuardedClient:
@@ -143,21 +184,11 @@ def _speaking(url: str, username: str, password: str) -> Iterator[_GuardedClient
     except CalendarUnreadable:
         raise
     except Exception as exc:
-        if _refused_address(exc):
-            raise CalendarUnreadable(
-                _("The calendar server's address is a private or local network address.")
-            ) from exc
-        raise _translated(exc) from exc
+        raise (client.refusal or _translated(exc)) from exc
     finally:
         client.close()
-
-
-def _refused_address(exc: BaseException | None) -> bool:
-    while exc is not None:
-        if isinstance(exc, _RefusedAddress):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
+    if client.refusal is not None:
+        raise client.refusal
 
 
 def _translated(exc: Exception) -> CalendarUnreadable:

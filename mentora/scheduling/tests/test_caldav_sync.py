@@ -141,6 +141,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.answer == "endless":  # no Content-Length: read until the server closes
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.end_headers()
+            chunk = b"<x>" + b" " * 65_530 + b"</x>"
+            for _ in range(100):  # 6.5 MB
+                self.wfile.write(chunk)
+            return
         body = b"<html><body>Welcome to my blog</body></html>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -225,6 +233,13 @@ def test_a_redirect_to_plain_http_is_not_followed(web_server):
 def test_an_answer_larger_than_the_limit_is_refused_unread(web_server):
     with pytest.raises(CalendarUnreadable) as refused:
         caldav_check(web_server("huge"), "ada", "secret")
+
+    assert refused.value.message == "The calendar server sent more than Mentora reads at once."
+
+
+def test_an_answer_that_declares_no_size_is_cut_at_the_limit(web_server):
+    with pytest.raises(CalendarUnreadable) as refused:
+        caldav_check(web_server("endless"), "ada", "secret")
 
     assert refused.value.message == "The calendar server sent more than Mentora reads at once."
 
