@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+CHECKED_SESSION_KEY = "mentora_second_factor_checked"
 
 
 def _requiring_memberships(user: User, program: Program | None = None) -> Any:
@@ -171,9 +172,19 @@ class SecondFactorMiddleware:
             return admin_gate(request)
         if request.method not in SAFE_METHODS or not _wants_html(request):
             return None
-        if path.startswith(_exempt_prefixes()) or not must_set_up(request):
+        if path.startswith(_exempt_prefixes()) or _checked(request):
             return None
-        return setup_redirect(request)
+        if must_set_up(request):
+            return setup_redirect(request)
+        request.session[CHECKED_SESSION_KEY] = request.user.pk
+        return None
+
+
+def _checked(request: HttpRequest) -> bool:
+    """Found in this session to need no set-up (then no query on each page: program
+    pages check again through `program_gate`, so a policy switched on mid-session
+    still holds there)."""
+    return request.session.get(CHECKED_SESSION_KEY) == request.user.pk
 
 
 class SecondFactorAdapter(DefaultMFAAdapter):

@@ -151,6 +151,18 @@ def test_a_wrong_code_while_setting_up_switches_nothing_on(strict, success_manag
     assert not Authenticator.objects.filter(user=success_manager).exists()
 
 
+def test_a_policy_switched_on_mid_session_holds_on_the_program_pages(
+    program, success_manager, people_page
+):
+    client = client_of(success_manager)
+    assert client.get(people_page).status_code == 200  # checked once: nothing needed
+
+    program.staff_need_second_factor = True
+    program.save()
+
+    assert client.get(people_page).url == ACTIVATE
+
+
 def test_people_whose_role_asks_nothing_are_never_redirected(strict, mentee, mentor):
     for person in (mentee, mentor):
         response = client_of(person).get("/", follow=True)
