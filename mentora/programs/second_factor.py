@@ -39,6 +39,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.second_factor import has_second_factor, session_passed_mfa, session_used_sso
+from mentora.programs import access
 from mentora.programs.models import STAFF_ROLES, Membership, Program, Role
 
 if TYPE_CHECKING:
@@ -69,10 +70,13 @@ def needs_second_factor(user: User) -> bool:
 
 
 def program_asks_it(user: User, program: Program) -> bool:
-    """This program asks a second factor of a role `user` holds in it (support: as its admin)."""
-    if _requiring_memberships(user, program).exists():
+    """This program asks a second factor of a role `user` holds in it (support: as its admin).
+
+    Reads the roles `@program_view` has already looked up (no query of its own)."""
+    roles = access.roles_in(user, program)
+    if program.staff_need_second_factor and (roles & STAFF_ROLES or user.is_superuser):
         return True
-    return user.is_superuser and program.staff_need_second_factor
+    return program.mentors_need_second_factor and Role.MENTOR in roles
 
 
 def session_passed_second_factor(request: HttpRequest, program: Program | None = None) -> bool:
