@@ -10,7 +10,7 @@ from mentora.matching import urls as matching_urls
 from mentora.mentoring import urls as mentoring_urls
 from mentora.notifications import urls as notifications_urls
 from mentora.privacy import urls as privacy_urls
-from mentora.programs import audit_views, invite_views
+from mentora.programs import audit_views, invite_views, second_factor_views
 from mentora.programs import views as program_views
 from mentora.programs.cohorts import urls as cohort_urls
 from mentora.programs.importing import urls as importing_urls
@@ -52,6 +52,19 @@ urlpatterns = [
     *insights_urls.global_patterns,
     *privacy_urls.global_patterns,
     *accounts_urls.global_patterns,  # before allauth's: its sessions page is replaced
+    # Before allauth's: removing a security key keeps the programs' second-factor rule.
+    path(
+        "accounts/2fa/webauthn/keys/",
+        include(
+            [
+                path(
+                    "<int:pk>/remove/",
+                    second_factor_views.remove_security_key,
+                    name="mfa_remove_webauthn",
+                )
+            ]
+        ),
+    ),
     path("accounts/", include("allauth.urls")),
     path("welcome/", onboarding_views.welcome, name="welcome"),
     path("welcome/<slug:step>/", onboarding_views.welcome_step, name="welcome_step"),

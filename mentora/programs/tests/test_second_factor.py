@@ -313,3 +313,33 @@ def test_every_role_may_open_the_second_factor_pages(program, mentee, mentor, su
         response = client_of(mentee, passed=True).get(page)
         assert response.status_code == 200, page
     assert Role.MENTEE in {m.role for m in mentee.memberships.all()}
+
+
+def _security_key(user) -> Authenticator:
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Blue key"}
+    )
+
+
+def test_removing_the_last_security_key_is_refused_to_someone_who_needs_it(strict, success_manager):
+    key = _security_key(success_manager)
+    client = client_of(success_manager, passed=True)
+
+    response = client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/remove/", follow=True)
+
+    assert Authenticator.objects.filter(pk=key.pk).exists()
+    assert "cannot turn off your last authenticator" in response.text
+
+
+def test_a_key_may_go_when_an_app_remains_or_nobody_asks_for_one(
+    strict, success_manager, mentee, django_capture_on_commit_callbacks
+):
+    with_totp(success_manager)
+    staff_key, mentee_key = _security_key(success_manager), _security_key(mentee)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for person, key in ((success_manager, staff_key), (mentee, mentee_key)):
+            url = f"/accounts/2fa/webauthn/keys/{key.pk}/remove/"
+            assert client_of(person, passed=True).post(url).status_code == 302
+
+    assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
