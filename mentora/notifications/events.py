@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mentora.matching.models import Concern, MentorRequest, Pulse
     from mentora.mentoring.models import ReflectionReopening
     from mentora.programs.models import Mentorship
-    from mentora.scheduling.models import Cadence
+    from mentora.scheduling.models import Cadence, CalendarConnection
 
 
 def _after_commit(func: Callable[[], object]) -> None:
@@ -148,6 +148,11 @@ def mentorship_started(mentorship: Mentorship) -> None:
 def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
     """Both parties hear a mentorship ended, with its reason."""
     _emit("mentorship_ended", mentorship.pk, by_id=by.pk if by else None)
+
+
+def calendar_disabled(connection: CalendarConnection) -> None:
+    """A connected calendar stopped being read: its owner hears why."""
+    _emit("calendar_disabled", connection.pk)
 
 
 # --- Mentoring ----------------------------------------------------------------

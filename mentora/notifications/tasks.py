@@ -16,7 +16,13 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
-from mentora.notifications import about_matching, about_mentoring, about_sessions, delivery
+from mentora.notifications import (
+    about_calendars,
+    about_matching,
+    about_mentoring,
+    about_sessions,
+    delivery,
+)
 from mentora.notifications.messages import Message
 
 Builder = Callable[..., list[Message]]
@@ -34,6 +40,7 @@ BUILDERS: dict[str, Builder] = {
     "attendance_marked": about_sessions.missed_session,
     "action_item_due": about_sessions.action_item_due,
     "reflection_reopened": about_mentoring.reflection_reopened,
+    "calendar_disabled": about_calendars.calendar_disabled,
     "request_created": about_matching.request_created,
     "request_decided": about_matching.request_decided,
     "request_withdrawn": about_matching.request_withdrawn,

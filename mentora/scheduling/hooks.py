@@ -12,3 +12,5 @@ cadence_changed = Hook("cadence_changed")  # (cadence, *, by: User)
 attendance_marked = Hook("attendance_marked")  # (session, *, by: User)
 # The session's own meeting link was set or cleared (its SEQUENCE bumped).
 session_link_changed = Hook("session_link_changed")  # (session, *, by: User)
+# A connected calendar was disabled after failing (calendars/services.py).
+calendar_disabled = Hook("calendar_disabled")  # (connection: CalendarConnection)

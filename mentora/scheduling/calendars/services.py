@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from mentora import outbound
 from mentora.accounts.models import User
+from mentora.scheduling import hooks
 from mentora.scheduling.models import BusyInterval, CalendarConnection, CalendarKind
 from mentora.sealed import SealError, seal, unseal
 
@@ -273,7 +274,9 @@ def _record_failure(connection: CalendarConnection, error: Exception, now: datet
     backoff = min(REFRESH_EVERY * 2 ** min(connection.consecutive_failures - 1, 10), MAX_BACKOFF)
     connection.next_refresh_at = now + backoff
     failing_since = connection.last_success_at or connection.created_at
-    if credentials and connection.consecutive_failures >= CREDENTIAL_FAILURES_LIMIT:
+    if connection.disabled_at is not None:
+        pass  # read once more by hand ("Try again" re-enables first): already disabled
+    elif credentials and connection.consecutive_failures >= CREDENTIAL_FAILURES_LIMIT:
         _disable(
             connection, now, _("The calendar refused Mentora's access several times in a row.")
         )
@@ -293,13 +296,18 @@ def _record_failure(connection: CalendarConnection, error: Exception, now: datet
 
 
 def _disable(connection: CalendarConnection, now: datetime, reason: str) -> None:
+    """Stop reading it; its owner hears why (notifications, after the commit)."""
     connection.disabled_at = now
     connection.disabled_reason = (
         reason
         + " "
-        + _("Connect it again once it works (for example with a new address or app password).")
+        + _(
+            "Choose Try again once it works, or disconnect it and connect it again "
+            "with a new address or app password."
+        )
     )[:300]
     connection.next_refresh_at = None
+    hooks.calendar_disabled(connection)
 
 
 def calendar_enable(connection: CalendarConnection, now: datetime) -> None:

@@ -255,3 +255,19 @@ def test_a_new_day_reads_the_calendar_in_full_so_the_window_end_is_filled(server
     assert "if-none-match" in server.hits_of("/work.ics")[-1]
     services.calendar_refresh(connection, NOW + timedelta(days=1))
     assert "if-none-match" not in server.hits_of("/work.ics")[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_owner_is_emailed_once_when_the_calendar_is_disabled(server, mentor, mailoutbox):
+    from mentora.notifications.tests.conftest import run_worker
+
+    connection = connect(mentor, server.url("/work.ics"))
+    server.serve("/work.ics", b"no", status=401)
+    for minutes in (0, 5, 15, 35):
+        services.calendar_refresh(connection, NOW + timedelta(minutes=minutes))
+    run_worker()
+
+    sent = [m for m in mailoutbox if "stopped reading your calendar" in m.subject]
+    assert len(sent) == 1 and sent[0].to == [mentor.email]
+    assert "refused Mentora" in sent[0].body and "/accounts/calendars/" in sent[0].body
+    assert "/work.ics" not in sent[0].body and str(server.port) not in sent[0].body
