@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from mentora.tests.second_factor import forget_second_factor
 from mentora.tests.test_no_500 import _world, all_pages
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,8 @@ def test_every_page_is_valid_html(
     settings.SOCIALACCOUNT_PROVIDERS = SSO_PROVIDER  # the login page shows its button
     pages = ["/", *all_pages(program, _world(program, mentorship, mentee, admin_user))]
     pages += ["/accounts/3rdparty/", "/accounts/oidc/acme/login/"]  # single sign-on
+    # Two-factor sign-in: its overview, the set-up (inline QR code), adding a key.
+    pages += ["/accounts/2fa/", "/accounts/2fa/totp/activate/", "/accounts/2fa/webauthn/add/"]
     for path in (
         reverse("account_login"),
         reverse("account_reset_password"),
@@ -82,7 +85,9 @@ def test_every_page_is_valid_html(
         if (html := _html(client.get(path))) is not None:
             _save(tmp_path, "visitor", path, html)
     for who in ROLES:
-        client.force_login(request.getfixturevalue(who))
+        person = request.getfixturevalue(who)
+        client.force_login(person)
+        forget_second_factor(client, person)  # a password login just now, as a real one
         for path in pages:
             if (html := _html(client.get(path))) is not None:
                 _save(tmp_path, who, path, html)
