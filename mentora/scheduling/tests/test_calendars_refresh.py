@@ -271,3 +271,22 @@ def test_the_owner_is_emailed_once_when_the_calendar_is_disabled(server, mentor,
     assert len(sent) == 1 and sent[0].to == [mentor.email]
     assert "refused Mentora" in sent[0].body and "/accounts/calendars/" in sent[0].body
     assert "/work.ics" not in sent[0].body and str(server.port) not in sent[0].body
+
+
+def test_a_calendar_disconnected_while_it_was_read_is_not_brought_back(server, mentor):
+    connection = connect(mentor, server.url("/work.ics"))
+    outcome = services.calendar_read(connection, NOW)
+    services.calendar_disconnect(CalendarConnection.objects.get(pk=connection.pk))
+
+    services.calendar_reads_store([outcome], NOW)
+
+    assert not CalendarConnection.objects.exists() and not BusyInterval.objects.exists()
+
+
+def test_nothing_is_logged_with_the_address(server, mentor, caplog):
+    caplog.set_level("DEBUG")
+    connection = connect(mentor, server.url("/work.ics"))
+    services.calendar_refresh(connection, NOW)
+    server.serve("/work.ics", b"no", status=500)
+    services.calendar_refresh(connection, NOW + timedelta(minutes=5))
+    assert "/work.ics" not in caplog.text and str(server.port) not in caplog.text
