@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentora import sealed
 from mentora.accounts.second_factor import has_second_factor, session_passed_mfa, session_used_sso
 from mentora.programs import access
 from mentora.programs.models import STAFF_ROLES, Membership, Program, Role
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 CHECKED_SESSION_KEY = "mentora_second_factor_checked"
+FERNET_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte 0x80, then a timestamp)
 
 
 def _requiring_memberships(user: User, program: Program | None = None) -> Any:
@@ -201,6 +203,15 @@ class SecondFactorAdapter(DefaultMFAAdapter):
             "authenticator. Add a security key first, or ask your program's admin."
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        """The app's secret and the recovery codes' seed are sealed at rest (mentora.sealed)."""
+        return sealed.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(FERNET_PREFIX):
+            return encrypted_text  # stored before secrets were sealed
+        return sealed.unseal(encrypted_text)
 
     def build_totp_svg(self, url: str) -> str:
         """The QR code as an <svg> element to put inline (without its XML declaration)."""

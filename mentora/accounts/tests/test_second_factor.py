@@ -205,3 +205,25 @@ def test_the_admin_action_asks_why_then_resets(person, secret, django_capture_on
     assert not Authenticator.objects.filter(user=person).exists()
     assert SecondFactorReset.objects.get(user=person).by == staff
     assert len(mail.outbox) == 1
+
+
+def test_the_app_secret_and_the_recovery_seed_are_sealed_at_rest(person, secret):
+    from mentora.sealed import unseal
+
+    app = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
+    codes = Authenticator.objects.get(user=person, type=Authenticator.Type.RECOVERY_CODES)
+
+    assert secret not in str(app.data)
+    assert unseal(app.data["secret"]) == secret
+    assert unseal(codes.data["seed"])  # opens, so it was sealed with our key
+
+
+def test_a_secret_stored_before_sealing_still_works(clock, person):
+    plain = generate_totp_secret()
+    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": plain})
+    client = Client()
+    password_step(client, person)
+
+    response = client.post(CODE_PAGE, {"code": pyotp.TOTP(plain).now()})
+
+    assert response.status_code == 302 and signed_in(client)
