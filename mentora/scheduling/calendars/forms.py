@@ -27,7 +27,7 @@ class ConnectForm(inputs.Form):
         help_text=_('For example "Work". Leave empty to use the server\'s name.'),
     )
     url = forms.CharField(
-        label=_("Address"),
+        label=_("Calendar or server address"),
         max_length=MAX_URL,
         help_text=_(
             "iCalendar: the calendar's secret address in iCal format (Google: Settings › "
