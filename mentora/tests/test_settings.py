@@ -31,6 +31,8 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         MENTORA_PRODUCTION="1",
         MENTORA_SECRET_KEY="k" * 20 + "Zq8!xP2@vL5#mN9$rT4%wY7^bC1&dF6*hJ3",
         MENTORA_ALLOWED_HOSTS="mentora.example.org",
+        # Production refuses to start sealing secrets without its own key (mentora.E100).
+        MENTORA_SECRETS_KEY="Ly_I5aeFKCc8-_1v-uEQ0DOOIvkTDoiM8AN2sU1_e1w=",
         MENTORA_VAR_DIR=str(tmp_path),
     )
 
