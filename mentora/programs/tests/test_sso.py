@@ -610,3 +610,33 @@ def test_no_provider_configured_by_default(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("MENTORA_OIDC_PROVIDERS", raising=False)
 
     assert env_oidc_providers("MENTORA_OIDC_PROVIDERS") == []
+
+
+# --- Junk -------------------------------------------------------------------------------
+
+
+def test_junk_in_the_sign_in_requests_is_refused_cleanly(
+    client: Client, sso: Provider, program: Program, manager: User
+) -> None:
+    from mentora.tests.test_junk_inputs import (
+        ALL_JUNK,
+        RAW_QUERIES,
+        Target,
+        check,
+        table_fingerprint,
+    )
+
+    _invite(program, manager, "ines@acme.example")
+    baseline = table_fingerprint()
+    login = Target(reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID}), "post")
+    callback = Target(urlsplit(CALLBACK).path, "get")
+    for n, junk in enumerate(ALL_JUNK):
+        check(client, login, {"process": junk, "next": junk}, baseline)
+        check(client, callback, {"code": junk, "state": junk}, baseline)
+        # A real state (this browser's) with a junk code: the provider refuses it.
+        state = parse_qs(urlsplit(_start(client)).query)["state"][0]
+        check(client, callback, {"code": junk, "state": state}, baseline)
+        check(client, callback, RAW_QUERIES[n % len(RAW_QUERIES)], baseline)
+
+    assert _signed_in_as(client) is None
+    assert not SocialAccount.objects.exists()
