@@ -343,3 +343,27 @@ def test_a_key_may_go_when_an_app_remains_or_nobody_asks_for_one(
             assert client_of(person, passed=True).post(url).status_code == 302
 
     assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
+
+
+def test_a_success_manager_accepting_an_invitation_sets_up_a_code_without_retyping_it(strict, db):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    new = f.UserFactory(email="sue@example.org", activated_at=None, onboarded_at=None)
+    new.set_unusable_password()
+    new.save()
+    f.MembershipFactory(user=new, program=strict, role=Role.SUCCESS_MANAGER)
+    uid = urlsafe_base64_encode(force_bytes(new.pk))
+    path = reverse(
+        "accept_invitation",
+        kwargs={"uidb64": uid, "token": default_token_generator.make_token(new)},
+    )
+    client = Client()
+    password = "a-fresh-pass-phrase-42"
+
+    client.post(path, {"new_password1": password, "new_password2": password})
+    first = client.get("/")
+
+    assert first.status_code == 302 and first.url == ACTIVATE
+    assert client.get(ACTIVATE).status_code == 200  # no "confirm your password" first
