@@ -227,3 +227,16 @@ def test_a_secret_stored_before_sealing_still_works(clock, person):
     response = client.post(CODE_PAGE, {"code": pyotp.TOTP(plain).now()})
 
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_a_wrong_code_when_asked_again_is_counted_too(clock, person, secret):
+    from mentora.tests.second_factor import force_login_only, forget_second_factor
+
+    client = Client()
+    force_login_only(client, person)
+    forget_second_factor(client, person)
+
+    response = client.post("/accounts/2fa/reauthenticate/", {"code": "000000"})
+
+    assert response.status_code == 200 and "Incorrect code" in response.text
+    assert account_failures(person) == 1
