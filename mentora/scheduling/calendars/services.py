@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from mentora import outbound
 from mentora.accounts.models import User
 from mentora.scheduling import hooks
+from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import BusyInterval, CalendarConnection, CalendarKind
 from mentora.sealed import SealError, seal, unseal
 
@@ -90,6 +91,11 @@ def calendar_connect(
     )
     connection.full_clean()
     connection.save()
+    if connection.sealed_write_calendar_url:
+        # The sessions already booked are copied in too, not only those booked from now on.
+        from .tasks import connection_copies_write
+
+        transaction.on_commit(lambda: connection_copies_write.enqueue(connection.pk), robust=True)
     return connection
 
 
@@ -131,6 +137,11 @@ def calendar_reads_store(outcomes: list[ReadOutcome], now: datetime) -> None:
     not one per calendar), each in its own savepoint: intervals replaced
     whole, or the failure recorded with the old intervals kept."""
     with transaction.atomic():
+        # A booking re-reads busy times under its people's locks (docs/locking.md):
+        # holding the owners' locks while intervals are replaced means a booking
+        # sees either the old copy or the new one, never a half-stored calendar or
+        # a time that became busy while it checked.
+        lock_people(*{outcome.connection.owner_id for outcome in outcomes})
         for outcome in outcomes:
             with transaction.atomic():
                 # Locked, so a disconnect waits for this commit; gone meanwhile: skipped.

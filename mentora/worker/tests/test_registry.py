@@ -22,6 +22,7 @@ def test_every_apps_jobs_are_registered_at_startup():
         "requests_expire",
         "pulses_ask",
         "expired_sessions",
+        "calendars_refresh",
     }
 
 
@@ -33,5 +34,10 @@ def test_two_jobs_with_one_name_are_refused():
         registry.periodic(every=timedelta(hours=1), windowed=False)(regular_sessions)
 
 
-def test_notifications_tasks_are_the_ones_retried():
-    assert registry.retry_safe_prefixes() == ("mentora.notifications.",)
+def test_notifications_and_calendar_copy_tasks_are_the_ones_retried():
+    # Both are idempotent: a delivery is recorded once, a copy is written at one
+    # href per session and skipped when already at the session's SEQUENCE.
+    assert set(registry.retry_safe_prefixes()) == {
+        "mentora.notifications.",
+        "mentora.scheduling.calendars.tasks.",
+    }
