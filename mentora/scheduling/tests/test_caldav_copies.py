@@ -14,7 +14,7 @@ from icalendar import Calendar
 from mentora.notifications.tests.conftest import run_worker
 from mentora.scheduling.booking import services
 from mentora.scheduling.calendars.copies import CopiesNotWritten, session_copies_sync
-from mentora.scheduling.calendars.tasks import connection_copies_write
+from mentora.scheduling.calendars.services import calendar_connect
 from mentora.scheduling.models import (
     CalendarConnection,
     CalendarEventCopy,
@@ -176,11 +176,20 @@ def test_a_calendar_connected_later_gets_the_sessions_still_to_come(
     services.session_cancel(
         session=cancelled, by=mentee, reason=CancelReason.SCHEDULE_CONFLICT, now=now
     )
-    username, _password = radicale.new_user()
+    username, password = radicale.new_user()
     calendar = radicale.make_calendar(username, "Work")
-    connection = connect(mentor, radicale.url, username, str(calendar.url), now=now)
 
-    connection_copies_write.enqueue(connection.pk)
+    # Through the connect service, as the page does: it queues the backfill.
+    calendar_connect(
+        mentor,
+        kind=CalendarKind.CALDAV,
+        url=radicale.url,
+        label="Work",
+        username=username,
+        password=password,
+        write_calendar_url=str(calendar.url),
+        now=now,
+    )
     run_worker()
 
     assert [uid for uid, _seq, _start in events_in(calendar)] == [f"{upcoming.uid}@mentora"]
