@@ -63,7 +63,7 @@ class UserChangeAdminForm(TextChecksMixin, UserChangeForm):
 AdminAction = Callable[[Any, HttpRequest, QuerySet[Any]], HttpResponse | None]
 
 
-class SecondFactorResetForm(forms.Form):
+class SecondFactorResetForm(inputs.Form):
     reason = forms.CharField(
         label=_("Why"),
         max_length=2000,

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from mentora.accounts.models import SecondFactorReset, User
 from mentora.accounts.sessions import sign_out_other_sessions
 from mentora.errors import DomainError
+from mentora.inputs import TextChecksMixin
 
 MFA = "mfa"
 SOCIAL = "socialaccount"
@@ -76,11 +77,11 @@ class LockoutCountingMixin:
             raise
 
 
-class AuthenticateForm(LockoutCountingMixin, AllauthAuthenticateForm):
+class AuthenticateForm(LockoutCountingMixin, TextChecksMixin, AllauthAuthenticateForm):
     """MFA_FORMS["authenticate"]: the code asked for after the password."""
 
 
-class ReauthenticateForm(LockoutCountingMixin, AllauthReauthenticateForm):
+class ReauthenticateForm(LockoutCountingMixin, TextChecksMixin, AllauthReauthenticateForm):
     """MFA_FORMS["reauthenticate"]: the code asked for again (staff pages, Django admin)."""
 
 

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from mentora import errors
 from mentora.accounts.models import User
+from mentora.inputs import TextChecksMixin
 from mentora.programs import services
 from mentora.programs.models import Membership, Program
 
@@ -255,7 +256,7 @@ def _admit(request: HttpRequest, sociallogin: SocialLogin) -> None:
         sociallogin.connect(request, user)
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(TextChecksMixin, AllauthLoginForm):
     """allauth's login form, refusing a right password where the programs want SSO."""
 
     def clean(self) -> dict[str, Any]:

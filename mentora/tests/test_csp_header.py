@@ -38,9 +38,10 @@ DIRECTIVES = {
 }
 MENTORA = Path(__file__).resolve().parent.parent
 # What the policy blocks in a served page: inline <style>, style="", inline <script>
-# (one without src), on* handlers and javascript: links.
+# (one without src; a JSON data block is data, never run), on* handlers and javascript: links.
 INLINE = re.compile(
-    r"<style\b|\sstyle\s*=|<script\b(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:",
+    r"<style\b|\sstyle\s*=|<script\b(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>"
+    r"|\son[a-z]+\s*=|javascript:",
     re.IGNORECASE,
 )
 
