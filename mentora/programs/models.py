@@ -36,6 +36,20 @@ def _weight(
     )
 
 
+def validate_https_address(value: str) -> None:
+    """An address people open from an invite: https (http only for localhost)."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ValidationError
+
+    parts = urlsplit(value)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+        raise ValidationError(
+            _("Use an https:// address: people open it from their invites."), code="https"
+        )
+
+
 class Program(models.Model):
     """One mentoring program with its own policies (every number is a setting).
 
@@ -277,6 +291,7 @@ class Program(models.Model):
         _("video rooms address"),
         max_length=300,
         blank=True,
+        validators=[validate_https_address],
         help_text=_(
             "A video service where each session gets its own room, e.g. https://meet.jit.si/ "
             "(blank: the mentor's own meeting link)."

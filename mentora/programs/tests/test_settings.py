@@ -417,3 +417,29 @@ def test_django_admin_refuses_a_contradiction_on_both_fields(client, program, su
     program.refresh_from_db()
     assert program.notice_hours == 24
     assert not ProgramSettingChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["http://meet.example.com/", "ftp://meet.example.com/", "javascript:alert(1)", "meet.jit.si"],
+)
+def test_the_video_rooms_address_must_be_https(program, address):
+    form = ProgramSettingsForm(
+        settings_data(program, meeting_room_base_url=address), instance=program
+    )
+
+    assert not form.is_valid()
+    assert "meeting_room_base_url" in form.errors
+    program.refresh_from_db()
+    assert program.meeting_room_base_url == ""
+
+
+def test_an_https_video_rooms_address_is_kept(program, admin_user):
+    services.program_settings_update(
+        program=program,
+        changes={"meeting_room_base_url": "https://meet.jit.si/"},
+        changed_by=admin_user,
+    )
+
+    program.refresh_from_db()
+    assert program.meeting_room_base_url == "https://meet.jit.si/"
