@@ -133,11 +133,26 @@ def accounts_part(user: User) -> Files:
         record(s, "ip", "user_agent", "created_at", "last_seen_at")
         for s in queries.signed_in_sessions(user)
     ]
+    calendars = [
+        record(c, "label", "kind", "url_host", "created_at", "last_success_at", "disabled_at")
+        for c in queries.calendar_connections(user)
+    ]
+    sign_in = {
+        "second_factors": [
+            record(a, "type", "created_at", "last_used_at") for a in queries.authenticators(user)
+        ],
+        "single_sign_on": [
+            record(a, "provider", "uid", "date_joined", "last_login", "extra_data")
+            for a in queries.social_accounts(user)
+        ],
+    }
     return {
         "account.json": account,
         "profiles.json": profiles,
         "background.json": background,
         "signed_in_sessions.json": signed_in,
+        "calendars.json": calendars,
+        "sign_in.json": sign_in,
     }
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.db.models import Q, QuerySet
 
@@ -41,6 +43,7 @@ from mentora.mentoring.models import (
 from mentora.notifications.models import Delivery, Notification, NotificationPreference
 from mentora.programs.models import Membership, Mentorship
 from mentora.scheduling.models import (
+    CalendarConnection,
     DateOverride,
     MakeupRequest,
     Session,
@@ -62,6 +65,21 @@ def mentee_profile(user: User) -> MenteeProfile | None:
 
 def background_answers(user: User) -> QuerySet[BackgroundAnswer]:
     return BackgroundAnswer.objects.filter(user=user)
+
+
+def calendar_connections(user: User) -> QuerySet[CalendarConnection]:
+    """Calendars they connected (never their sealed address or credentials)."""
+    return CalendarConnection.objects.filter(owner=user).order_by("created_at", "pk")
+
+
+def authenticators(user: User) -> QuerySet[Authenticator]:
+    """Their second factors (allauth.mfa): kinds and dates, never a secret."""
+    return Authenticator.objects.filter(user=user).order_by("created_at", "pk")
+
+
+def social_accounts(user: User) -> QuerySet[SocialAccount]:
+    """Their single sign-on identities: the provider and what it told us."""
+    return SocialAccount.objects.filter(user=user).order_by("date_joined", "pk")
 
 
 def signed_in_sessions(user: User) -> QuerySet[UserSession]:

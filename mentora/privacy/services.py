@@ -9,10 +9,11 @@ What stays and what goes (docs/architecture.md, Privacy):
   (so "held with a written goal", "has a reflection" and every count of
   insights read the same as before), an empty one stays empty, a link becomes
   empty. Background answers, agenda links, their inbox (notifications and
-  deliveries), preferences, calendar feed, email addresses (allauth), their
-  signed-in sessions and the login attempts recorded under their email (axes)
-  are deleted; their uploaded
-  files are deleted from storage after commit.
+  deliveries), preferences, calendar feed, connected calendars (with their busy
+  times), email addresses (allauth), second factors and single sign-on
+  identities, their signed-in sessions and the login attempts recorded under
+  their email (axes) are deleted; a second-factor reset's record keeps who and
+  when, not why; their uploaded files are deleted from storage after commit.
 - Rows that are counted stay: sessions, attendance, ratings, pulse answers,
   reflections' choices, action items, mentorships, memberships.
 - The other party's own writing (their notes, reflections, answers, comments)
@@ -43,7 +44,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from mentora.accounts.models import MenteeProfile, MentorProfile, User
+from mentora.accounts.models import MenteeProfile, MentorProfile, SecondFactorReset, User
 from mentora.accounts.sessions import sign_out_other_sessions
 from mentora.clock import now_or_current
 from mentora.matching.errors import MatchingError
@@ -315,6 +316,14 @@ def _delete_traces(user: User) -> dict[str, int]:
             Q(user=user) | Q(email__iexact=email)
         ).delete()[0],
         "signed_in_sessions": _delete_sessions(user),
+        # Their connected calendars go with their busy times and copies' records
+        # (cascade); second factors and single sign-on identities with them.
+        "calendar_connections": queries.calendar_connections(user).delete()[0],
+        "second_factors": queries.authenticators(user).delete()[0],
+        "single_sign_on": queries.social_accounts(user).delete()[0],
+        "second_factor_resets": SecondFactorReset.objects.filter(user=user).update(
+            reason=ERASED_TEXT
+        ),
         "login_records": sum(
             model.objects.filter(username__iexact=email).delete()[0]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)

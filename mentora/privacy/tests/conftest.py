@@ -13,13 +13,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from mentora.accounts.models import User
+from mentora.accounts.models import SecondFactorReset, User
 from mentora.matching.models import (
     BulkMatchRow,
     BulkMatchRun,
@@ -139,6 +141,16 @@ def build_world(program, cohort, success_manager, mentor, admin_user) -> World:
     )
     NotificationPreference.objects.create(user=zelda, kind=Kind.REMINDERS, choice="inbox")
     f.CalendarFeedFactory(user=zelda)
+    f.CalendarConnectionFactory(
+        owner=zelda, label="ZELDA-TEXT work calendar", url_host="quintessa.example.org"
+    )
+    Authenticator.objects.create(user=zelda, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    SocialAccount.objects.create(
+        user=zelda, provider="campus", uid="zelda-campus-id", extra_data={"email": EMAIL}
+    )
+    SecondFactorReset.objects.create(
+        user=zelda, by=admin_user, at=now, reason=f"{NAME} lost her phone", authenticators_removed=1
+    )
     run = BulkMatchRun.objects.create(
         program=program, created_by=admin_user, created_at=now, objective=BulkObjective.TOTAL_FIT
     )

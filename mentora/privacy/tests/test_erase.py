@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.apps import apps
 from django.contrib.sessions.models import Session as LoginSession
@@ -17,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from mentora.accounts.models import SecondFactorReset
 from mentora.insights.access import Scope
 from mentora.insights.figures import Period, figures
 from mentora.insights.queries import mentor_rows
@@ -28,7 +31,7 @@ from mentora.privacy.errors import PrivacyCode, PrivacyError
 from mentora.privacy.models import PersonErasure
 from mentora.privacy.tests.conftest import EMAIL, NAME
 from mentora.programs.models import Membership, MembershipStatus, Mentorship, MentorshipStatus, Role
-from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+from mentora.scheduling.models import CalendarConnection, CancellationKind, Session, SessionStatus
 from mentora.tests import factories as f
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
@@ -60,6 +63,23 @@ def test_the_walk_finds_what_is_there(world):
     assert "accounts.User.email" in traces(EMAIL)
     assert "matching.BulkMatchRow.reasons" in traces(NAME)
     assert "axes.AccessAttempt.username" in traces(EMAIL)
+    assert "socialaccount.SocialAccount.extra_data" in traces(EMAIL)
+    assert "scheduling.CalendarConnection.url_host" in traces("Quintessa")
+    assert "accounts.SecondFactorReset.reason" in traces(NAME)
+
+
+def test_her_calendars_second_factors_and_sign_on_identities_go(world, program, admin_user):
+    zelda = world.zelda
+
+    services.person_erase(user=zelda, program=program, by=admin_user)
+
+    assert not CalendarConnection.objects.filter(owner=zelda).exists()
+    assert not Authenticator.objects.filter(user=zelda).exists()
+    assert not SocialAccount.objects.filter(user=zelda).exists()
+    # Who reset her second factor, and when, stays on record; why (it names her) goes.
+    assert list(SecondFactorReset.objects.filter(user=zelda).values_list("reason", flat=True)) == [
+        "[erased]"
+    ]
 
 
 def test_no_text_column_of_any_model_keeps_her_name_email_or_writing(world, program, admin_user):

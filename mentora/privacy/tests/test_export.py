@@ -86,6 +86,8 @@ def test_every_source_is_in_the_zip_with_ids_labels_and_utc_times(client, world)
         "notifications.json",
         "preferences.json",
         "signed_in_sessions.json",
+        "calendars.json",
+        "sign_in.json",
     ):
         assert expected in names, expected
 
@@ -110,6 +112,13 @@ def test_every_source_is_in_the_zip_with_ids_labels_and_utc_times(client, world)
     assert _json(archive, "goals.json")["goals"][0]["text"] == "ZELDA-TEXT ship a crate"
     assert _json(archive, "action_items.json")[0]["created_by_me"] is True
     assert _json(archive, "memberships.json")[0]["role_label"] == "Mentee"
+    calendars = _json(archive, "calendars.json")
+    assert [c["url_host"] for c in calendars] == ["quintessa.example.org"]
+    assert "sealed_url" not in calendars[0]
+    sign_in = _json(archive, "sign_in.json")
+    assert [a["type"] for a in sign_in["second_factors"]] == ["totp"]
+    assert "data" not in sign_in["second_factors"][0]  # the secret stays out
+    assert sign_in["single_sign_on"][0]["uid"] == "zelda-campus-id"
 
 
 def test_the_mentor_gets_his_private_note_and_not_hers(client, world):
