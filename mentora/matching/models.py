@@ -229,9 +229,15 @@ class BulkObjective(models.TextChoices):
 
 
 class BulkRunStatus(models.TextChoices):
+    # A large cohort is matched by the worker first: COMPUTING until its rows exist.
+    COMPUTING = "computing", "Computing"
     PREVIEW = "preview", "Preview"
+    # The worker creates the mentorships; all or nothing, then PUBLISHED.
+    PUBLISHING = "publishing", "Publishing"
     PUBLISHED = "published", "Published"
     DISCARDED = "discarded", "Discarded"
+    # The worker's job failed (job_error says why); nothing was created.
+    FAILED = "failed", "Failed"
 
 
 class BulkMatchRun(models.Model):
@@ -249,6 +255,13 @@ class BulkMatchRun(models.Model):
     status = models.CharField(max_length=16, choices=BulkRunStatus, default=BulkRunStatus.PREVIEW)
     published_at = models.DateTimeField(null=True, blank=True)
     total_score = models.FloatField(default=0.0)
+    # The worker's job on this run (computing the match, or publishing it): the
+    # run's page shows progress_done of progress_total and, if it failed, why.
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    job_finished_at = models.DateTimeField(null=True, blank=True)
+    job_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
