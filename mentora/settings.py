@@ -260,8 +260,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "mentora" / "static"]
+# Uploaded files (agenda documents): an S3-compatible bucket when MENTORA_S3_BUCKET
+# is set (every web process and worker sees the same files), local disk otherwise.
+# Files are always served through the access-checked view, so the bucket stays private.
+MENTORA_S3_BUCKET = env_str("MENTORA_S3_BUCKET")
+if MENTORA_S3_BUCKET:
+    _DEFAULT_STORAGE: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MENTORA_S3_BUCKET,
+            "endpoint_url": env_str("MENTORA_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("MENTORA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MENTORA_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("MENTORA_S3_REGION") or None,
+            "location": env_str("MENTORA_S3_PREFIX"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -274,6 +295,21 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Outside production, serve straight from the apps' static folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- Cache ----------------------------------------------------------------
+# Redis when MENTORA_REDIS_URL is set (shared by every web process and worker);
+# otherwise each process keeps its own in-memory cache.
+MENTORA_REDIS_URL = env_str("MENTORA_REDIS_URL")
+if MENTORA_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MENTORA_REDIS_URL,
+            "KEY_PREFIX": env_str("MENTORA_CACHE_PREFIX", "mentora"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Email ----------------------------------------------------------------
 # SMTP when MENTORA_EMAIL_HOST is set; otherwise mail is written to files under
