@@ -334,6 +334,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # queue and the periodic jobs (reminders, nudges, digests); see docs/operations.md.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MENTORA_TASK_MAX_ATTEMPTS = env_int("MENTORA_TASK_MAX_ATTEMPTS", 5)
+# A cohort match of more mentees × mentors than this is worked out by the worker.
+MENTORA_BULK_MATCH_JOB_PAIRS = env_int("MENTORA_BULK_MATCH_JOB_PAIRS", 2_000_000)
+# Publishing a cohort match of more pairs than this is done by the worker (0: always).
+MENTORA_BULK_PUBLISH_JOB_PAIRS = env_int("MENTORA_BULK_PUBLISH_JOB_PAIRS", 200)
 # Seconds an email may stay "sending" before it is sent again (same Message-ID).
 MENTORA_MAIL_SENDING_TIMEOUT = env_int("MENTORA_MAIL_SENDING_TIMEOUT", 600)
 

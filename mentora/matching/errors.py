@@ -60,6 +60,9 @@ class MatchingCode(StrEnum):
     CHANGED = "changed"
     PUBLISHED = "published"
     DISCARDED = "discarded"
+    PUBLISHING = "publishing"
+    COMPUTING = "computing"
+    JOB_FAILED = "job_failed"
     # pulses and concerns
     BAD_ANSWER = "bad_answer"
     COMMENT_TOO_LONG = "comment_too_long"

@@ -22,7 +22,7 @@ from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
 from mentora.mentoring import hooks as mentoring_hooks
 from mentora.notifications.reminders import reminders_schedule
-from mentora.notifications.tasks import enqueue
+from mentora.notifications.tasks import enqueue, enqueue_many
 from mentora.scheduling import hooks as scheduling_hooks
 from mentora.scheduling.models import Session
 
@@ -43,6 +43,17 @@ def _after_commit(func: Callable[[], object]) -> None:
 def _emit(event: str, object_id: int, **extra: Any) -> None:
     def queue() -> None:
         enqueue(event, object_id, extra)
+
+    _after_commit(queue)
+
+
+def _emit_many(event: str, object_ids: list[int]) -> None:
+    """One event for each of many objects, queued in one go after commit."""
+    if not object_ids:
+        return
+
+    def queue() -> None:
+        enqueue_many(event, object_ids)
 
     _after_commit(queue)
 
@@ -120,6 +131,11 @@ def request_withdrawn(request: MentorRequest) -> None:
     _emit("request_withdrawn", request.pk)
 
 
+def requests_withdrawn_many(requests: list[MentorRequest]) -> None:
+    """Many open requests withdrawn at once (a cohort publish matched their mentees)."""
+    _emit_many("request_withdrawn", [r.pk for r in requests])
+
+
 def pulse_asked(pulse: Pulse) -> None:
     """A pulse ("How is this mentorship going?") is due: its respondent is asked."""
     _emit("pulse_asked", pulse.pk)
@@ -143,6 +159,11 @@ def concern_resolved(concern: Concern) -> None:
 def mentorship_started(mentorship: Mentorship) -> None:
     """Both parties hear of a new mentorship (accepted request, staff match, re-match)."""
     _emit("mentorship_started", mentorship.pk)
+
+
+def mentorships_started_many(mentorships: list[Mentorship]) -> None:
+    """Many new mentorships at once (a cohort publish): the same notice for each."""
+    _emit_many("mentorship_started", [m.pk for m in mentorships])
 
 
 def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:

@@ -89,6 +89,7 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "bulk_match_new": (K.MATCHING,),
     "bulk_match_preview": (K.MATCHING,),
     "bulk_match_publish": (K.MATCHING,),
+    "bulk_match_progress": (K.MATCHING,),
     "bulk_match_revise": (K.MATCHING,),
     "bulk_match_discard": (K.MATCHING,),
     "pulse_answer": (K.PULSE,),

@@ -13,6 +13,8 @@ by any path makes it moot, so every reader filters on that.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -35,6 +37,7 @@ from mentora.programs.models import (
 )
 from mentora.scheduling.cadence.proposal import (
     MENTEE_DAY,
+    ProposedTime,
     Rules,
     WeeklyRange,
     propose_weekly_time,
@@ -44,12 +47,13 @@ from mentora.scheduling.calendars import busy as calendar_busy
 from mentora.scheduling.errors import SchedulingError
 from mentora.scheduling.locking import lock_people
 from mentora.scheduling.models import Cadence, Frequency, WeeklyHours
-from mentora.scheduling.slots import day_bounds, local_to_utc
+from mentora.scheduling.slots import Interval, day_bounds, local_to_utc
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 MINUTES_PER_DAY = 24 * 60
+BULK_BATCH = 1000  # proposals per INSERT when a cohort publish makes thousands
 
 
 def _weekly_range(weekday: int, start: time, length_minutes: int) -> WeeklyRange:
@@ -91,14 +95,50 @@ def _mentee_day(mentorship: Mentorship) -> tuple[time, time]:
     return hours or MENTEE_DAY
 
 
+def _calendar_span(program: Program, mentor: User, now: datetime) -> tuple[date, Interval]:
+    """The first day of regular sessions, and the mentor's calendar window over
+    every week the sync would book at once from it."""
+    first_day = first_week_day(program, mentor, now)
+    span = day_bounds(
+        first_day,
+        first_day + timedelta(weeks=max(program.booking_window_weeks, 1)),
+        ZoneInfo(mentor.time_zone),
+    )
+    return first_day, span
+
+
+def _rules(program: Program) -> Rules:
+    return Rules(
+        length_minutes=program.default_session_minutes,
+        buffer_before_minutes=program.buffer_before_minutes,
+        buffer_after_minutes=program.buffer_after_minutes,
+        grid_minutes=max(program.slot_grid_minutes, 15),  # as weekly_times offers them
+        weeks=program.booking_window_weeks,
+    )
+
+
+def _proposal_row(
+    mentorship: Mentorship, proposed: ProposedTime, now: datetime
+) -> dict[str, object]:
+    return {
+        "weekday": proposed.weekday,
+        "time_of_day": proposed.at,
+        "time_zone": mentorship.mentor.time_zone,
+        "length_minutes": mentorship.program.default_session_minutes,
+        "starts_on": proposed.first_day,
+        "created_at": now,
+    }
+
+
 def regular_time_propose(
     *, mentorship: Mentorship, now: datetime | None = None
 ) -> ProposedCadence | None:
     """Propose a regular time for a new mentorship without one; None when none fits.
 
-    Called by the staff match, the cohort publish and the re-match inside their
-    transaction, after `mentorship_start`. Where nothing fits, both parties are
-    asked to choose their regular time instead (see `rhythm_prompts_for`).
+    Called by the staff match and the re-match inside their transaction, after
+    `mentorship_start` (a cohort publish proposes for all its pairs at once:
+    `regular_times_propose`). Where nothing fits, both parties are asked to
+    choose their regular time instead (see `rhythm_prompts_for`).
     """
     now = now_or_current(now)
     if Cadence.objects.filter(mentorship=mentorship).exists():
@@ -108,13 +148,7 @@ def regular_time_propose(
         WeeklyRange(h.weekday, h.start_time, h.end_time)
         for h in WeeklyHours.objects.filter(mentor=mentor)
     ]
-    first_day = first_week_day(program, mentor, now)
-    # The mentor's connected calendars, over every week the sync would book at once.
-    span = day_bounds(
-        first_day,
-        first_day + timedelta(weeks=max(program.booking_window_weeks, 1)),
-        ZoneInfo(mentor.time_zone),
-    )
+    first_day, span = _calendar_span(program, mentor, now)
     proposed = propose_weekly_time(
         hours=hours,
         taken=_mentor_taken(mentorship),
@@ -123,29 +157,88 @@ def regular_time_propose(
         mentee_day=_mentee_day(mentorship),
         first_day=first_day,
         busy=calendar_busy.busy_intervals(mentor.pk, span),
-        rules=Rules(
-            length_minutes=program.default_session_minutes,
-            buffer_before_minutes=program.buffer_before_minutes,
-            buffer_after_minutes=program.buffer_after_minutes,
-            grid_minutes=max(program.slot_grid_minutes, 15),  # as weekly_times offers them
-            weeks=program.booking_window_weeks,
-        ),
+        rules=_rules(program),
     )
     if proposed is None:
         ProposedCadence.objects.filter(mentorship=mentorship).delete()
         return None
     proposal, _created = ProposedCadence.objects.update_or_create(
-        mentorship=mentorship,
-        defaults={
-            "weekday": proposed.weekday,
-            "time_of_day": proposed.at,
-            "time_zone": mentor.time_zone,
-            "length_minutes": program.default_session_minutes,
-            "starts_on": proposed.first_day,
-            "created_at": now,
-        },
+        mentorship=mentorship, defaults=_proposal_row(mentorship, proposed, now)
     )
     return proposal
+
+
+def regular_times_propose(
+    *, mentorships: Sequence[Mentorship], now: datetime | None = None
+) -> list[ProposedCadence]:
+    """`regular_time_propose` for many new mentorships (without a cadence or a
+    proposal yet: a cohort publish's) in a fixed number of queries.
+
+    The same proposal each would get one after the other, in order: a mentor
+    with several new mentees is proposed a different time for each, as the
+    times already proposed count as taken. Returns the proposals made (pairs
+    where nothing fits get none and are asked to choose).
+    """
+    now = now_or_current(now)
+    if not mentorships:
+        return []
+    mentor_ids = {m.mentor_id for m in mentorships}
+    new_ids = {m.pk for m in mentorships}
+    hours: dict[int, list[WeeklyRange]] = defaultdict(list)
+    for h in WeeklyHours.objects.filter(mentor_id__in=mentor_ids):
+        hours[h.mentor_id].append(WeeklyRange(h.weekday, h.start_time, h.end_time))
+    taken: dict[int, list[WeeklyRange]] = defaultdict(list)
+    others = Q(mentorship__mentor_id__in=mentor_ids) & Q(
+        mentorship__status__in=LIVE_MENTORSHIP_STATUSES
+    )
+    for c in (
+        Cadence.objects.filter(others)
+        .exclude(mentorship_id__in=new_ids)
+        .values_list("mentorship__mentor_id", "weekday", "time_of_day", "length_minutes")
+    ):
+        taken[c[0]].append(_weekly_range(c[1], c[2], c[3]))
+    pending = ProposedCadence.objects.filter(others, mentorship__cadence__isnull=True)
+    for p in pending.exclude(mentorship_id__in=new_ids).values_list(
+        "mentorship__mentor_id", "weekday", "time_of_day", "length_minutes"
+    ):
+        taken[p[0]].append(_weekly_range(p[1], p[2], p[3]))
+    days = dict(
+        (user_id, (start, until))
+        for user_id, start, until in MenteeProfile.objects.filter(
+            user_id__in={m.mentee_id for m in mentorships}
+        ).values_list("user_id", "meets_from", "meets_until")
+    )
+    spans = {}
+    for m in mentorships:
+        if m.mentor_id not in spans:
+            spans[m.mentor_id] = _calendar_span(m.program, m.mentor, now)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    if spans:
+        window = (min(s[0] for _d, s in spans.values()), max(s[1] for _d, s in spans.values()))
+        for owner_id, starts, ends in calendar_busy.busy_intervals_many(mentor_ids, window):
+            span = spans[owner_id][1]
+            if ends > span[0] and starts < span[1]:
+                busy[owner_id].append((starts, ends))
+    made = []
+    for m in mentorships:
+        first_day, _span = spans[m.mentor_id]
+        proposed = propose_weekly_time(
+            hours=hours[m.mentor_id],
+            taken=taken[m.mentor_id],
+            mentor_zone=m.mentor.time_zone,
+            mentee_zone=m.mentee.time_zone,
+            mentee_day=days.get(m.mentee_id, MENTEE_DAY),
+            first_day=first_day,
+            busy=busy[m.mentor_id],
+            rules=_rules(m.program),
+        )
+        if proposed is None:
+            continue
+        taken[m.mentor_id].append(
+            _weekly_range(proposed.weekday, proposed.at, m.program.default_session_minutes)
+        )
+        made.append(ProposedCadence(mentorship=m, **_proposal_row(m, proposed, now)))
+    return ProposedCadence.objects.bulk_create(made, batch_size=BULK_BATCH)
 
 
 def regular_time_confirm(

@@ -24,9 +24,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -47,7 +48,11 @@ from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
 from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.rhythm import regular_time_propose
-from mentora.matching.lifecycle.services import mentorship_start
+from mentora.matching.lifecycle.services import (
+    StartsRefused,
+    mentorship_start,
+    mentorships_start,
+)
 from mentora.matching.models import BulkMatchRow, BulkMatchRun, BulkObjective, BulkRunStatus
 from mentora.matching.staff import queries as q
 from mentora.programs.models import Mentorship, Program
@@ -390,6 +395,22 @@ def bulk_preview(
     pins, excluded = _unique_pairs(pins), _unique_pairs(excluded)
     _check_selection(program, mentee_ids, mentor_ids)
     _check_pairs(pins, excluded, mentee_ids, mentor_ids)
+    parameters: dict[str, Any] = {
+        "cohort": cohort_id,
+        "mentees": mentee_ids,
+        "mentors": mentor_ids,
+        "pins": [list(p) for p in pins],
+        "excluded": [list(p) for p in excluded],
+    }
+    if is_large_match(len(mentee_ids), len(mentor_ids)):
+        return _preview_in_worker(
+            program=program,
+            by=by,
+            objective=objective,
+            min_score=min_score,
+            parameters=parameters,
+            now=now,
+        )
     proposal = _propose(
         program,
         now.date(),
@@ -407,21 +428,102 @@ def bulk_preview(
             created_at=now,
             objective=objective,
             min_score=min_score,
-            parameters={
-                "cohort": cohort_id,
-                "mentees": mentee_ids,
-                "mentors": mentor_ids,
-                "pins": [list(p) for p in pins],
-                "excluded": [list(p) for p in excluded],
-            },
+            parameters=parameters,
             total_score=proposal.total,
         )
         run.full_clean()
         run.save()
         for row in proposal.rows:
             row.run = run
-        BulkMatchRow.objects.bulk_create(proposal.rows)
+        BulkMatchRow.objects.bulk_create(proposal.rows, batch_size=PUBLISH_BATCH)
     return run
+
+
+def is_large_match(mentees: int, mentors: int) -> bool:
+    """Whether a match of this size is worked out by the worker rather than in
+    the request (settings.MENTORA_BULK_MATCH_JOB_PAIRS: mentees × mentors)."""
+    return mentees * mentors > settings.MENTORA_BULK_MATCH_JOB_PAIRS
+
+
+def _preview_in_worker(
+    *,
+    program: Program,
+    by: User,
+    objective: str,
+    min_score: int,
+    parameters: dict[str, Any],
+    now: datetime,
+) -> BulkMatchRun:
+    """Store the run as computing, with no rows yet; the worker's `compute_job`
+    proposes the match and makes it a preview (its page follows the progress)."""
+    from mentora.matching import jobs
+
+    with transaction.atomic():
+        run = BulkMatchRun(
+            program=program,
+            created_by=by,
+            created_at=now,
+            objective=objective,
+            min_score=min_score,
+            parameters=parameters,
+            status=BulkRunStatus.COMPUTING,
+            progress_total=len(parameters["mentees"]),
+            job_started_at=now,
+        )
+        run.full_clean()
+        run.save()
+        transaction.on_commit(lambda: jobs.bulk_match_compute.enqueue(run.pk))
+    return run
+
+
+def compute_job(*, run_id: int, now: datetime | None = None) -> str:
+    """What the worker runs for a large match: propose it and make the run a preview.
+
+    A run no longer computing (done by another worker, the task run twice, or
+    discarded) is left as it is. The proposal is computed outside any
+    transaction (it reads only), then stored under the run's lock if it is
+    still computing. A refusal (someone in the selection changed meanwhile, a
+    pin that no longer holds) leaves the run failed with the reason in words;
+    staff run a new one. Returns the status it left.
+    """
+    now = now_or_current(now)
+    run = BulkMatchRun.objects.select_related("program").filter(pk=run_id).first()
+    if run is None or run.status != BulkRunStatus.COMPUTING:
+        return run.status if run is not None else BulkRunStatus.DISCARDED
+    params = run.parameters
+    try:
+        mentee_ids, mentor_ids = list(params["mentees"]), list(params["mentors"])
+        pins, excluded = q.run_pins(run), q.run_exclusions(run)
+        _check_selection(run.program, mentee_ids, mentor_ids)
+        proposal = _propose(
+            run.program,
+            now.date(),
+            mentee_ids=mentee_ids,
+            mentor_ids=mentor_ids,
+            objective=run.objective,
+            min_score=run.min_score,
+            pins=pins,
+            excluded=excluded,
+        )
+    except MatchingError as error:
+        return _job_failed(run, BulkRunStatus.FAILED, error.message, now)
+    except Exception:
+        _job_failed(run, BulkRunStatus.FAILED, str(JOB_FAILED), now)
+        raise  # the worker records the traceback
+    with transaction.atomic():
+        if _lock_run(run) != BulkRunStatus.COMPUTING:
+            return BulkMatchRun.objects.get(pk=run.pk).status
+        for row in proposal.rows:
+            row.run = run
+        BulkMatchRow.objects.bulk_create(proposal.rows, batch_size=PUBLISH_BATCH)
+        BulkMatchRun.objects.filter(pk=run.pk).update(
+            status=BulkRunStatus.PREVIEW,
+            total_score=proposal.total,
+            progress_done=run.progress_total,
+            job_finished_at=now,
+            job_error="",
+        )
+    return BulkRunStatus.PREVIEW
 
 
 def _unique(ids: Iterable[int]) -> list[int]:
@@ -487,11 +589,24 @@ def _not_preview(run: BulkMatchRun) -> MatchingError:
     status = BulkMatchRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
     if status == BulkRunStatus.PUBLISHED:
         return MatchingError(MatchingCode.PUBLISHED, _("This bulk match is already published."))
+    if status == BulkRunStatus.PUBLISHING:
+        return MatchingError(
+            MatchingCode.PUBLISHING, _("This bulk match is already being published.")
+        )
+    if status == BulkRunStatus.COMPUTING:
+        return MatchingError(
+            MatchingCode.COMPUTING, _("This bulk match is still being worked out. Wait a moment.")
+        )
+    if status == BulkRunStatus.FAILED:
+        return MatchingError(
+            MatchingCode.JOB_FAILED, _("Working out this bulk match failed. Run a new one.")
+        )
     return MatchingError(MatchingCode.DISCARDED, _("This bulk match was discarded. Run a new one."))
 
 
 def _discard(run: BulkMatchRun) -> None:
-    changed = BulkMatchRun.objects.filter(pk=run.pk, status=BulkRunStatus.PREVIEW).update(
+    discardable = [BulkRunStatus.PREVIEW, BulkRunStatus.FAILED]
+    changed = BulkMatchRun.objects.filter(pk=run.pk, status__in=discardable).update(
         status=BulkRunStatus.DISCARDED
     )
     if changed != 1:
@@ -499,45 +614,188 @@ def _discard(run: BulkMatchRun) -> None:
 
 
 def bulk_publish(*, run: BulkMatchRun, by: User, now: datetime | None = None) -> list[Mentorship]:
-    """Start exactly the previewed pairs, all or nothing.
+    """Start exactly the previewed pairs, all or nothing, in one transaction and
+    a fixed number of queries (lifecycle.mentorships_start).
 
-    Steps: compare-and-set the run from preview to published (a second publish,
-    or publishing a discarded run, is refused); lock every person of the run
-    (ascending ids, as every booking and match does); check what changed since
-    the preview, row by row, and refuse with the list if anything did; start each
-    mentorship through mentorship_start, propose its regular time (each pair a
-    different time where one mentor has several) and link it to its row. Any refusal rolls
-    the whole publish back, the status included.
+    Steps: lock the run's row and refuse unless it is a preview or being
+    published (a second publish, a second worker, or a discarded run is
+    refused); lock every person of the run (ascending ids, as every booking and
+    match does); check what changed since the preview, row by row, and refuse
+    with the list if anything did; start every mentorship with its proposed
+    regular time (each pair a different time where one mentor has several) and
+    link it to its row; mark the run published. Any refusal rolls the whole
+    publish back, the status included. The worker's job (`publish_job`) calls
+    this; the publish page only queues it (`publish_request`).
     """
     now = now_or_current(now)
     with transaction.atomic():
-        published = BulkMatchRun.objects.filter(pk=run.pk, status=BulkRunStatus.PREVIEW).update(
-            status=BulkRunStatus.PUBLISHED, published_at=now
-        )
-        if published != 1:
+        status = _lock_run(run)
+        if status not in (BulkRunStatus.PREVIEW, BulkRunStatus.PUBLISHING):
             raise _not_preview(run)
         rows = [r for r in q.run_rows(run) if r.mentor is not None]
         lock_people(*{r.mentee_id for r in rows}, *{r.mentor_id for r in rows if r.mentor_id})
         conflicts = q.publish_conflicts(run, rows)
         if conflicts:
             raise PublishConflict(conflicts)
-        started = []
-        for row in rows:
-            assert row.mentor is not None
-            try:
-                row.mentorship = mentorship_start(
-                    program=run.program, mentor=row.mentor, mentee=row.mentee, now=now
-                )
-            except MatchingError as error:  # publish_conflicts should have said so first
-                conflicts[row.pk] = error.message
-                continue
-            regular_time_propose(mentorship=row.mentorship, now=now)
-            started.append(row.mentorship)
-        if conflicts:
-            raise PublishConflict(conflicts)
-        BulkMatchRow.objects.bulk_update(rows, ["mentorship"])
+        pairs = [(row.mentor, row.mentee) for row in rows if row.mentor is not None]
+        try:
+            started = mentorships_start(program=run.program, pairs=pairs, by=by, now=now)
+        except StartsRefused as refused:  # publish_conflicts should have said so first
+            raise PublishConflict(
+                {rows[i].pk: error.message for i, error in refused.pairs.items()}
+            ) from refused
+        for row, mentorship in zip(rows, started, strict=True):
+            row.mentorship = mentorship
+        BulkMatchRow.objects.bulk_update(rows, ["mentorship"], batch_size=PUBLISH_BATCH)
+        BulkMatchRun.objects.filter(pk=run.pk).update(
+            status=BulkRunStatus.PUBLISHED,
+            published_at=now,
+            progress_done=len(started),
+            progress_total=len(started),
+            job_finished_at=now,
+            job_error="",
+        )
     run.refresh_from_db()
     return started
+
+
+# --- whole cohort as worker jobs: publishing, and computing a large match ------------------
+
+PUBLISH_BATCH = 1000
+JOB_FAILED = gettext_lazy(
+    "Something went wrong in the background, so nothing was created. Try again; "
+    "if it fails again, tell your Mentora administrator."
+)
+
+
+def _lock_run(run: BulkMatchRun) -> str:
+    """Lock the run's row until the transaction ends; its status as it is now."""
+    status = (
+        BulkMatchRun.objects.select_for_update()
+        .filter(pk=run.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status or BulkRunStatus.DISCARDED
+
+
+def _run_has_rows(run: BulkMatchRun) -> bool:
+    return BulkMatchRow.objects.filter(run=run).exists()
+
+
+def publish_request(*, run: BulkMatchRun, by: User, now: datetime | None = None) -> BulkMatchRun:
+    """Publish a preview (or a run whose publish failed): in the worker if it is large.
+
+    Steps, under the run's row lock: refuse unless it is a preview or a failed
+    publish (a second click while it is publishing, a published or a discarded
+    run are refused: nothing is published twice); mark it publishing with its
+    number of pairs to do. Then a run of more pairs than
+    settings.MENTORA_BULK_PUBLISH_JOB_PAIRS is queued for the worker after
+    commit (`matching.jobs.bulk_publish_run`; its progress page follows it);
+    a smaller one is published at once by the same `publish_job`, so the
+    outcome (published, a preview again with what changed, or failed) is the
+    same either way. Returns the run as it is now.
+    """
+    from mentora.matching import jobs
+
+    now = now_or_current(now)
+    with transaction.atomic():
+        status = _lock_run(run)
+        retry = status == BulkRunStatus.FAILED and _run_has_rows(run)
+        if status != BulkRunStatus.PREVIEW and not retry:
+            raise _not_preview(run)
+        pairs = BulkMatchRow.objects.filter(run=run, mentor__isnull=False).count()
+        BulkMatchRun.objects.filter(pk=run.pk).update(
+            status=BulkRunStatus.PUBLISHING,
+            progress_done=0,
+            progress_total=pairs,
+            job_started_at=now,
+            job_finished_at=None,
+            job_error="",
+        )
+        in_worker = is_large_publish(pairs)
+        if in_worker:
+            transaction.on_commit(lambda: jobs.bulk_publish_run.enqueue(run.pk, by.pk))
+    if not in_worker:
+        publish_job(run_id=run.pk, by_id=by.pk, now=now)
+    run.refresh_from_db()
+    return run
+
+
+def is_large_publish(pairs: int) -> bool:
+    """Whether publishing this many pairs is left to the worker (over
+    settings.MENTORA_BULK_PUBLISH_JOB_PAIRS) rather than done in the request."""
+    return pairs > settings.MENTORA_BULK_PUBLISH_JOB_PAIRS
+
+
+def publish_job(*, run_id: int, by_id: int, now: datetime | None = None) -> str:
+    """What the worker runs for a queued publish: bulk_publish, then the outcome on the run.
+
+    Returns the status it left. A run no longer publishing (done by another
+    worker, or the task run twice) is left as it is. If something changed since
+    the preview, nothing is started and the run is a preview again, with the
+    reason (its page lists the rows); any other error leaves it failed, with
+    the reason in words, and nothing started: staff may publish again.
+    """
+    from mentora.accounts.models import User
+
+    now = now_or_current(now)
+    run = BulkMatchRun.objects.select_related("program").filter(pk=run_id).first()
+    by = User.objects.filter(pk=by_id).first()
+    if run is None or run.status != BulkRunStatus.PUBLISHING:
+        return run.status if run is not None else BulkRunStatus.DISCARDED
+    try:
+        if by is None:
+            raise MatchingError(MatchingCode.JOB_FAILED, str(JOB_FAILED))
+        bulk_publish(run=run, by=by, now=now)
+    except PublishConflict as conflict:
+        return _job_failed(run, BulkRunStatus.PREVIEW, conflict.message, now)
+    except MatchingError as error:
+        return _job_failed(run, BulkRunStatus.FAILED, error.message, now)
+    except Exception:
+        _job_failed(run, BulkRunStatus.FAILED, str(JOB_FAILED), now)
+        raise  # the worker records the traceback
+    return BulkRunStatus.PUBLISHED
+
+
+def _job_failed(run: BulkMatchRun, status: str, why: str, now: datetime) -> str:
+    """Leave the run (if its job is still running) in `status`, with why."""
+    running = [BulkRunStatus.PUBLISHING, BulkRunStatus.COMPUTING]
+    BulkMatchRun.objects.filter(pk=run.pk, status__in=running).update(
+        status=status, job_error=why[:300], job_finished_at=now
+    )
+    return status
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """What a run's page shows while the worker computes or publishes it."""
+
+    run: BulkMatchRun
+    working: bool  # computing or publishing: the page refreshes itself
+    done: int
+    total: int
+    error: str
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def run_progress(run: BulkMatchRun) -> RunProgress | None:
+    """The progress to show for a run, or None when there is none to show (a
+    preview or a published run with no error): the preview page calls this and,
+    when it isn't None, shows matching/staff/_run_progress.html with it."""
+    working = run.status in (BulkRunStatus.COMPUTING, BulkRunStatus.PUBLISHING)
+    if not working and not run.job_error:
+        return None
+    return RunProgress(
+        run=run,
+        working=working,
+        done=run.progress_done,
+        total=run.progress_total,
+        error=run.job_error,
+    )
 
 
 def bulk_discard(*, run: BulkMatchRun, by: User) -> BulkMatchRun:

@@ -4,6 +4,8 @@ And bulk_preview's own refusals, for callers other than the page."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from mentora.matching.errors import MatchingError
@@ -85,10 +87,13 @@ def test_publish_refuses_all_when_a_mentor_became_full(as_admin, program, cohort
     f.MentorshipFactory(program=program, mentor=people.xavi, mentee=f.UserFactory())
     before = live_pairs(program)
 
-    response = as_admin.post(run_url("bulk_match_publish", run))
+    response = as_admin.post(run_url("bulk_match_publish", run), follow=True)
 
-    assert response.status_code == 409
+    assert response.redirect_chain == [(run_url("bulk_match_preview", run), 302)]
     assert live_pairs(program) == before  # all or nothing: Ana with Yuki isn't started either
+    assert "1 pair can't be started any more, so nothing was created." in html.unescape(
+        response.content.decode()
+    )
     assert response.context["conflicts"] == {
         BulkMatchRow.objects.get(run=run, mentee=people.ben).pk: (
             "The mentor has 0 places left now, and this preview gives them 1."
@@ -96,6 +101,7 @@ def test_publish_refuses_all_when_a_mentor_became_full(as_admin, program, cohort
     }
     run.refresh_from_db()
     assert run.status == BulkRunStatus.PREVIEW
+    assert run.job_error.startswith("1 pair can't be started any more")
 
 
 def test_publish_refuses_all_when_a_mentee_was_matched_meanwhile(as_admin, program, cohort, people):
@@ -104,9 +110,8 @@ def test_publish_refuses_all_when_a_mentee_was_matched_meanwhile(as_admin, progr
     f.MentorshipFactory(program=program, mentor=elsewhere, mentee=people.ana)
     before = live_pairs(program)
 
-    response = as_admin.post(run_url("bulk_match_publish", run))
+    response = as_admin.post(run_url("bulk_match_publish", run), follow=True)
 
-    assert response.status_code == 409
     assert "The mentee was matched with a mentor since this preview." in response.content.decode()
     assert live_pairs(program) == before
 
