@@ -9,12 +9,14 @@ explanation always adds up to the score the matrix gave the same pair.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from mentora.accounts.choices import (
     BackgroundField,
@@ -36,6 +38,22 @@ from mentora.matching.engine.features import (
     vectorise,
 )
 from mentora.programs.models import Program
+
+# Translations remembered during one `explain_pairs` call: thousands of pairs, one
+# language, a few dozen sentences.
+_WORDS: ContextVar[dict[str, str] | None] = ContextVar("reason_words", default=None)
+
+
+def _(message: str) -> str:
+    """gettext, remembered for the length of an `explain_pairs` call."""
+    seen = _WORDS.get()
+    if seen is None:
+        return gettext(message)
+    found = seen.get(message)
+    if found is None:
+        found = seen[message] = gettext(message)
+    return found
+
 
 # Overlaps at or above these count as a full match for the factor.
 STACK_SATURATION = 4.0  # weighted tags (a tag being learned weighs 2)
@@ -205,6 +223,169 @@ def feasibility(
     return feasible
 
 
+# --- the same scores, a block of mentee rows at a time ----------------------------------
+
+# The one mentee array each factor reads: mentees who share that row share the factor's
+# value against every mentor, so a factor with few distinct rows is computed once per
+# distinct row (a small table) and gathered, not recomputed for every mentee.
+FACTOR_INPUT: dict[str, str] = {
+    "stack": "stack_weight",
+    "areas": "interests",
+    "experience": "stage",
+    "availability": "hours",
+    "language": "languages",
+    "background": "background",
+}
+TABLE_BYTES = 64 * 1024 * 1024  # at most this much per factor's table of distinct rows
+
+Rows = slice | IntArray
+
+
+def _take(arrays: MenteeArrays, rows: Rows) -> MenteeArrays:
+    if isinstance(rows, slice):  # views, no copy
+        return MenteeArrays(**{f.name: getattr(arrays, f.name)[rows] for f in fields(arrays)})
+    return arrays.take(rows)
+
+
+def _patterns(key: npt.NDArray[np.generic], width: int) -> tuple[IntArray, IntArray] | None:
+    """(first row of each distinct row, distinct index of every row), when a table of
+    distinct rows x `width` mentors is small and worth it; None otherwise."""
+    if len(key) == 0:
+        return None
+    if key.ndim == 1:
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        flat = np.ascontiguousarray(key).view(
+            np.dtype((np.void, key.dtype.itemsize * key.shape[1]))
+        )
+        _, first, inverse = np.unique(flat.ravel(), return_index=True, return_inverse=True)
+    if len(first) * width * 4 > TABLE_BYTES or len(first) > max(1, len(key) // 2):
+        return None
+    return first.astype(np.int64), inverse.ravel().astype(np.int64)
+
+
+class RowScorer:
+    """`score_matrix` for chosen mentee rows (a block), never the whole matrix.
+
+    `block(rows)` returns exactly the rows `score_matrix` and `feasibility` give for the
+    same mentees and mentors (the same factor functions, the same float32 order), so
+    matching in blocks and the full matrix agree to the bit. Built once per match:
+    factors whose mentee input has few distinct rows become tables; the sparse hard
+    rules (oneself, "not a fit") become (row, column) lists.
+    """
+
+    def __init__(
+        self,
+        mentees: MenteeArrays,
+        mentors: MentorArrays,
+        weights: Weights,
+        *,
+        not_a_fit: Iterable[tuple[int, int]] = (),
+        must_share_language: bool = False,
+    ) -> None:
+        self.mentees, self.mentors = mentees, mentors
+        points = weights.points()
+        self._points = {name: np.float32(points[name]) for name in FACTORS}
+        n = len(mentors)
+        self._tables: dict[str, tuple[IntArray, FloatArray]] = {}
+        for name, factor in FACTORS.items():
+            found = _patterns(getattr(mentees, FACTOR_INPUT[name]), n)
+            if found is not None:
+                first, inverse = found
+                table = factor(mentees.take(first), mentors, matrix_overlap, True)
+                table *= self._points[name]
+                self._tables[name] = (inverse, table)
+        self._language: tuple[IntArray, BoolArray] | None = None
+        self._must_share_language = must_share_language
+        if must_share_language:
+            found = _patterns(mentees.languages, n)
+            if found is not None:
+                first, inverse = found
+                shared = matrix_overlap(mentees.languages[first], mentors.languages) > 0
+                self._language = (inverse, shared)
+        self._open = mentors.free > 0
+        self._forbidden = self._sparse_rules(not_a_fit)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+    def _sparse_rules(self, not_a_fit: Iterable[tuple[int, int]]) -> tuple[IntArray, IntArray]:
+        """(rows, columns), sorted by row: a mentee who is the mentor, or a past "not a fit"."""
+        rows = {int(u): i for i, u in enumerate(self.mentees.ids)}
+        cols = {int(u): j for j, u in enumerate(self.mentors.ids)}
+        pairs = {(rows[a], cols[b]) for a, b in not_a_fit if a in rows and b in cols}
+        same = np.flatnonzero(np.isin(self.mentees.ids, self.mentors.ids))
+        for i in same.tolist():
+            pairs.update(
+                (i, int(j)) for j in np.flatnonzero(self.mentors.ids == self.mentees.ids[i])
+            )
+        ordered = sorted(pairs)
+        return (
+            np.array([i for i, _ in ordered], dtype=np.int64),
+            np.array([j for _, j in ordered], dtype=np.int64),
+        )
+
+    def block(self, rows: Rows) -> tuple[FloatArray, BoolArray]:
+        """Scores and hard rules for these mentee rows (a slice or row numbers)."""
+        me = _take(self.mentees, rows)
+        scores: FloatArray | None = None
+        for name, factor in FACTORS.items():
+            if name in self._tables:
+                inverse, table = self._tables[name]
+                value = np.take(table, inverse[rows], axis=0)
+            else:
+                value = factor(me, self.mentors, matrix_overlap, True)
+                value *= self._points[name]
+            if scores is None:
+                scores = value  # 0 + value is value: the same float32 sum as score_matrix
+            else:
+                scores += value
+            del value
+        assert scores is not None
+        return scores, self._feasible(me, rows)
+
+    def _feasible(self, me: MenteeArrays, rows: Rows) -> BoolArray:
+        if self._language is not None:
+            inverse, shared = self._language
+            feasible = np.take(shared, inverse[rows], axis=0)
+            feasible &= self._open
+        elif self._must_share_language:
+            feasible = matrix_overlap(me.languages, self.mentors.languages) > 0
+            feasible &= self._open
+        else:
+            feasible = np.broadcast_to(self._open, (len(me), len(self.mentors))).copy()
+        bad_rows, bad_cols = self._forbidden
+        if len(bad_rows):
+            if isinstance(rows, slice):
+                start, stop, _ = rows.indices(len(self.mentees))
+                lo, hi = np.searchsorted(bad_rows, [start, stop])
+                feasible[bad_rows[lo:hi] - start, bad_cols[lo:hi]] = False
+            else:
+                where = {int(r): k for k, r in enumerate(rows)}
+                for r, c in zip(bad_rows.tolist(), bad_cols.tolist(), strict=True):
+                    if r in where:
+                        feasible[where[r], c] = False
+        return feasible
+
+    def columns(self, cols: IntArray) -> RowScorer:
+        """The same scorer against only these mentors (columns renumbered 0..)."""
+        other = copy.copy(self)
+        other.mentors = self.mentors.take(cols)
+        other._tables = {
+            name: (inverse, table[:, cols]) for name, (inverse, table) in self._tables.items()
+        }
+        if self._language is not None:
+            other._language = (self._language[0], self._language[1][:, cols])
+        other._open = self._open[cols]
+        position = np.full(len(self.mentors), -1, dtype=np.int64)
+        position[cols] = np.arange(len(cols))
+        bad_rows, bad_cols = self._forbidden
+        keep = position[bad_cols] >= 0
+        other._forbidden = (bad_rows[keep], position[bad_cols[keep]])
+        return other
+
+
 # --- explanations ---------------------------------------------------------------------
 
 
@@ -255,23 +436,39 @@ def explain_pairs(
     reason functions build both, so the facts never differ between the two."""
     if not pairs:
         return []
-    per_factor = pair_points(*arrays, pairs, weights)
+    per_factor = {name: v.tolist() for name, v in pair_points(*arrays, pairs, weights).items()}
     maximum = weights.points()
     explanations = []
-    for k, (i, j) in enumerate(pairs):
-        mentee, mentor = mentees[i], mentors[j]
-        voice = Voice.about(mentee) if to_staff else TO_MENTEE
-        score = np.float32(0.0)
-        factors = []
-        for name in FACTORS:
-            points = per_factor[name][k]
-            score += points  # same float32 order as score_matrix
-            if name == "background" and not mentee.wants_shared_background:
-                continue  # never a reason about background unless the mentee asked
-            reason = REASONS[name](mentee, mentor, float(points), voice)
-            factors.append(FactorPoints(name, float(points), maximum[name], reason))
-        explanations.append(Explanation(score=float(score), factors=factors))
+    words = _WORDS.set({})
+    try:
+        for k, (i, j) in enumerate(pairs):
+            explanations.append(
+                _explain_one(mentees[i], mentors[j], k, per_factor, maximum, to_staff)
+            )
+    finally:
+        _WORDS.reset(words)
     return explanations
+
+
+def _explain_one(
+    mentee: MenteeFeatures,
+    mentor: MentorFeatures,
+    k: int,
+    per_factor: dict[str, list[float]],
+    maximum: dict[str, float],
+    to_staff: bool,
+) -> Explanation:
+    voice = Voice.about(mentee) if to_staff else TO_MENTEE
+    score = np.float32(0.0)
+    factors = []
+    for name in FACTORS:
+        points = per_factor[name][k]
+        score += np.float32(points)  # same float32 order as score_matrix
+        if name == "background" and not mentee.wants_shared_background:
+            continue  # never a reason about background unless the mentee asked
+        reason = REASONS[name](mentee, mentor, points, voice)
+        factors.append(FactorPoints(name, points, maximum[name], reason))
+    return Explanation(score=float(score), factors=factors)
 
 
 def explain(
@@ -313,6 +510,12 @@ class Voice:
 
 
 TO_MENTEE = Voice()
+# Codes in their order, and their labels: an enum's `values` builds a new list per call.
+_AREAS = dict(KnowledgeArea.choices)
+_LANGUAGES = dict(SpokenLanguage.choices)
+_EDUCATION = dict(EducationPath.choices)
+_BACKGROUND_FIELDS = dict(BackgroundField.choices)
+_STAGES = dict(CareerStage.choices)
 
 
 def _join(words: Sequence[str]) -> str:
@@ -348,7 +551,8 @@ def areas_reason(
             _("You haven't said which areas you want help with"),
             _("%(name)s hasn't said which areas they want help with"),
         )
-    common = [a for a in KnowledgeArea.values if a in mentee.interests & mentor.areas]
+    shared = mentee.interests & mentor.areas
+    common = [a for a in _AREAS if a in shared]
     if not common:
         return voice.say(
             _("Not in the areas you asked for help with"),
@@ -357,7 +561,7 @@ def areas_reason(
     return voice.say(
         _("Knows %(areas)s, which you asked for"),
         _("Knows %(areas)s, which %(name)s asked for"),
-        areas=_join([KnowledgeArea(a).label for a in common]),
+        areas=_join([str(_AREAS[a]) for a in common]),
     )
 
 
@@ -367,7 +571,7 @@ def experience_reason(
     years = f"{mentor.years} year{'s' if mentor.years != 1 else ''} of experience"
     if mentor.stage_rank == NO_STAGE:
         return f"{years}; career stage not given"
-    label = CareerStage(STAGE_ORDER[mentor.stage_rank]).label
+    label = _STAGES[STAGE_ORDER[mentor.stage_rank]]
     gap = mentor.stage_rank - mentee.stage_rank
     if gap <= 0:
         where = voice.say(_("at your own stage"), _("at %(name)s's own stage"))
@@ -405,21 +609,20 @@ def availability_reason(
 def language_reason(
     mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
 ) -> str:
-    common = [c for c in SpokenLanguage.values if c in mentee.languages & mentor.languages]
+    shared = mentee.languages & mentor.languages
+    common = [c for c in _LANGUAGES if c in shared]
     if not common:
         return "No language in common"
-    return f"Both speak {_join([SpokenLanguage(c).label for c in common])}"
+    return f"Both speak {_join([str(_LANGUAGES[c]) for c in common])}"
 
 
 def _background_words(field_code: str, value: str, voice: Voice) -> str:
     if field_code == "education_path":
-        label = EducationPath(value).label.lower() if value in EducationPath.values else value
+        label = str(_EDUCATION[value]).lower() if value in _EDUCATION else value
         return (
             "also self-taught" if value == EducationPath.SELF_TAUGHT else f"also a {label} graduate"
         )
-    label = (
-        BackgroundField(field_code).label if field_code in BackgroundField.values else field_code
-    )
+    label = str(_BACKGROUND_FIELDS.get(field_code, field_code))
     if value == "yes":
         return f"also {label.lower()}"
     return voice.say(
