@@ -21,6 +21,7 @@ class Instance:
     min_score: float
     pinned: list[tuple[int, int]]
     excluded: list[tuple[int, int]]
+    block_pairs: int  # pairs scored at once: 1 is a row per block
 
 
 @st.composite
@@ -44,7 +45,8 @@ def instances(draw) -> Instance:
             pinned_rows.add(i)
             seats[j] -= 1
     min_score = float(draw(st.sampled_from([0, 0, 30, 60])))
-    return Instance(scores, feasible, capacities, min_score, pinned, excluded)
+    block_pairs = draw(st.sampled_from([1, n + 1, 10**6]))
+    return Instance(scores, feasible, capacities, min_score, pinned, excluded, block_pairs)
 
 
 def options(inst: Instance, i: int) -> list[int | None]:
@@ -80,6 +82,7 @@ def run(inst: Instance, objective: str):
         pinned=inst.pinned,
         excluded=inst.excluded,
         top_k=None,
+        block_pairs=inst.block_pairs,
     )
 
 
@@ -112,6 +115,18 @@ def assert_reasons(inst: Instance, result) -> None:
         assert why == (NO_CAPACITY if fits else NO_FIT)
         # "No capacity left" is true: every mentor who fits is full.
         assert all(load[j] >= inst.capacities[j] for j in fits)
+        # The closest: the best score the rules allow, capacity and minimum aside.
+        allowed = [
+            j
+            for j in range(inst.scores.shape[1])
+            if (inst.feasible[i, j] or inst.capacities[j] <= 0) and (i, j) not in inst.excluded
+        ]
+        if allowed:
+            j, score = result.closest[i]
+            assert j in allowed
+            assert score == max(inst.scores[i, k] for k in allowed) == inst.scores[i, j]
+        else:
+            assert result.closest[i] is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -147,6 +162,7 @@ def test_pruned_graph_still_respects_every_rule(inst):
         pinned=inst.pinned,
         excluded=inst.excluded,
         top_k=1,
+        block_pairs=inst.block_pairs,
     )
     assert_valid(inst, result)
     assert_reasons(inst, result)
