@@ -22,6 +22,7 @@ BENCHMARKS = (
     "people",
     "calendars",
     "sessions",
+    "cohort",
 )
 
 
@@ -57,7 +58,7 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import calendars, insights, matching, openings, people, sessions, slots
+    from bench import calendars, cohort, insights, matching, openings, people, sessions, slots
 
     return {
         "slots": slots.run,
@@ -68,6 +69,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "people": people.run_all,
         "calendars": calendars.run,
         "sessions": sessions.run,
+        "cohort": cohort.run,
     }
 
 

@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -33,6 +35,7 @@ from mentora.programs.models import (
     Program,
     Role,
 )
+from mentora.programs.roster import queries as roster_queries
 
 FACTOR_LABELS = {
     "stack": gettext_lazy("Stack"),
@@ -229,8 +232,11 @@ def active_mentor(program: Program, mentor_id: int) -> User | None:
 # --- bulk matching: choices -------------------------------------------------------------------
 
 
-def unmatched_mentees(program: Program, cohort_id: int | None = None) -> QuerySet[Membership]:
-    """Active mentees without a live mentorship in the program (optionally of one cohort)."""
+def unmatched_mentees(
+    program: Program, cohort_id: int | None = None, search: str = ""
+) -> QuerySet[Membership]:
+    """Active mentees without a live mentorship in the program (optionally of one
+    cohort, optionally whose name or email contains `search`), by name."""
     live = Mentorship.objects.live().filter(program=program).values("mentee_id")
     mentees = (
         Membership.objects.active()
@@ -239,12 +245,16 @@ def unmatched_mentees(program: Program, cohort_id: int | None = None) -> QuerySe
         .select_related("user", "cohort")
         .order_by("user__name", "user_id")
     )
+    if search:
+        mentees = mentees.filter(user_id__in=roster_queries.users_matching(search).values("pk"))
     return mentees.filter(cohort_id=cohort_id) if cohort_id is not None else mentees
 
 
-def mentor_pool(program: Program) -> QuerySet[MentorProfile]:
+def mentor_pool(program: Program, search: str = "") -> QuerySet[MentorProfile]:
     """The program's active mentors with capacity and live load (`live_load`), by name."""
     members = Membership.objects.active().filter(program=program, role=Role.MENTOR)
+    if search:
+        members = members.filter(user_id__in=roster_queries.users_matching(search).values("pk"))
     live = Q(
         user__mentorships_as_mentor__program=program,
         user__mentorships_as_mentor__status__in=LIVE_MENTORSHIP_STATUSES,
@@ -255,6 +265,19 @@ def mentor_pool(program: Program) -> QuerySet[MentorProfile]:
         .annotate(live_load=Count("user__mentorships_as_mentor", filter=live))
         .order_by("user__name", "user_id")
     )
+
+
+LIST_PER_PAGE = 50
+
+
+def listed_page(people: QuerySet[Any], number: str | None) -> Page[Any]:
+    """One page of a side too large to tick one by one (the form says who it takes)."""
+    return Paginator(people, LIST_PER_PAGE).get_page(number)
+
+
+def with_room(pool: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
+    """The mentors of `pool` with a place left: who a new bulk match offers by default."""
+    return pool.filter(capacity__gt=F("live_load"))
 
 
 # --- bulk matching: the preview -----------------------------------------------------------------
@@ -276,23 +299,64 @@ class MentorLoad:
         return self.after > self.capacity
 
 
+PREVIEW_PER_PAGE = 50
+LOADS_PER_PAGE = 50
+
+
+class Show:
+    """Which rows of a preview are listed."""
+
+    ALL = ""
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    CHOICES = (ALL, MATCHED, UNMATCHED)
+
+
+@dataclass(frozen=True)
+class PreviewFilters:
+    """What a preview page lists: a search on mentee or mentor, which rows, which pages."""
+
+    search: str = ""
+    show: str = Show.ALL
+    page: str | None = None
+    mentors_page: str | None = None
+
+
 @dataclass(frozen=True)
 class PreviewPage:
+    """One page of a run's rows, with the whole run's counts and one page of loads.
+
+    Built in a fixed number of queries whatever the run's size: the counts are
+    aggregates, and only the rows and mentors shown are read whole.
+    """
+
     run: BulkMatchRun
-    matched: list[BulkMatchRow]
-    unmatched: list[BulkMatchRow]
-    loads: list[MentorLoad]
-    conflicts: dict[int, str]  # row id -> what changed since the preview
+    filters: PreviewFilters
+    rows: Page[BulkMatchRow]  # this page's rows, matched first by fit
+    matched_count: int  # in the whole run
+    unmatched_count: int
+    loads: Page[MentorLoad]  # most proposed first
+    over_capacity: int  # mentors the run would take over capacity now
+    conflicts: dict[int, str]  # this page's row id -> what changed since the preview
+    conflict_count: int  # in the whole run
     pool: list[User]  # the mentor pool, for pinning
     excluded: list[tuple[User, User]]  # (mentee, mentor) pairs never to propose
 
     @property
+    def matched(self) -> list[BulkMatchRow]:
+        return [r for r in self.rows if r.mentor_id is not None]
+
+    @property
+    def unmatched(self) -> list[BulkMatchRow]:
+        return [r for r in self.rows if r.mentor_id is None]
+
+    @property
     def mentee_count(self) -> int:
-        return len(self.matched) + len(self.unmatched)
+        return self.matched_count + self.unmatched_count
 
     @property
     def average(self) -> float:
-        return self.run.total_score / len(self.matched) if self.matched else 0.0
+        return self.run.total_score / self.matched_count if self.matched_count else 0.0
 
 
 def run_rows(run: BulkMatchRun) -> list[BulkMatchRow]:
@@ -300,6 +364,15 @@ def run_rows(run: BulkMatchRun) -> list[BulkMatchRow]:
         run.rows.select_related(
             "mentee", "mentor", "mentor__mentor_profile", "mentorship"
         ).order_by("-score", "mentee__name", "mentee_id")
+    )
+
+
+def run_rows_to_pin(run: BulkMatchRun) -> list[BulkMatchRow]:
+    """The run's rows with only what a pin or an exclusion is checked against."""
+    return list(
+        run.rows.select_related("mentee")
+        .only("pk", "run_id", "mentee_id", "mentor_id", "mentee__id", "mentee__name")
+        .order_by("mentee__name", "mentee_id")
     )
 
 
@@ -328,15 +401,28 @@ def run_pool(run: BulkMatchRun) -> list[User]:
     return [p.user for p in pool]
 
 
-def publish_conflicts(run: BulkMatchRun, rows: Sequence[BulkMatchRow]) -> dict[int, str]:
+class PairRow(NamedTuple):
+    """What publish_conflicts reads of a row: a preview passes these, not whole rows."""
+
+    pk: int
+    mentee_id: int
+    mentor_id: int | None
+
+
+def publish_conflicts(
+    run: BulkMatchRun, rows: Sequence[BulkMatchRow] | Sequence[PairRow]
+) -> dict[int, str]:
     """Rows whose pair can't be started any more, with what changed since the preview.
 
     A fixed number of queries for the whole run. bulk_publish calls it after
     locking every person of the run, so what it finds still holds at creation.
     """
     pairs = [r for r in rows if r.mentor_id is not None]
-    mentee_ids = [r.mentee_id for r in pairs]
-    mentor_ids = {r.mentor_id for r in pairs if r.mentor_id is not None}
+    # The run's pairs as subqueries, not lists of ids: a national run has more
+    # people than a query may carry parameters (SQLite allows 32,766).
+    run_pairs = BulkMatchRow.objects.filter(run=run, mentor__isnull=False)
+    mentee_ids = run_pairs.values("mentee_id")
+    mentor_ids = run_pairs.values("mentor_id")
     program = run.program
     active = Membership.objects.active().filter(program=program)
     mentees_now = set(
@@ -358,9 +444,10 @@ def publish_conflicts(run: BulkMatchRun, rows: Sequence[BulkMatchRow]) -> dict[i
             end_reason=EndReason.NOT_A_FIT,
         ).values_list("mentee_id", "mentor_id")
     )
+    pool = mentor_pool(program).filter(user_id__in=mentor_ids)
     room = {
-        p.user_id: p.capacity - p.live_load  # type: ignore[attr-defined]
-        for p in mentor_pool(program).filter(user_id__in=mentor_ids)
+        user_id: capacity - live
+        for user_id, capacity, live in pool.values_list("user_id", "capacity", "live_load")  # type: ignore[misc]
     }
     wanted = Counter(r.mentor_id for r in pairs)
     conflicts: dict[int, str] = {}
@@ -389,28 +476,69 @@ def _no_room_left(left: int, wanted: int) -> str:
     ) % {"left": left, "wanted": wanted}
 
 
-def preview_page(run: BulkMatchRun) -> PreviewPage:
-    from mentora.accounts.models import User
+def _listed_rows(run: BulkMatchRun, filters: PreviewFilters) -> QuerySet[BulkMatchRow]:
+    rows = run.rows.all()
+    if filters.show == Show.MATCHED:
+        rows = rows.filter(mentor__isnull=False)
+    elif filters.show == Show.UNMATCHED:
+        rows = rows.filter(mentor__isnull=True)
+    if filters.search:
+        people = roster_queries.users_matching(filters.search).values("pk")
+        rows = rows.filter(Q(mentee_id__in=people) | Q(mentor_id__in=people))
+    unmatched_last = Case(When(mentor__isnull=True, then=1), default=0)
+    return rows.select_related("mentee", "mentor", "mentorship").order_by(
+        unmatched_last, "-score", "mentee__name", "mentee_id"
+    )
 
-    rows = run_rows(run)
-    matched = [r for r in rows if r.mentor_id is not None]
-    unmatched = [r for r in rows if r.mentor_id is None]
-    proposed = Counter(r.mentor_id for r in matched)
-    pool_ids = run_mentor_ids(run)
-    profiles = list(mentor_pool(run.program).filter(user_id__in=pool_ids))
+
+def _loads(run: BulkMatchRun) -> list[MentorLoad]:
+    """Every mentor of the run's pool with their load, most proposed first.
+
+    Read as values, not whole profiles: a national pool has 20,000 mentors.
+    """
+    proposed = dict(
+        run.rows.filter(mentor__isnull=False)
+        .values_list("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+    pool = mentor_pool(run.program).filter(user_id__in=run_mentor_ids(run))
     loads = [
-        MentorLoad(p.user, p.capacity, p.live_load, proposed.get(p.user_id, 0))  # type: ignore[attr-defined]
-        for p in profiles
+        MentorLoad(User(pk=user_id, name=name), capacity, live, proposed.get(user_id, 0))
+        for user_id, name, capacity, live in pool.values_list(  # type: ignore[misc]
+            "user_id", "user__name", "capacity", "live_load"
+        )
     ]
+    return sorted(loads, key=lambda x: (-x.proposed, x.mentor.name, x.mentor.pk))
+
+
+def preview_page(run: BulkMatchRun, filters: PreviewFilters | None = None) -> PreviewPage:
+
+    filters = filters or PreviewFilters()
+    counts = run.rows.aggregate(
+        matched=Count("pk", filter=Q(mentor__isnull=False)),
+        unmatched=Count("pk", filter=Q(mentor__isnull=True)),
+    )
+    rows = Paginator(_listed_rows(run, filters), PREVIEW_PER_PAGE).get_page(filters.page)
+    loads = _loads(run)
+    all_conflicts = {}
+    if run.status == BulkRunStatus.PREVIEW:
+        # Only what publish_conflicts reads: the whole run is checked, a page is shown.
+        pairs = run.rows.filter(mentor__isnull=False).values_list("pk", "mentee_id", "mentor_id")
+        all_conflicts = publish_conflicts(run, [PairRow(*pair) for pair in pairs])
     excluded = run_exclusions(run)
     people = User.objects.in_bulk({i for pair in excluded for i in pair})
     return PreviewPage(
         run=run,
-        matched=matched,
-        unmatched=unmatched,
-        loads=sorted(loads, key=lambda x: (-x.proposed, x.mentor.name)),
-        conflicts=publish_conflicts(run, rows) if run.status == BulkRunStatus.PREVIEW else {},
-        pool=[p.user for p in profiles],
+        filters=filters,
+        rows=rows,
+        matched_count=counts["matched"],
+        unmatched_count=counts["unmatched"],
+        loads=Paginator(loads, LOADS_PER_PAGE).get_page(filters.mentors_page),
+        over_capacity=sum(1 for load in loads if load.over),
+        conflicts={r.pk: all_conflicts[r.pk] for r in rows if r.pk in all_conflicts},
+        conflict_count=len(all_conflicts),
+        pool=sorted((load.mentor for load in loads), key=lambda u: (u.name, u.pk)),
         excluded=[(people[a], people[b]) for a, b in excluded if a in people and b in people],
     )
 

@@ -24,7 +24,7 @@ from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.models import BulkMatchRun
 from mentora.matching.staff import queries as staff_queries
 from mentora.matching.staff import services as staff
-from mentora.matching.staff.forms import BulkMatchForm, MatchForm, PinsForm
+from mentora.matching.staff.forms import SEARCH_MAX, BulkMatchForm, MatchForm, PinsForm
 from mentora.programs import access as program_access
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Membership, Program
@@ -83,13 +83,22 @@ def _cohort_id(program: Program, raw: str | None) -> int | None:
     return cohort_id if program.cohorts.filter(pk=cohort_id).exists() else None
 
 
+def _search(raw: str | None) -> str:
+    """A search as typed, trimmed; an overlong one is cut rather than refused."""
+    return (raw or "").strip()[:SEARCH_MAX]
+
+
 @program_view(allow=program_access.is_program_admin)
 def bulk_match_new(request: ProgramRequest) -> HttpResponse:
     program = request.program
     source = request.POST if request.method == "POST" else request.GET
     cohort_id = _cohort_id(program, source.get("cohort"))
     form = BulkMatchForm(
-        request.POST if request.method == "POST" else None, program=program, cohort_id=cohort_id
+        request.POST if request.method == "POST" else None,
+        program=program,
+        cohort_id=cohort_id,
+        search=_search(source.get("q")),
+        mentor_search=_search(source.get("mq")),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,14 +116,31 @@ def bulk_match_new(request: ProgramRequest) -> HttpResponse:
             errors.form_error(form, error)
         else:
             return redirect("bulk_match_preview", slug=program.slug, run_id=run.pk)
+    listed = staff_queries.listed_page
     context = {
         "program": program,
         "form": form,
         "cohorts": program.cohorts.order_by("name"),
         "cohort_id": cohort_id,
+        "mentee_page": listed(form.mentee_set, request.GET.get("page"))
+        if form.mentees_listed
+        else None,
+        "mentor_page": listed(form.mentor_set, request.GET.get("mentors_page"))
+        if form.mentors_listed
+        else None,
         "runs": staff_queries.recent_runs(program),
     }
     return render(request, "matching/bulk_new.html", context, status=400 if form.errors else 200)
+
+
+def _preview_filters(request: ProgramRequest) -> staff_queries.PreviewFilters:
+    show = request.GET.get("show", "")
+    return staff_queries.PreviewFilters(
+        search=_search(request.GET.get("q")),
+        show=show if show in staff_queries.Show.CHOICES else staff_queries.Show.ALL,
+        page=request.GET.get("page"),
+        mentors_page=request.GET.get("mentors_page"),
+    )
 
 
 def _preview(
@@ -127,18 +153,20 @@ def _preview(
 ) -> HttpResponse:
     if status != 200:  # a refused action: show the run as it is now, not as it was read
         run.refresh_from_db(fields=["status", "published_at"])
-    page = staff_queries.preview_page(run)
+    page = staff_queries.preview_page(run, _preview_filters(request))
     if pins_form is None:
-        pins_form = PinsForm(
-            rows=page.matched + page.unmatched, pool=page.pool, pins=staff_queries.run_pins(run)
-        )
-    conflicts = page.conflicts if conflicts is None else conflicts
+        pins_form = PinsForm(rows=list(page.rows), pool=page.pool, pins=staff_queries.run_pins(run))
+    if conflicts is None:
+        conflicts, conflict_count = page.conflicts, page.conflict_count
+    else:  # refused at publishing: what publishing found, for the rows shown
+        conflict_count = len(conflicts)
     context: dict[str, Any] = {
         "program": request.program,
         "page": page,
         "pins_form": pins_form,
-        "table": [(row, box, conflicts.get(row.pk, "")) for row, box in pins_form.row_fields()],
+        "table": [(row, pins_form.box_for(row), conflicts.get(row.pk, "")) for row in page.rows],
         "conflicts": conflicts,
+        "conflict_count": conflict_count,
     }
     return render(request, "matching/bulk_preview.html", context, status=status)
 
@@ -179,7 +207,7 @@ def bulk_match_revise(request: ProgramRequest, run_id: int) -> HttpResponse:
     run = access.run_for_admin(request.user, request.program, run_id)
     form = PinsForm(
         request.POST,
-        rows=staff_queries.run_rows(run),
+        rows=staff_queries.run_rows_to_pin(run),
         pool=staff_queries.run_pool(run),
         pins=staff_queries.run_pins(run),
     )

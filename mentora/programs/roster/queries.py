@@ -216,13 +216,22 @@ def _live_as_mentee(program: Program) -> QuerySet[Mentorship]:
     return Mentorship.objects.live().filter(program=program, mentee=OuterRef("pk"))
 
 
+def users_matching(search: str, users: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Accounts whose name or email contains `search`, ignoring case in any script.
+
+    Other pages search people the same way through `pk__in=users_matching(...)`.
+    """
+    users = User.objects.all() if users is None else users
+    if _needs_folding(search):
+        users = users.annotate(folded_name=_Folded(F("name")))
+    return users.filter(_search_q(search))
+
+
 def people(program: Program, filters: Filters) -> QuerySet[User]:
     """The program's people matching `filters`, by name."""
     users = User.objects.all()
     if filters.search:
-        if _needs_folding(filters.search):
-            users = users.annotate(folded_name=_Folded(F("name")))
-        users = users.filter(_search_q(filters.search))
+        users = users_matching(filters.search, users)
     # Role, cohort and the membership statuses must hold of one same membership.
     membership = Q()
     if filters.role:
