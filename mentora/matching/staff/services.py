@@ -759,12 +759,17 @@ def publish_job(*, run_id: int, by_id: int, now: datetime | None = None) -> str:
 
 
 def _job_failed(run: BulkMatchRun, status: str, why: str, now: datetime) -> str:
-    """Leave the run (if its job is still running) in `status`, with why."""
+    """Leave the run (if its job is still running) in `status`, with why; the
+    status it is in now."""
     running = [BulkRunStatus.PUBLISHING, BulkRunStatus.COMPUTING]
-    BulkMatchRun.objects.filter(pk=run.pk, status__in=running).update(
+    changed = BulkMatchRun.objects.filter(pk=run.pk, status__in=running).update(
         status=status, job_error=why[:300], job_finished_at=now
     )
-    return status
+    if changed:
+        return status
+    # Another worker finished it first (the refusal was "already published").
+    found = BulkMatchRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    return found or BulkRunStatus.DISCARDED
 
 
 @dataclass(frozen=True)
