@@ -267,7 +267,7 @@ def mentor_pool(program: Program, search: str = "") -> QuerySet[MentorProfile]:
     )
 
 
-LIST_PER_PAGE = 50
+LIST_PER_PAGE = 20
 
 
 def listed_page(people: QuerySet[Any], number: str | None) -> Page[Any]:
