@@ -4,10 +4,10 @@ Every mentorship is started by `lifecycle.services.mentorship_start`, so capacit
 withdrawal of open requests and notices work as for any other match.
 
 Bulk matching is preview first: `bulk_preview` scores the chosen mentees
-against the chosen mentor pool, solves the assignment (assignment.bulk_match)
-and stores the proposal as a BulkMatchRun in status "preview" with one row per
-mentee; nothing else is created. `bulk_publish` then starts exactly the
-previewed pairs.
+against the chosen mentor pool a block of mentees at a time, solves the
+assignment (assignment.match_in_blocks) and stores the proposal as a
+BulkMatchRun in status "preview" with one row per mentee; nothing else is
+created. `bulk_publish` then starts exactly the previewed pairs.
 
 Publishing is all-or-nothing. If anything changed since the preview (a mentor
 became full or left, a mentee got matched meanwhile, a pair ended as "not a
@@ -26,17 +26,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from mentora.clock import now_or_current
-from mentora.matching.engine.assignment import NO_CAPACITY, PinError, bulk_match
+from mentora.matching.engine.assignment import NO_CAPACITY, PinError, match_in_blocks
 from mentora.matching.engine.features import (
-    BoolArray,
-    FloatArray,
     MenteeFeatures,
     MentorFeatures,
     load_mentees,
@@ -44,7 +41,7 @@ from mentora.matching.engine.features import (
     not_a_fit_pairs,
     vectorise,
 )
-from mentora.matching.engine.scoring import Weights, explain_pairs, score_matrix
+from mentora.matching.engine.scoring import RowScorer, Weights, explain_pairs
 from mentora.matching.engine.suggestions import ranked_mentors_for
 from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.rhythm import regular_time_propose
@@ -244,12 +241,6 @@ def _unmatched_words(reason: str, min_score: int, closest: tuple[str, float] | N
     }
 
 
-def _closest(scores: FloatArray, allowed: BoolArray, i: int) -> int | None:
-    """The best-scoring mentor the hard rules allow for row i, capacity aside."""
-    options = np.flatnonzero(allowed[i])
-    return int(options[np.argmax(scores[i, options])]) if len(options) else None
-
-
 def _check_pins(
     pinned: Sequence[tuple[int, int]],
     mentees: Sequence[MenteeFeatures],
@@ -302,7 +293,8 @@ def _propose(
     weights = Weights.from_program(program)
     not_a_fit = not_a_fit_pairs(program)
     arrays = vectorise(mentees, mentors)
-    scores, feasible = score_matrix(
+    # Scored a block of mentees at a time: no mentees x mentors matrix is ever held.
+    scorer = RowScorer(
         *arrays, weights, not_a_fit=not_a_fit, must_share_language=program.must_share_language
     )
     pinned = [(rows[a], cols[b]) for a, b in pins if a in rows and b in cols]
@@ -315,9 +307,8 @@ def _propose(
         must_share_language=program.must_share_language,
     )
     try:
-        result = bulk_match(
-            scores,
-            feasible,
+        result = match_in_blocks(
+            scorer,
             arrays[1].free,
             objective="most_matched" if objective == BulkObjective.MOST_MATCHED else "total_fit",
             min_score=float(min_score),
@@ -341,12 +332,9 @@ def _propose(
         for (i, j, score), explanation in zip(result.pairs, explanations, strict=True)
     ]
     # For "no mentor above the minimum", name the closest one the rules allow.
-    allowed = (feasible | (arrays[1].free <= 0)[None, :]).copy()
-    for i, j in barred:
-        allowed[i, j] = False
     for i, why in result.unmatched.items():
-        best = _closest(scores, allowed, i)
-        closest = (mentors[best].name, float(scores[i, best])) if best is not None else None
+        best = result.closest.get(i)
+        closest = (mentors[best[0]].name, best[1]) if best is not None else None
         new_rows.append(
             BulkMatchRow(
                 mentee_id=mentees[i].user_id,
