@@ -23,6 +23,7 @@ BENCHMARKS = (
     "calendars",
     "sessions",
     "cohort",
+    "publishing",
 )
 
 
@@ -58,7 +59,17 @@ def setup_django() -> str:
 
 def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     # Imported only after django.setup(): the benchmarks import models.
-    from bench import calendars, cohort, insights, matching, openings, people, sessions, slots
+    from bench import (
+        calendars,
+        cohort,
+        insights,
+        matching,
+        openings,
+        people,
+        publishing,
+        sessions,
+        slots,
+    )
 
     return {
         "slots": slots.run,
@@ -70,6 +81,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "calendars": calendars.run,
         "sessions": sessions.run,
         "cohort": cohort.run,
+        "publishing": publishing.run,
     }
 
 
