@@ -22,8 +22,10 @@ rows again.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -40,8 +42,10 @@ NO_FIT = "no mentor above the minimum fit"
 SCALE = 1000
 MAX_SCORE = 100
 DEFAULT_TOP_K = 40
-# Pairs scored at once: a block's float32 scores take 4 bytes a pair (16 MiB here).
-BLOCK_PAIRS = 4 * 1024 * 1024
+# Pairs scored at once: a block's float32 scores take 4 bytes a pair (8 MiB here).
+BLOCK_PAIRS = 2 * 1024 * 1024
+# Blocks scored side by side (each thread holds one block's temporaries).
+THREADS = min(2, os.cpu_count() or 1)
 ARC_CHUNK = 1 << 18  # candidate arcs handed to the solver at once
 
 Index = npt.NDArray[np.int32]
@@ -106,6 +110,7 @@ def bulk_match(
     excluded: Iterable[tuple[int, int]] = (),
     top_k: int | None = DEFAULT_TOP_K,
     block_pairs: int = BLOCK_PAIRS,
+    threads: int = THREADS,
 ) -> MatchResult:
     """`match_in_blocks` over a full score matrix and its hard rules."""
     return match_in_blocks(
@@ -117,6 +122,7 @@ def bulk_match(
         excluded=excluded,
         top_k=top_k,
         block_pairs=block_pairs,
+        threads=threads,
     )
 
 
@@ -130,13 +136,15 @@ def match_in_blocks(
     excluded: Iterable[tuple[int, int]] = (),
     top_k: int | None = DEFAULT_TOP_K,
     block_pairs: int = BLOCK_PAIRS,
+    threads: int = THREADS,
 ) -> MatchResult:
     """Pairs maximising the objective under capacities; `top_k=None` never prunes.
 
     "total_fit" maximises the sum of scores; "most_matched" maximises the number of
     mentees matched, then the sum of scores among those assignments. Pins are kept
     whatever their score (staff chose them) but must obey the hard rules; excluded
-    pairs are never proposed. Rows are scored `block_pairs` pairs at a time.
+    pairs are never proposed. Rows are scored `block_pairs` pairs at a time, in
+    `threads` threads.
     """
     m, n = source.shape
     capacity = np.asarray(capacities, dtype=np.int64).reshape(n)
@@ -149,18 +157,35 @@ def match_in_blocks(
     threshold = np.float32(min_score)
     candidates = _Candidates(threshold, free > 0, barred, skip)
     step = max(1, block_pairs // max(1, n))
-    best = _Best(
-        n, top_k if top_k is not None and m > top_k else None, int(np.count_nonzero(free <= 0))
-    )
-    row_arcs: list[Arcs] = []
-    for start in range(0, m, step):
-        rows = slice(start, min(m, start + step))
-        masked = candidates(rows, *source.block(rows))
-        row_arcs.append(_row_best(masked, start, top_k))
-        best.add(masked, start)
-        del masked
+    closed = int(np.count_nonzero(free <= 0))
+    pruned = top_k if top_k is not None and m > top_k else None
+
+    def scan(part: range) -> tuple[list[Arcs], _Best]:
+        """One share of the mentees, block by block: its arcs and its mentors' best."""
+        row_arcs, best = [], _Best(n, pruned, closed)
+        for start in part:
+            rows = slice(start, min(m, start + step))
+            masked = candidates(rows, *source.block(rows))
+            row_arcs.append(_row_best(masked, start, top_k))
+            best.add(masked, start)
+            del masked
+        return row_arcs, best
+
+    # numpy lets go of the GIL in its loops, so shares of the blocks run side by side.
+    blocks = range(0, m, step)
+    shares = max(1, min(threads, len(blocks)))
+    parts = [blocks[k::shares] for k in range(shares)]
+    if shares == 1:
+        scanned = [scan(parts[0])]
+    else:
+        with ThreadPoolExecutor(shares) as pool:
+            scanned = list(pool.map(scan, parts))
+    row_arcs = [arcs for found, _ in scanned for arcs in found]
+    row_arcs.sort(key=lambda arcs: int(arcs[0][0]) if len(arcs[0]) else -1)
+    best = _Best(n, pruned, closed)
+    best.parts = [p for _, share in scanned for p in share.parts]
     arc_rows, arc_cols, arc_scores = _union(row_arcs, best.arcs(), n)
-    del row_arcs, best
+    del row_arcs, best, scanned
 
     chosen = _solve(arc_rows, arc_cols, arc_scores, free, m, n, objective)
     matched = skip.copy()
