@@ -7,7 +7,10 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+
+from mentora.accounts.mail import account_email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,6 +24,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if super().is_reauthentication_required(app=app, **kwargs) is False:
             return False
         return not (app == "allauth.mfa" and signed_in_within_reauthentication_timeout())
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # allauth's own, but queued for the worker (mentora.accounts.mail) rather
+        # than sent during the request: rendered here, where the request is.
+        request = globals()["context"].request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        account_email_queue(self.render_mail(template_prefix, email, ctx))
 
 
 def signed_in_within_reauthentication_timeout() -> bool:

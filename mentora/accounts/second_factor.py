@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentora.accounts.mail import account_email_queue
 from mentora.accounts.models import SecondFactorReset, User
 from mentora.accounts.sessions import sign_out_other_sessions
 from mentora.errors import DomainError
@@ -176,8 +177,9 @@ def second_factor_reset(
 def _email_reset(record: SecondFactorReset) -> None:
     context = {"user": record.user, "reset": record, "site_url": settings.SITE_URL}
     subject = render_to_string("account/email/second_factor_reset_subject.txt", context)
-    EmailMessage(
+    message = EmailMessage(
         subject=" ".join(subject.split()),
         body=render_to_string("account/email/second_factor_reset_message.txt", context),
         to=[record.user.email],
-    ).send()
+    )
+    account_email_queue(message)

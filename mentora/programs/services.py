@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from mentora.accounts.mail import account_email_queue
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
 from mentora.programs.csv_import import ImportRow
@@ -377,7 +378,8 @@ def _program_error(error: ValidationError) -> ProgramError:
 def _send_welcome(
     *, user: User, memberships: Sequence[Membership], invited_by: User | None
 ) -> None:
-    """One email per person: a set-password link, or, with a password, a login link."""
+    """One email per person: a set-password link, or, with a password, a login
+    link; queued for the worker (mentora.accounts.mail), which sends it."""
     if user.has_usable_password():
         kind, link = "added", _login_link(memberships)
     else:
@@ -400,7 +402,7 @@ def _send_welcome(
     message.attach_alternative(
         render_to_string(f"programs/email/{kind}_body.html", context), "text/html"
     )
-    message.send()
+    account_email_queue(message)  # sent by the worker
 
 
 def _login_link(memberships: Sequence[Membership]) -> str:

@@ -21,6 +21,7 @@ from mentora.accounts.second_factor import SecondFactorError, second_factor_rese
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
 from mentora.tests.factories import TEST_PASSWORD
+from mentora.tests.tasks import account_emails_send
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -162,6 +163,7 @@ def test_a_reset_removes_every_authenticator_records_why_signs_them_out_and_emai
 
     with django_capture_on_commit_callbacks(execute=True):
         record = second_factor_reset(user=person, by=staff, reason="Lost phone, asked by chat")
+    account_emails_send()
 
     assert not Authenticator.objects.filter(user=person).exists()
     assert record.by == staff and record.authenticators_removed == 2
@@ -200,6 +202,7 @@ def test_the_admin_action_asks_why_then_resets(person, secret, django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(url, {**chosen, "apply": "1", "reason": "Lost the phone"})
+    account_emails_send()
 
     assert done.status_code == 302
     assert not Authenticator.objects.filter(user=person).exists()

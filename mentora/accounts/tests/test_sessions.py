@@ -27,6 +27,7 @@ from mentora.accounts.sessions import (
 )
 from mentora.tests import factories as f
 from mentora.tests.factories import TEST_PASSWORD, UserFactory
+from mentora.tests.tasks import account_emails_send
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +266,7 @@ def test_a_password_reset_signs_out_every_session(client, mentee):
     phone = signed_in(mentee, SAFARI_IPHONE, "198.51.100.7")
 
     client.post(reverse("account_reset_password"), {"email": mentee.email})
+    account_emails_send()  # the worker sends the reset link
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)
     assert link is not None, mail.outbox[-1].body
     form = client.get(link.group(1), follow=True)

@@ -15,6 +15,7 @@ from mentora.programs.csv_import import MAX_ROWS, parse_people_csv
 from mentora.programs.errors import ProgramError
 from mentora.programs.models import Membership, Role
 from mentora.tests import factories as f
+from mentora.tests.tasks import account_emails_send
 
 HEADER = "email,name,role,program,cohort,time_zone\n"
 
@@ -107,6 +108,7 @@ def test_import_command_good_file_prints_summary_and_invites(
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_people", str(path), "--invite", stdout=stdout)
+    account_emails_send()  # what the worker does with the queued invitations
 
     assert "Created 1 people, added 2 memberships, 1 already members (lines 3)" in (
         stdout.getvalue()
@@ -129,6 +131,7 @@ def test_import_with_invitations_held_sends_no_email(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.people_import(rows=parsed.rows, send_invitations=False)
+    account_emails_send()
 
     assert User.objects.filter(email="new@example.org").exists()
     assert mailoutbox == []

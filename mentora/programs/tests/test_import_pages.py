@@ -22,6 +22,7 @@ from mentora.accounts.models import User
 from mentora.programs.csv_import import MAX_BYTES
 from mentora.programs.models import Membership, Role
 from mentora.tests import factories as f
+from mentora.tests.tasks import account_emails_send
 
 HEADER = "email,name,role,cohort,success_manager,time_zone"
 GOOD = (
@@ -92,6 +93,7 @@ def test_confirm_imports_with_cohort_and_success_manager_and_sends_invitations(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _confirm(as_admin, program, ticket)
+    account_emails_send()
 
     assert response.status_code == 302
     assert response["Location"] == reverse("program_people", args=[program.slug])
@@ -119,6 +121,7 @@ def test_held_invitations_email_nobody(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert _confirm(as_admin, program, _ticket(preview)).status_code == 302
+    account_emails_send()
 
     assert mailoutbox == []
     nia = Membership.objects.get(user__email="nia@example.org")
@@ -166,6 +169,7 @@ def test_confirm_checks_again_and_refuses_what_changed_since_the_preview(
     # The fresh preview's own ticket imports what it now shows.
     with django_capture_on_commit_callbacks(execute=True):
         assert _confirm(as_admin, program, _ticket(response)).status_code == 302
+    account_emails_send()
     assert Membership.objects.filter(user__email="nia@example.org", role=Role.MENTEE).exists()
 
 
@@ -221,6 +225,7 @@ def test_a_large_file_of_non_ascii_names_goes_through_the_ticket(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert _confirm(as_admin, program, ticket).status_code == 302
+    account_emails_send()
 
     assert User.objects.get(email="p1999@example.org").name == f"{name} 1999"
     assert Membership.objects.filter(program=program, role=Role.MENTEE).count() == 2000
@@ -239,6 +244,7 @@ def test_staff_and_their_mentees_come_in_one_file(
 
     with django_capture_on_commit_callbacks(execute=True):
         assert _confirm(as_admin, program, _ticket(preview)).status_code == 302
+    account_emails_send()
 
     mel = Membership.objects.get(user__email="mel@example.org")
     assert mel.success_manager == User.objects.get(email="nel@example.org")
@@ -347,12 +353,14 @@ def test_django_admins_import_sends_invitations_unless_held(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"file": SimpleUploadedFile("p.csv", data)})
+    account_emails_send()
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [["new@example.org"]]
 
     held = b"email,name,role,program\nheld@example.org,Held,mentee,bootcamp\n"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"file": SimpleUploadedFile("p.csv", held), "hold_invitations": "on"})
+    account_emails_send()
     assert User.objects.filter(email="held@example.org").exists()
     assert len(mailoutbox) == 1
 
@@ -364,10 +372,12 @@ def test_the_command_sends_invitations_unless_held(
     path.write_bytes(b"email;name;role;program\r\nnew@example.org;N\xc3\xa9w;mentee;bootcamp\r\n")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_people", str(path), "--hold-invitations", stdout=StringIO())
+    account_emails_send()
     assert mailoutbox == []
     assert User.objects.get(email="new@example.org").name == "Néw"
 
     path.write_bytes(b"email,name,role,program\nnext@example.org,Next,mentor,bootcamp\n")
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_people", str(path), stdout=StringIO())
+    account_emails_send()
     assert [m.to for m in mailoutbox] == [["next@example.org"]]

@@ -15,6 +15,7 @@ from mentora.programs import services
 from mentora.programs.errors import ProgramError
 from mentora.programs.models import Cohort, Membership, Role
 from mentora.tests import factories as f
+from mentora.tests.tasks import account_emails_send
 
 NEW_PASSWORD = "a-fresh-pass-phrase-42"
 
@@ -40,13 +41,15 @@ def _set_password(client: Client, path: str, password: str = NEW_PASSWORD):
 
 @pytest.fixture
 def invite(client, admin_user, mailoutbox, django_capture_on_commit_callbacks):
-    """Post the invite form as the program admin, running after-commit email."""
+    """Post the invite form as the program admin, then let the worker send the
+    queued email (mentora.accounts.mail)."""
 
     def _invite(**data):
         client.force_login(admin_user)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(_invite_url(), data)
         client.logout()
+        account_emails_send()
         return response
 
     return _invite

@@ -16,6 +16,7 @@ from mentora.programs.models import Membership, MembershipStatus, Role
 from mentora.programs.roster.queries import PER_PAGE, InvitationState
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after
+from mentora.tests.tasks import account_emails_send
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +292,7 @@ def test_resend_emails_a_fresh_link_and_records_when(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("person_resend", args=["bootcamp", ivy.pk]))
+    account_emails_send()
 
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["ivy@example.org"]]

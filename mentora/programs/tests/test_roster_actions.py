@@ -13,6 +13,7 @@ from mentora.programs.roster import access
 from mentora.programs.roster import services as roster
 from mentora.programs.roster.forms import Action
 from mentora.tests import factories as f
+from mentora.tests.tasks import account_emails_send
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +252,7 @@ def test_bulk_resend(client, admin_user, program, django_capture_on_commit_callb
         response = client.post(
             ACTION_URL, {"people": [u.pk for u in invitees], "action": Action.RESEND}
         )
+    account_emails_send()
 
     assert response.status_code == 302
     sent: list[str] = [str(m.to[0]) for m in mail.outbox]

@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from mentora.accounts.models import User
+from mentora.tests.tasks import account_emails_send
 
 
 def test_invitation_from_invite_page_to_home(browser, live_server, page, login, admin_user, cohort):
@@ -21,6 +22,8 @@ def test_invitation_from_invite_page_to_home(browser, live_server, page, login, 
 
     expect(page).to_have_url(re.compile(r"/p/bootcamp/people/$"))
     expect(page.get_by_text("Invitation sent to Nia New")).to_be_visible()
+    assert mail.outbox == []  # queued: the worker sends it
+    account_emails_send()
     assert [m.to for m in mail.outbox] == [["nia@example.org"]]
     link = re.search(r"http://\S+/accounts/invitation/\S+/", str(mail.outbox[0].body))
     assert link is not None

@@ -24,6 +24,7 @@ from mentora.accounts.models import User
 from mentora.programs.models import Membership, Program, ProgramSettingChange, Role
 from mentora.tests import factories as f
 from mentora.tests.e2e.conftest import SCREENSHOTS
+from mentora.tests.tasks import account_emails_send
 
 BAD_CSV = (
     "email,name,role,cohort,success_manager\r\n"
@@ -52,6 +53,7 @@ def _upload(page, slug: str, name: str, content: str) -> None:
 
 
 def _invitation_link(live_server, email: str) -> str:
+    account_emails_send()  # what the worker does with the queued invitations
     [message] = [m for m in mail.outbox if m.to == [email]]
     link = re.search(r"https?://\S+/invitation/\S+", message.body)
     assert link, message.body

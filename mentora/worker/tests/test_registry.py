@@ -34,11 +34,13 @@ def test_two_jobs_with_one_name_are_refused():
         registry.periodic(every=timedelta(hours=1), windowed=False)(regular_sessions)
 
 
-def test_notifications_calendar_copy_and_cohort_match_tasks_are_the_ones_retried():
+def test_notifications_calendar_copy_cohort_match_and_account_email_tasks_are_the_ones_retried():
     # All are idempotent: a delivery is recorded once, a copy is written at one
     # href per session and skipped when already at the session's SEQUENCE, a
-    # cohort match is published or computed only while its run says so.
+    # cohort match is published or computed only while its run says so; an
+    # account email is only sent again when its send failed or was cut short.
     assert set(registry.retry_safe_prefixes()) == {
+        "mentora.accounts.mail.",
         "mentora.notifications.",
         "mentora.scheduling.calendars.tasks.",
         "mentora.matching.jobs.bulk_",
