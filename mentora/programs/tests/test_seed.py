@@ -76,3 +76,83 @@ def test_replace_swaps_the_program_for_a_fresh_one() -> None:
 def test_rejects_a_bad_slug() -> None:
     with pytest.raises(CommandError, match="program-slug"):
         seed("--program-slug", "not a slug")
+
+
+def _use_the_program(slug: str = "bench") -> None:
+    """What a benchmark run leaves behind: mentorships, sessions (one a make-up of
+    another), requests, reflections, notes, concerns, notifications."""
+    from django.utils import timezone
+
+    from mentora.matching.models import Concern, ConcernReason, MentorRequest, RequestStatus
+    from mentora.notifications.models import Kind, Notification
+    from mentora.programs.models import AccessAuditEntry, AuditKind
+    from mentora.scheduling.models import SessionKind, SessionStatus
+    from mentora.tests import factories as f
+
+    program = Program.objects.get(slug=slug)
+    mentors = list(User.objects.filter(email__startswith=f"{slug}.mentor").order_by("email")[:3])
+    mentees = list(User.objects.filter(email__startswith=f"{slug}.mentee").order_by("email")[:3])
+    for mentor, mentee in zip(mentors, mentees, strict=True):
+        mentorship = f.MentorshipFactory(program=program, mentor=mentor, mentee=mentee)
+        MentorRequest.objects.create(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            status=RequestStatus.ACCEPTED,
+            mentorship=mentorship,
+            created_at=timezone.now(),
+            expires_at=timezone.now(),
+        )
+        first = f.SessionFactory(mentorship=mentorship, status=SessionStatus.MENTEE_NO_SHOW)
+        makeup = f.SessionFactory(mentorship=mentorship, kind=SessionKind.MAKEUP, makeup_for=first)
+        f.AgendaFactory(session=first)
+        f.ReflectionFactory(session=first)
+        f.NoteFactory(session=makeup)
+        f.ActionItemFactory(mentorship=mentorship, session=first)
+        Concern.objects.create(
+            program=program,
+            mentorship=mentorship,
+            raised_by=mentee,
+            reason=ConcernReason.values[0],
+            created_at=timezone.now(),
+        )
+        AccessAuditEntry.objects.create(
+            program=program, user=mentor, at=timezone.now(), kind=AuditKind.values[0]
+        )
+        Notification.objects.create(
+            recipient=mentee,
+            program=program,
+            kind=Kind.values[0],
+            key=f"seed-test-{mentorship.pk}",
+            title="A message",
+            created_at=timezone.now(),
+        )
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_replace_deletes_a_used_program(rounds: int) -> None:
+    from mentora.scheduling.models import Session
+
+    seed()
+    for _ in range(rounds):
+        _use_the_program()
+        seed("--replace")
+
+    assert Program.objects.filter(slug="bench").count() == 1
+    assert User.objects.count() == 50 + 10 + 20
+    assert Membership.objects.count() == 50 + 10 + 20
+    assert not Session.objects.exists()
+
+
+def test_replace_keeps_other_programs() -> None:
+    from mentora.programs.models import Mentorship
+
+    seed("--program-slug", "other")
+    _use_the_program("other")
+    seed()
+    _use_the_program()
+    seed("--replace")
+
+    assert Mentorship.objects.filter(program__slug="other").count() == 3
+    assert not Mentorship.objects.filter(program__slug="bench").exists()
+    assert User.objects.count() == 2 * (50 + 10 + 20)

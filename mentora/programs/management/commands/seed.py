@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -282,12 +283,41 @@ def clear_previous(slug: str, *, replace: bool) -> None:
         )
     try:
         if program is not None:
-            # Memberships protect their cohort, so they must go before the program.
-            Membership.objects.filter(program=program).delete()
-            program.delete()
+            delete_program_data(program)
         seeded.delete()
     except ProtectedError as error:
         raise CommandError(f"Cannot replace '{slug}': {error.args[0]}") from error
+
+
+def delete_program_data(program: Program) -> None:
+    """Delete a used program: the rows that protect others go first, then the program
+    (whose cascade takes the rest: cohorts, notifications, questions, settings...).
+
+    The higher apps' models are named, not imported: programs sits below them."""
+
+    def rows(label: str) -> models.QuerySet[Any]:
+        return apps.get_model(label)._default_manager.filter(program=program)
+
+    # Concerns, bulk-match rows and accepted requests protect their mentorships.
+    for label in ("matching.Concern", "matching.BulkMatchRun", "matching.MentorRequest"):
+        rows(label).delete()
+    # A make-up protects the session it makes up for (which may be a make-up itself):
+    # delete the sessions nothing points to, until none is left.
+    sessions = rows("scheduling.Session")
+    while sessions.exists():
+        deleted, _ = sessions.filter(makeups__isnull=True).delete()
+        if not deleted:  # a make-up comes after its session, but never loop forever
+            raise CommandError(f"Cannot replace '{program.slug}': make-up sessions in a cycle.")
+    # Mentorships protect their people, memberships their cohort; audit entries and
+    # erasure records protect the program itself.
+    for label in (
+        "programs.Mentorship",
+        "programs.Membership",
+        "programs.AccessAuditEntry",
+        "privacy.PersonErasure",
+    ):
+        rows(label).delete()
+    program.delete()
 
 
 def seed(
