@@ -349,11 +349,18 @@ def _vocabulary(*groups: Iterable[Iterable[object]]) -> dict[object, int]:
 
 def _multi_hot(rows: Sequence[Iterable[object]], vocab: Mapping[object, int]) -> FloatArray:
     # float32 so overlaps are BLAS matrix products; width at least 1 for empty vocabularies.
-    out = np.zeros((len(rows), max(1, len(vocab))), dtype=np.float32)
-    for r, items in enumerate(rows):
-        cols = [vocab[i] for i in items if i in vocab]
-        out[r, cols] = 1.0
-    return out
+    # Many people share a set (the same day, the same languages): each distinct set is
+    # encoded once, then copied to its rows.
+    distinct: dict[frozenset[object], int] = {}
+    which = np.fromiter(
+        (distinct.setdefault(frozenset(items), len(distinct)) for items in rows),
+        dtype=np.int64,
+        count=len(rows),
+    )
+    table = np.zeros((len(distinct), max(1, len(vocab))), dtype=np.float32)
+    for r, items in enumerate(distinct):
+        table[r, [vocab[i] for i in items if i in vocab]] = 1.0
+    return table[which]
 
 
 def _stack_weights(mentees: Sequence[MenteeFeatures], vocab: Mapping[object, int]) -> FloatArray:
