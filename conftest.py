@@ -44,6 +44,17 @@ def _fast_and_quiet(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: nothing cached (the directory's mentor
+    pools, for one) outlives the test's rolled-back rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_staff_passed_second_factor(monkeypatch):
     """force_login skips the code; site staff need one for Django admin
     (mentora/tests/second_factor.py)."""

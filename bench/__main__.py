@@ -24,6 +24,7 @@ BENCHMARKS = (
     "sessions",
     "cohort",
     "publishing",
+    "directory",
 )
 
 
@@ -62,6 +63,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     from bench import (
         calendars,
         cohort,
+        directory,
         insights,
         matching,
         openings,
@@ -82,6 +84,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "sessions": sessions.run,
         "cohort": cohort.run,
         "publishing": publishing.run,
+        "directory": directory.run,
     }
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from mentora.accounts import hooks
 from mentora.accounts.choices import FLAG_BACKGROUND_FIELDS, BackgroundField, Visibility
 from mentora.accounts.models import (
     BackgroundAnswer,
@@ -161,6 +162,7 @@ def profile_update(
             _update_profile(mentee_profile, mentee_data, MENTEE_FIELDS)
         if background is not None:
             _write_background(user, background)
+        hooks.mentor_features_changed([user.pk])  # name, zone, profile, background
 
 
 def _update_account(user: User, data: Mapping[str, Any]) -> None:

@@ -7,6 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching: directory, requests, suggestions, concerns"
 
     def ready(self) -> None:
+        from mentora.matching.engine import cache
         from mentora.matching.lifecycle import admin_actions, rhythm
         from mentora.scheduling.cadence import sections
 
@@ -14,3 +15,5 @@ class MatchingConfig(AppConfig):
         sections.register(rhythm.cadence_page_section)
         # Django admin off-boards through these services, never by editing a status.
         admin_actions.register()
+        # The directory's cached mentors are forgotten when the services say they changed.
+        cache.connect_listeners()

@@ -44,6 +44,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from mentora.accounts.hooks import mentor_features_changed
 from mentora.accounts.models import MenteeProfile, MentorProfile, SecondFactorReset, User
 from mentora.accounts.sessions import sign_out_other_sessions
 from mentora.clock import now_or_current
@@ -386,6 +387,7 @@ def person_erase(
         locked.is_active = False
         locked.erased_at = now
         locked.save(update_fields=["name", "email", "password", "is_active", "erased_at"])
+        mentor_features_changed([locked.pk])
         erasure = PersonErasure.objects.create(
             program=program, erased_user_id=locked.pk, by=by, at=now, summary=summary
         )

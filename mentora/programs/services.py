@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from mentora.accounts.hooks import mentor_features_changed
 from mentora.accounts.mail import account_email_queue
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
@@ -91,6 +92,7 @@ def _membership_ensure(
     membership.full_clean()
     membership.save()
     _profile_ensure(user=user, role=role)
+    mentor_features_changed([user.pk])
     return membership, True
 
 
@@ -565,6 +567,7 @@ def _import_new_memberships(
             membership.clean_fields(exclude=["user", "program", "cohort", "success_manager"])
         added.setdefault(row.email, []).append(membership)
     created = Membership.objects.bulk_create([m for ms in added.values() for m in ms])
+    mentor_features_changed([m.user_id for m in created if m.role == Role.MENTOR])
     MentorProfile.objects.bulk_create(
         MentorProfile(user=m.user) for m in created if m.role == Role.MENTOR
     )

@@ -40,6 +40,7 @@ from django.utils.translation import ngettext
 
 from mentora.clock import now_or_current
 from mentora.matching import access
+from mentora.matching.engine.cache import program_mentors_changed
 from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentorship_end, requests_withdraw
 from mentora.matching.models import MentorRequest, WithdrawReason
@@ -281,6 +282,7 @@ def _offboard(
         requests_withdraw(scope.own_requests, reason=WithdrawReason.MENTEE_LEFT, now=now)
         requests_withdraw(scope.requests_to, reason=WithdrawReason.MENTOR_LEFT, now=now)
         scope.makeups.update(status=MakeupRequestStatus.EXPIRED, decided_at=now)
+        program_mentors_changed([membership.program_id])  # the directory's mentors
     return done
 
 

@@ -1,17 +1,20 @@
 """The mentor directory: a program's mentors, filtered, sorted by fit to the
 viewing mentee, one page at a time, each with a one-line "why".
 
-Everything is read through `features.load_mentors` (through
-`suggestions.ranked_mentors_for` for a mentee), so the directory filters on the
-same facts the fit score uses, and a mentor's background is only ever what they
-shared with the program: answers kept private are not loaded at all, so they
-can't leak into a filter, a card or a reason. A fixed number of queries,
-whatever the number of mentors. Whether the viewer browses as a mentee (by
-fit, with their overlap) is `access.browses_as_mentee`.
+Everything is read from the program's mentor pool (`engine.cache.mentor_pool`:
+what `features.load_mentors` loads, cached until a service says a mentor
+changed; ranked through `suggestions.ranked_for_directory` for a mentee), so the
+directory filters on the same facts the fit score uses, and a mentor's
+background is only ever what they shared with the program: answers kept private
+are not loaded at all, so they can't leak into a filter, a card or a reason, nor
+into the cache. A fixed number of queries, whatever the number of mentors (the
+mentors' own five only when the pool isn't cached). Whether the viewer browses
+as a mentee (by fit, with their overlap) is `access.browses_as_mentee`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -20,16 +23,16 @@ from django.core.paginator import Page, Paginator
 from mentora.accounts.choices import EducationPath
 from mentora.accounts.models import BackgroundAnswer, MentorProfile, User
 from mentora.matching import access
+from mentora.matching.engine.cache import mentor_pool
 from mentora.matching.engine.features import (
     DEFAULT_DAY,
     NO_STAGE,
     STAGE_ORDER,
     MentorFeatures,
-    load_mentors,
     mentee_day_hours,
     mentee_day_of,
 )
-from mentora.matching.engine.suggestions import RankedMentor, ranked_mentors_for
+from mentora.matching.engine.suggestions import PoolRanking, RankedMentor, ranked_for_directory
 from mentora.matching.mentor_requests.queries import pending
 from mentora.programs.models import Program
 
@@ -117,7 +120,7 @@ class Candidates:
     """Every mentor the viewer may browse, in the order the directory lists them."""
 
     mentors: list[MentorFeatures]
-    ranked: dict[int, RankedMentor]  # by mentor id; empty unless sorted by fit
+    ranked: Mapping[int, RankedMentor]  # by mentor id; empty unless sorted by fit
     for_mentee: bool  # the viewer is a mentee here: overlap and fit are theirs
     viewer_hours: frozenset[int]
     viewer_background: frozenset[tuple[str, str]]
@@ -152,16 +155,15 @@ def directory_candidates(*, program: Program, viewer: User, now: datetime) -> Ca
     reference = now.date()
     for_mentee = access.browses_as_mentee(viewer, program)
     day = mentee_day_of(viewer.pk) if for_mentee else DEFAULT_DAY
-    ranked = ranked_mentors_for(program, viewer.pk, reference) if for_mentee else []
-    if ranked:
-        mentors = [r.mentor for r in ranked]
+    ranking = ranked_for_directory(program, viewer.pk, reference) if for_mentee else None
+    if ranking:
+        mentors = ranking.mentors
     else:  # staff, mentors, and a mentee without a profile yet: alphabetical
-        mentors = sorted(
-            load_mentors(program, reference), key=lambda m: (m.name.lower(), m.user_id)
-        )
+        pool = mentor_pool(program, reference)
+        mentors = [pool.mentors[j] for j in pool.alphabetical]
     return Candidates(
         mentors=[m for m in mentors if m.user_id != viewer.pk],
-        ranked={r.mentor.user_id: r for r in ranked},
+        ranked=ranking or {},
         for_mentee=for_mentee,
         viewer_hours=mentee_day_hours(viewer.time_zone, reference, day)
         if for_mentee
@@ -182,26 +184,32 @@ def directory_page(
 ) -> Directory:
     """One page of the candidates that pass the filters (junk page numbers read as 1)."""
     c = candidates
-    found = [
-        m
-        for m in c.mentors
-        if matches(m, filters, viewer_hours=c.viewer_hours, viewer_background=c.viewer_background)
-    ]
+    found = (
+        [
+            m
+            for m in c.mentors
+            if matches(
+                m, filters, viewer_hours=c.viewer_hours, viewer_background=c.viewer_background
+            )
+        ]
+        if filters != Filters()
+        else c.mentors
+    )
     shown = Paginator(found, PER_PAGE).get_page(page)
     on_page: list[MentorFeatures] = list(shown.object_list)
-    profiles = {
-        p.user_id: p for p in MentorProfile.objects.filter(user_id__in=[m.user_id for m in on_page])
-    }
+    on_ids = [m.user_id for m in on_page]
+    profiles = {p.user_id: p for p in MentorProfile.objects.filter(user_id__in=on_ids)}
     requested = (
         set(pending(program, now).filter(mentee=viewer).values_list("mentor_id", flat=True))
         if c.for_mentee
         else set()
     )
+    ranked = c.ranked.worded(on_ids) if isinstance(c.ranked, PoolRanking) else c.ranked
     cards = [
         Card(
             mentor=m,
             profile=profiles[m.user_id],
-            why=c.ranked[m.user_id].why if m.user_id in c.ranked else "",
+            why=ranked[m.user_id].why if m.user_id in ranked else "",
             overlap_hours=len(c.viewer_hours & m.hours) if c.for_mentee else None,
             requested=m.user_id in requested,
         )

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from mentora.accounts.hooks import mentor_features_changed
 from mentora.clock import now_or_current
 from mentora.scheduling.errors import SchedulingCode, SchedulingError
 from mentora.scheduling.locking import lock_people
@@ -98,6 +99,7 @@ def weekly_hours_add(
             mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
         )
         _save(hours)
+        mentor_features_changed([mentor.pk])
     return hours
 
 
@@ -110,6 +112,7 @@ def weekly_hours_remove(*, mentor: User, weekly_hours_id: int) -> WeeklyHours:
                 SchedulingCode.NOT_FOUND, _("That weekly range isn't yours or was already removed.")
             )
         hours.delete()
+        mentor_features_changed([mentor.pk])
     return hours
 
 
