@@ -15,7 +15,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentora import errors
@@ -162,6 +161,7 @@ def _preview(
         conflict_count = len(conflicts)
     context: dict[str, Any] = {
         "program": request.program,
+        "progress": staff.run_progress(run),  # a job's failure, in words
         "page": page,
         "pins_form": pins_form,
         "table": [(row, pins_form.box_for(row), conflicts.get(row.pk, "")) for row in page.rows],
@@ -173,32 +173,11 @@ def _preview(
 
 @program_view
 def bulk_match_preview(request: ProgramRequest, run_id: int) -> HttpResponse:
-    return _preview(request, access.run_for_admin(request.user, request.program, run_id))
-
-
-@program_view
-@require_POST
-def bulk_match_publish(request: ProgramRequest, run_id: int) -> HttpResponse:
     run = access.run_for_admin(request.user, request.program, run_id)
-    try:
-        started = staff.bulk_publish(run=run, by=request.user)
-    except staff.PublishConflict as conflict:
-        errors.page_error(request, conflict)
-        return _preview(request, run, conflicts=conflict.rows, status=409)
-    except MatchingError as error:
-        errors.page_error(request, error)
-        return _preview(request, run, status=409)
-    count = len(started)
-    messages.success(
-        request,
-        ngettext(
-            "Published: %(count)d mentorship started.",
-            "Published: %(count)d mentorships started.",
-            count,
-        )
-        % {"count": count},
-    )
-    return redirect("bulk_match_preview", slug=request.program.slug, run_id=run.pk)
+    progress = staff.run_progress(run)
+    if progress is not None and progress.working:  # the worker is computing or publishing it
+        return redirect("bulk_match_progress", slug=request.program.slug, run_id=run.pk)
+    return _preview(request, run)
 
 
 @program_view
