@@ -13,6 +13,8 @@ import copy
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
+from datetime import time
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -436,14 +438,19 @@ def explain_pairs(
     reason functions build both, so the facts never differ between the two."""
     if not pairs:
         return []
-    per_factor = {name: v.tolist() for name, v in pair_points(*arrays, pairs, weights).items()}
+    found = pair_points(*arrays, pairs, weights)
+    total = np.zeros(len(pairs), dtype=np.float32)
+    for name in FACTORS:
+        total += found[name]  # same float32 order as score_matrix
+    scores = total.tolist()
+    per_factor = {name: values.tolist() for name, values in found.items()}
     maximum = weights.points()
     explanations = []
     words = _WORDS.set({})
     try:
         for k, (i, j) in enumerate(pairs):
             explanations.append(
-                _explain_one(mentees[i], mentors[j], k, per_factor, maximum, to_staff)
+                _explain_one(mentees[i], mentors[j], k, scores[k], per_factor, maximum, to_staff)
             )
     finally:
         _WORDS.reset(words)
@@ -454,21 +461,20 @@ def _explain_one(
     mentee: MenteeFeatures,
     mentor: MentorFeatures,
     k: int,
+    score: float,
     per_factor: dict[str, list[float]],
     maximum: dict[str, float],
     to_staff: bool,
 ) -> Explanation:
     voice = Voice.about(mentee) if to_staff else TO_MENTEE
-    score = np.float32(0.0)
     factors = []
     for name in FACTORS:
-        points = per_factor[name][k]
-        score += np.float32(points)  # same float32 order as score_matrix
         if name == "background" and not mentee.wants_shared_background:
             continue  # never a reason about background unless the mentee asked
+        points = per_factor[name][k]
         reason = REASONS[name](mentee, mentor, points, voice)
         factors.append(FactorPoints(name, points, maximum[name], reason))
-    return Explanation(score=float(score), factors=factors)
+    return Explanation(score=score, factors=factors)
 
 
 def explain(
@@ -584,12 +590,16 @@ def experience_reason(
     return f"{label}, {years}: {where}"
 
 
+@lru_cache(maxsize=256)
+def _day_words(start: time, end: time) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
 def availability_reason(
     mentee: MenteeFeatures, mentor: MentorFeatures, points: float, voice: Voice = TO_MENTEE
 ) -> str:
     hours = len(mentee.hours & mentor.hours)
-    start, end = mentee.day
-    day = f"{start:%H:%M}–{end:%H:%M}"
+    day = _day_words(*mentee.day)
     if not mentor.hours:
         return _("Hasn't published availability yet")
     if not hours:
