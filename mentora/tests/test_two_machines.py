@@ -25,6 +25,7 @@ import html
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -233,8 +234,9 @@ def machines(machine_env, tmp_path) -> Iterator[Machines]:
             )
         yield started
     finally:
-        for _name, process, _log in started.processes:
-            process.terminate()  # a worker finishes its task, then stops
+        for name, process, _log in started.processes:
+            # gunicorn's quick shutdown; a worker finishes its task, then stops.
+            process.send_signal(signal.SIGINT if name.startswith("web") else signal.SIGTERM)
         for _name, process, _log in started.processes:
             try:
                 process.wait(timeout=15)
@@ -349,7 +351,7 @@ def test_two_web_servers_and_two_workers_on_one_database(
     # every second and both take tasks; the first reminders fall due a few
     # seconds from now (the last ones, at the start, are not due in the test).
     Program.objects.filter(pk=program.pk).update(first_reminder_hours=1, second_reminder_hours=0)
-    starts = timezone.now() + timedelta(hours=1, seconds=8)
+    starts = timezone.now() + timedelta(hours=1, seconds=6)
     people = []
     for n in range(PAIRS):
         pair_mentor = f.UserFactory(email=f"mentor{n}@example.org", name=f"Mentor {n}")
@@ -378,7 +380,7 @@ def test_two_web_servers_and_two_workers_on_one_database(
         "the reminders did not all arrive",
         machines,
     )
-    time.sleep(3)  # a duplicate would arrive now
+    time.sleep(2)  # a duplicate would arrive now
     assert reminders() == Counter(dict.fromkeys(people, 1))
     sent = Delivery.objects.filter(
         channel=Channel.EMAIL, key__startswith="reminder:", recipient__email__in=people
