@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
 from mentora.matching import access as matching_access
-from mentora.matching.mentor_requests.queries import pending
-from mentora.mentoring.workspace.queries import open_action_items
-from mentora.programs.models import Mentorship, Program, Role
+from mentora.matching.mentor_requests.queries import waiting_for_mentor
+from mentora.mentoring.workspace.queries import open_item_counts
+from mentora.mentoring.workspace.services import local_today
+from mentora.programs.models import Program, Role
+from mentora.programs.queries import live_mentorships_of_mentee_list
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,8 @@ def _link(program: Program, name: str, label: str, *, count: int = 0, role: str 
     return NavLink(name, label, reverse(name, args=[program.slug]), count, role)
 
 
-def _mentee_links(program: Program, user: User) -> list[NavLink]:
-    mentorships = list(
-        Mentorship.objects.live().filter(program=program, mentee=user).order_by("started_at")
-    )
+def _mentee_links(program: Program, user: User, now: datetime) -> list[NavLink]:
+    mentorships = live_mentorships_of_mentee_list(program, user)
     links = [
         _link(program, "schedule", _("Sessions")),
         _link(program, "questions", _("Questions")),
@@ -45,7 +45,7 @@ def _mentee_links(program: Program, user: User) -> list[NavLink]:
             program,
             "action_items",
             _("Action items"),
-            count=open_action_items(program, user).count(),
+            count=open_item_counts(program, user, local_today(user, now))[0],
         ),
     ]
     if len(mentorships) == 1:
@@ -57,7 +57,7 @@ def _mentee_links(program: Program, user: User) -> list[NavLink]:
 
 
 def _mentor_links(program: Program, user: User, now: datetime) -> list[NavLink]:
-    waiting = pending(program, now).filter(mentor=user).count()
+    waiting = len(waiting_for_mentor(program, user, now))
     links = [
         _link(program, "schedule", _("Schedule")),
         _link(program, "availability_edit", _("Availability")),
@@ -97,7 +97,7 @@ def program_sections(
     """Home first, then each held role's sections; a page two roles share shows once."""
     links = [_link(program, "program_home", _("Home"))]
     if Role.MENTEE in roles:
-        links += _mentee_links(program, user)
+        links += _mentee_links(program, user, now)
     if Role.MENTOR in roles:
         links += _mentor_links(program, user, now)
     links += _staff_links(program, user, roles)

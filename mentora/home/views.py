@@ -60,7 +60,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         )
         context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
-        mentorships = list(queries.live_mentorships_of_mentee(program, user))
+        mentorships = queries.live_mentorships_of_mentee_list(program, user)
         context["mentee"] = {
             "mentorships": mentorships,
             "membership": queries.mentee_membership(program, user),

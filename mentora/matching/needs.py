@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from mentora.matching import access as matching_access
 from mentora.matching.health.queries import pending_pulses
-from mentora.matching.mentor_requests.queries import pending
+from mentora.matching.mentor_requests.queries import waiting_for_mentor
 from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Membership, Mentorship, Program, Role
 from mentora.programs.needs import NEEDS_SHOWN, Need
 from mentora.scheduling.models import Session, SessionStatus
@@ -46,14 +46,14 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
 
 
 def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> list[Need]:
-    waiting = pending(program, now).filter(mentor=user).select_related("mentee")
+    waiting = waiting_for_mentor(program, user, now)
     return [
         Need(
             title=_("Answer %(name)s's request") % {"name": r.mentee.name},
             url=reverse("request_detail", args=[program.slug, r.pk]),
             due=r.expires_at,
         )
-        for r in waiting.order_by("expires_at")[:NEEDS_SHOWN]
+        for r in waiting[:NEEDS_SHOWN]
     ] + _pulse_needs(user, program)
 
 

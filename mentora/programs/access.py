@@ -61,6 +61,23 @@ def roles_in(user: User, program: Program) -> frozenset[Role]:
     return cache[program.pk]
 
 
+def program_and_roles(user: User, slug: str) -> tuple[Program | None, frozenset[Role]]:
+    """The program at `slug` and the roles `user` holds there, in one query for a member
+    (the roles are then cached as `roles_in` caches them); None for no such program."""
+    held = list(
+        Membership.objects.active()
+        .filter(user=user, program__slug=slug)
+        .select_related("program")
+        .order_by()
+    )
+    if not held:
+        return Program.objects.filter(slug=slug).first(), frozenset()
+    program = held[0].program
+    roles = frozenset(Role(m.role) for m in held)
+    user.__dict__.setdefault("_mentora_roles", {})[program.pk] = roles
+    return program, roles
+
+
 def has_role(user: User, program: Program, role: Role) -> bool:
     return role in roles_in(user, program)
 

@@ -24,7 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from mentora.accounts.http import AuthedRequest
-from mentora.programs import access, second_factor
+from mentora.programs import access, memo, second_factor
 from mentora.programs.models import Program, Role
 
 P = ParamSpec("P")
@@ -43,7 +43,7 @@ Predicate = Callable[[Any, Program], bool]
 
 def program_for(user: Any, slug: str) -> Program:
     """The program at `slug` if `user` may see it; else the program pages' 404."""
-    program = Program.objects.filter(slug=slug).first()
+    program, _ = access.program_and_roles(user, slug)
     access.require(program is not None and access.is_member(user, program), "No such program.")
     assert program is not None
     return program
@@ -79,6 +79,9 @@ def program_view(
             refusal = second_factor.program_gate(request, program)
             if refusal is not None:
                 return refusal
+            if request.method in ("GET", "HEAD"):
+                with memo.reading_page():
+                    return func(request, *args, **kwargs)  # type: ignore[arg-type]
             return func(request, *args, **kwargs)  # type: ignore[arg-type]
 
         wrapper.is_program_view = True  # type: ignore[attr-defined]  # checked by test_structure

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from mentora.accounts.models import User
+from mentora.programs.memo import per_request
 from mentora.programs.models import (
     Membership,
     Mentorship,
@@ -56,6 +57,15 @@ def live_mentorships_of_mentee(program: Program, mentee: User) -> QuerySet[Mento
         Mentorship.objects.live()
         .filter(program=program, mentee=mentee)
         .select_related("mentor", "mentor__mentor_profile")
+    )
+
+
+def live_mentorships_of_mentee_list(program: Program, mentee: User) -> list[Mentorship]:
+    """The same, read once a request (the header and the home both show them)."""
+    return per_request(
+        mentee,
+        ("live_mentorships_of_mentee", program.pk),
+        lambda: list(live_mentorships_of_mentee(program, mentee)),
     )
 
 

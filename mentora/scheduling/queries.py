@@ -81,6 +81,20 @@ def mentee_busy_blocks(
     return list(sessions.values_list("blocked_from", "blocked_until"))
 
 
+def party_busy_blocks(
+    mentor_id: int, mentee_id: int, window: slots.Interval, exclude_session_id: int | None = None
+) -> list[slots.Interval]:
+    """busy_blocks of the mentor and mentee_busy_blocks of the mentee, in one query."""
+    sessions = Session.objects.live().filter(
+        Q(mentor_id=mentor_id) | Q(mentee_id=mentee_id),
+        blocked_until__gt=window[0],
+        blocked_from__lt=window[1],
+    )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pk=exclude_session_id)
+    return list(sessions.values_list("blocked_from", "blocked_until"))
+
+
 def buffers(program: Program) -> tuple[timedelta, timedelta]:
     return (
         timedelta(minutes=program.buffer_before_minutes),
@@ -129,10 +143,11 @@ def mentor_open_slots(
         rules = slots.SlotRules(**{**rules.__dict__, "latest": not_after})
     available = slots.availability_intervals(availability_rules(mentor, window), window)
     wide = (window[0] - length, window[1] + length)
-    busy = busy_blocks(mentor.pk, wide, exclude_session_id)
+    if mentee_id is None:
+        busy = busy_blocks(mentor.pk, wide, exclude_session_id)
+    else:
+        busy = party_busy_blocks(mentor.pk, mentee_id, wide, exclude_session_id)
     busy += calendar_busy.state_busy_intervals(calendar, wide)
-    if mentee_id is not None:
-        busy += mentee_busy_blocks(mentee_id, wide, exclude_session_id)
     return slots.open_slots(available, busy, rules)
 
 
@@ -199,15 +214,26 @@ def mentee_calendar_clashes(
 def full_weeks(
     program: Program, mentee_id: int, window: slots.Interval, exclude_session_id: int | None
 ) -> list[slots.Interval]:
-    """The program weeks touching `window` where the mentee is at the weekly limit."""
-    weeks: list[slots.Interval] = []
+    """The program weeks touching `window` where the mentee is at the weekly limit
+    (one query for all of them: the starts of the mentee's live sessions)."""
+    touched: list[slots.Interval] = []
     week = program_week(program, window[0])
     while week[0] < window[1]:
-        booked = mentee_sessions_in_week(program, mentee_id, week[0], exclude_session_id)
-        if booked >= program.max_sessions_per_mentee_per_week:
-            weeks.append(week)
+        touched.append(week)
         week = program_week(program, week[1] + timedelta(hours=1))
-    return weeks
+    if not touched:
+        return []
+    sessions = Session.objects.live().filter(
+        program=program,
+        mentee_id=mentee_id,
+        starts_at__gte=touched[0][0],
+        starts_at__lt=touched[-1][1],
+    )
+    if exclude_session_id is not None:
+        sessions = sessions.exclude(pk=exclude_session_id)
+    starts = list(sessions.order_by().values_list("starts_at", flat=True))
+    limit = program.max_sessions_per_mentee_per_week
+    return [(w0, w1) for w0, w1 in touched if sum(w0 <= s < w1 for s in starts) >= limit]
 
 
 def program_week(program: Program, moment: datetime) -> slots.Interval:

@@ -16,6 +16,7 @@ from mentora.accounts.models import User
 from mentora.matching.engine.suggestions import RankedMentor
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
+from mentora.programs.memo import per_request
 from mentora.programs.models import Membership, Mentorship, MentorshipStatus, Program, Role
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
 
@@ -122,7 +123,12 @@ class PendingPulse:
 
 
 def pending_pulses(program: Program, user: User) -> list[PendingPulse]:
-    """The latest unanswered pulse of each of the person's active mentorships."""
+    """The latest unanswered pulse of each of the person's active mentorships (asked by
+    the home and its "Needs you now": one query a request)."""
+    return per_request(user, ("pending_pulses", program.pk), lambda: _pending_pulses(program, user))
+
+
+def _pending_pulses(program: Program, user: User) -> list[PendingPulse]:
     pulses = (
         Pulse.objects.filter(
             respondent=user,

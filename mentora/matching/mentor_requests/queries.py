@@ -27,6 +27,7 @@ from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle.services import mentor_has_room
 from mentora.matching.models import MentorRequest, RequestStatus
 from mentora.programs import access as program_access
+from mentora.programs.memo import per_request
 from mentora.programs.models import LIVE_MENTORSHIP_STATUSES, Mentorship, Program, Role
 from mentora.scheduling import timelabels
 from mentora.scheduling.models import Cadence, Weekday, WeeklyHours
@@ -301,6 +302,9 @@ def waiting_for_mentee(program: Program, mentee: User, now: datetime) -> list[Me
 
 
 def waiting_for_mentor(program: Program, mentor: User, now: datetime) -> list[MentorRequest]:
-    """The requests waiting for a mentor's answer, soonest expiry first, for their home."""
+    """The requests waiting for a mentor's answer, soonest expiry first, for their home
+    (its "Needs you now" and the header's count ask too: one query a request)."""
     waiting = pending(program, now).filter(mentor=mentor).select_related("mentee")
-    return list(waiting.order_by("expires_at"))
+    return per_request(
+        mentor, ("waiting_for_mentor", program.pk), lambda: list(waiting.order_by("expires_at"))
+    )

@@ -159,7 +159,8 @@ class CheckItem:
 
 def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
     """How prepared a session is, from its agenda alone (no queries when the
-    agenda's links, files and questions are prefetched).
+    agenda's links, files and questions are prefetched, or when the agenda carries
+    `known_questions` and `known_shared`, read with it as Exists subqueries).
 
     prepared: a goal and at least two more ticks; partly: anything; not_yet: nothing.
     """
@@ -168,8 +169,12 @@ def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
     else:
         ticks = [
             bool(agenda.goal.strip()),
-            len(agenda.agenda_questions.all()) > 0,
-            len(agenda.links.all()) + len(agenda.files.all()) > 0,
+            _known(agenda, "known_questions", lambda: len(agenda.agenda_questions.all()) > 0),
+            _known(
+                agenda,
+                "known_shared",
+                lambda: len(agenda.links.all()) + len(agenda.files.all()) > 0,
+            ),
             agenda.previous_notes_reviewed,
             agenda.setup_checked,
         ]
@@ -194,6 +199,11 @@ def readiness(agenda: Agenda | None) -> tuple[ReadinessLevel, list[CheckItem]]:
 
 
 # --- helpers ---------------------------------------------------------------
+
+
+def _known(agenda: Agenda, flag: str, count: Callable[[], bool]) -> bool:
+    known = getattr(agenda, flag, None)
+    return count() if known is None else bool(known)
 
 
 def _require_editable(session: Session, by: User, now: datetime) -> None:

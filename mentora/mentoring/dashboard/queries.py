@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -28,15 +28,18 @@ from mentora.mentoring.agenda.services import (
 from mentora.mentoring.models import (
     ActionItem,
     Agenda,
+    AgendaFile,
+    AgendaLink,
+    AgendaQuestion,
     GoalStatus,
     MentorshipGoal,
     Note,
     Question,
 )
-from mentora.mentoring.workspace.queries import open_action_items
+from mentora.mentoring.workspace.queries import open_action_items, open_item_counts
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Mentorship, Program
-from mentora.programs.queries import live_mentorships_of_mentor
+from mentora.programs.queries import live_mentorships_of_mentee_list, live_mentorships_of_mentor
 from mentora.scheduling.models import Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -127,17 +130,24 @@ class MenteeRow:
 
 
 def _with_agenda(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Sessions with their agenda and what readiness() counts, prefetched."""
-    return sessions.select_related("agenda", "mentor", "mentee").prefetch_related(
-        "agenda__links", "agenda__files", "agenda__agenda_questions"
+    """Sessions with their agenda and what readiness() counts, in the same query."""
+    of_session = {"agenda__session": OuterRef("pk")}
+    return sessions.select_related("agenda", "mentor", "mentee").annotate(
+        agenda_questions_exist=Exists(AgendaQuestion.objects.filter(**of_session)),
+        agenda_links_exist=Exists(AgendaLink.objects.filter(**of_session)),
+        agenda_files_exist=Exists(AgendaFile.objects.filter(**of_session)),
     )
 
 
 def _agenda(session: Session) -> Agenda | None:
     try:
-        return session.agenda
+        agenda = session.agenda
     except Agenda.DoesNotExist:
         return None
+    if hasattr(session, "agenda_questions_exist"):  # read by _with_agenda: readiness needs no query
+        agenda.known_questions = session.agenda_questions_exist  # type: ignore[attr-defined]
+        agenda.known_shared = session.agenda_links_exist or session.agenda_files_exist  # type: ignore[attr-defined]
+    return agenda
 
 
 def _next(session: Session | None) -> NextSession | None:
@@ -167,23 +177,25 @@ def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDas
         .order_by("-starts_at", "-pk")
         .first()
     )
-    mentorships = (
-        Mentorship.objects.live()
-        .filter(program=program, mentee=mentee)
-        .select_related("mentor")
-        .prefetch_related("goals")
-        .order_by("started_at")
+    # The live mentorships the header reads too, oldest first, and their goals.
+    mentorships = sorted(
+        live_mentorships_of_mentee_list(program, mentee), key=lambda m: (m.started_at, m.pk)
     )
+    goals: dict[int, list[MentorshipGoal]] = {m.pk: [] for m in mentorships}
+    if mentorships:
+        for goal in MentorshipGoal.objects.filter(mentorship_id__in=goals):
+            goals[goal.mentorship_id].append(goal)
+    open_count, overdue_count = open_item_counts(program, mentee, today)
     return MenteeDashboard(
         next_session=_next(next_session),
         open_question_count=questions.count(),
         open_questions=list(questions[:SHOWN_QUESTIONS]),
-        open_item_count=items.count(),
+        open_item_count=open_count,
         open_items=shown_items,
-        overdue_count=items.filter(due_on__lt=today).count(),
+        overdue_count=overdue_count,
         last_session=last_session,
         last_notes=list(shared_notes(last_session)) if last_session else [],
-        goals=[MentorshipGoals(m, list(m.goals.all())) for m in mentorships],
+        goals=[MentorshipGoals(m, goals[m.pk]) for m in mentorships],
     )
 
 

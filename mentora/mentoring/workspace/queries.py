@@ -9,9 +9,10 @@ manager never reaches the mentor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from mentora.mentoring.models import (
     ActionItem,
@@ -23,6 +24,7 @@ from mentora.mentoring.models import (
     Reflection,
     StillMakesSense,
 )
+from mentora.programs.memo import per_request
 from mentora.programs.models import Program, Role
 
 if TYPE_CHECKING:
@@ -62,6 +64,19 @@ def items_owned_by(program: Program, user: User) -> QuerySet[ActionItem]:
 def open_action_items(program: Program, mentee: User) -> QuerySet[ActionItem]:
     """A mentee's open items in a program (the next agenda starts from these)."""
     return items_owned_by(program, mentee).filter(done_at__isnull=True)
+
+
+def open_item_counts(program: Program, mentee: User, today: date) -> tuple[int, int]:
+    """How many of the mentee's items are open, and how many of those overdue: one
+    query, once a page (the header's count and the home's dashboard both show it)."""
+
+    def count() -> tuple[int, int]:
+        counts = open_action_items(program, mentee).aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+        )
+        return counts["open"], counts["overdue"]
+
+    return per_request(mentee, ("open_item_counts", program.pk, today), count)
 
 
 def reflections_of(session: Session) -> QuerySet[Reflection]:

@@ -27,6 +27,14 @@ class CohortChoiceField(inputs.ModelIdChoiceField[Cohort]):
     def label_from_instance(self, obj: Cohort) -> str:
         return obj.name  # Cohort's str() reads its program: a query per option
 
+    def offer(self, cohorts: list[Cohort]) -> None:
+        """Options from cohorts already read (the page reads them once for both forms);
+        a submitted id is still checked against them in the database."""
+        self.queryset = Cohort.objects.filter(pk__in=[c.pk for c in cohorts])
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        # Ids as text: the template would localise each number it prints.
+        self.choices = empty + [(str(c.pk), c.name) for c in cohorts]
+
 
 class RosterFilterForm(inputs.Form):
     """The filters, read from the query string. A value that isn't one of the
@@ -49,9 +57,9 @@ class RosterFilterForm(inputs.Form):
     )
     onboarding = forms.BooleanField(required=False, label=_("Onboarding not finished"))
 
-    def __init__(self, data: Any, *, cohorts: Any) -> None:
+    def __init__(self, data: Any, *, cohorts: list[Cohort]) -> None:
         super().__init__(data)
-        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        self.fields["cohort"].offer(cohorts)  # type: ignore[attr-defined]
 
     def filters(self) -> Filters:
         """The filters that parsed (call after is_valid(); bad ones are left out)."""
@@ -129,7 +137,7 @@ class RosterActionForm(inputs.Form):
         *,
         actions: list[tuple[str, Any]],
         managers: list[User],
-        cohorts: Any,
+        cohorts: list[Cohort],
     ) -> None:
         # Its own ids: the filter form above it on the page has a cohort field too.
         super().__init__(data, auto_id="action_%s")
@@ -152,7 +160,7 @@ class RosterActionForm(inputs.Form):
         # (value, label, selected) for the template, which writes the options itself.
         # (Ids as text: the template would localise each number it prints.)
         self.manager_options = [(str(pk), label, str(pk) == chosen) for pk, label in choices]
-        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        self.fields["cohort"].offer(cohorts)  # type: ignore[attr-defined]
 
     def _chosen_manager(self) -> str:
         """The manager selected in the picker, as the submitted or initial value."""

@@ -21,7 +21,8 @@ from mentora.programs import services as program_services
 from mentora.programs.access import require
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.errors import ProgramCode, ProgramError
-from mentora.programs.models import Membership
+from mentora.programs.memo import per_request
+from mentora.programs.models import Cohort, Membership
 from mentora.programs.roster import access, queries, services
 from mentora.programs.roster.forms import Action, RosterActionForm, RosterFilterForm
 
@@ -43,13 +44,21 @@ def _actions(request: ProgramRequest) -> list[tuple[str, Any]]:
     return [(name, ACTION_LABELS[name]) for name in names]
 
 
+def _cohorts(request: ProgramRequest) -> list[Cohort]:
+    """The program's cohorts, read once for the filter and the move (the open ones)."""
+    program = request.program
+    return per_request(
+        request.user, ("roster_cohorts", program.pk), lambda: list(queries.cohorts(program))
+    )
+
+
 def _action_form(request: ProgramRequest, data: Any = None) -> RosterActionForm:
     program = request.program
     return RosterActionForm(
         data,
         actions=_actions(request),
         managers=queries.success_managers_by_caseload(program),
-        cohorts=queries.open_cohorts(program),
+        cohorts=[c for c in _cohorts(request) if c.closed_at is None],
     )
 
 
@@ -65,7 +74,7 @@ def _page(
     request: ProgramRequest, action_form: RosterActionForm, status: int = 200
 ) -> HttpResponse:
     program = request.program
-    form = RosterFilterForm(request.GET, cohorts=queries.cohorts(program))
+    form = RosterFilterForm(request.GET, cohorts=_cohorts(request))
     form.is_valid()  # bad filters are shown next to their field and left out
     roster = queries.roster_page(
         program, form.filters(), request.GET.get("page"), now=timezone.now()
