@@ -42,10 +42,8 @@ def _progress_page(
 
 def _to_run(request: ProgramRequest, run: BulkMatchRun) -> HttpResponse:
     """A run the worker is done with: to its page, with the outcome in words."""
-    progress = staff.run_progress(run)
-    if progress is not None and progress.error:
-        messages.error(request, progress.error)
-    elif run.status == BulkRunStatus.PUBLISHED:
+    # A failure is said on the run's page itself (the progress partial).
+    if run.status == BulkRunStatus.PUBLISHED:
         count = run.progress_done
         messages.success(
             request,

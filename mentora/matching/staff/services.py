@@ -769,6 +769,7 @@ class RunProgress:
     done: int
     total: int
     error: str
+    can_publish_again: bool = False  # a failed publish: staff may try again
 
     @property
     def percent(self) -> int:
@@ -788,6 +789,7 @@ def run_progress(run: BulkMatchRun) -> RunProgress | None:
         done=run.progress_done,
         total=run.progress_total,
         error=run.job_error,
+        can_publish_again=run.status == BulkRunStatus.FAILED and _run_has_rows(run),
     )
 
 

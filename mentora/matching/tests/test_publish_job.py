@@ -281,7 +281,9 @@ def test_a_failed_publish_starts_nothing_says_why_and_can_be_tried_again(
     assert live_pairs(program) == before
     assert not ProposedCadence.objects.exists()
     page = as_admin.get(run_url("bulk_match_progress", run), follow=True)
-    assert "Something went wrong in the background" in html.unescape(page.content.decode())
+    body = html.unescape(page.content.decode())
+    assert "Something went wrong in the background" in body
+    assert "Try publishing again" in body
 
     monkeypatch.setattr(staff, "mentorships_start", real)
     with django_capture_on_commit_callbacks(execute=True):
