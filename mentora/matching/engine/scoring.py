@@ -240,10 +240,10 @@ FACTOR_INPUT: dict[str, str] = {
 }
 TABLE_BYTES = 64 * 1024 * 1024  # at most this much per factor's table of distinct rows
 
-Rows = slice | IntArray
+RowSelection = slice | IntArray  # a block of rows, or chosen rows
 
 
-def _take(arrays: MenteeArrays, rows: Rows) -> MenteeArrays:
+def _take(arrays: MenteeArrays, rows: RowSelection) -> MenteeArrays:
     if isinstance(rows, slice):  # views, no copy
         return MenteeArrays(**{f.name: getattr(arrays, f.name)[rows] for f in fields(arrays)})
     return arrays.take(rows)
@@ -328,7 +328,7 @@ class RowScorer:
             np.array([j for _, j in ordered], dtype=np.int64),
         )
 
-    def block(self, rows: Rows) -> tuple[FloatArray, BoolArray]:
+    def block(self, rows: RowSelection) -> tuple[FloatArray, BoolArray]:
         """Scores and hard rules for these mentee rows (a slice or row numbers)."""
         me = _take(self.mentees, rows)
         scores: FloatArray | None = None
@@ -347,7 +347,7 @@ class RowScorer:
         assert scores is not None
         return scores, self._feasible(me, rows)
 
-    def _feasible(self, me: MenteeArrays, rows: Rows) -> BoolArray:
+    def _feasible(self, me: MenteeArrays, rows: RowSelection) -> BoolArray:
         if self._language is not None:
             inverse, shared = self._language
             feasible = np.take(shared, inverse[rows], axis=0)
