@@ -1,14 +1,16 @@
 """A program's numbers by week, aggregated in the database.
 
-Weeks run Monday to Sunday in the program's time zone (TruncWeek with the
-program's zone). A session counts in the week it starts; an action item in the
-week it was created and, separately, the week it was done; a mentorship is
-active in a week if it had started and not ended by that week's end.
+Weeks run Monday to Sunday in the program's time zone; the database numbers
+each row's week by comparing its time with the weeks' boundaries (weeks.py), the
+same SQL on SQLite and PostgreSQL. A session counts in the week it starts; an
+action item in the week it was created and, separately, the week it was done; a
+mentorship is active in a week if it had started and not ended by that week's end.
 
 The page costs a fixed number of queries whatever the range or the data: one
 grouped query for sessions (with their agendas, the mentee's reflections and the
-feedback), one for action items, one each for endings and their reasons, one
-with a filtered count per week for active mentorships, and two for capacity.
+feedback, joined to the period's sessions only), one for action items, one each
+for endings and their reasons, one with a filtered count per week for active
+mentorships, and two for capacity.
 """
 
 from __future__ import annotations
@@ -19,11 +21,21 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Count,
+    Exists,
+    Expression,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from mentora.accounts.models import MentorProfile
 from mentora.insights.access import Scope
+from mentora.insights.weeks import week_number
 from mentora.mentoring.models import ActionItem, GoalMet
 from mentora.programs.models import Cohort, EndReason, Membership, Mentorship, Role
 from mentora.scheduling.models import CancellationKind, Session, SessionStatus
@@ -202,28 +214,20 @@ def _scoped(qs: QuerySet[Any], path: str, mentees: QuerySet[Any] | None) -> Quer
     return qs if mentees is None else qs.filter(**{f"{path}__in": mentees})
 
 
-def _monday(value: datetime | date, zone: ZoneInfo) -> date:
-    """TruncWeek's result as the local Monday (backends differ in what they hand back)."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(zone)
-        return value.date()
-    return value
-
-
-def _merge(weeks: dict[date, Week], rows: Iterable[dict[str, Any]], zone: ZoneInfo) -> None:
+def _merge(weeks: list[Week], rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
-        week = weeks.get(_monday(row.pop("week"), zone))
-        if week is None:
+        number = row.pop("week")
+        if number is None:  # outside the period
             continue
+        week = weeks[number]
         for key, value in row.items():
             setattr(week, key, getattr(week, key) + (value or 0))
 
 
 def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figures:
-    program, zone = scope.program, period.zone
+    program = scope.program
     mentees = mentee_ids(scope, cohort)
-    weeks = {monday: Week(monday) for monday in period.weeks}
+    weeks = [Week(monday) for monday in period.weeks]
 
     sessions = _scoped(
         Session.objects.filter(
@@ -232,19 +236,19 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
         "mentee",
         mentees,
     )
-    _merge(weeks, _session_rows(sessions, zone), zone)
-    _merge(weeks, _action_rows(scope, period, mentees), zone)
+    _merge(weeks, _session_rows(sessions, period))
+    _merge(weeks, _action_rows(scope, period, mentees))
     mentorships = _scoped(Mentorship.objects.filter(program=program), "mentee", mentees)
-    _merge(weeks, _ending_rows(mentorships, period), zone)
+    _merge(weeks, _ending_rows(mentorships, period))
     _active_by_week(weeks, mentorships, period)
 
-    total = summed(list(weeks.values()))
+    total = summed(weeks)
 
     result = Figures(
         scope=scope,
         period=period,
         cohort=cohort,
-        weeks=list(weeks.values()),
+        weeks=weeks,
         total=total,
         end_reasons=_end_reasons(mentorships, period),
     )
@@ -253,23 +257,28 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
     return result
 
 
-def _week(field_name: str, zone: ZoneInfo) -> TruncWeek:
-    return TruncWeek(field_name, tzinfo=zone)
+def _week(field_name: str, period: Period) -> Expression:
+    return week_number(field_name, period.weeks, period.zone)
 
 
-def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
+def _session_rows(sessions: QuerySet[Session], period: Period) -> QuerySet[Any]:
     """Everything about the period's sessions in one grouped query: what happened,
     whether a goal was written, the mentee's answer to "was the goal met?" (the goal
     is the mentee's), and the feedback. Agenda, feedback and the mentee's reflection
-    are at most one row per session, so the joins never double-count."""
+    are at most one row per session, so the joins never double-count. They are
+    joined to the period's sessions only, through indexes that hold what is counted
+    (mentoring 0003): a database that prefers probing them per session reads no
+    row outside the period."""
     cancelled = Q(status=SessionStatus.CANCELLED)
     reflection = "mentee_reflection__goal_met"
     return (
         sessions.annotate(
-            week=_week("starts_at", zone),
+            week=_week("starts_at", period),
             mentee_reflection=FilteredRelation(
                 "reflections", condition=Q(reflections__author=F("mentee"))
             ),
+            # In the join's condition, so SQLite probes the index of agendas with a goal.
+            agenda_with_goal=FilteredRelation("agenda", condition=~Q(agenda__goal="")),
         )
         .values("week")
         .annotate(
@@ -285,8 +294,7 @@ def _session_rows(sessions: QuerySet[Session], zone: ZoneInfo) -> QuerySet[Any]:
             mentor_no_shows=Count("pk", filter=Q(status=SessionStatus.MENTOR_NO_SHOW)),
             not_marked=Count("pk", filter=Q(status=SessionStatus.SCHEDULED)),
             prepared=Count(
-                "pk",
-                filter=Q(status=SessionStatus.HELD, agenda__isnull=False) & ~Q(agenda__goal=""),
+                "pk", filter=Q(status=SessionStatus.HELD, agenda_with_goal__isnull=False)
             ),
             goal_yes=Count("pk", filter=Q(**{reflection: GoalMet.YES})),
             goal_partly=Count("pk", filter=Q(**{reflection: GoalMet.PARTLY})),
@@ -313,7 +321,7 @@ def _action_rows(
             Q(created_at__gte=period.start, created_at__lt=period.end)
             | Q(done_at__gte=period.start, done_at__lt=period.end)
         )
-        .annotate(created=_week("created_at", period.zone), done=_week("done_at", period.zone))
+        .annotate(created=_week("created_at", period), done=_week("done_at", period))
         .values("created", "done")
         .annotate(n=Count("pk"))
         .order_by()
@@ -345,7 +353,7 @@ def _ended_in(mentorships: QuerySet[Mentorship], period: Period) -> QuerySet[Men
 def _ending_rows(mentorships: QuerySet[Mentorship], period: Period) -> QuerySet[Any]:
     return (
         _ended_in(mentorships, period)
-        .annotate(week=_week("ended_at", period.zone))
+        .annotate(week=_week("ended_at", period))
         .values("week")
         .annotate(ended=Count("pk"), rematches=Count("pk", filter=Q(_rematched())))
         .order_by()
@@ -366,20 +374,18 @@ def _end_reasons(mentorships: QuerySet[Mentorship], period: Period) -> list[tupl
     ]
 
 
-def _active_by_week(
-    weeks: dict[date, Week], mentorships: QuerySet[Mentorship], period: Period
-) -> None:
+def _active_by_week(weeks: list[Week], mentorships: QuerySet[Mentorship], period: Period) -> None:
     """Mentorships active at the end of each week, in one query of filtered counts."""
     if not weeks:
         return
     counts = {}
-    for i, monday in enumerate(weeks):
+    for i, monday in enumerate(period.weeks):
         end = period.week_end(monday)
         counts[f"w{i}"] = Count(
             "pk", filter=Q(started_at__lt=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=end))
         )
     row = mentorships.filter(started_at__lt=period.end).aggregate(**counts)
-    for i, week in enumerate(weeks.values()):
+    for i, week in enumerate(weeks):
         week.active_mentorships = row[f"w{i}"] or 0
 
 

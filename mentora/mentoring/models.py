@@ -99,6 +99,13 @@ class Agenda(models.Model):
     setup_checked = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        indexes = [
+            # Program figures count sessions prepared with a goal (insights/figures.py):
+            # the sessions that have one, without reading the agendas themselves.
+            models.Index(fields=["session"], condition=~Q(goal=""), name="agenda_with_goal_idx"),
+        ]
+
     def __str__(self) -> str:
         return f"Agenda for {self.session}"
 
@@ -232,7 +239,13 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner", "done_at", "due_on"]),
+            # Program figures count items created and done by week from the index alone.
+            models.Index(
+                fields=["mentorship", "created_at", "done_at"], name="action_item_weeks_idx"
+            ),
+        ]
         constraints = [models.CheckConstraint(condition=~Q(title=""), name="action_title_set")]
 
     def __str__(self) -> str:
@@ -269,6 +282,10 @@ class Reflection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "author"], name="reflection_once_per_person")
         ]
+        indexes = [
+            # Program figures read the answers of a period's sessions from the index alone.
+            models.Index(fields=["session", "author", "goal_met"], name="reflection_goal_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Reflection by {self.author} on {self.session}"
@@ -298,6 +315,10 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"
             )
+        ]
+        indexes = [
+            # Program figures read a period's ratings from the index alone.
+            models.Index(fields=["session", "rating"], name="feedback_rating_idx"),
         ]
 
     def __str__(self) -> str:

@@ -292,6 +292,11 @@ class Session(models.Model):
             models.Index(fields=["status", "ends_at"]),
             # Program figures by week read a date range of one program's sessions.
             models.Index(fields=["program", "starts_at"]),
+            # ... and, from the index alone, what happened to each and whose it was.
+            models.Index(
+                fields=["program", "starts_at", "status", "cancellation_kind", "mentee"],
+                name="session_program_week_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
