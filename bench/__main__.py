@@ -25,6 +25,7 @@ BENCHMARKS = (
     "cohort",
     "publishing",
     "directory",
+    "throughput",
 )
 
 
@@ -71,6 +72,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         publishing,
         sessions,
         slots,
+        throughput,
     )
 
     return {
@@ -85,6 +87,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "cohort": cohort.run,
         "publishing": publishing.run,
         "directory": directory.run,
+        "throughput": throughput.run,
     }
 
 

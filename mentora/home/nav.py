@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from mentora.accounts.models import User
 from mentora.matching import access as matching_access
 from mentora.matching.mentor_requests.queries import waiting_for_mentor
-from mentora.mentoring.workspace.queries import open_item_counts
+from mentora.mentoring.workspace.queries import mentee_mentorships_and_items
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Program, Role
-from mentora.programs.queries import live_mentorships_of_mentee_list
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,9 @@ def _link(program: Program, name: str, label: str, *, count: int = 0, role: str 
 
 
 def _mentee_links(program: Program, user: User, now: datetime) -> list[NavLink]:
-    mentorships = live_mentorships_of_mentee_list(program, user)
+    mentorships, (open_items, _overdue) = mentee_mentorships_and_items(
+        program, user, local_today(user, now)
+    )
     links = [
         _link(program, "schedule", _("Sessions")),
         _link(program, "questions", _("Questions")),
@@ -45,7 +46,7 @@ def _mentee_links(program: Program, user: User, now: datetime) -> list[NavLink]:
             program,
             "action_items",
             _("Action items"),
-            count=open_item_counts(program, user, local_today(user, now))[0],
+            count=open_items,
         ),
     ]
     if len(mentorships) == 1:

@@ -25,7 +25,8 @@ from mentora.matching import access as matching_access
 from mentora.matching.health import queries as health_queries
 from mentora.matching.mentor_requests import queries as request_queries
 from mentora.mentoring.dashboard import queries as dashboard
-from mentora.mentoring.workspace.queries import not_a_fit_signals
+from mentora.mentoring.workspace.queries import mentee_mentorships_and_items, not_a_fit_signals
+from mentora.mentoring.workspace.services import local_today
 from mentora.privacy import access as privacy_access
 from mentora.programs import access, people, queries
 from mentora.programs.decorators import ProgramRequest, program_view
@@ -51,7 +52,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "program": program,
         "roles": roles,
-        "other_programs": queries.programs_of(user).exclude(pk=program.pk),
+        "other_programs": [p for p in queries.programs_list(user) if p.pk != program.pk],
         "needs": needs_you_now(program, user, roles, now, is_admin=is_admin),
     }
     if roles & {Role.MENTEE, Role.MENTOR}:
@@ -60,7 +61,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         )
         context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
-        mentorships = queries.live_mentorships_of_mentee_list(program, user)
+        mentorships, _counts = mentee_mentorships_and_items(program, user, local_today(user, now))
         context["mentee"] = {
             "mentorships": mentorships,
             "membership": queries.mentee_membership(program, user),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.http import Http404
 
-from mentora.programs import audit
+from mentora.programs import audit, memo
 from mentora.programs.models import STAFF_ROLES, Cohort, Membership, Mentorship, Program, Role
 from mentora.programs.queries import mentee_membership
 
@@ -62,14 +62,16 @@ def roles_in(user: User, program: Program) -> frozenset[Role]:
 
 
 def program_and_roles(user: User, slug: str) -> tuple[Program | None, frozenset[Role]]:
-    """The program at `slug` and the roles `user` holds there, in one query for a member
-    (the roles are then cached as `roles_in` caches them); None for no such program."""
-    held = list(
-        Membership.objects.active()
-        .filter(user=user, program__slug=slug)
-        .select_related("program")
-        .order_by()
+    """The program at `slug` and the roles `user` holds there, in one query for a member:
+    all their active memberships with their programs (a person is in a few). The roles
+    are then cached as `roles_in` caches them, and the page keeps the person's programs
+    (`queries.programs_list`); None for no such program."""
+    memberships = list(
+        Membership.objects.active().filter(user=user).select_related("program").order_by()
     )
+    programs = {m.program_id: m.program for m in memberships}
+    memo.remember(user, "programs", sorted(programs.values(), key=lambda p: (p.name, p.pk)))
+    held = [m for m in memberships if m.program.slug == slug]
     if not held:
         return Program.objects.filter(slug=slug).first(), frozenset()
     program = held[0].program

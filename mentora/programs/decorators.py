@@ -68,6 +68,12 @@ def program_view(
         @login_required
         @wraps(func)
         def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                with memo.reading_page():
+                    return enter(request, slug, *args, **kwargs)
+            return enter(request, slug, *args, **kwargs)
+
+        def enter(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             program = program_for(request.user, slug)
             request.program = program  # type: ignore[attr-defined]
             request.roles = access.roles_in(request.user, program)  # type: ignore[attr-defined,arg-type]
@@ -79,9 +85,6 @@ def program_view(
             refusal = second_factor.program_gate(request, program)
             if refusal is not None:
                 return refusal
-            if request.method in ("GET", "HEAD"):
-                with memo.reading_page():
-                    return func(request, *args, **kwargs)  # type: ignore[arg-type]
             return func(request, *args, **kwargs)  # type: ignore[arg-type]
 
         wrapper.is_program_view = True  # type: ignore[attr-defined]  # checked by test_structure

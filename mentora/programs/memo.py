@@ -29,6 +29,13 @@ def reading_page() -> Iterator[None]:
         _memo.reset(token)
 
 
+def remember(user: Any, key: Hashable, value: object) -> None:
+    """Keep an answer read along with another for the rest of the page (if in one)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[(getattr(user, "pk", None), key)] = value
+
+
 def per_request(user: Any, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` once per page for `user` and `key` (every time outside a page)."""
     memo = _memo.get()

@@ -24,6 +24,11 @@ def programs_of(user: User) -> QuerySet[Program]:
     return Program.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
 
 
+def programs_list(user: User) -> list[Program]:
+    """programs_of, read once a page (the program pages read it with the roles)."""
+    return per_request(user, "programs", lambda: list(programs_of(user).order_by("name", "pk")))
+
+
 def mentee_membership(program: Program, mentee: User) -> Membership | None:
     return (
         Membership.objects.active()
@@ -57,15 +62,6 @@ def live_mentorships_of_mentee(program: Program, mentee: User) -> QuerySet[Mento
         Mentorship.objects.live()
         .filter(program=program, mentee=mentee)
         .select_related("mentor", "mentor__mentor_profile")
-    )
-
-
-def live_mentorships_of_mentee_list(program: Program, mentee: User) -> list[Mentorship]:
-    """The same, read once a request (the header and the home both show them)."""
-    return per_request(
-        mentee,
-        ("live_mentorships_of_mentee", program.pk),
-        lambda: list(live_mentorships_of_mentee(program, mentee)),
     )
 
 

@@ -36,10 +36,10 @@ from mentora.mentoring.models import (
     Note,
     Question,
 )
-from mentora.mentoring.workspace.queries import open_action_items, open_item_counts
+from mentora.mentoring.workspace.queries import mentee_mentorships_and_items, open_action_items
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Mentorship, Program
-from mentora.programs.queries import live_mentorships_of_mentee_list, live_mentorships_of_mentor
+from mentora.programs.queries import live_mentorships_of_mentor
 from mentora.scheduling.models import Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -178,14 +178,12 @@ def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDas
         .first()
     )
     # The live mentorships the header reads too, oldest first, and their goals.
-    mentorships = sorted(
-        live_mentorships_of_mentee_list(program, mentee), key=lambda m: (m.started_at, m.pk)
-    )
+    live, (open_count, overdue_count) = mentee_mentorships_and_items(program, mentee, today)
+    mentorships = sorted(live, key=lambda m: (m.started_at, m.pk))
     goals: dict[int, list[MentorshipGoal]] = {m.pk: [] for m in mentorships}
     if mentorships:
         for goal in MentorshipGoal.objects.filter(mentorship_id__in=goals):
             goals[goal.mentorship_id].append(goal)
-    open_count, overdue_count = open_item_counts(program, mentee, today)
     return MenteeDashboard(
         next_session=_next(next_session),
         open_question_count=questions.count(),

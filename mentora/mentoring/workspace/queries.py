@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Subquery
 
 from mentora.mentoring.models import (
     ActionItem,
@@ -25,7 +25,8 @@ from mentora.mentoring.models import (
     StillMakesSense,
 )
 from mentora.programs.memo import per_request
-from mentora.programs.models import Program, Role
+from mentora.programs.models import Mentorship, Program, Role
+from mentora.programs.queries import live_mentorships_of_mentee
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -77,6 +78,36 @@ def open_item_counts(program: Program, mentee: User, today: date) -> tuple[int, 
         return counts["open"], counts["overdue"]
 
     return per_request(mentee, ("open_item_counts", program.pk, today), count)
+
+
+def mentee_mentorships_and_items(
+    program: Program, mentee: User, today: date
+) -> tuple[list[Mentorship], tuple[int, int]]:
+    """The mentee's live mentorships and open_item_counts, in one query once a page:
+    what the header shows on every page of theirs (the home shows both again). The
+    counts ride on each mentorship row as subqueries; with no mentorship, a second query."""
+    items = open_action_items(program, mentee).order_by()
+
+    def count(extra: Q) -> Subquery:
+        return Subquery(
+            items.filter(extra).values("owner_id").annotate(n=Count("pk")).values("n")[:1]
+        )
+
+    def read() -> tuple[list[Mentorship], tuple[int, int] | None]:
+        rows: list[Mentorship] = list(
+            live_mentorships_of_mentee(program, mentee).annotate(
+                open_items=count(Q()), overdue_items=count(Q(due_on__lt=today))
+            )
+        )
+        if not rows:
+            return rows, None
+        first: Any = rows[0]
+        return rows, (int(first.open_items or 0), int(first.overdue_items or 0))
+
+    rows, counts = per_request(mentee, ("mentee_header", program.pk, today), read)
+    if counts is None:
+        counts = open_item_counts(program, mentee, today)
+    return rows, counts
 
 
 def reflections_of(session: Session) -> QuerySet[Reflection]:

@@ -81,6 +81,8 @@ def test_rejects_a_bad_slug() -> None:
 def _use_the_program(slug: str = "bench") -> None:
     """What a benchmark run leaves behind: mentorships, sessions (one a make-up of
     another), requests, reflections, notes, concerns, notifications."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from mentora.matching.models import Concern, ConcernReason, MentorRequest, RequestStatus
@@ -101,7 +103,7 @@ def _use_the_program(slug: str = "bench") -> None:
             status=RequestStatus.ACCEPTED,
             mentorship=mentorship,
             created_at=timezone.now(),
-            expires_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=7),
         )
         first = f.SessionFactory(mentorship=mentorship, status=SessionStatus.MENTEE_NO_SHOW)
         makeup = f.SessionFactory(mentorship=mentorship, kind=SessionKind.MAKEUP, makeup_for=first)
