@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
@@ -448,6 +450,8 @@ class ModelForm(TextChecksMixin, forms.ModelForm[_M]):
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Answered in the API's JSON error shape (mentora/api/), not with a page.
+API_PREFIX = "/api/"
 
 
 def request_has_nul(request: HttpRequest) -> bool:
@@ -456,17 +460,20 @@ def request_has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info:
         return True
     sources = [request.GET]
-    if request.method == "POST" and request.content_type in _FORM_TYPES:
-        sources.append(request.POST)
-    for query in sources:
-        for key, values in query.lists():
-            if "\x00" in key or any("\x00" in value for value in values):
-                return True
-    if request.method == "POST" and request.content_type == "multipart/form-data":
-        for key, uploads in request.FILES.lists():
-            names = [getattr(upload, "name", "") or "" for upload in uploads]
-            if "\x00" in key or any("\x00" in name for name in names):
-                return True
+    try:
+        if request.method == "POST" and request.content_type in _FORM_TYPES:
+            sources.append(request.POST)
+        for query in sources:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return True
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            for key, uploads in request.FILES.lists():
+                names = [getattr(upload, "name", "") or "" for upload in uploads]
+                if "\x00" in key or any("\x00" in name for name in names):
+                    return True
+    except MultiPartParserError:  # a form body that can't be read (no boundary): refused too
+        return True
     return False
 
 
@@ -487,5 +494,9 @@ class RefuseNulMiddleware:
         if any("\x00" in name or "\x00" in value for name, value in cookies.items()):
             request.COOKIES = {n: v for n, v in cookies.items() if "\x00" not in n + v}
         if request_has_nul(request):
+            if request.path_info.startswith(API_PREFIX):  # the JSON API's error shape
+                message = _("The request can't be read.")
+                body = {"code": "bad_input", "message": message, "field": None}
+                return JsonResponse(body, status=400)
             return render(request, "input_refused.html", status=400)
         return self.get_response(request)

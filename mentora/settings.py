@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's docs page from the package's own static files (no CDN)
     "mentora.worker",
     "mentora.accounts",
     "mentora.programs",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "mentora.notifications",
     "mentora.insights",
     "mentora.privacy",
+    "mentora.api",
     "mentora.home",
 ]
 
@@ -340,6 +342,8 @@ MENTORA_BULK_MATCH_JOB_PAIRS = env_int("MENTORA_BULK_MATCH_JOB_PAIRS", 2_000_000
 MENTORA_BULK_PUBLISH_JOB_PAIRS = env_int("MENTORA_BULK_PUBLISH_JOB_PAIRS", 200)
 # Seconds an email may stay "sending" before it is sent again (same Message-ID).
 MENTORA_MAIL_SENDING_TIMEOUT = env_int("MENTORA_MAIL_SENDING_TIMEOUT", 600)
+# The JSON API (mentora/api/): requests a minute per token (or signed-in person).
+MENTORA_API_RATE_PER_MINUTE = env_int("MENTORA_API_RATE_PER_MINUTE", 600)
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

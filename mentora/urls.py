@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentora.accounts import urls as accounts_urls
+from mentora.api import urls as api_urls
 from mentora.csp_report import csp_report
 from mentora.home import views as home_views
 from mentora.home.onboarding import views as onboarding_views
@@ -52,6 +53,7 @@ urlpatterns = [
     *insights_urls.global_patterns,
     *privacy_urls.global_patterns,
     *accounts_urls.global_patterns,  # before allauth's: its sessions page is replaced
+    *api_urls.global_patterns,  # /api/v1/ and /accounts/tokens/ (before allauth's)
     # Before allauth's: removing a security key keeps the programs' second-factor rule.
     path(
         "accounts/2fa/webauthn/keys/",

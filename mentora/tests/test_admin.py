@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentora.accounts.models import SecondFactorReset, User
+from mentora.api.models import IdempotencyKey
+from mentora.api.tokens import token_create
 from mentora.matching.models import (
     BulkMatchRow,
     BulkMatchRun,
@@ -195,6 +197,10 @@ def world(program, mentorship, mentee, mentor, admin_user, settings, tmp_path):
         program=program, changed_by=admin_user, changed_at=now, field="notice_hours",
         old_value="24", new_value="48",
     )  # fmt: skip
+    token_create(owner=mentee, name="LMS sync", scope="read", days=30)
+    IdempotencyKey.objects.create(
+        owner=mentee, key="k-1", operation="session_book", request_hash="0" * 64, created_at=now
+    )
     return {"session": later, "past_session": session}
 
 
@@ -443,6 +449,8 @@ READ_ONLY = [
     "accounts.BackgroundAnswer",
     "accounts.SecondFactorReset",
     "worker.PeriodicRun",
+    "api.PersonalAccessToken",
+    "api.IdempotencyKey",
 ]
 # Editable on purpose (settings-like, no service owns their writes): see each admin.py.
 EDITABLE = ["accounts.Technology", "accounts.MentorProfile", "accounts.MenteeProfile"]

@@ -12,6 +12,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from mentora import urls
+from mentora.api.tokens import token_create
 from mentora.matching.models import BulkMatchRun, BulkObjective
 from mentora.matching.tests.factories import (
     ConcernFactory,
@@ -74,6 +75,8 @@ def _world(program, mentorship, mentee, admin_user):
         "usersession_id": f.signed_in_session(mentee).pk,  # /accounts/sessions/<id>/end/
         # /accounts/calendars/<id>/refresh/ and /disconnect/ (its address never resolves)
         "connection_id": f.CalendarConnectionFactory(owner=mentee).pk,
+        # /accounts/tokens/<id>/revoke/ (the mentee's own API token)
+        "token_id": token_create(owner=mentee, name="Sync", scope="read", days=30).token.pk,
         "notification_id": Notification.objects.create(
             recipient=mentee,
             kind=Kind.MENTORSHIPS,

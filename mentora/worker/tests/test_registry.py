@@ -23,6 +23,7 @@ def test_every_apps_jobs_are_registered_at_startup():
         "pulses_ask",
         "expired_sessions",
         "calendars_refresh",
+        "idempotency_keys_expire",
     }
 
 

@@ -1,0 +1,101 @@
+"""The API's one `NinjaAPI`, version 1, mounted at /api/v1/ (mentora/api/urls.py).
+
+OpenAPI at /api/v1/openapi.json; Swagger UI at /api/v1/docs from the package's
+own static files (no CDN). Every operation names its id, a summary and its
+error answers (`ERRORS`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+from ninja.openapi.docs import Swagger
+
+from mentora.api import handlers, sessions
+from mentora.api.access import program_for_caller
+from mentora.api.auth import TokenOrSession
+from mentora.api.schemas import MeOut, ProgramOut
+from mentora.api.sessions import ERRORS
+from mentora.programs import access as program_access
+from mentora.programs.models import Program
+from mentora.programs.queries import programs_of
+
+api = NinjaAPI(
+    title="Mentora API",
+    version="1",
+    description=(
+        "Mentora's JSON API. Authenticate with a personal access token "
+        "(`Authorization: Bearer mnt_...`, made at /accounts/tokens/) or a signed-in "
+        "browser session (with the CSRF token for writes). Times are RFC 3339 with an "
+        "offset; errors are `{code, message, field}`."
+    ),
+    urls_namespace="api-v1",
+    auth=TokenOrSession(),
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    # Swagger UI's stylesheet draws its icons as data: images; nothing else is widened.
+    docs_decorator=lambda view: csp_update({"img-src": ["data:"]})(
+        csp_update({"img-src": ["data:"]}, REPORT_ONLY=True)(view)
+    ),
+    openapi_url="/openapi.json",
+)
+handlers.install(api)
+
+me_router = Router(tags=["me"])
+programs_router = Router(tags=["programs"])
+
+
+def _program_out(request: HttpRequest, program: Program) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "slug": program.slug,
+        "name": program.name,
+        "time_zone": program.time_zone,
+        "roles": sorted(program_access.roles_in(user, program)),
+        "default_session_minutes": program.default_session_minutes,
+        "booking_window_weeks": program.booking_window_weeks,
+        "notice_hours": program.notice_hours,
+    }
+
+
+@me_router.get(
+    "",
+    response={200: MeOut, **ERRORS},
+    operation_id="me_get",
+    summary="The caller: name, email and time zone",
+)
+def me_get(request: HttpRequest) -> Any:
+    return request.user
+
+
+@programs_router.get(
+    "",
+    response={200: list[ProgramOut], **ERRORS},
+    operation_id="programs_list",
+    summary="The programs the caller takes part in (a one-program token: that one)",
+)
+def programs_list(request: HttpRequest) -> Any:
+    user: Any = request.user
+    token = getattr(request, "api_token", None)
+    programs = programs_of(user).order_by("name", "pk")
+    if token is not None and token.program_id is not None:
+        programs = programs.filter(pk=token.program_id)
+    return [_program_out(request, p) for p in programs]
+
+
+@programs_router.get(
+    "/{slug}",
+    response={200: ProgramOut, **ERRORS},
+    operation_id="program_get",
+    summary="One of the caller's programs, with its booking policies",
+)
+def program_get(request: HttpRequest, slug: str) -> Any:
+    return _program_out(request, program_for_caller(request, slug))
+
+
+api.add_router("/me", me_router)
+api.add_router("/programs", programs_router)
+api.add_router("/programs", sessions.router)

@@ -1,0 +1,265 @@
+"""Sessions over the API: list (filters, cursor), one, open slots, book, cancel.
+
+The same access rules (scheduling.access), forms (booking.forms: a start time in
+the booking window, a reason from the list) and services (session_book,
+session_cancel: the notice policy decides on time or late) as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Status
+
+from mentora import inputs
+from mentora.api.access import caller, object_id, program_for_caller
+from mentora.api.errors import ApiCode, ApiError
+from mentora.api.idempotency import run_once
+from mentora.api.schemas import (
+    BookIn,
+    CancelIn,
+    ErrorOut,
+    SessionOut,
+    SessionPage,
+    SlotsOut,
+)
+from mentora.scheduling import access, queries
+from mentora.scheduling.booking import services
+from mentora.scheduling.booking.forms import CancelForm, SlotForm
+from mentora.scheduling.models import Session, SessionStatus
+
+router = Router(tags=["sessions"])
+
+# The error answers every operation may give (400: a body that can't be read at all).
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+SLOT_DAYS = 7
+MAX_SLOT_DAYS = 31
+CURSOR_SALT = "mentora.api.sessions.cursor"
+
+
+def session_out(session: Session) -> dict[str, Any]:
+    def person(user: Any) -> dict[str, Any]:
+        return {"id": user.pk, "name": user.name, "time_zone": user.time_zone}
+
+    return {
+        "id": session.pk,
+        "mentorship_id": session.mentorship_id,
+        "mentor": person(session.mentor),
+        "mentee": person(session.mentee),
+        "kind": session.kind,
+        "status": session.status,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "created_at": session.created_at,
+        "cancelled_at": session.cancelled_at,
+        "cancel_reason": session.cancel_reason,
+        "cancellation_kind": session.cancellation_kind,
+    }
+
+
+def _refuse_form(form: forms.Form) -> None:
+    """A form's first error as a 422 naming its field."""
+    for name, messages in form.errors.items():
+        raise ApiError(
+            ApiCode.INVALID,
+            str(messages[0]),
+            status=422,
+            field=None if name == "__all__" else name,
+        )
+
+
+class SessionFilterForm(inputs.Form):
+    """?from= and ?to= (RFC 3339 with an offset, within a century) and ?status=."""
+
+    status = forms.ChoiceField(choices=SessionStatus.choices, required=False)
+
+    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        century = timedelta(days=36525)
+        for name in ("from", "to"):
+            self.fields[name] = inputs.BoundedDateTimeField(
+                required=False,
+                offset_required=True,
+                minimum=now - century,
+                maximum=now + century,
+            )
+
+
+def _cursor_after(cursor: str) -> tuple[datetime, int]:
+    try:
+        stamp, pk = signing.loads(cursor, salt=CURSOR_SALT)
+        return datetime.fromisoformat(stamp), int(pk)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ApiError(
+            ApiCode.BAD_CURSOR, _("This cursor is not one we gave."), status=422, field="cursor"
+        ) from None
+
+
+@router.get(
+    "/{slug}/sessions",
+    response={200: SessionPage, **ERRORS},
+    operation_id="sessions_list",
+    summary="The caller's own sessions in a program, oldest first, a page at a time",
+)
+def sessions_list(
+    request: HttpRequest,
+    slug: str,
+    from_: str | None = Query(None, alias="from", description="Starting at or after (RFC 3339)."),
+    to: str | None = Query(None, description="Starting before (RFC 3339)."),
+    status: str | None = Query(None, description="scheduled, held, cancelled, ..."),
+    cursor: str | None = Query(None, description="The `next` of the previous page."),
+    limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+) -> Any:
+    program = program_for_caller(request, slug)
+    now = timezone.now()
+    data = {k: v for k, v in (("from", from_), ("to", to), ("status", status)) if v}
+    form = SessionFilterForm(data, now=now)
+    if not form.is_valid():
+        _refuse_form(form)
+    found = queries.sessions_for(caller(request), program).order_by("starts_at", "pk")
+    if form.cleaned_data.get("from"):
+        found = found.filter(starts_at__gte=form.cleaned_data["from"])
+    if form.cleaned_data.get("to"):
+        found = found.filter(starts_at__lt=form.cleaned_data["to"])
+    if form.cleaned_data.get("status"):
+        found = found.filter(status=form.cleaned_data["status"])
+    if cursor:
+        after, after_pk = _cursor_after(cursor)
+        found = found.filter(Q(starts_at__gt=after) | Q(starts_at=after, pk__gt=after_pk))
+    rows = list(found[: limit + 1])
+    following = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        following = signing.dumps(
+            [last.starts_at.astimezone(UTC).isoformat(), last.pk], salt=CURSOR_SALT
+        )
+    return {"items": [session_out(s) for s in rows], "next": following}
+
+
+@router.get(
+    "/{slug}/sessions/{session_id}",
+    response={200: SessionOut, **ERRORS},
+    operation_id="session_get",
+    summary="One session: its parties, and staff who may view the mentee",
+)
+def session_get(request: HttpRequest, slug: str, session_id: int) -> Any:
+    program = program_for_caller(request, slug)
+    session = access.session_for_viewer(caller(request), program, object_id(session_id))
+    return session_out(session)
+
+
+@router.get(
+    "/{slug}/mentorships/{mentorship_id}/slots",
+    response={200: SlotsOut, **ERRORS},
+    operation_id="mentorship_slots",
+    summary="Open times a booking would accept (the mentor and mentee only)",
+)
+def mentorship_slots(
+    request: HttpRequest,
+    slug: str,
+    mentorship_id: int,
+    from_: str | None = Query(None, alias="from", description="Default: now (RFC 3339)."),
+    days: int = Query(SLOT_DAYS, ge=1, le=MAX_SLOT_DAYS),
+) -> Any:
+    program = program_for_caller(request, slug)
+    mentorship = access.mentorship_for_party(caller(request), program, object_id(mentorship_id))
+    now = timezone.now()
+    start = now
+    if from_:
+        form = SlotForm({"starts_at": from_}, program=program, now=now - timedelta(days=1))
+        if not form.is_valid():
+            raise ApiError(
+                ApiCode.INVALID, str(form.errors["starts_at"][0]), status=422, field="from"
+            )
+        start = max(now, form.cleaned_data["starts_at"])
+    end = start + timedelta(days=days)
+    bookable = queries.bookable_slots(mentorship, window=(start, end), now=now)
+    mine = request.user.pk == mentorship.mentee_id
+    return {
+        "mentorship_id": mentorship.pk,
+        "window_start": start,
+        "window_end": end,
+        "slots": bookable.starts,
+        "clashes": sorted(bookable.mentee_clashes) if mine else [],
+    }
+
+
+@router.post(
+    "/{slug}/sessions",
+    response={201: SessionOut, **WRITE_ERRORS},
+    operation_id="session_book",
+    summary="Book a session in an open time (send Idempotency-Key to retry safely)",
+)
+def session_book(
+    request: HttpRequest,
+    slug: str,
+    payload: BookIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> Any:
+    program = program_for_caller(request, slug)
+    mentorship = access.mentorship_for_party(
+        caller(request), program, object_id(payload.mentorship_id)
+    )
+    now = timezone.now()
+    form = SlotForm({"starts_at": payload.starts_at}, program=program, now=now)
+    if not form.is_valid():
+        _refuse_form(form)
+
+    def book() -> tuple[int, dict[str, Any]]:
+        session = services.session_book(
+            mentorship=mentorship,
+            starts_at=form.cleaned_data["starts_at"],
+            by=caller(request),
+            now=now,
+        )
+        session = Session.objects.select_related("mentor", "mentee").get(pk=session.pk)
+        return 201, SessionOut.model_validate(session_out(session)).model_dump(mode="json")
+
+    status, body = run_once(
+        owner=caller(request),
+        key=idempotency_key,
+        operation=f"session_book:{program.pk}",
+        body=payload.model_dump(),
+        run=book,
+    )
+    return Status(status, body)
+
+
+@router.post(
+    "/{slug}/sessions/{session_id}/cancel",
+    response={200: SessionOut, **WRITE_ERRORS},
+    operation_id="session_cancel",
+    summary="Cancel a session that hasn't started; less notice than the program asks is late",
+)
+def session_cancel(request: HttpRequest, slug: str, session_id: int, payload: CancelIn) -> Any:
+    program = program_for_caller(request, slug)
+    session = access.session_for_party(caller(request), program, object_id(session_id))
+    form = CancelForm({"reason": payload.reason, "note": payload.note})
+    if not form.is_valid():
+        _refuse_form(form)
+    services.session_cancel(
+        session=session,
+        by=caller(request),
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+    )
+    session = Session.objects.select_related("mentor", "mentee").get(pk=session.pk)
+    return session_out(session)
