@@ -77,6 +77,14 @@ class Texts:
     rng: random.Random
     used: Counter[str] = field(default_factory=Counter)
     sets: set[frozenset[str]] = field(default_factory=set)
+    # What mentees found useful, drawn program-wide from every opening × ending
+    # pair: drawn per mentee, two mentees often wrote the same words (by chance,
+    # and more on some days than others, since the history follows the date).
+    feedback: Cycle = field(init=False)
+
+    def __post_init__(self) -> None:
+        pairs = tuple(f"{u} {a}" for u in text.FEEDBACK_USEFUL for a in text.FEEDBACK_AFTER)
+        self.feedback = Cycle(pairs, self.rng)
 
     def goals_for(self, track: str) -> list[GoalText]:
         """Two goals of the track, least given first, and sometimes a career goal."""
@@ -98,7 +106,7 @@ class Workspace:
 
     def __init__(self, m: Mentorship, texts: Texts) -> None:
         rng = texts.rng
-        self.rng = rng
+        self.rng, self.texts = rng, texts
         name = m.mentee.name
         self.project = my_project(PLANS[name].project) if name in PLANS else DEFAULT_PROJECT
         self.goal_texts = texts.goals_for(TRACK_OF.get(name, "backend"))
@@ -127,9 +135,7 @@ class Workspace:
                 "mentor_plan": text.MENTOR_PLAN,
                 "mentor_plan_after": text.MENTOR_PLAN_AFTER,
                 "plan_plain": text.MENTEE_PLAN_PLAIN,
-                "useful_after": text.FEEDBACK_AFTER,
                 "answer": text.ANSWERS,
-                "useful": text.FEEDBACK_USEFUL,
                 "less": text.FEEDBACK_LESS,
                 "next_days": text.NEXT_DAYS,
             }.items()
@@ -259,7 +265,7 @@ def _past(
     less = ws.draw("less") if rng.random() < 0.35 else ""
     Feedback.objects.create(
         session=session,
-        useful=f"{ws.draw('useful')} {ws.draw('useful_after')}",
+        useful=ws.fill(ws.texts.feedback.next()),
         less_productive=less,
         rating=rng.choice([3, 4]) if less else rng.choice([4, 5, 5]),
     )
