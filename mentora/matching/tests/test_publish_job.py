@@ -14,6 +14,7 @@ import html
 import json
 from collections import Counter
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -22,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from mentora.accounts.models import User
 from mentora.matching.errors import MatchingCode, MatchingError
 from mentora.matching.lifecycle import services as lifecycle
 from mentora.matching.models import (
@@ -121,7 +123,7 @@ def test_all_or_nothing_when_one_pair_is_refused(program, admin_user, now):
     mentor = mentor_with(program, "Xavi Backend", capacity=1)
     ana = unmatched_mentee(program, "Ana Able")
     ben = unmatched_mentee(program, "Ben Busy")
-    stranger = f.UserFactory(name="Not A Mentee")
+    stranger = cast(User, f.UserFactory(name="Not A Mentee"))
     before = live_pairs(program)
 
     with pytest.raises(lifecycle.StartsRefused) as refused:
