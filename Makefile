@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # Test-only npm tools (axe-core, html-validate), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json | cut -d' ' -f1)
 
-.PHONY: install migrate demo-data demo serve worker test lint format bench browser clean screenshots
+.PHONY: install migrate demo-data demo serve worker test lint format bench bench-quick browser clean screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ format: install
 
 bench: migrate
 	$(PY) -m bench
+
+## make bench-quick: the benchmarks at their small sizes (no national match)
+bench-quick: migrate
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -37,6 +37,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         choices=BENCHMARKS,
         help="Run only this benchmark (repeatable). Default: all.",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="The small sizes only: no national match, 3 s a page for throughput.",
+    )
     return parser.parse_args(argv)
 
 
@@ -93,6 +98,9 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    if args.quick:  # read by the benchmarks at import and run time
+        os.environ["MENTORA_BENCH_QUICK"] = "1"
+        os.environ.setdefault("BENCH_THROUGHPUT_SECONDS", "3")
     database = setup_django()
     print(f"Database: {database}", flush=True)
     from bench.report import table
