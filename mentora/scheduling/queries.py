@@ -5,11 +5,21 @@ scheduling/access.py; these functions take the person whose rows they read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    TimeField,
+    Value,
+)
+from django.db.models.functions import Cast
 
 from mentora.programs.models import Mentorship, Program
 from mentora.scheduling import slots, timelabels
@@ -31,9 +41,10 @@ if TYPE_CHECKING:
 def availability_rules(
     mentor: User, window: slots.Interval | None = None
 ) -> slots.AvailabilityRules:
-    weekly: dict[int, list[slots.LocalRange]] = {}
-    for wh in WeeklyHours.objects.filter(mentor=mentor):
-        weekly.setdefault(wh.weekday, []).append(slots.LocalRange(wh.start_time, wh.end_time))
+    """The mentor's weekly hours, date overrides and time off, in one query (the three
+    tables read as one UNION ALL of rows shaped alike: which table, weekday, two dates,
+    two times, the override's kind)."""
+    weekly_rows = WeeklyHours.objects.filter(mentor=mentor)
     overrides = DateOverride.objects.filter(mentor=mentor)
     time_off = TimeOff.objects.filter(mentor=mentor)
     if window is not None:
@@ -41,20 +52,84 @@ def availability_rules(
         first, last = window[0].date() - timedelta(days=2), window[1].date() + timedelta(days=2)
         overrides = overrides.filter(date__range=(first, last))
         time_off = time_off.filter(starts_on__lte=last, ends_on__gte=first)
+    no_day, no_date, no_time = (
+        Cast(Value(None), IntegerField()),
+        Cast(Value(None), DateField()),
+        Cast(Value(None), TimeField()),
+    )
+    rows = _shaped(
+        weekly_rows,
+        _WEEKLY,
+        F("weekday"),
+        no_date,
+        no_date,
+        F("start_time"),
+        F("end_time"),
+        Value("", output_field=CharField()),
+    ).union(
+        _shaped(
+            overrides,
+            _OVERRIDE,
+            no_day,
+            F("date"),
+            no_date,
+            F("start_time"),
+            F("end_time"),
+            F("kind"),
+        ),
+        _shaped(
+            time_off,
+            _TIME_OFF,
+            no_day,
+            F("starts_on"),
+            F("ends_on"),
+            no_time,
+            no_time,
+            Value("", output_field=CharField()),
+        ),
+        all=True,
+    )
+    weekly: dict[int, list[slots.LocalRange]] = {}
     extra: dict[date, list[slots.LocalRange]] = {}
     days_off: set[date] = set()
-    for o in overrides:
-        if o.kind == OverrideKind.DAY_OFF:
-            days_off.add(o.date)
-        elif o.start_time and o.end_time:
-            extra.setdefault(o.date, []).append(slots.LocalRange(o.start_time, o.end_time))
+    off: list[tuple[date, date]] = []
+    for source, weekday, day_from, day_to, start, end, kind in sorted(rows, key=_row_order):
+        if source == _WEEKLY:
+            weekly.setdefault(weekday, []).append(slots.LocalRange(start, end))
+        elif source == _OVERRIDE:
+            if kind == OverrideKind.DAY_OFF:
+                days_off.add(day_from)
+            elif start and end:
+                extra.setdefault(day_from, []).append(slots.LocalRange(start, end))
+        else:
+            off.append((day_from, day_to))
     return slots.AvailabilityRules(
         time_zone=ZoneInfo(mentor.time_zone),
         weekly=weekly,
         extra=extra,
         days_off=frozenset(days_off),
-        time_off=[(t.starts_on, t.ends_on) for t in time_off],
+        time_off=off,
     )
+
+
+_WEEKLY, _OVERRIDE, _TIME_OFF = 0, 1, 2
+
+
+def _shaped(rows: QuerySet[Any], source: int, *values: Any) -> QuerySet[Any]:
+    """`rows` as the columns availability_rules unites (every column an annotation,
+    so each part of the union selects them in the same order)."""
+    names = ("r_source", "r_weekday", "r_from", "r_to", "r_start", "r_end", "r_kind")
+    shaped = rows.order_by().annotate(
+        **dict(zip(names, (Value(source, output_field=IntegerField()), *values), strict=True))
+    )
+    return shaped.values_list(*names)
+
+
+def _row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Each table's own order (weekday, date or first day, then start time), as the
+    models' Meta.ordering read them one table at a time."""
+    source, weekday, day_from, _to, start, *_ = row
+    return (source, weekday or 0, day_from or date.min, start or time.min)
 
 
 def busy_blocks(
