@@ -1,5 +1,5 @@
 """The one outbound HTTP GET of Mentora (`fetch`): for addresses people give us
-(a calendar's iCalendar address; later, webhooks), so it must never become a
+(a calendar's iCalendar address), and its one POST (`post`, webhooks), so it must never become a
 way into our own network.
 
 - https only; http, and addresses on this machine (127.0.0.1, ::1), only when
@@ -22,6 +22,7 @@ the host at most, never the address, which may be a secret).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -138,6 +139,29 @@ def fetch(
     )
 
 
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: dict[str, str],
+    timeout: float = DEFAULT_TIMEOUT,
+) -> int:
+    """POST `body` to `url` under the same rules as `fetch` (webhooks): the
+    resolved address checked now, the connection pinned to it, one deadline.
+    Redirects are not followed. Returns the HTTP status; OutboundError when
+    the address is refused or the server can't be reached in time."""
+    deadline = time.monotonic() + timeout
+    target = check_url(url)
+    sent = {"User-Agent": "Mentora/1", "Content-Type": "application/json", **headers}
+    status, response, connection = _request(target, sent, deadline, method="POST", body=body)
+    try:
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            response.read1(_CHUNK)  # a little of the answer, never all of it
+        return status
+    finally:
+        connection.close()
+
+
 def _result(
     target: _Target,
     status: int,
@@ -177,7 +201,12 @@ def _result(
 
 
 def _request(
-    target: _Target, headers: dict[str, str], deadline: float
+    target: _Target,
+    headers: dict[str, str],
+    deadline: float,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> tuple[int, http.client.HTTPResponse, http.client.HTTPConnection]:
     address = _checked_address(target)
     connection: http.client.HTTPConnection
@@ -187,7 +216,7 @@ def _request(
     else:
         connection = _PinnedHTTPConnection(target.host, target.port, address, remaining)
     try:
-        connection.request("GET", target.path, headers=headers)
+        connection.request(method, target.path, body=body, headers=headers)
         connection.sock.settimeout(_remaining(deadline))  # type: ignore[union-attr]
         response = connection.getresponse()
     except TimeoutError as exc:

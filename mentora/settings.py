@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mentora.notifications",
     "mentora.insights",
     "mentora.privacy",
+    "mentora.webhooks",
     "mentora.api",
     "mentora.home",
 ]

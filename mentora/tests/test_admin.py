@@ -62,8 +62,10 @@ from mentora.scheduling.models import (
     CalendarFeed,
     SessionChange,
 )
+from mentora.sealed import seal
 from mentora.tests import factories as f
 from mentora.tests.querycount import count_queries_before_and_after
+from mentora.webhooks.models import WebhookDelivery, WebhookEndpoint
 from mentora.worker.models import PeriodicRun
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +202,16 @@ def world(program, mentorship, mentee, mentor, admin_user, settings, tmp_path):
     token_create(owner=mentee, name="LMS sync", scope="read", days=30)
     IdempotencyKey.objects.create(
         owner=mentee, key="k-1", operation="session_book", request_hash="0" * 64, created_at=now
+    )
+    hook = WebhookEndpoint.objects.create(
+        program=program,
+        url="https://hooks.example.com/in",
+        events=["session.booked"],
+        secret_sealed=seal("whsec_c2VjcmV0"),
+        created_by=admin_user,
+    )
+    WebhookDelivery.objects.create(
+        endpoint=hook, event_id="msg_1", event_type="session.booked", payload={"data": {}}
     )
     return {"session": later, "past_session": session}
 
@@ -451,6 +463,8 @@ READ_ONLY = [
     "worker.PeriodicRun",
     "api.PersonalAccessToken",
     "api.IdempotencyKey",
+    "webhooks.WebhookEndpoint",
+    "webhooks.WebhookDelivery",
 ]
 # Editable on purpose (settings-like, no service owns their writes): see each admin.py.
 EDITABLE = ["accounts.Technology", "accounts.MentorProfile", "accounts.MenteeProfile"]

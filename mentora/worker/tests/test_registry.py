@@ -39,10 +39,12 @@ def test_notifications_calendar_copy_cohort_match_and_account_email_tasks_are_th
     # All are idempotent: a delivery is recorded once, a copy is written at one
     # href per session and skipped when already at the session's SEQUENCE, a
     # cohort match is published or computed only while its run says so; an
-    # account email is only sent again when its send failed or was cut short.
+    # account email is only sent again when its send failed or was cut short; a
+    # webhook delivery is claimed before it is sent and recorded once.
     assert set(registry.retry_safe_prefixes()) == {
         "mentora.accounts.mail.",
         "mentora.notifications.",
         "mentora.scheduling.calendars.tasks.",
         "mentora.matching.jobs.bulk_",
+        "mentora.webhooks.",
     }

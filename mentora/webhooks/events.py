@@ -1,0 +1,211 @@
+"""What the lower apps announce through their hooks, as webhook events.
+
+`listen()` (WebhooksConfig.ready) connects the scheduling and matching hooks
+to the functions of the same name here. Each builds the event's payload inside
+the caller's transaction and, once it commits, records one delivery per
+subscribed endpoint of the program and queues its task (nothing is sent for a
+change that rolled back; a failing queue never breaks the change: robust
+on_commit).
+
+A payload carries only what the program's admins may see: ids, statuses,
+reason codes and times (RFC 3339). Never a note, a message, a concern's
+details or a background answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentora.hooks import Hook
+from mentora.matching import hooks as matching_hooks
+from mentora.matching.models import RequestStatus
+from mentora.scheduling import hooks as scheduling_hooks
+
+if TYPE_CHECKING:
+    from mentora.accounts.models import User
+    from mentora.matching.models import Concern, MentorRequest
+    from mentora.programs.models import Mentorship
+    from mentora.scheduling.models import Session
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def emit(event_type: str, program_id: int, data: dict[str, Any]) -> None:
+    """Record and queue `event_type` for the program's endpoints after commit."""
+    emit_many(event_type, program_id, [data])
+
+
+def emit_many(event_type: str, program_id: int, datas: list[dict[str, Any]]) -> None:
+    """Many events of one type in one program (a cohort publish): one look-up
+    of the program's endpoints after commit, however many events."""
+    if not datas:
+        return
+    stamp = rfc3339(timezone.now())
+    events = [
+        (f"msg_{uuid.uuid4().hex}", {"type": event_type, "timestamp": stamp, "data": data})
+        for data in datas
+    ]
+
+    def queue() -> None:
+        from mentora.webhooks.delivery import record_and_queue
+
+        record_and_queue(program_id, events)
+
+    transaction.on_commit(queue, robust=True)
+
+
+# --- Payloads -------------------------------------------------------------------
+
+
+def _session(session: Session) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "mentorship_id": session.mentorship_id,
+        "mentor_id": session.mentor_id,
+        "mentee_id": session.mentee_id,
+        "kind": session.kind,
+        "status": session.status,
+        "starts_at": rfc3339(session.starts_at),
+        "ends_at": rfc3339(session.ends_at),
+    }
+
+
+def _mentorship(mentorship: Mentorship) -> dict[str, Any]:
+    return {
+        "id": mentorship.pk,
+        "mentor_id": mentorship.mentor_id,
+        "mentee_id": mentorship.mentee_id,
+        "status": mentorship.status,
+        "started_at": rfc3339(mentorship.started_at),
+        "ended_at": rfc3339(mentorship.ended_at),
+        "end_reason": mentorship.end_reason or None,
+    }
+
+
+def _request(request: MentorRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "mentor_id": request.mentor_id,
+        "mentee_id": request.mentee_id,
+        "status": request.status,
+        "created_at": rfc3339(request.created_at),
+        "decided_at": rfc3339(request.decided_at),
+        "mentorship_id": request.mentorship_id,
+    }
+
+
+def _concern(concern: Concern) -> dict[str, Any]:
+    return {
+        "id": concern.pk,
+        "mentorship_id": concern.mentorship_id,
+        "reason": concern.reason,
+        "status": concern.status,
+        "outcome": concern.outcome or None,
+        "created_at": rfc3339(concern.created_at),
+        "resolved_at": rfc3339(concern.resolved_at),
+    }
+
+
+# --- Scheduling -----------------------------------------------------------------
+
+
+def session_booked(session: Session, *, by: User | None) -> None:
+    emit("session.booked", session.program_id, _session(session))
+
+
+def session_moved(session: Session, *, by: User | None, old_starts_at: datetime) -> None:
+    emit(
+        "session.moved",
+        session.program_id,
+        {**_session(session), "old_starts_at": rfc3339(old_starts_at)},
+    )
+
+
+def session_cancelled(session: Session, *, by: User | None) -> None:
+    emit("session.cancelled", session.program_id, _session(session))
+
+
+def attendance_marked(session: Session, *, by: User) -> None:
+    emit("session.attendance_recorded", session.program_id, _session(session))
+
+
+# --- Matching -------------------------------------------------------------------
+
+
+def request_created(request: MentorRequest) -> None:
+    emit("request.created", request.program_id, _request(request))
+
+
+def request_decided(request: MentorRequest) -> None:
+    kind = "request.accepted" if request.status == RequestStatus.ACCEPTED else "request.declined"
+    emit(kind, request.program_id, _request(request))
+
+
+def request_withdrawn(request: MentorRequest) -> None:
+    emit("request.withdrawn", request.program_id, _request(request))
+
+
+def requests_withdrawn_many(requests: list[MentorRequest]) -> None:
+    by_program: dict[int, list[dict[str, Any]]] = {}
+    for request in requests:
+        by_program.setdefault(request.program_id, []).append(_request(request))
+    for program_id, datas in by_program.items():
+        emit_many("request.withdrawn", program_id, datas)
+
+
+def concern_raised(concern: Concern) -> None:
+    emit("concern.raised", concern.program_id, _concern(concern))
+
+
+def concern_resolved(concern: Concern) -> None:
+    emit("concern.resolved", concern.program_id, _concern(concern))
+
+
+def mentorship_started(mentorship: Mentorship) -> None:
+    emit("mentorship.started", mentorship.program_id, _mentorship(mentorship))
+
+
+def mentorships_started_many(mentorships: list[Mentorship]) -> None:
+    by_program: dict[int, list[dict[str, Any]]] = {}
+    for mentorship in mentorships:
+        by_program.setdefault(mentorship.program_id, []).append(_mentorship(mentorship))
+    for program_id, datas in by_program.items():
+        emit_many("mentorship.started", program_id, datas)
+
+
+def mentorship_ended(mentorship: Mentorship, *, by: User | None) -> None:
+    emit("mentorship.ended", mentorship.program_id, _mentorship(mentorship))
+
+
+LISTENERS = {
+    "session_booked",
+    "session_moved",
+    "session_cancelled",
+    "attendance_marked",
+    "request_created",
+    "request_decided",
+    "request_withdrawn",
+    "requests_withdrawn_many",
+    "concern_raised",
+    "concern_resolved",
+    "mentorship_started",
+    "mentorships_started_many",
+    "mentorship_ended",
+}
+
+
+def listen() -> None:
+    """Connect the scheduling and matching hooks this module has a function for."""
+    for hooks in (scheduling_hooks, matching_hooks):
+        for name, hook in vars(hooks).items():
+            if isinstance(hook, Hook) and name in LISTENERS:
+                hook.connect(globals()[name])
