@@ -11,7 +11,8 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,26 +35,51 @@ UNPREPARED_AHEAD = timedelta(hours=48)
 ITEMS_AHEAD_DAYS = 2
 
 _UNPREPARED = Q(agenda__isnull=True) | Q(agenda__goal="")
+# The kinds of session a "Needs you now" query sorts out (_first_of_each).
+_PREPARE, _AFTER, _HELD, _UNPREPARED_KIND = 1, 2, 3, 4
 
 
 def _sessions(program: Program, **parties: User) -> QuerySet[Session]:
     return Session.objects.filter(program=program, **parties).select_related("mentor", "mentee")
 
 
-def _reflection_due(program: Program, now: datetime, **parties: User) -> QuerySet[Session]:
+def _reflection_due_q(program: Program, now: datetime) -> Q:
     """Sessions that ended inside the reflection window and weren't missed. The
     window counts from the later of the end and the recording of attendance
     (`windows_from`, annotated): attendance recorded late opens a full window."""
     window = timedelta(days=program.reflection_window_days)
-    return (
-        _sessions(program, **parties)
-        .annotate(windows_from=windows_from_expression())
-        .filter(
-            status__in=[SessionStatus.HELD, SessionStatus.SCHEDULED],
-            ends_at__lte=now,
-            windows_from__gte=now - window,
-        )
+    return Q(
+        status__in=[SessionStatus.HELD, SessionStatus.SCHEDULED],
+        ends_at__lte=now,
+        windows_from__gte=now - window,
     )
+
+
+def _first_of_each(
+    sessions: QuerySet[Session], kinds: dict[int, tuple[Q, str]]
+) -> dict[int, list[Session]]:
+    """The first NEEDS_SHOWN sessions of each kind, in one query: `kinds` maps a kind
+    to its condition (the kinds exclusive) and the field it is ordered by; each kind is
+    numbered by a window function and kept to its first NEEDS_SHOWN."""
+    kind = Case(*(When(q, then=Value(k)) for k, (q, _) in kinds.items()), default=None)
+    order = Case(*(When(q, then=F(field)) for _, (q, field) in kinds.items()), default=None)
+    rows = (
+        sessions.annotate(need_kind=kind, need_order=order)
+        .filter(need_kind__isnull=False)
+        .annotate(
+            need_rank=Window(
+                RowNumber(),
+                partition_by=[F("need_kind")],
+                order_by=[F("need_order").asc(), F("pk").asc()],
+            )
+        )
+        .filter(need_rank__lte=NEEDS_SHOWN)
+        .order_by("need_kind", "need_order", "pk")
+    )
+    found: dict[int, list[Session]] = {k: [] for k in kinds}
+    for session in rows:
+        found[session.need_kind].append(session)  # type: ignore[attr-defined]
+    return found
 
 
 def _reflected_by(user: User) -> Exists:
@@ -62,21 +88,21 @@ def _reflected_by(user: User) -> Exists:
 
 def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> list[Need]:
     slug, window = program.slug, timedelta(days=program.reflection_window_days)
-    prepare = (
-        _sessions(program, mentee=user)
-        .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-        .filter(starts_at__lte=now + PREPARE_AHEAD)
-        .filter(_UNPREPARED)
-        .order_by("starts_at")
+    prepare = Q(
+        _UNPREPARED,
+        status=SessionStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + PREPARE_AHEAD,
     )
-    after = (
-        _reflection_due(program, now, mentee=user)
-        .annotate(
+    after = _reflection_due_q(program, now) & (Q(reflected=False) | Q(gave_feedback=False))
+    # Both kinds in one query (one ahead, one behind: never the same session).
+    first = _first_of_each(
+        _sessions(program, mentee=user).annotate(
+            windows_from=windows_from_expression(),
             reflected=_reflected_by(user),
             gave_feedback=Exists(Feedback.objects.filter(session=OuterRef("pk"))),
-        )
-        .filter(Q(reflected=False) | Q(gave_feedback=False))
-        .order_by("ends_at")
+        ),
+        {_PREPARE: (prepare, "starts_at"), _AFTER: (after, "ends_at")},
     )
     needs = [
         Need(
@@ -84,9 +110,9 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
             url=reverse("agenda", args=[slug, s.pk]),
             due=s.starts_at,
         )
-        for s in prepare[:NEEDS_SHOWN]
+        for s in first[_PREPARE]
     ]
-    for s in after[:NEEDS_SHOWN]:
+    for s in first[_AFTER]:
         if not s.reflected:  # type: ignore[attr-defined]
             needs.append(
                 Need(
@@ -162,24 +188,27 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
     slug, window = program.slug, timedelta(days=program.reflection_window_days)
     notes_days = timedelta(days=NOTES_OPEN_DAYS)
     held = (
-        _reflection_due(program, now, mentor=user)
-        .filter(status=SessionStatus.HELD)
-        .annotate(
+        _reflection_due_q(program, now)
+        & Q(status=SessionStatus.HELD)
+        & (Q(reported=False) | Q(noted=False, windows_from__gte=now - notes_days))
+    )
+    unprepared = Q(
+        _UNPREPARED,
+        status=SessionStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + UNPREPARED_AHEAD,
+    )
+    # Both kinds in one query (held and scheduled: never the same session).
+    first = _first_of_each(
+        _sessions(program, mentor=user).annotate(
+            windows_from=windows_from_expression(),
             reported=_reflected_by(user),
             noted=Exists(Note.objects.filter(session=OuterRef("pk"), author=user)),
-        )
-        .filter(Q(reported=False) | Q(noted=False, windows_from__gte=now - notes_days))
-        .order_by("ends_at")
-    )
-    unprepared = (
-        _sessions(program, mentor=user)
-        .filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-        .filter(starts_at__lte=now + UNPREPARED_AHEAD)
-        .filter(_UNPREPARED)
-        .order_by("starts_at")
+        ),
+        {_HELD: (held, "ends_at"), _UNPREPARED_KIND: (unprepared, "starts_at")},
     )
     needs = []
-    for s in held[:NEEDS_SHOWN]:
+    for s in first[_HELD]:
         if not s.reported:  # type: ignore[attr-defined]
             needs.append(
                 Need(
@@ -206,6 +235,6 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
                 url=reverse("agenda", args=[slug, s.pk]),
                 due=s.starts_at,
             )
-            for s in unprepared[:NEEDS_SHOWN]
+            for s in first[_UNPREPARED_KIND]
         ]
     )
