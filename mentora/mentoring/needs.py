@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from mentora.mentoring.access import NOTES_OPEN_DAYS, windows_from_expression
 from mentora.mentoring.models import Feedback, Note, Reflection, ReflectionReopening
-from mentora.mentoring.workspace.queries import open_action_items
+from mentora.mentoring.workspace.queries import FIRST_OPEN_ITEMS, first_open_items
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Program
 from mentora.programs.needs import NEEDS_SHOWN, Need
@@ -37,6 +37,7 @@ ITEMS_AHEAD_DAYS = 2
 _UNPREPARED = Q(agenda__isnull=True) | Q(agenda__goal="")
 # The kinds of session a "Needs you now" query sorts out (_first_of_each).
 _PREPARE, _AFTER, _HELD, _UNPREPARED_KIND = 1, 2, 3, 4
+assert NEEDS_SHOWN <= FIRST_OPEN_ITEMS  # _items_due reads its items from first_open_items
 
 
 def _sessions(program: Program, **parties: User) -> QuerySet[Session]:
@@ -170,9 +171,9 @@ def _reopened(user: User, program: Program, now: datetime) -> list[Need]:
 def _items_due(user: User, program: Program, now: datetime) -> list[Need]:
     today = local_today(user, now)
     zone = ZoneInfo(user.time_zone)
-    items = open_action_items(program, user).filter(
-        due_on__lte=today + timedelta(days=ITEMS_AHEAD_DAYS)
-    )
+    # The open items are read soonest due first, so those due soon lead the list.
+    due_by = today + timedelta(days=ITEMS_AHEAD_DAYS)
+    items = [i for i in first_open_items(program, user) if i.due_on <= due_by]
     return [
         Need(
             title=_("Action item: %(title)s") % {"title": item.title},

@@ -67,7 +67,10 @@ def program_and_roles(user: User, slug: str) -> tuple[Program | None, frozenset[
     are then cached as `roles_in` caches them, and the page keeps the person's programs
     (`queries.programs_list`); None for no such program."""
     memberships = list(
-        Membership.objects.active().filter(user=user).select_related("program").order_by()
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("program", "success_manager", "cohort")
+        .order_by()
     )
     programs = {m.program_id: m.program for m in memberships}
     memo.remember(user, "programs", sorted(programs.values(), key=lambda p: (p.name, p.pk)))
@@ -76,6 +79,9 @@ def program_and_roles(user: User, slug: str) -> tuple[Program | None, frozenset[
         return Program.objects.filter(slug=slug).first(), frozenset()
     program = held[0].program
     roles = frozenset(Role(m.role) for m in held)
+    # The home and the mentee's pages show their membership (queries.mentee_membership).
+    as_mentee = [m for m in held if m.role == Role.MENTEE]
+    memo.remember(user, ("mentee_membership", program.pk), as_mentee[0] if as_mentee else None)
     user.__dict__.setdefault("_mentora_roles", {})[program.pk] = roles
     return program, roles
 

@@ -30,11 +30,16 @@ def programs_list(user: User) -> list[Program]:
 
 
 def mentee_membership(program: Program, mentee: User) -> Membership | None:
-    return (
-        Membership.objects.active()
-        .filter(program=program, user=mentee, role=Role.MENTEE)
-        .select_related("success_manager", "cohort")
-        .first()
+    """Once a page (the mentee's own pages have it from access.program_and_roles)."""
+    return per_request(
+        mentee,
+        ("mentee_membership", program.pk),
+        lambda: (
+            Membership.objects.active()
+            .filter(program=program, user=mentee, role=Role.MENTEE)
+            .select_related("success_manager", "cohort")
+            .first()
+        ),
     )
 
 

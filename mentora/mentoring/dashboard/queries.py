@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Window
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +36,11 @@ from mentora.mentoring.models import (
     Note,
     Question,
 )
-from mentora.mentoring.workspace.queries import mentee_mentorships_and_items, open_action_items
+from mentora.mentoring.workspace.queries import (
+    FIRST_OPEN_ITEMS,
+    first_open_items,
+    mentee_mentorships_and_items,
+)
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Mentorship, Program
 from mentora.programs.queries import live_mentorships_of_mentor
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
 
 SHOWN_QUESTIONS = 5
 SHOWN_ACTION_ITEMS = 8
+assert SHOWN_ACTION_ITEMS <= FIRST_OPEN_ITEMS  # read from first_open_items
 READINESS_LABELS: dict[str, Promise] = {
     "prepared": _("Prepared"),
     "partly": _("Partly prepared"),
@@ -167,10 +172,16 @@ def _upcoming(program: Program, now: datetime) -> QuerySet[Session]:
 def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDashboard:
     """Everything the mentee's home shows, in a fixed number of queries."""
     next_session = _with_agenda(_upcoming(program, now).filter(mentee=mentee)).first()
-    questions = open_questions_for(mentee, program).order_by("created_at", "pk")
-    items = open_action_items(program, mentee)
+    # The first few open questions, each row counting them all (one query).
+    shown_questions: list[Question] = list(
+        open_questions_for(mentee, program)
+        .annotate(open_count=Window(Count("pk")))
+        .order_by("created_at", "pk")[:SHOWN_QUESTIONS]
+    )
+    question_count = shown_questions[0].open_count if shown_questions else 0  # type: ignore[attr-defined]
     today = local_today(mentee, now)
-    shown_items = [OpenItem(i, i.due_on < today) for i in items[:SHOWN_ACTION_ITEMS]]
+    items = first_open_items(program, mentee)[:SHOWN_ACTION_ITEMS]
+    shown_items = [OpenItem(i, i.due_on < today) for i in items]
     last_session = (
         Session.objects.filter(program=program, mentee=mentee, status=SessionStatus.HELD)
         .select_related("mentor")
@@ -186,8 +197,8 @@ def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDas
             goals[goal.mentorship_id].append(goal)
     return MenteeDashboard(
         next_session=_next(next_session),
-        open_question_count=questions.count(),
-        open_questions=list(questions[:SHOWN_QUESTIONS]),
+        open_question_count=question_count,
+        open_questions=shown_questions,
         open_item_count=open_count,
         open_items=shown_items,
         overdue_count=overdue_count,

@@ -67,6 +67,20 @@ def open_action_items(program: Program, mentee: User) -> QuerySet[ActionItem]:
     return items_owned_by(program, mentee).filter(done_at__isnull=True)
 
 
+# The most open items one section of a page lists (the home's dashboard: 8).
+FIRST_OPEN_ITEMS = 8
+
+
+def first_open_items(program: Program, mentee: User) -> list[ActionItem]:
+    """The mentee's first FIRST_OPEN_ITEMS open items, soonest due first: read once a
+    page (the home's dashboard lists them, "Needs you now" those due soon)."""
+    return per_request(
+        mentee,
+        ("first_open_items", program.pk),
+        lambda: list(open_action_items(program, mentee)[:FIRST_OPEN_ITEMS]),
+    )
+
+
 def open_item_counts(program: Program, mentee: User, today: date) -> tuple[int, int]:
     """How many of the mentee's items are open, and how many of those overdue: one
     query, once a page (the header's count and the home's dashboard both show it)."""
