@@ -57,6 +57,12 @@ def my_project(project: str) -> str:
     return "my " + project
 
 
+# How many mentees may write the very same agenda goal; then the next one is taken.
+MAX_SAME_AGENDA_GOAL = 3
+# Coming back to a starting point, worded a little differently each round.
+AGAIN = ("Back to: ", "Once more: ", "Another pass at: ", "Revisiting: ", "Round two of: ")
+
+
 class Cycle:
     """Items in a shuffled order, reshuffled when used up: no repeats until then."""
 
@@ -81,10 +87,22 @@ class Texts:
     # pair: drawn per mentee, two mentees often wrote the same words (by chance,
     # and more on some days than others, since the history follows the date).
     feedback: Cycle = field(init=False)
+    note: Cycle = field(init=False)
+    agenda_goals: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         pairs = tuple(f"{u} {a}" for u in text.FEEDBACK_USEFUL for a in text.FEEDBACK_AFTER)
         self.feedback = Cycle(pairs, self.rng)
+        # A mentor's note: an observation and a next step, program-wide for the same reason.
+        notes = tuple(f"{o} {n}" for o in text.NOTE_OBSERVATIONS for n in text.NOTE_NEXT)
+        self.note = Cycle(notes, self.rng)
+
+    def take_agenda_goal(self, goal: str) -> bool:
+        """Whether `goal` may be written once more, counting it if so."""
+        if self.agenda_goals[goal] >= MAX_SAME_AGENDA_GOAL:
+            return False
+        self.agenda_goals[goal] += 1
+        return True
 
     def goals_for(self, track: str) -> list[GoalText]:
         """Two goals of the track, least given first, and sometimes a career goal."""
@@ -128,8 +146,6 @@ class Workspace:
             name: Cycle(items, rng)
             for name, items in {
                 "working_on": text.WORKING_ON,
-                "observation": text.NOTE_OBSERVATIONS,
-                "next": text.NOTE_NEXT,
                 "why_not": text.WHY_NOT,
                 "plan_now": text.PLAN_NOW,
                 "mentor_plan": text.MENTOR_PLAN,
@@ -149,15 +165,28 @@ class Workspace:
 
     def step(self) -> tuple[int, str, str]:
         """(goal index, agenda goal, template): the next step, or once they are
-        used up a starting point from the templates, about the mentee's project."""
-        if self.steps:
+        used up a starting point from the templates, about the mentee's project.
+
+        A goal already written by MAX_SAME_AGENDA_GOAL mentees is passed over:
+        mentees who share a goal share its steps, and how many of them reach a
+        step depends on how many weeks of history today's date gives the demo.
+        """
+        while self.steps:
             index, step = self.steps.pop(0)
-            return index, self.fill(step), ""
-        if self.templates:
+            if self.texts.take_agenda_goal(goal := self.fill(step)):
+                return index, goal, ""
+        while self.templates:
             template = self.templates.pop()
-            return 0, self.fill(text.TEMPLATE_STEPS[template.value]), template.value
-        template = self.rng.choice(TEMPLATES)
-        return 0, "Back to: " + self.fill(text.TEMPLATE_STEPS[template.value]), template.value
+            if self.texts.take_agenda_goal(goal := self.fill(text.TEMPLATE_STEPS[template.value])):
+                return 0, goal, template.value
+        order = list(TEMPLATES)
+        self.rng.shuffle(order)
+        for again in AGAIN:
+            for template in order:
+                goal = again + self.fill(text.TEMPLATE_STEPS[template.value])
+                if self.texts.take_agenda_goal(goal):
+                    return 0, goal, template.value
+        return 0, AGAIN[0] + self.fill(text.TEMPLATE_STEPS[order[0].value]), order[0].value
 
     def question(self, goal_index: int) -> str | None:
         for k, (index, _q) in enumerate(self.questions):
@@ -230,7 +259,7 @@ def _past(
     Note.objects.create(
         session=session,
         author_id=session.mentor_id,
-        body=f"**{goal}**\n\n{ws.draw('observation')} {ws.draw('next')}",
+        body=f"**{goal}**\n\n{ws.fill(ws.texts.note.next())}",
     )
     goal_met = rng.choice([GoalMet.YES, GoalMet.YES, GoalMet.PARTLY, GoalMet.YES, GoalMet.NO])
     why_not = "" if goal_met == GoalMet.YES else ws.draw("why_not")
