@@ -18,6 +18,7 @@ from mentora.programs.importing import urls as importing_urls
 from mentora.programs.roster import urls as roster_urls
 from mentora.programs.settings import urls as settings_urls
 from mentora.scheduling import urls as scheduling_urls
+from mentora.webhooks import urls as webhook_urls
 
 program_patterns = [
     path("", home_views.program_home, name="program_home"),
@@ -26,6 +27,7 @@ program_patterns = [
     path("invite/", invite_views.invite_person, name="program_invite"),
     path("audit/", audit_views.program_audit, name="program_audit"),
     *settings_urls.program_patterns,
+    *webhook_urls.program_patterns,
     *cohort_urls.program_patterns,
     path("mentors/<id:user_id>/", home_views.mentor_detail, name="mentor_detail"),
     path("mentees/<id:user_id>/", home_views.mentee_detail, name="mentee_detail"),

@@ -45,6 +45,7 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "program_audit": (K.AUDIT,),
     "program_settings": (K.PROGRAM,),
     "program_settings_changes": (K.PROGRAM,),
+    "webhook_settings": (K.PROGRAM,),
     "program_cohorts": (K.PROGRAM,),
     "cohort_edit": (K.PROGRAM,),
     "cohort_close": (K.PROGRAM,),

@@ -20,7 +20,9 @@ from mentora.matching.tests.factories import (
     PulseFactory,
 )
 from mentora.notifications.models import Kind, Notification
+from mentora.sealed import seal
 from mentora.tests import factories as f
+from mentora.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,14 @@ def _world(program, mentorship, mentee, admin_user):
         created_by=admin_user,
         created_at=timezone.now(),
         objective=BulkObjective.TOTAL_FIT,
+    )
+    # The webhook settings page lists an endpoint with a delivery (resend, disable, delete).
+    hook = WebhookEndpoint.objects.create(
+        program=program, url="https://hooks.example.com/in", events=["session.booked"],
+        secret_sealed=seal("whsec_c2VjcmV0"), created_by=admin_user,
+    )  # fmt: skip
+    WebhookDelivery.objects.create(
+        endpoint=hook, event_id="msg_1", event_type="session.booked", payload={"data": {}}
     )
     return {
         "session_id": session.pk,

@@ -14,8 +14,8 @@ from mentora.accounts.models import User
 from mentora.errors import DomainError
 from mentora.programs.models import Program
 from mentora.sealed import seal
-from mentora.webhooks.delivery import new_secret
-from mentora.webhooks.models import EVENT_NAMES, WebhookEndpoint
+from mentora.webhooks.delivery import new_secret, resend
+from mentora.webhooks.models import EVENT_NAMES, WebhookDelivery, WebhookEndpoint
 
 MAX_ENDPOINTS = 20
 
@@ -69,3 +69,30 @@ def endpoint_enable(endpoint: WebhookEndpoint) -> None:
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
         disabled_at=None, disabled_reason="", consecutive_failures=0
     )
+
+
+def endpoint_act(
+    program: Program, *, action: str, endpoint_id: int | None, delivery_id: int | None
+) -> bool:
+    """One button of the settings page on one of the program's endpoints or
+    deliveries. False when it isn't the program's (or is gone)."""
+    if action == "resend":
+        delivery = WebhookDelivery.objects.filter(
+            pk=delivery_id or 0, endpoint__program=program
+        ).first()
+        if delivery is None:
+            return False
+        resend(delivery)
+        return True
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id or 0, program=program).first()
+    if endpoint is None:
+        return False
+    if action == "disable":
+        endpoint_disable(endpoint)
+    elif action == "enable":
+        endpoint_enable(endpoint)
+    elif action == "delete":
+        endpoint.delete()
+    else:
+        return False
+    return True
