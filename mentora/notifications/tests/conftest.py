@@ -9,12 +9,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
-from django_tasks_db.utils import exclusive_transaction
 
 from mentora.tests import factories as f
 from mentora.tests.clock import NOW
+from mentora.tests.tasks import tasks_run
 
 
 def ny(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -38,26 +36,7 @@ def open_all_week(mentor):
 def run_worker(worker_id: str = "test-worker") -> int:
     """Run every task that is ready now, as `db_worker` would (claiming each
     under its lock, then running it with its code); returns how many ran."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while True:
-        with exclusive_transaction(DBTaskResult.objects.db):
-            row = DBTaskResult.objects.ready().get_locked()
-            if row is None:
-                return ran
-            row.claim(worker_id)
-        worker.run_task(row)
-        ran += 1
-        assert ran < 500, "tasks keep coming"
+    return tasks_run(worker_id=worker_id)
 
 
 @pytest.fixture
