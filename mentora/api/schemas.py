@@ -56,6 +56,7 @@ class SessionOut(Schema):
     starts_at: datetime
     ends_at: datetime
     created_at: datetime
+    updated_at: datetime = Field(description="Last change of any kind (see ?updated_since=).")
     cancelled_at: datetime | None = None
     cancel_reason: str = ""
     cancellation_kind: str = Field("", description="on_time or late, once cancelled.")

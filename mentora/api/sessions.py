@@ -68,6 +68,7 @@ def session_out(session: Session) -> dict[str, Any]:
         "starts_at": session.starts_at,
         "ends_at": session.ends_at,
         "created_at": session.created_at,
+        "updated_at": session.updated_at,
         "cancelled_at": session.cancelled_at,
         "cancel_reason": session.cancel_reason,
         "cancellation_kind": session.cancellation_kind,
@@ -86,14 +87,15 @@ def _refuse_form(form: forms.Form) -> None:
 
 
 class SessionFilterForm(inputs.Form):
-    """?from= and ?to= (RFC 3339 with an offset, within a century) and ?status=."""
+    """?from=, ?to= and ?updated_since= (RFC 3339 with an offset, within a
+    century) and ?status=."""
 
     status = forms.ChoiceField(choices=SessionStatus.choices, required=False)
 
     def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         century = timedelta(days=36525)
-        for name in ("from", "to"):
+        for name in ("from", "to", "updated_since"):
             self.fields[name] = inputs.BoundedDateTimeField(
                 required=False,
                 offset_required=True,
@@ -124,12 +126,19 @@ def sessions_list(
     from_: str | None = Query(None, alias="from", description="Starting at or after (RFC 3339)."),
     to: str | None = Query(None, description="Starting before (RFC 3339)."),
     status: str | None = Query(None, description="scheduled, held, cancelled, ..."),
+    updated_since: str | None = Query(
+        None,
+        description=(
+            "Changed at or after (RFC 3339): to sync, pass the time your last sync started."
+        ),
+    ),
     cursor: str | None = Query(None, description="The `next` of the previous page."),
     limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> Any:
     program = program_for_caller(request, slug)
     now = timezone.now()
-    data = {k: v for k, v in (("from", from_), ("to", to), ("status", status)) if v}
+    given = (("from", from_), ("to", to), ("status", status), ("updated_since", updated_since))
+    data = {k: v for k, v in given if v}
     form = SessionFilterForm(data, now=now)
     if not form.is_valid():
         _refuse_form(form)
@@ -140,6 +149,8 @@ def sessions_list(
         found = found.filter(starts_at__lt=form.cleaned_data["to"])
     if form.cleaned_data.get("status"):
         found = found.filter(status=form.cleaned_data["status"])
+    if form.cleaned_data.get("updated_since"):
+        found = found.filter(updated_at__gte=form.cleaned_data["updated_since"])
     if cursor:
         after, after_pk = _cursor_after(cursor)
         found = found.filter(Q(starts_at__gt=after) | Q(starts_at=after, pk__gt=after_pk))

@@ -59,6 +59,8 @@ class MentorRequest(models.Model):
     status = models.CharField(max_length=16, choices=RequestStatus, default=RequestStatus.OPEN)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    # Changed on every save, for the API's ?updated_since= (a queryset .update() sets it by hand).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(max_length=24, choices=DeclineReason, blank=True)
     decline_note = models.CharField(max_length=500, blank=True)
@@ -186,6 +188,8 @@ class Concern(models.Model):
     details = models.TextField(max_length=2000, blank=True)
     status = models.CharField(max_length=16, choices=ConcernStatus, default=ConcernStatus.OPEN)
     created_at = models.DateTimeField()
+    # Changed on every save, for the API's ?updated_since= (a queryset .update() sets it by hand).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

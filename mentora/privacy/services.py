@@ -42,6 +42,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.hooks import mentor_features_changed
@@ -158,7 +159,7 @@ def _leave_everything(user: User, by: User, now: datetime) -> dict[str, int]:
         leftovers += waiting.count()
         requests_withdraw(waiting, reason=why, now=now)
     leftovers += Membership.objects.filter(user=user, is_active=True).update(
-        status=MembershipStatus.LEFT, is_active=False, ended_at=now
+        updated_at=timezone.now(), status=MembershipStatus.LEFT, is_active=False, ended_at=now
     )
     counts["left_open_elsewhere"] = leftovers
     return counts

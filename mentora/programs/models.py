@@ -406,6 +406,8 @@ class Membership(models.Model):
     )
     end_note = models.TextField(max_length=2000, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Changed on every save, for the API's ?updated_since= (a queryset .update() sets it by hand).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # The last invitation email (first one or a resend); null for people added
     # without one (Django admin, the demo, an import with invitations held).
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
@@ -478,6 +480,8 @@ class Mentorship(models.Model):
     )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Changed on every save, for the API's ?updated_since= (a queryset .update() sets it by hand).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     end_reason = models.CharField(max_length=32, choices=EndReason, blank=True)
     end_note = models.TextField(max_length=2000, blank=True)
     # Optional words from each side once a mentorship is completed.

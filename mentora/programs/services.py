@@ -190,7 +190,9 @@ def _invitation_sent_mark(*, user: User, memberships: Sequence[Membership]) -> N
     if user.has_usable_password():
         return
     sent_at = timezone.now()
-    Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(invitation_sent_at=sent_at)
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(
+        updated_at=timezone.now(), invitation_sent_at=sent_at
+    )
     for membership in memberships:
         membership.invitation_sent_at = sent_at
 
@@ -279,7 +281,9 @@ def _invitations_sent_mark(people: Sequence[tuple[User, Sequence[Membership]]]) 
     """`_invitation_sent_mark` for many people in one update (an import)."""
     sent_at = timezone.now()
     invited = [m for user, ms in people if not user.has_usable_password() for m in ms]
-    Membership.objects.filter(pk__in=[m.pk for m in invited]).update(invitation_sent_at=sent_at)
+    Membership.objects.filter(pk__in=[m.pk for m in invited]).update(
+        updated_at=timezone.now(), invitation_sent_at=sent_at
+    )
     for membership in invited:
         membership.invitation_sent_at = sent_at
 

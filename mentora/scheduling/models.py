@@ -247,6 +247,8 @@ class Session(models.Model):
     uid = models.UUIDField(default=_session_uid, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Changed on every save, for the API's ?updated_since= (a queryset .update() sets it by hand).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -252,10 +252,38 @@ def test_the_session_list_pages_with_a_cursor_and_filters(
     assert [s["id"] for s in window["items"]] == [made[1].pk, made[2].pk]
 
 
+def test_updated_since_lists_only_what_changed_after_a_sync(
+    client, program, mentorship, mentee, mentor, bearer, time_machine, now
+):
+    """A client syncing at `synced` then asking for changes since then gets the
+    session cancelled after it (a queryset update bumps the time too), not the
+    one left alone."""
+    kept, cancelled = (
+        f.SessionFactory(mentorship=mentorship, starts_at=now + timedelta(days=3, hours=h))
+        for h in (0, 2)
+    )
+    synced = now + timedelta(minutes=5)
+    time_machine.move_to(synced + timedelta(minutes=1), tick=False)
+    answer = client.post(
+        api(program.slug, f"/sessions/{cancelled.pk}/cancel"),
+        {"reason": "illness"},
+        content_type="application/json",
+        **bearer(mentor),
+    )
+    assert answer.status_code == 200, answer.content
+    since = synced.isoformat().replace("+00:00", "Z")
+    body = client.get(api(program.slug, f"/sessions?updated_since={since}"), **bearer(mentee))
+    assert [s["id"] for s in body.json()["items"]] == [cancelled.pk]
+    assert body.json()["items"][0]["updated_at"] > since
+    everything = client.get(api(program.slug, "/sessions"), **bearer(mentee)).json()
+    assert [s["id"] for s in everything["items"]] == [kept.pk, cancelled.pk]
+
+
 @pytest.mark.parametrize(
     "query",
     [
         "?cursor=junk",
+        "?updated_since=last-week",
         "?status=nope",
         "?from=yesterday",
         "?from=2027-01-04T10:00:00",  # no offset

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
@@ -338,7 +339,12 @@ def _mark_resolved(
         "resolution_note": note,
         "new_mentorship": new_mentorship,
     }
-    if Concern.objects.filter(pk=concern.pk, status=ConcernStatus.OPEN).update(**fields) != 1:
+    if (
+        Concern.objects.filter(pk=concern.pk, status=ConcernStatus.OPEN).update(
+            updated_at=timezone.now(), **fields
+        )
+        != 1
+    ):
         raise _already_resolved()
     concern.refresh_from_db()
     hooks.concern_resolved(concern)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -264,7 +265,12 @@ def _offboard(
     with transaction.atomic():
         lock_people(membership.user_id)
         moved = Membership.objects.filter(pk=membership.pk, status=MembershipStatus.ACTIVE).update(
-            status=status, is_active=False, ended_at=now, ended_by=by, end_note=note
+            updated_at=timezone.now(),
+            status=status,
+            is_active=False,
+            ended_at=now,
+            ended_by=by,
+            end_note=note,
         )
         if moved != 1:
             raise _refusal(membership)
@@ -456,6 +462,6 @@ def closing_reflection_save(*, mentorship: Mentorship, by: User, text: str) -> M
         if by.pk == mentorship.mentor_id
         else "mentee_closing_reflection"
     )
-    Mentorship.objects.filter(pk=mentorship.pk).update(**{column: text})
+    Mentorship.objects.filter(pk=mentorship.pk).update(updated_at=timezone.now(), **{column: text})
     setattr(mentorship, column, text)
     return mentorship

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import MentorProfile
@@ -266,7 +267,10 @@ def requests_withdraw(
     """
     requests = list(waiting.select_related("mentor", "mentee", "program"))
     MentorRequest.objects.filter(pk__in=[r.pk for r in requests], status=RequestStatus.OPEN).update(
-        status=RequestStatus.WITHDRAWN, withdraw_reason=reason, decided_at=now
+        updated_at=timezone.now(),
+        status=RequestStatus.WITHDRAWN,
+        withdraw_reason=reason,
+        decided_at=now,
     )
     for request in requests:
         request.status = RequestStatus.WITHDRAWN
@@ -303,7 +307,13 @@ def mentorship_end(
     with transaction.atomic():
         ended = Mentorship.objects.filter(
             pk=mentorship.pk, status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED]
-        ).update(status=MentorshipStatus.ENDED, ended_at=now, end_reason=reason, end_note=note)
+        ).update(
+            updated_at=timezone.now(),
+            status=MentorshipStatus.ENDED,
+            ended_at=now,
+            end_reason=reason,
+            end_note=note,
+        )
         if ended != 1:
             raise MatchingError(MatchingCode.NOT_LIVE, _("This mentorship has already ended."))
         mentorship.refresh_from_db()
@@ -319,7 +329,7 @@ def mentorship_end(
 def mentorship_pause(*, mentorship: Mentorship) -> Mentorship:
     """Pause an active mentorship: it keeps its place against the mentor's capacity."""
     updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.ACTIVE).update(
-        status=MentorshipStatus.PAUSED
+        updated_at=timezone.now(), status=MentorshipStatus.PAUSED
     )
     if updated != 1:
         raise MatchingError(MatchingCode.NOT_ACTIVE, _("Only an active mentorship can be paused."))
@@ -330,7 +340,7 @@ def mentorship_pause(*, mentorship: Mentorship) -> Mentorship:
 def mentorship_resume(*, mentorship: Mentorship) -> Mentorship:
     """Resume a paused mentorship (its place was kept, so capacity isn't checked)."""
     updated = Mentorship.objects.filter(pk=mentorship.pk, status=MentorshipStatus.PAUSED).update(
-        status=MentorshipStatus.ACTIVE
+        updated_at=timezone.now(), status=MentorshipStatus.ACTIVE
     )
     if updated != 1:
         raise MatchingError(MatchingCode.NOT_PAUSED, _("Only a paused mentorship can be resumed."))

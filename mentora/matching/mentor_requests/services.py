@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
@@ -67,7 +68,7 @@ def _expire_overdue(requests_filter: dict[str, object], now: datetime) -> int:
     return (
         MentorRequest.objects.open()
         .filter(expires_at__lte=now, **requests_filter)
-        .update(status=RequestStatus.EXPIRED, decided_at=now)
+        .update(updated_at=timezone.now(), status=RequestStatus.EXPIRED, decided_at=now)
     )
 
 
@@ -125,7 +126,7 @@ def _claim(request: MentorRequest, now: datetime, **changes: object) -> None:
     """Compare-and-set the request out of "open"; refuse if someone got there first."""
     claimed = MentorRequest.objects.filter(
         pk=request.pk, status=RequestStatus.OPEN, expires_at__gt=now
-    ).update(decided_at=now, **changes)
+    ).update(updated_at=timezone.now(), decided_at=now, **changes)
     if claimed != 1:
         raise _not_open(request)
 
@@ -213,7 +214,7 @@ def request_accept(
                 ) from None
             raise
         MentorRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.ACCEPTED, mentorship=mentorship
+            updated_at=timezone.now(), status=RequestStatus.ACCEPTED, mentorship=mentorship
         )
         _apply(request, now, status=RequestStatus.ACCEPTED, mentorship=mentorship)
         _agree_cadence(request, mentorship, weekday, time_of_day, frequency, now)

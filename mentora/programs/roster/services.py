@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.accounts.models import User
@@ -78,7 +79,9 @@ def success_manager_assign(
         _check_may_assign(program, memberships, by)
         _check_manager(program, success_manager)
         changed = [m.pk for m in memberships if m.success_manager_id != success_manager.pk]
-        Membership.objects.filter(pk__in=changed).update(success_manager=success_manager)
+        Membership.objects.filter(pk__in=changed).update(
+            updated_at=timezone.now(), success_manager=success_manager
+        )
     return len(changed)
 
 
@@ -111,7 +114,9 @@ def success_managers_balance(
             load[target] += 1
             received.setdefault(target, []).append(membership.pk)
         for manager_id, membership_ids in received.items():
-            Membership.objects.filter(pk__in=membership_ids).update(success_manager_id=manager_id)
+            Membership.objects.filter(pk__in=membership_ids).update(
+                updated_at=timezone.now(), success_manager_id=manager_id
+            )
     by_pk = {m.pk: m for m in managers}
     return {by_pk[pk]: len(ids) for pk, ids in received.items()}
 
@@ -142,5 +147,5 @@ def cohort_move(*, program: Program, mentees: Sequence[User], cohort: Cohort, by
                 field="cohort",
             )
         changed = [m.pk for m in memberships if m.cohort_id != cohort.pk]
-        Membership.objects.filter(pk__in=changed).update(cohort=cohort)
+        Membership.objects.filter(pk__in=changed).update(updated_at=timezone.now(), cohort=cohort)
     return len(changed)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -576,6 +577,7 @@ def session_cancel(
         updated = Session.objects.filter(
             pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
         ).update(
+            updated_at=timezone.now(),
             status=SessionStatus.CANCELLED,
             cancelled_at=now,
             cancelled_by=by,
@@ -609,7 +611,7 @@ def session_keep_with_new_agenda(
     with transaction.atomic():
         updated = Session.objects.filter(
             pk=session.pk, status=SessionStatus.SCHEDULED, starts_at__gt=now
-        ).update(agenda_switch=switch)
+        ).update(updated_at=timezone.now(), agenda_switch=switch)
         if updated != 1:
             raise SchedulingError(
                 SchedulingCode.NOT_CHANGEABLE, _("This session is no longer ahead.")
@@ -649,7 +651,10 @@ def session_mark_attendance(
         raise _not_a_party()
     with transaction.atomic():
         updated = Session.objects.filter(pk=session.pk, status=SessionStatus.SCHEDULED).update(
-            status=outcome, attendance_marked_at=now, attendance_marked_by=by
+            updated_at=timezone.now(),
+            status=outcome,
+            attendance_marked_at=now,
+            attendance_marked_by=by,
         )
         if updated != 1:
             raise SchedulingError(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
 from mentora.scheduling.models import Session, SessionStatus
 
@@ -68,7 +69,9 @@ def room_name(session: Session) -> str:
     if session.room_name or session.status == SessionStatus.CANCELLED:
         return session.room_name
     drawn = new_room_name()
-    if not Session.objects.filter(pk=session.pk, room_name="").update(room_name=drawn):
+    if not Session.objects.filter(pk=session.pk, room_name="").update(
+        updated_at=timezone.now(), room_name=drawn
+    ):
         drawn = Session.objects.values_list("room_name", flat=True).get(pk=session.pk)
     session.room_name = drawn
     return drawn

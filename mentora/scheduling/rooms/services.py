@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentora.clock import now_or_current
@@ -66,7 +67,7 @@ def session_meeting_url_set(
         updated = (
             Session.objects.filter(pk=session.pk, status=SessionStatus.SCHEDULED, ends_at__gt=now)
             .exclude(meeting_url=url)
-            .update(meeting_url=url, sequence=F("sequence") + 1)
+            .update(updated_at=timezone.now(), meeting_url=url, sequence=F("sequence") + 1)
         )
         session.refresh_from_db()
         if not updated:
