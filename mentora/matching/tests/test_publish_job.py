@@ -18,7 +18,9 @@ from typing import cast
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
@@ -431,3 +433,13 @@ def test_two_clicks_on_publish_queue_one_job(program, admin_user, settings):
     assert (
         DBTaskResult.objects.filter(task_path="mentora.matching.jobs.bulk_publish_run").count() == 1
     )
+
+
+def test_the_progress_card_writes_a_national_count_with_separators(program):
+    """9,000 mentees read as 9,000, not 9000 (the page's other counts do too)."""
+    run = BulkMatchRun(program=program, status=BulkRunStatus.COMPUTING)
+    progress = staff.RunProgress(run=run, working=True, done=4500, total=9000, error="")
+    with translation.override("en"):
+        card = render_to_string("matching/staff/_run_progress.html", {"progress": progress})
+    assert "Scoring and matching 9,000 mentees" in card
+    assert "4,500 of 9,000 done" in card
