@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from mentora.api import handlers, sessions
+from mentora.api import handlers, mentorships, sessions
 from mentora.api.access import program_for_caller
 from mentora.api.auth import TokenOrSession
 from mentora.api.schemas import MeOut, ProgramOut
@@ -99,3 +99,4 @@ def program_get(request: HttpRequest, slug: str) -> Any:
 api.add_router("/me", me_router)
 api.add_router("/programs", programs_router)
 api.add_router("/programs", sessions.router)
+api.add_router("/programs", mentorships.router)

@@ -67,6 +67,22 @@ class SessionPage(Schema):
     next: str | None = Field(None, description="Pass as ?cursor= for the next page.")
 
 
+class MentorshipOut(Schema):
+    id: int
+    mentor: PersonOut
+    mentee: PersonOut
+    status: str = Field(description="active, paused or ended.")
+    started_at: datetime
+    ended_at: datetime | None = None
+    end_reason: str = Field("", description="Why it ended, as a code, once ended.")
+    updated_at: datetime = Field(description="Last change of any kind (see ?updated_since=).")
+
+
+class MentorshipPage(Schema):
+    items: list[MentorshipOut]
+    next: str | None = Field(None, description="Pass as ?cursor= for the next page.")
+
+
 class SlotsOut(Schema):
     mentorship_id: int
     window_start: datetime

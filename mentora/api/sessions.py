@@ -7,18 +7,14 @@ session_cancel: the notice policy decides on time or late) as the pages.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django import forms
-from django.core import signing
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
-from mentora import inputs
+from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
 from mentora.api.errors import ApiCode, ApiError
 from mentora.api.idempotency import run_once
@@ -47,8 +43,6 @@ ERRORS: dict[int, Any] = {
     429: ErrorOut,
 }
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 SLOT_DAYS = 7
 MAX_SLOT_DAYS = 31
 CURSOR_SALT = "mentora.api.sessions.cursor"
@@ -75,43 +69,11 @@ def session_out(session: Session) -> dict[str, Any]:
     }
 
 
-def _refuse_form(form: forms.Form) -> None:
-    """A form's first error as a 422 naming its field."""
-    for name, messages in form.errors.items():
-        raise ApiError(
-            ApiCode.INVALID,
-            str(messages[0]),
-            status=422,
-            field=None if name == "__all__" else name,
-        )
+class SessionFilterForm(lists.ListFilterForm):
+    """?from=, ?to= and ?updated_since= (RFC 3339 with an offset) and ?status=."""
 
-
-class SessionFilterForm(inputs.Form):
-    """?from=, ?to= and ?updated_since= (RFC 3339 with an offset, within a
-    century) and ?status=."""
-
-    status = forms.ChoiceField(choices=SessionStatus.choices, required=False)
-
-    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        century = timedelta(days=36525)
-        for name in ("from", "to", "updated_since"):
-            self.fields[name] = inputs.BoundedDateTimeField(
-                required=False,
-                offset_required=True,
-                minimum=now - century,
-                maximum=now + century,
-            )
-
-
-def _cursor_after(cursor: str) -> tuple[datetime, int]:
-    try:
-        stamp, pk = signing.loads(cursor, salt=CURSOR_SALT)
-        return datetime.fromisoformat(stamp), int(pk)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise ApiError(
-            ApiCode.BAD_CURSOR, _("This cursor is not one we gave."), status=422, field="cursor"
-        ) from None
+    time_filters = ("from", "to", "updated_since")
+    status_choices = SessionStatus.choices
 
 
 @router.get(
@@ -133,35 +95,23 @@ def sessions_list(
         ),
     ),
     cursor: str | None = Query(None, description="The `next` of the previous page."),
-    limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+    limit: int = Query(lists.PAGE_SIZE, ge=1, le=lists.MAX_PAGE_SIZE),
 ) -> Any:
     program = program_for_caller(request, slug)
-    now = timezone.now()
-    given = (("from", from_), ("to", to), ("status", status), ("updated_since", updated_since))
-    data = {k: v for k, v in given if v}
-    form = SessionFilterForm(data, now=now)
-    if not form.is_valid():
-        _refuse_form(form)
-    found = queries.sessions_for(caller(request), program).order_by("starts_at", "pk")
-    if form.cleaned_data.get("from"):
-        found = found.filter(starts_at__gte=form.cleaned_data["from"])
-    if form.cleaned_data.get("to"):
-        found = found.filter(starts_at__lt=form.cleaned_data["to"])
-    if form.cleaned_data.get("status"):
-        found = found.filter(status=form.cleaned_data["status"])
-    if form.cleaned_data.get("updated_since"):
-        found = found.filter(updated_at__gte=form.cleaned_data["updated_since"])
-    if cursor:
-        after, after_pk = _cursor_after(cursor)
-        found = found.filter(Q(starts_at__gt=after) | Q(starts_at=after, pk__gt=after_pk))
-    rows = list(found[: limit + 1])
-    following = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        following = signing.dumps(
-            [last.starts_at.astimezone(UTC).isoformat(), last.pk], salt=CURSOR_SALT
-        )
+    given = {"from": from_, "to": to, "status": status, "updated_since": updated_since}
+    chosen = lists.filters_or_refuse(SessionFilterForm, given, timezone.now())
+    found = queries.sessions_for(caller(request), program)
+    if chosen.get("from"):
+        found = found.filter(starts_at__gte=chosen["from"])
+    if chosen.get("to"):
+        found = found.filter(starts_at__lt=chosen["to"])
+    if chosen.get("status"):
+        found = found.filter(status=chosen["status"])
+    if chosen.get("updated_since"):
+        found = found.filter(updated_at__gte=chosen["updated_since"])
+    rows, following = lists.page_of(
+        found, order="starts_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    )
     return {"items": [session_out(s) for s in rows], "next": following}
 
 
@@ -232,7 +182,7 @@ def session_book(
     now = timezone.now()
     form = SlotForm({"starts_at": payload.starts_at}, program=program, now=now)
     if not form.is_valid():
-        _refuse_form(form)
+        lists.refuse_form(form)
 
     def book() -> tuple[int, dict[str, Any]]:
         session = services.session_book(
@@ -265,7 +215,7 @@ def session_cancel(request: HttpRequest, slug: str, session_id: int, payload: Ca
     session = access.session_for_party(caller(request), program, object_id(session_id))
     form = CancelForm({"reason": payload.reason, "note": payload.note})
     if not form.is_valid():
-        _refuse_form(form)
+        lists.refuse_form(form)
     services.session_cancel(
         session=session,
         by=caller(request),

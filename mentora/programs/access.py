@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mentora.programs import audit, memo
@@ -168,6 +168,21 @@ def staff_scope(viewer: User, program: Program, field: str = "mentee") -> Q | No
         )
         return Q(**{f"{field}__in": caseload.values("user_id")})
     return Q() if has_support_access(viewer, program) else None
+
+
+def mentorships_seen_by(viewer: User, program: Program) -> QuerySet[Mentorship]:
+    """The program's mentorships `viewer` may read by their roles: their own as
+    mentor or mentee, every one for an admin, their caseload's for a success
+    manager. Support access adds nothing here (the API has none)."""
+    mine = Q(mentor=viewer) | Q(mentee=viewer)
+    found = Mentorship.objects.filter(program=program)
+    if has_role(viewer, program, Role.ADMIN):
+        return found
+    if has_role(viewer, program, Role.SUCCESS_MANAGER):
+        scope = staff_scope(viewer, program)
+        assert scope is not None
+        return found.filter(mine | scope)
+    return found.filter(mine)
 
 
 def sees_all_background(viewer: User, owner: User, program: Program) -> bool:
