@@ -15,7 +15,7 @@ from ninja import Query, Router
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
-from mentora.api.schemas import MentorshipOut, MentorshipPage
+from mentora.api.schemas import MentorshipOut, MentorshipPage, person_out
 from mentora.api.sessions import ERRORS
 from mentora.programs import access
 from mentora.programs.models import Mentorship, MentorshipStatus
@@ -30,16 +30,12 @@ class MentorshipFilterForm(lists.ListFilterForm):
     status_choices = MentorshipStatus.choices
 
 
-def _person(user: Any) -> dict[str, Any]:
-    return {"id": user.pk, "name": user.name, "time_zone": user.time_zone}
-
-
 def mentorship_out(mentorship: Mentorship) -> dict[str, Any]:
     # The end note and the closing reflections are people's words: not sent.
     return {
         "id": mentorship.pk,
-        "mentor": _person(mentorship.mentor),
-        "mentee": _person(mentorship.mentee),
+        "mentor": person_out(mentorship.mentor),
+        "mentee": person_out(mentorship.mentee),
         "status": mentorship.status,
         "started_at": mentorship.started_at,
         "ended_at": mentorship.ended_at,

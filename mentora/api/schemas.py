@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -44,6 +45,11 @@ class PersonOut(Schema):
     id: int
     name: str
     time_zone: str
+
+
+def person_out(user: Any) -> dict[str, Any]:
+    """A person as every answer names them (a `PersonOut`)."""
+    return {"id": user.pk, "name": user.name, "time_zone": user.time_zone}
 
 
 class SessionOut(Schema):

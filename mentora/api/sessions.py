@@ -25,6 +25,7 @@ from mentora.api.schemas import (
     SessionOut,
     SessionPage,
     SlotsOut,
+    person_out,
 )
 from mentora.scheduling import access, queries
 from mentora.scheduling.booking import services
@@ -49,14 +50,11 @@ CURSOR_SALT = "mentora.api.sessions.cursor"
 
 
 def session_out(session: Session) -> dict[str, Any]:
-    def person(user: Any) -> dict[str, Any]:
-        return {"id": user.pk, "name": user.name, "time_zone": user.time_zone}
-
     return {
         "id": session.pk,
         "mentorship_id": session.mentorship_id,
-        "mentor": person(session.mentor),
-        "mentee": person(session.mentee),
+        "mentor": person_out(session.mentor),
+        "mentee": person_out(session.mentee),
         "kind": session.kind,
         "status": session.status,
         "starts_at": session.starts_at,
