@@ -71,9 +71,7 @@ def program_home(request: ProgramRequest) -> HttpResponse:
                 [] if mentorships else request_queries.waiting_for_mentee(program, user, now)
             ),
         }
-        context["mentee_history"] = health_queries.mentorship_history(
-            program, user, for_staff=False
-        )
+        context["mentee_past"] = health_queries.past_mentorships(program, user)
     if Role.MENTOR in roles:
         context["mentor"] = {
             "mentorships": queries.live_mentorships_of_mentor(program, user),

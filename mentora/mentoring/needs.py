@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,9 @@ ITEMS_AHEAD_DAYS = 2
 
 _UNPREPARED = Q(agenda__isnull=True) | Q(agenda__goal="")
 # The kinds of session a "Needs you now" query sorts out (_first_of_each).
-_PREPARE, _AFTER, _HELD, _UNPREPARED_KIND = 1, 2, 3, 4
+_PREPARE, _AFTER, _HELD, _UNPREPARED_KIND, _REOPENED = 1, 2, 3, 4, 5
+# A reopened reflection is asked for unless the session didn't take place.
+_NOT_HELD = [SessionStatus.CANCELLED, SessionStatus.MENTEE_NO_SHOW, SessionStatus.MENTOR_NO_SHOW]
 assert NEEDS_SHOWN <= FIRST_OPEN_ITEMS  # _items_due reads its items from first_open_items
 
 
@@ -96,14 +98,20 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
         starts_at__lte=now + PREPARE_AHEAD,
     )
     after = _reflection_due_q(program, now) & (Q(reflected=False) | Q(gave_feedback=False))
-    # Both kinds in one query (one ahead, one behind: never the same session).
+    # The kinds in one query (one ahead, the others behind). A session both in its
+    # window and reopened is of the first kind, due when the later of the two ends.
     first = _first_of_each(
         _sessions(program, mentee=user).annotate(
             windows_from=windows_from_expression(),
             reflected=_reflected_by(user),
             gave_feedback=Exists(Feedback.objects.filter(session=OuterRef("pk"))),
+            reopened_until=_reopened_until(user, now),
         ),
-        {_PREPARE: (prepare, "starts_at"), _AFTER: (after, "ends_at")},
+        {
+            _PREPARE: (prepare, "starts_at"),
+            _AFTER: (after, "ends_at"),
+            _REOPENED: (_reopened_q("reflected"), "reopened_until"),
+        },
     )
     needs = [
         Need(
@@ -115,13 +123,7 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
     ]
     for s in first[_AFTER]:
         if not s.reflected:  # type: ignore[attr-defined]
-            needs.append(
-                Need(
-                    title=_("Reflect on your session with %(name)s") % {"name": s.mentor.name},
-                    url=reverse("session_reflect", args=[slug, s.pk]),
-                    due=s.windows_from + window,  # type: ignore[attr-defined]
-                )
-            )
+            needs.append(_reflect_need(s, slug, _due(s, s.windows_from + window)))  # type: ignore[attr-defined]
         if not s.gave_feedback:  # type: ignore[attr-defined]
             needs.append(
                 Need(
@@ -130,42 +132,43 @@ def needs_you_now_for_mentee(user: User, program: Program, now: datetime) -> lis
                     due=s.windows_from + window,  # type: ignore[attr-defined]
                 )
             )
-    return needs + _reopened(user, program, now) + _items_due(user, program, now)
+    needs += [_reflect_need(s, slug, s.reopened_until) for s in first[_REOPENED]]  # type: ignore[attr-defined]
+    return needs + _items_due(user, program, now)
 
 
-def _reopened(user: User, program: Program, now: datetime) -> list[Need]:
-    """Reflections staff reopened for this person and not written yet (one
-    query), with the same title as the normal window's item, due when the
-    reopening ends."""
-    reopenings = (
-        ReflectionReopening.objects.filter(party=user, session__program=program, until__gte=now)
-        .exclude(
-            session__status__in=[
-                SessionStatus.CANCELLED,
-                SessionStatus.MENTEE_NO_SHOW,
-                SessionStatus.MENTOR_NO_SHOW,
-            ]
-        )
-        .annotate(
-            reflected=Exists(Reflection.objects.filter(session=OuterRef("session_id"), author=user))
-        )
-        .filter(reflected=False)
-        .select_related("session__mentor", "session__mentee")
-        .order_by("until")
+def _reopened_until(user: User, now: datetime) -> Subquery:
+    """Until when staff reopened the session's reflection for `user` (None: not open)."""
+    open_for_user = ReflectionReopening.objects.filter(
+        session=OuterRef("pk"), party=user, until__gte=now
     )
-    needs = []
-    for r in reopenings[:NEEDS_SHOWN]:
-        s = r.session
-        if user.pk == s.mentee_id:
-            title = _("Reflect on your session with %(name)s") % {"name": s.mentor.name}
-        else:
-            title = _("Write your report on the session with %(name)s") % {"name": s.mentee.name}
-        needs.append(
-            Need(
-                title=title, url=reverse("session_reflect", args=[program.slug, s.pk]), due=r.until
-            )
-        )
-    return needs
+    return Subquery(open_for_user.order_by("-until").values("until")[:1])
+
+
+def _reopened_q(written: str) -> Q:
+    """Sessions whose reflection staff reopened and the person hasn't written
+    (`written` names the annotation saying they have)."""
+    return Q(reopened_until__isnull=False, **{written: False}) & ~Q(status__in=_NOT_HELD)
+
+
+def _due(session: Session, window_ends: datetime) -> datetime:
+    reopened_until = getattr(session, "reopened_until", None)
+    return max(window_ends, reopened_until) if reopened_until else window_ends
+
+
+def _reflect_need(session: Session, slug: str, due: datetime) -> Need:
+    return Need(
+        title=_("Reflect on your session with %(name)s") % {"name": session.mentor.name},
+        url=reverse("session_reflect", args=[slug, session.pk]),
+        due=due,
+    )
+
+
+def _report_need(session: Session, slug: str, due: datetime) -> Need:
+    return Need(
+        title=_("Write your report on the session with %(name)s") % {"name": session.mentee.name},
+        url=reverse("session_reflect", args=[slug, session.pk]),
+        due=due,
+    )
 
 
 def _items_due(user: User, program: Program, now: datetime) -> list[Need]:
@@ -199,26 +202,25 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
         starts_at__gt=now,
         starts_at__lte=now + UNPREPARED_AHEAD,
     )
-    # Both kinds in one query (held and scheduled: never the same session).
+    # The kinds in one query (held, scheduled, reopened). A held session both in its
+    # window and reopened is of the first kind, due when the later of the two ends.
     first = _first_of_each(
         _sessions(program, mentor=user).annotate(
             windows_from=windows_from_expression(),
             reported=_reflected_by(user),
             noted=Exists(Note.objects.filter(session=OuterRef("pk"), author=user)),
+            reopened_until=_reopened_until(user, now),
         ),
-        {_HELD: (held, "ends_at"), _UNPREPARED_KIND: (unprepared, "starts_at")},
+        {
+            _HELD: (held, "ends_at"),
+            _UNPREPARED_KIND: (unprepared, "starts_at"),
+            _REOPENED: (_reopened_q("reported"), "reopened_until"),
+        },
     )
     needs = []
     for s in first[_HELD]:
         if not s.reported:  # type: ignore[attr-defined]
-            needs.append(
-                Need(
-                    title=_("Write your report on the session with %(name)s")
-                    % {"name": s.mentee.name},
-                    url=reverse("session_reflect", args=[slug, s.pk]),
-                    due=s.windows_from + window,  # type: ignore[attr-defined]
-                )
-            )
+            needs.append(_report_need(s, slug, _due(s, s.windows_from + window)))  # type: ignore[attr-defined]
         if not s.noted and s.windows_from >= now - notes_days:  # type: ignore[attr-defined]
             needs.append(
                 Need(
@@ -229,7 +231,7 @@ def needs_you_now_for_mentor(user: User, program: Program, now: datetime) -> lis
             )
     return (
         needs
-        + _reopened(user, program, now)
+        + [_report_need(s, slug, s.reopened_until) for s in first[_REOPENED]]  # type: ignore[attr-defined]
         + [
             Need(
                 title=_("%(name)s hasn't prepared your session yet") % {"name": s.mentee.name},

@@ -187,6 +187,17 @@ def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> li
     )
 
 
+def past_mentorships(program: Program, mentee: User) -> list[Mentorship]:
+    """The mentee's ended mentorships in the program, newest first, each with its
+    `held` count: what their home lists (one query; the history page has the rest)."""
+    return list(
+        Mentorship.objects.filter(program=program, mentee=mentee, status=MentorshipStatus.ENDED)
+        .select_related("mentor")
+        .annotate(held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)))
+        .order_by("-started_at", "-pk")
+    )
+
+
 def mentorship_sessions(mentorship: Mentorship) -> QuerySet[Session]:
     """A mentorship's sessions for staff, newest first: attendance, both
     reflections and the mentee's feedback (a fixed number of queries)."""

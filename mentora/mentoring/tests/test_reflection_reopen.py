@@ -319,3 +319,33 @@ def test_a_reopened_report_is_asked_of_the_mentor(old, mentor, admin_user):
     services.reflection_reopen(session=old, party=mentor, by=admin_user)
 
     assert "Write your report on the session with Mia Mentee" in _titles(mentor, Role.MENTOR)
+
+
+def test_a_reopening_inside_the_window_is_one_item_due_when_the_later_ends(
+    mentorship, mentee, success_manager
+):
+    """Attendance recorded late can open the normal window again over a reopening:
+    the mentee is asked once, by the later of the two ends."""
+    recent = f.SessionFactory(
+        mentorship=mentorship,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW - timedelta(days=2) + timedelta(minutes=45),
+        status=SessionStatus.HELD,
+    )
+    ReflectionReopening.objects.create(
+        session=recent,
+        party=mentee,
+        reopened_by=success_manager,
+        reopened_at=NOW,
+        until=NOW + timedelta(days=10),
+    )
+
+    asked = [
+        n
+        for n in needs_you_now(
+            mentorship.program, mentee, frozenset({Role.MENTEE}), NOW, is_admin=False
+        )
+        if n.url == reflect_url(mentorship.program, recent)
+    ]
+
+    assert [n.due for n in asked] == [NOW + timedelta(days=10)]
