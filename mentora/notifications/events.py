@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest, Pulse
-    from mentora.mentoring.models import ReflectionReopening
+    from mentora.mentoring.models import Feedback, Reflection, ReflectionReopening
     from mentora.programs.models import Mentorship
     from mentora.scheduling.models import Cadence, CalendarConnection
 
@@ -182,6 +182,25 @@ def calendar_disabled(connection: CalendarConnection) -> None:
 def reflection_reopened(reopening: ReflectionReopening) -> None:
     """Staff reopened a closed reflection: that party hears until when."""
     _emit("reflection_reopened", reopening.pk)
+
+
+# --- Heard by webhooks only --------------------------------------------------------
+# listen() wants a function for every hook, so a new hook can't be forgotten;
+# these three are for the program's other systems (mentora.webhooks), and
+# nobody is emailed: the pages already show an expired request, a reflection
+# and feedback where they belong.
+
+
+def requests_expired_many(requests: list[MentorRequest]) -> None:
+    """Requests that went unanswered: nobody is told (the mentee's page says so)."""
+
+
+def reflection_submitted(reflection: Reflection) -> None:
+    """A party reflected on a session: nobody is told."""
+
+
+def feedback_submitted(feedback: Feedback) -> None:
+    """A mentee gave feedback: nobody is told (the mentor reads it on their page)."""
 
 
 def listen() -> None:

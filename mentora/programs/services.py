@@ -30,6 +30,7 @@ from mentora.accounts.hooks import mentor_features_changed
 from mentora.accounts.mail import account_email_queue
 from mentora.accounts.models import MenteeProfile, MentorProfile, User
 from mentora.programs import access as program_access
+from mentora.programs import hooks
 from mentora.programs.csv_import import ImportRow
 from mentora.programs.errors import ProgramCode, ProgramError
 from mentora.programs.models import (
@@ -177,11 +178,25 @@ def person_invite(
                 field="email",
             )
         _invitation_sent_mark(user=user, memberships=[membership])
+        _announce_welcomed([(user, [membership])], by=invited_by, resent=not added)
         transaction.on_commit(
             partial(_send_welcome, user=user, memberships=[membership], invited_by=invited_by),
             robust=True,
         )
     return user
+
+
+def _announce_welcomed(
+    people: Sequence[tuple[User, Sequence[Membership]]], *, by: User | None, resent: bool = False
+) -> None:
+    """Tell the hooks who got a set-password invitation and who, already using
+    their account, joined at once (the people page's "invited" and "active")."""
+    invited = [(u, list(ms)) for u, ms in people if ms and not u.has_usable_password()]
+    joined = [(u, list(ms)) for u, ms in people if ms and u.has_usable_password()]
+    if invited:
+        hooks.people_invited(invited, by=by, resent=resent)
+    if joined and not resent:
+        hooks.people_joined(joined)
 
 
 def _invitation_sent_mark(*, user: User, memberships: Sequence[Membership]) -> None:
@@ -234,6 +249,9 @@ def invitations_resend(*, program: Program, users: Sequence[User], by: User) -> 
             transaction.on_commit(
                 partial(_send_welcome, user=user, memberships=held, invited_by=by), robust=True
             )
+        _announce_welcomed(
+            [(fresh[pk], memberships[pk]) for pk in dict.fromkeys(ids)], by=by, resent=True
+        )
     return len(set(ids))
 
 
@@ -295,10 +313,13 @@ def invitation_accept(*, user: User, password: str) -> User:
     what makes the invitation link work only once.
     """
     with transaction.atomic():
+        first = user.activated_at is None
         user.set_password(password)
         user.activated_at = user.activated_at or timezone.now()
         user.save(update_fields=["password", "activated_at"])
         _email_verify(user)
+        if first:
+            _announce_joined(user)
     return user
 
 
@@ -311,10 +332,20 @@ def invitation_accept_by_sso(*, user: User) -> User:
     link's token is made from.
     """
     with transaction.atomic():
+        first = user.activated_at is None
         user.activated_at = user.activated_at or timezone.now()
         user.save(update_fields=["activated_at"])
         _email_verify(user)
+        if first:
+            _announce_joined(user)
     return user
+
+
+def _announce_joined(user: User) -> None:
+    """A first acceptance joins the person to every program they hold a role in."""
+    memberships = list(Membership.objects.active().filter(user=user).order_by("program", "role"))
+    if memberships:
+        hooks.people_joined([(user, memberships)])
 
 
 def invitation_link(user: User) -> str:
@@ -498,7 +529,23 @@ def people_import(
                     robust=True,
                 )
             result.invitations_sent = len(added)
+        _announce_imported(users, added, by=invited_by, send_invitations=send_invitations)
     return result
+
+
+def _announce_imported(
+    users: dict[str, User],
+    added: dict[str, list[Membership]],
+    *,
+    by: User | None,
+    send_invitations: bool,
+) -> None:
+    """Invitations held back are not announced (nobody was invited yet); an
+    account already in use joins its new programs either way."""
+    people = [(users[email], ms) for email, ms in added.items()]
+    if not send_invitations:
+        people = [(u, ms) for u, ms in people if u.has_usable_password()]
+    _announce_welcomed(people, by=by)
 
 
 def _import_existing_person_row(

@@ -1,15 +1,16 @@
 """What the lower apps announce through their hooks, as webhook events.
 
-`listen()` (WebhooksConfig.ready) connects the scheduling and matching hooks
-to the functions of the same name here. Each builds the event's payload inside
-the caller's transaction and, once it commits, records one delivery per
-subscribed endpoint of the program and queues its task (nothing is sent for a
-change that rolled back; a failing queue never breaks the change: robust
-on_commit).
+`listen()` (WebhooksConfig.ready) connects the scheduling, matching,
+mentoring and programs hooks to the functions of the same name here. Each
+builds the event's payload inside the caller's transaction and, once it
+commits, records one delivery per subscribed endpoint of the program and
+queues its task (nothing is sent for a change that rolled back; a failing
+queue never breaks the change: robust on_commit).
 
 A payload carries only what the program's admins may see: ids, statuses,
-reason codes and times (RFC 3339). Never a note, a message, a concern's
-details or a background answer.
+reason codes and times (RFC 3339), and a person's name where the event is about
+that person. Never a note, a message, a concern's details, a background answer
+or the words of a reflection or feedback (their codes and the rating only).
 """
 
 from __future__ import annotations
@@ -24,13 +25,20 @@ from django.utils import timezone
 from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
 from mentora.matching.models import RequestStatus
+from mentora.mentoring import hooks as mentoring_hooks
+from mentora.programs import hooks as programs_hooks
 from mentora.scheduling import hooks as scheduling_hooks
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from mentora.accounts.models import User
     from mentora.matching.models import Concern, MentorRequest
-    from mentora.programs.models import Mentorship
+    from mentora.mentoring.models import Feedback, Reflection
+    from mentora.programs.models import Membership, Mentorship
     from mentora.scheduling.models import Session
+
+    People = Sequence[tuple[User, Sequence[Membership]]]
 
 
 def rfc3339(moment: datetime | None) -> str | None:
@@ -115,6 +123,96 @@ def _concern(concern: Concern) -> dict[str, Any]:
     }
 
 
+def _person(user: User, memberships: Sequence[Membership]) -> dict[str, Any]:
+    return {
+        "id": user.pk,
+        "name": user.name,
+        "roles": sorted({str(m.role) for m in memberships}),
+    }
+
+
+def _reflection(reflection: Reflection) -> dict[str, Any]:
+    session = reflection.session
+    role = "mentor" if reflection.author_id == session.mentor_id else "mentee"
+    return {
+        "id": reflection.pk,
+        "session_id": session.pk,
+        "mentorship_id": session.mentorship_id,
+        "author_id": reflection.author_id,
+        "author_role": role,
+        "goal_met": reflection.goal_met,
+        "still_makes_sense": reflection.still_makes_sense,
+        "created_at": rfc3339(reflection.created_at),
+    }
+
+
+def _feedback(feedback: Feedback) -> dict[str, Any]:
+    session = feedback.session
+    return {
+        "id": feedback.pk,
+        "session_id": session.pk,
+        "mentorship_id": session.mentorship_id,
+        "mentor_id": session.mentor_id,
+        "mentee_id": session.mentee_id,
+        "rating": feedback.rating,
+        "visibility": feedback.visibility,
+        "created_at": rfc3339(feedback.created_at),
+    }
+
+
+# --- Programs -------------------------------------------------------------------
+
+
+def _emit_people(
+    event_type: str,
+    people: People,
+    data: Callable[[User, list[Membership]], dict[str, Any]],
+) -> None:
+    """One event per person and program (an import or an acceptance spans several)."""
+    by_program: dict[int, list[dict[str, Any]]] = {}
+    for user, memberships in people:
+        held: dict[int, list[Membership]] = {}
+        for membership in memberships:
+            held.setdefault(membership.program_id, []).append(membership)
+        for program_id, theirs in held.items():
+            by_program.setdefault(program_id, []).append(data(user, theirs))
+    for program_id, datas in by_program.items():
+        emit_many(event_type, program_id, datas)
+
+
+def people_invited(people: People, *, by: User | None, resent: bool) -> None:
+    def data(user: User, memberships: list[Membership]) -> dict[str, Any]:
+        sent = [m.invitation_sent_at for m in memberships if m.invitation_sent_at is not None]
+        return {
+            **_person(user, memberships),
+            "invited_at": rfc3339(max(sent, default=None) or timezone.now()),
+            "invited_by_id": by.pk if by is not None else None,
+            "resent": resent,
+        }
+
+    _emit_people("person.invited", people, data)
+
+
+def people_joined(people: People) -> None:
+    joined_at = rfc3339(timezone.now())
+
+    def data(user: User, memberships: list[Membership]) -> dict[str, Any]:
+        return {**_person(user, memberships), "joined_at": joined_at}
+
+    _emit_people("person.joined", people, data)
+
+
+# --- Mentoring ------------------------------------------------------------------
+
+
+def reflection_submitted(reflection: Reflection) -> None:
+    emit("reflection.submitted", reflection.session.program_id, _reflection(reflection))
+
+
+def feedback_submitted(feedback: Feedback) -> None:
+    emit("feedback.submitted", feedback.session.program_id, _feedback(feedback))
+
+
 # --- Scheduling -----------------------------------------------------------------
 
 
@@ -154,12 +252,21 @@ def request_withdrawn(request: MentorRequest) -> None:
     emit("request.withdrawn", request.program_id, _request(request))
 
 
-def requests_withdrawn_many(requests: list[MentorRequest]) -> None:
+def _emit_requests(event_type: str, requests: list[MentorRequest]) -> None:
+    """Many requests at once, perhaps of several programs: one batch per program."""
     by_program: dict[int, list[dict[str, Any]]] = {}
     for request in requests:
         by_program.setdefault(request.program_id, []).append(_request(request))
     for program_id, datas in by_program.items():
-        emit_many("request.withdrawn", program_id, datas)
+        emit_many(event_type, program_id, datas)
+
+
+def requests_withdrawn_many(requests: list[MentorRequest]) -> None:
+    _emit_requests("request.withdrawn", requests)
+
+
+def requests_expired_many(requests: list[MentorRequest]) -> None:
+    _emit_requests("request.expired", requests)
 
 
 def concern_raised(concern: Concern) -> None:
@@ -195,17 +302,22 @@ LISTENERS = {
     "request_decided",
     "request_withdrawn",
     "requests_withdrawn_many",
+    "requests_expired_many",
     "concern_raised",
     "concern_resolved",
     "mentorship_started",
     "mentorships_started_many",
     "mentorship_ended",
+    "reflection_submitted",
+    "feedback_submitted",
+    "people_invited",
+    "people_joined",
 }
 
 
 def listen() -> None:
-    """Connect the scheduling and matching hooks this module has a function for."""
-    for hooks in (scheduling_hooks, matching_hooks):
+    """Connect the lower apps' hooks this module has a function for."""
+    for hooks in (scheduling_hooks, matching_hooks, mentoring_hooks, programs_hooks):
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook) and name in LISTENERS:
                 hook.connect(globals()[name])

@@ -13,19 +13,24 @@ from mentora.programs.models import Program
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a dev dependency: for mypy only
 
-# Every event a program's endpoint can choose (the issue's list, as far as the
-# lower apps announce them through their hooks).
+# Every event a program's endpoint can choose: issue 15's list and
+# request.withdrawn, each announced by a lower app's hook (events.py).
 EVENT_TYPES: tuple[tuple[str, StrOrPromise], ...] = (
+    ("person.invited", _("A person was invited")),
+    ("person.joined", _("A person joined")),
     ("session.booked", _("A session was booked")),
     ("session.moved", _("A session was moved")),
     ("session.cancelled", _("A session was cancelled")),
     ("session.attendance_recorded", _("Attendance was recorded")),
+    ("reflection.submitted", _("A reflection or session report was submitted")),
+    ("feedback.submitted", _("A mentee gave feedback on a session")),
     ("mentorship.started", _("A mentorship started")),
     ("mentorship.ended", _("A mentorship ended")),
     ("request.created", _("A mentee asked a mentor")),
     ("request.accepted", _("A mentor accepted a request")),
     ("request.declined", _("A mentor declined a request")),
     ("request.withdrawn", _("A request was withdrawn")),
+    ("request.expired", _("A request expired unanswered")),
     ("concern.raised", _("A concern was raised")),
     ("concern.resolved", _("A concern was resolved")),
 )

@@ -65,11 +65,27 @@ def _clean_message(message: str) -> str:
 
 
 def _expire_overdue(requests_filter: dict[str, object], now: datetime) -> int:
-    return (
+    """Close the open requests past their expiry and announce them; inside a transaction.
+
+    The rows are locked first (in id order, so two expirers queue rather than
+    deadlock): whoever gets them second finds them no longer open, so each
+    expiry is announced once.
+    """
+    overdue = list(
         MentorRequest.objects.open()
         .filter(expires_at__lte=now, **requests_filter)
-        .update(updated_at=timezone.now(), status=RequestStatus.EXPIRED, decided_at=now)
+        .order_by("pk")
+        .select_for_update()
     )
+    if not overdue:
+        return 0
+    MentorRequest.objects.filter(pk__in=[r.pk for r in overdue]).update(
+        updated_at=timezone.now(), status=RequestStatus.EXPIRED, decided_at=now
+    )
+    for request in overdue:
+        request.status, request.decided_at = RequestStatus.EXPIRED, now
+    hooks.requests_expired_many(overdue)
+    return len(overdue)
 
 
 def request_create(
@@ -312,4 +328,5 @@ def request_withdraw(
 
 def requests_expire(*, now: datetime | None = None) -> int:
     """Close every open request past its expiry (run periodically); returns how many."""
-    return _expire_overdue({}, now_or_current(now))
+    with transaction.atomic():
+        return _expire_overdue({}, now_or_current(now))

@@ -323,6 +323,8 @@ def reflection_submit(
             raise MentoringError(
                 MentoringCode.ALREADY_SAVED, _("Your reflection was just saved elsewhere; reload.")
             ) from None
+        if created:
+            hooks.reflection_submitted(reflection)
     return ReflectionResult(
         reflection=reflection,
         created=created,
@@ -417,6 +419,7 @@ def feedback_submit(
     try:
         with transaction.atomic():
             feedback.save()
+            hooks.feedback_submitted(feedback)
     except IntegrityError:
         raise _already_given() from None
     return feedback
