@@ -31,7 +31,6 @@ from mentora.privacy import access as privacy_access
 from mentora.programs import access, people, queries
 from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.models import Role
-from mentora.scheduling import queries as scheduling_queries
 
 
 @login_required
@@ -55,17 +54,17 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         "other_programs": [p for p in queries.programs_list(user) if p.pk != program.pk],
         "needs": needs_you_now(program, user, roles, now, is_admin=is_admin),
     }
+    soonest = None
     if roles & {Role.MENTEE, Role.MENTOR}:
-        context["upcoming_sessions"] = list(
-            scheduling_queries.upcoming_sessions(user, program, now)[:5]
-        )
+        soonest = dashboard.soonest_sessions(user, program, now)
+        context["upcoming_sessions"] = soonest.sessions
         context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
         mentorships, _counts = mentee_mentorships_and_items(program, user, local_today(user, now))
         context["mentee"] = {
             "mentorships": mentorships,
             "membership": queries.mentee_membership(program, user),
-            "dashboard": dashboard.mentee_dashboard(program, user, now),
+            "dashboard": dashboard.mentee_dashboard(program, user, now, soonest=soonest),
             # Only a mentee without a mentor is shown the way to find one.
             "requests_waiting": (
                 [] if mentorships else request_queries.waiting_for_mentee(program, user, now)

@@ -45,11 +45,14 @@ from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Mentorship, Program
 from mentora.programs.queries import live_mentorships_of_mentor
 from mentora.scheduling.models import Session, SessionStatus
+from mentora.scheduling.queries import upcoming_sessions
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
 
 SHOWN_QUESTIONS = 5
+# The soonest upcoming sessions a home lists ("Coming up").
+SOONEST_SHOWN = 5
 SHOWN_ACTION_ITEMS = 8
 assert SHOWN_ACTION_ITEMS <= FIRST_OPEN_ITEMS  # read from first_open_items
 READINESS_LABELS: dict[str, Promise] = {
@@ -169,9 +172,35 @@ def _upcoming(program: Program, now: datetime) -> QuerySet[Session]:
     ).order_by("starts_at", "pk")
 
 
-def mentee_dashboard(program: Program, mentee: User, now: datetime) -> MenteeDashboard:
-    """Everything the mentee's home shows, in a fixed number of queries."""
-    next_session = _with_agenda(_upcoming(program, now).filter(mentee=mentee)).first()
+@dataclass(frozen=True)
+class Soonest:
+    """A person's soonest upcoming sessions in a program, in either role, with their
+    agendas: the home's "Coming up" list, from which the mentee's next session is
+    taken too (one query for both)."""
+
+    sessions: list[Session]
+    complete: bool  # every upcoming session is in `sessions`
+
+    def first_as_mentee(self, mentee: User) -> Session | bool | None:
+        """The mentee's next session; False when it may lie beyond the list."""
+        found = next((s for s in self.sessions if s.mentee_id == mentee.pk), None)
+        return found if found or self.complete else False
+
+
+def soonest_sessions(user: User, program: Program, now: datetime) -> Soonest:
+    # One more row than shown says whether the list holds them all.
+    rows = list(_with_agenda(upcoming_sessions(user, program, now))[: SOONEST_SHOWN + 1])
+    return Soonest(rows[:SOONEST_SHOWN], complete=len(rows) <= SOONEST_SHOWN)
+
+
+def mentee_dashboard(
+    program: Program, mentee: User, now: datetime, *, soonest: Soonest | None = None
+) -> MenteeDashboard:
+    """Everything the mentee's home shows, in a fixed number of queries (one fewer
+    when the page has read the `soonest` sessions already)."""
+    next_session = soonest.first_as_mentee(mentee) if soonest else False
+    if next_session is False:
+        next_session = _with_agenda(_upcoming(program, now).filter(mentee=mentee)).first()
     # The first few open questions, each row counting them all (one query).
     shown_questions: list[Question] = list(
         open_questions_for(mentee, program)

@@ -7,7 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentora.mentoring.dashboard.queries import mentee_dashboard, mentor_dashboard
+from mentora.mentoring.dashboard.queries import (
+    SOONEST_SHOWN,
+    mentee_dashboard,
+    mentor_dashboard,
+    soonest_sessions,
+)
 from mentora.mentoring.models import Agenda, AgendaLink, AgendaQuestion, GoalStatus, QuestionStatus
 from mentora.programs.models import Role
 from mentora.scheduling.models import SessionStatus
@@ -108,6 +113,36 @@ def test_mentee_dashboard_open_action_items_by_due_date_with_overdue(
         (later, False),
     ]
     assert (d.open_item_count, d.overdue_count) == (3, 1)
+
+
+def test_the_next_session_comes_from_the_soonest_list_or_is_read_beyond_it(
+    program, mentee, mentorship
+):
+    """A person who is also a mentor: the home's soonest sessions may all be theirs as
+    mentor, and the mentee's next one lies beyond the list, so it is read."""
+    f.MembershipFactory(user=mentee, program=program, role=Role.MENTOR)
+    other = f.UserFactory(name="Omar Other")
+    f.MembershipFactory(user=other, program=program, role=Role.MENTEE)
+    as_mentor = f.MentorshipFactory(program=program, mentor=mentee, mentee=other)
+    for day in range(1, SOONEST_SHOWN + 2):
+        f.SessionFactory(mentorship=as_mentor, starts_at=NOW + timedelta(days=day))
+    own = f.SessionFactory(mentorship=mentorship, starts_at=NOW + timedelta(days=9))
+
+    soonest = soonest_sessions(mentee, program, NOW)
+
+    assert len(soonest.sessions) == SOONEST_SHOWN
+    assert not soonest.complete
+    assert mentee_dashboard(program, mentee, NOW, soonest=soonest).next_session.session == own
+
+
+def test_a_complete_soonest_list_without_the_mentee_means_no_next_session(
+    program, mentee, mentorship
+):
+    held(mentorship, 2)
+    soonest = soonest_sessions(mentee, program, NOW)
+
+    assert soonest.sessions == [] and soonest.complete
+    assert mentee_dashboard(program, mentee, NOW, soonest=soonest).next_session is None
 
 
 def test_mentee_dashboard_last_held_session_shared_notes_only(program, mentee, mentor, mentorship):
