@@ -14,6 +14,11 @@ mentorship hooks; `connect_listeners` (MatchingConfig.ready) listens.
 The token is replaced at once and again after commit: at once so the writer's
 own transaction (and a test's) sees the change, after commit because a request
 that read the old rows meanwhile may have stored them under the first new token.
+After commit the worker is also asked to load the pool again (`pool_rebuild`,
+one waiting task per program however many changes), so the next request
+usually finds it warm instead of paying the load. Only with a cache shared
+between processes (Redis): with local memory the worker's load would stay in the
+worker, so nothing is queued and the next request loads, as it always did.
 
 Only what `load_mentors` loads is cached: background answers a mentor keeps
 private are never loaded, so never cached. Each process also remembers the
@@ -27,18 +32,25 @@ invalidate anything.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from mentora.accounts import hooks as account_hooks
 from mentora.matching import hooks as matching_hooks
@@ -97,12 +109,12 @@ def pool_build(mentors: Sequence[MentorFeatures]) -> MentorPool:
         background=_multi_hot([m.background for m in mentors], background),
         free=np.array([m.free for m in mentors], dtype=np.int64),
     )
-    by_name = sorted(range(len(mentors)), key=lambda j: mentors[j].name)
+    names = [m.name for m in mentors]
+    by_name = sorted(range(len(mentors)), key=names.__getitem__)  # stable: ties in load order
     name_rank = np.empty(len(mentors), dtype=np.int64)
     name_rank[by_name] = np.arange(len(mentors), dtype=np.int64)
-    alphabetical = sorted(
-        range(len(mentors)), key=lambda j: (mentors[j].name.lower(), mentors[j].user_id)
-    )
+    listed = [(name.lower(), m.user_id) for name, m in zip(names, mentors, strict=True)]
+    alphabetical = sorted(range(len(mentors)), key=listed.__getitem__)
     return MentorPool(
         mentors=tuple(mentors),
         arrays=arrays,
@@ -209,24 +221,58 @@ def _remember(key: str, pool: MentorPool) -> None:
             _memo.popitem(last=False)
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection while a pool is loaded and built.
+
+    A build allocates tens of thousands of small objects (rows, sets, features),
+    enough to set off several collections, and a full one walks every object the
+    process holds: in a busy process that costs more than the build. None of them
+    form cycles, so nothing is left to collect; the collector runs again after.
+    Only re-enabled if it was enabled, so a caller that paused it keeps it paused.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _pool_key(program_id: int, reference: date) -> str:
+    monday = week_monday(reference).isoformat()
+    return f"matching:mentor-pool:{program_id}:{_version(program_id)}:{monday}"
+
+
+def _stored(key: str) -> MentorPool | None:
+    pool: MentorPool | None = cache.get(key)
+    return pool if _fresh(pool) else None
+
+
+def _pool_load(program: Program, reference: date, key: str) -> MentorPool:
+    """Load and build the pool (five queries) and store it under `key`."""
+    with _collection_paused():
+        pool = pool_build(load_mentors(program, reference))
+    cache.set(key, pool, POOL_SECONDS)
+    return pool
+
+
 def mentor_pool(program: Program, reference: date) -> MentorPool:
     """The program's active mentors for the reference week, from the cache if it holds
     them at the current version, else loaded (five queries) and stored."""
-    monday = week_monday(reference).isoformat()
-    key = f"matching:mentor-pool:{program.pk}:{_version(program.pk)}:{monday}"
+    key = _pool_key(program.pk, reference)
     pool = _remembered(key)
     if not _fresh(pool):
-        pool = cache.get(key)
-        if not _fresh(pool):
-            pool = pool_build(load_mentors(program, reference))
-            cache.set(key, pool, POOL_SECONDS)
-        _remember(key, pool)  # type: ignore[arg-type]
+        pool = _stored(key) or _pool_load(program, reference, key)
+        _remember(key, pool)
     assert pool is not None
     return pool
 
 
 def program_mentors_changed(program_ids: Collection[int]) -> None:
-    """Forget these programs' pools: now, and again once the transaction commits."""
+    """Forget these programs' pools: now, and again once the transaction commits;
+    then have the worker load them again (`pool_rebuild`)."""
     ids = sorted(set(program_ids))
     if not ids:
         return
@@ -236,6 +282,48 @@ def program_mentors_changed(program_ids: Collection[int]) -> None:
 
     bump()
     transaction.on_commit(bump)
+    # After the second bump (callbacks run in order); robust: a queue that fails
+    # only leaves the load to the next request.
+    transaction.on_commit(lambda: _rebuilds_queue(ids), robust=True)
+
+
+# --- the worker loads it again ---------------------------------------------------------
+
+
+def _shared() -> bool:
+    # Local memory is one process's: a pool the worker loaded there would help no request.
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache | DummyCache)
+
+
+def _rebuilds_queue(program_ids: Sequence[int]) -> None:
+    """Queue a `pool_rebuild` for each program that hasn't one waiting (one query,
+    plus one per task queued): a hundred edits in a row queue one load, not a hundred.
+    A rebuild already running may have read the rows before this change, so only
+    waiting ones count."""
+    if not _shared():
+        return
+    waiting = DBTaskResult.objects.ready().filter(task_path=pool_rebuild.module_path)
+    queued = {row["args"][0] for row in waiting.values_list("args_kwargs", flat=True)}
+    for program_id in program_ids:
+        if program_id not in queued:
+            pool_rebuild.enqueue(program_id)
+
+
+@task()
+def pool_rebuild(program_id: int) -> bool:
+    """The worker's: load the program's pool for this week into the shared cache, so
+    the first request after a change finds it warm. True if it loaded it; False if
+    the pool was already there or the program is gone. Not retried: a rebuild that
+    failed leaves the load to the next request, as without the worker."""
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None:
+        return False
+    reference = timezone.now().date()  # the week the directory asks for (now.date())
+    key = _pool_key(program_id, reference)
+    if _stored(key) is not None:
+        return False
+    _pool_load(program, reference, key)
+    return True
 
 
 # --- listeners -------------------------------------------------------------------------

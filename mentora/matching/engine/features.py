@@ -7,18 +7,31 @@ vocabularies so that scoring is matrix arithmetic, not a loop over pairs.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from mentora.accounts.choices import CareerStage
 from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile, Technology
@@ -151,6 +164,10 @@ def stage_rank(stage: str) -> int:
 # --- loading for a program -----------------------------------------------------
 
 
+# Mentors to load: a list of ids, or a subquery of the program's (see load_mentors).
+MentorIds = Sequence[int] | QuerySet[Any, Any]
+
+
 def _members(program: Program, role: Role) -> list[int]:
     return list(
         Membership.objects.active()
@@ -159,8 +176,8 @@ def _members(program: Program, role: Role) -> list[int]:
     )
 
 
-def _background(user_ids: Sequence[int], *, shared_only: bool) -> dict[int, set[tuple[str, str]]]:
-    answers = BackgroundAnswer.objects.filter(user_id__in=user_ids)
+def _background(user_ids: MentorIds, *, shared_only: bool) -> dict[int, set[tuple[str, str]]]:
+    answers = BackgroundAnswer.objects.filter(user_id__in=user_ids).order_by()
     if shared_only:
         answers = answers.visible_to_program()
     found: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -215,74 +232,159 @@ def load_mentors(
 
     Plain rows, not model instances: the directory and suggestions load every
     mentor of a program, and building thousands of objects would cost far more
-    than the scoring. Load counts live mentorships in this program against the
+    than the scoring. The program's mentors are a subquery, not a list of ids:
+    thousands of ids as parameters cost more to build into four queries than the
+    queries take. Load counts live mentorships in this program against the
     mentor's capacity.
     """
-    ids = list(user_ids) if user_ids is not None else _members(program, Role.MENTOR)
-    live = Q(
-        user__mentorships_as_mentor__program=program,
-        user__mentorships_as_mentor__status__in=LIVE_MENTORSHIP_STATUSES,
-    )
-    profiles = list(
-        MentorProfile.objects.filter(user_id__in=ids)
-        .values(
-            "pk",
-            "user_id",
-            "user__name",
-            "user__time_zone",
-            "knowledge_areas",
-            "career_stage",
-            "years_experience",
-            "languages",
-            "education_path",
-            "capacity",
-        )
-        .annotate(live_load=Count("user__mentorships_as_mentor", filter=live))
-    )
-    found = [p["user_id"] for p in profiles]
-    stacks = _mentor_stacks([p["pk"] for p in profiles])
-    hours = _weekly_hours(found, reference)
-    background = _background(found, shared_only=True)
+    ids = _mentor_ids(program, user_ids)
+    profiles = _mentor_profiles(program, ids)
+    stacks = _mentor_stacks(ids)
+    zones = {row[0]: row[2] for row in profiles}
+    hours = _weekly_hours(ids, zones, reference)
+    background = _background(ids, shared_only=True)
+    read = _Interned()
     return [
         MentorFeatures(
-            user_id=p["user_id"],
-            name=p["user__name"],
-            stack=stacks.get(p["pk"], {}),
-            areas=frozenset(p["knowledge_areas"]),
-            stage_rank=stage_rank(p["career_stage"]),
-            years=p["years_experience"],
-            languages=frozenset(p["languages"]),
-            hours=hours.get(p["user_id"], frozenset()),
-            background=frozenset(
-                background.get(p["user_id"], set()) | _education(p["education_path"])
-            ),
-            capacity=p["capacity"],
-            load=p["live_load"],
+            user_id=user_id,
+            name=name,
+            stack=stacks.get(user_id, {}),
+            areas=read.codes(areas),
+            stage_rank=read.stage(stage),
+            years=years,
+            languages=read.codes(languages),
+            hours=hours.get(user_id, frozenset()),
+            background=read.background(background.get(user_id), education),
+            capacity=capacity,
+            load=load,
         )
-        for p in profiles
+        for user_id, name, _, areas, stage, years, languages, education, capacity, load in profiles
     ]
 
 
-def _mentor_stacks(profile_ids: Sequence[int]) -> dict[int, dict[int, str]]:
-    """Profile id -> {tag id: tag name}, in one query over the link table."""
-    links = MentorProfile.stack.through.objects.filter(mentorprofile_id__in=profile_ids)
+def _mentor_ids(program: Program, user_ids: Sequence[int] | None) -> MentorIds:
+    """The given mentors, else the program's active ones as a subquery."""
+    if user_ids is not None:
+        return list(user_ids)
+    members = Membership.objects.active().filter(program=program, role=Role.MENTOR)
+    return members.values("user_id")
+
+
+ProfileRow = tuple[int, str, str, str, str, int, str, str, int, int]
+
+
+def _mentor_profiles(program: Program, ids: MentorIds) -> list[ProfileRow]:
+    """(user id, name, time zone, areas, stage, years, languages, education,
+    capacity, load), by user id: the load order breaks ties between equal names.
+
+    The two lists come as their JSON text, decoded once per distinct text by
+    `_Interned`: most mentors share them, and decoding each row's was a tenth
+    of the load. The load is a subquery per mentor, not a join grouped by every
+    column.
+    """
+    live = (
+        Mentorship.objects.filter(
+            mentor_id=OuterRef("user_id"), program=program, status__in=LIVE_MENTORSHIP_STATUSES
+        )
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        MentorProfile.objects.filter(user_id__in=ids)
+        .annotate(
+            areas_json=Cast("knowledge_areas", TextField()),
+            languages_json=Cast("languages", TextField()),
+            live_load=Coalesce(Subquery(live, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("user_id")
+        .values_list(
+            "user_id",
+            "user__name",
+            "user__time_zone",
+            "areas_json",
+            "career_stage",
+            "years_experience",
+            "languages_json",
+            "education_path",
+            "capacity",
+            "live_load",
+        )
+    )
+
+
+class _Interned:
+    """One load's decoded values, shared between the mentors that have the same:
+    each distinct text is decoded once, and equal sets are one object (fewer
+    objects to build, and for the garbage collector to walk)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, frozenset[str]] = {}
+        self._stages: dict[str, int] = {}
+        self._education: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def codes(self, text: str) -> frozenset[str]:
+        found = self._codes.get(text)
+        if found is None:
+            found = self._codes[text] = frozenset(json.loads(text))
+        return found
+
+    def stage(self, stage: str) -> int:
+        found = self._stages.get(stage)
+        if found is None:
+            found = self._stages[stage] = stage_rank(stage)
+        return found
+
+    def background(
+        self, answers: set[tuple[str, str]] | None, education: str
+    ) -> frozenset[tuple[str, str]]:
+        if answers:
+            return frozenset(answers | _education(education))
+        found = self._education.get(education)
+        if found is None:
+            found = self._education[education] = frozenset(_education(education))
+        return found
+
+
+def _mentor_stacks(ids: MentorIds) -> dict[int, dict[int, str]]:
+    """Mentor id -> {tag id: tag name}: the link rows, and the tags' names once each."""
+    links = MentorProfile.stack.through.objects.filter(mentorprofile__user_id__in=ids)
+    names = dict(Technology.objects.order_by().values_list("pk", "name"))
     stacks: dict[int, dict[int, str]] = defaultdict(dict)
-    for profile_id, tag_id, name in links.values_list(
-        "mentorprofile_id", "technology_id", "technology__name"
-    ):
-        stacks[profile_id][tag_id] = name
+    for user_id, tag_id in links.values_list("mentorprofile__user_id", "technology_id"):
+        stacks[user_id][tag_id] = names[tag_id]
     return stacks
 
 
-def _weekly_hours(mentor_ids: Sequence[int], reference: date) -> dict[int, frozenset[int]]:
-    """Mentor id -> UTC hours of the week they are available, in one query."""
-    ranges = WeeklyHours.objects.filter(mentor_id__in=mentor_ids).values_list(
-        "mentor_id", "mentor__time_zone", "weekday", "start_time", "end_time"
+def _weekly_hours(
+    mentor_ids: MentorIds, zones: Mapping[int, str], reference: date
+) -> dict[int, frozenset[int]]:
+    """Mentor id -> UTC hours of the week they are available, in one query
+    (`zones`: each loaded mentor's time zone; others' rows are skipped).
+
+    Times come as text: mentors share a handful of ranges, so each distinct one
+    is parsed and converted once (`_range_hours`), not once per row.
+    """
+    ranges = (
+        WeeklyHours.objects.filter(mentor_id__in=mentor_ids)
+        .order_by()  # any order: the hours are a union
+        .values_list(
+            "mentor_id", "weekday", Cast("start_time", CharField()), Cast("end_time", CharField())
+        )
     )
     hours: dict[int, set[int]] = defaultdict(set)
-    for mentor_id, zone, weekday, start, end in ranges:
-        hours[mentor_id] |= utc_hours(zone, weekday, start, end, reference)
+    for mentor_id, weekday, start, end in ranges:
+        zone = zones.get(mentor_id)
+        if zone is not None:
+            hours[mentor_id] |= _range_hours(zone, weekday, start, end, reference)
     return {mentor_id: frozenset(h) for mentor_id, h in hours.items()}
+
+
+@lru_cache(maxsize=4096)
+def _range_hours(zone: str, weekday: int, start: str, end: str, reference: date) -> frozenset[int]:
+    """`utc_hours` of a range whose times are the database's text ("09:30:00")."""
+    return utc_hours(zone, weekday, time.fromisoformat(start), time.fromisoformat(end), reference)
 
 
 def not_a_fit_pairs(program: Program) -> set[tuple[int, int]]:
@@ -339,27 +441,26 @@ def _rows_of(arrays: object, rows: IntArray) -> dict[str, Any]:
 
 
 def _vocabulary(*groups: Iterable[Iterable[object]]) -> dict[object, int]:
-    seen: dict[object, int] = {}
-    for group in groups:
-        for items in group:
-            for item in items:
-                seen.setdefault(item, len(seen))
-    return seen
+    # Each item's column in order of first sight; dict.fromkeys does the walk in C.
+    seen = dict.fromkeys(chain.from_iterable(chain.from_iterable(groups)))
+    return {item: column for column, item in enumerate(seen)}
 
 
 def _multi_hot(rows: Sequence[Iterable[object]], vocab: Mapping[object, int]) -> FloatArray:
     # float32 so overlaps are BLAS matrix products; width at least 1 for empty vocabularies.
     # Many people share a set (the same day, the same languages): each distinct set is
-    # encoded once, then copied to its rows.
+    # encoded once, then copied to its rows; the ones are set in one assignment.
     distinct: dict[frozenset[object], int] = {}
     which = np.fromiter(
         (distinct.setdefault(frozenset(items), len(distinct)) for items in rows),
         dtype=np.int64,
         count=len(rows),
     )
+    columns = [[vocab[i] for i in items if i in vocab] for items in distinct]
+    sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
     table = np.zeros((len(distinct), max(1, len(vocab))), dtype=np.float32)
-    for r, items in enumerate(distinct):
-        table[r, [vocab[i] for i in items if i in vocab]] = 1.0
+    flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(sizes.sum()))
+    table[np.repeat(np.arange(len(columns)), sizes), flat] = 1.0
     return table[which]
 
 
