@@ -52,7 +52,6 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         "program": program,
         "roles": roles,
         "other_programs": [p for p in queries.programs_list(user) if p.pk != program.pk],
-        "needs": needs_you_now(program, user, roles, now, is_admin=is_admin),
     }
     soonest = None
     if roles & {Role.MENTEE, Role.MENTOR}:
@@ -89,6 +88,8 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         context["service_levels"] = service_levels.recent_service_levels(
             Scope(program, None), now, weeks=DEFAULT_WEEKS
         )
+    # Last: it reuses what the sections above read (each person's live mentorships).
+    context["needs"] = needs_you_now(program, user, roles, now, is_admin=is_admin)
     return render(request, "home/program_home.html", context)
 
 

@@ -9,18 +9,20 @@ schedule, which lists them all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentora.programs.memo import per_request, remember
 from mentora.programs.models import Mentorship, Program
 from mentora.programs.needs import NEEDS_SHOWN, Need
 from mentora.scheduling import policies
-from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+from mentora.scheduling.models import Cadence, CancellationKind, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -42,16 +44,36 @@ def attendance_to_record(program: Program, mentor: User, now: datetime) -> Query
     )
 
 
-def _without_rhythm(program: Program, user: User, field: str) -> QuerySet[Mentorship]:
-    return (
-        Mentorship.objects.live()
-        .filter(program=program, cadence__isnull=True, **{field: user})
-        .select_related("mentor", "mentee")
-        .order_by("started_at")
-    )
+def has_rhythm() -> Exists:
+    """Annotate live mentorships with this (as `has_rhythm`) to hand them to
+    remember_rhythms: whether the mentorship has its regular time."""
+    return Exists(Cadence.objects.filter(mentorship=OuterRef("pk")))
 
 
-def _rhythm_needs(program: Program, mentorships: QuerySet[Mentorship], other: str) -> list[Need]:
+def remember_rhythms(program: Program, user: User, field: str, live: Sequence[Mentorship]) -> None:
+    """A page that read all of `user`'s live mentorships as `field` ("mentee" or
+    "mentor"), annotated with has_rhythm(), spares "Needs you now" reading them again."""
+    without = [m for m in live if not m.has_rhythm]  # type: ignore[attr-defined]
+    remember(user, ("without_rhythm", program.pk, field), sorted(without, key=_started))
+
+
+def _started(mentorship: Mentorship) -> tuple[object, int]:
+    return (mentorship.started_at, mentorship.pk)
+
+
+def _without_rhythm(program: Program, user: User, field: str) -> list[Mentorship]:
+    def read() -> list[Mentorship]:
+        return list(
+            Mentorship.objects.live()
+            .filter(program=program, cadence__isnull=True, **{field: user})
+            .select_related("mentor", "mentee")
+            .order_by("started_at", "pk")
+        )
+
+    return per_request(user, ("without_rhythm", program.pk, field), read)
+
+
+def _rhythm_needs(program: Program, mentorships: list[Mentorship], other: str) -> list[Need]:
     return [
         Need(
             title=_("Choose a regular time with %(name)s") % {"name": getattr(m, other).name},

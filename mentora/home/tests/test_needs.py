@@ -127,6 +127,27 @@ def test_a_pairing_without_a_regular_time_asks_both_to_choose_one(
     assert "Choose a regular time with Mo Mentor" in _titles(_needs(program, mentee, Role.MENTEE))
 
 
+def test_the_homes_ask_for_a_regular_time_only_where_a_pairing_has_none(
+    client, program, cohort, mentor, mentee, mentorship
+):
+    """On the page the pairings come from the sections' own reads (no second query):
+    the same answer as "Needs you now" read alone."""
+    other = f.UserFactory(name="Nia Second")
+    f.MembershipFactory(user=other, program=program, role=Role.MENTEE, cohort=cohort)
+    settled = f.MentorshipFactory(program=program, mentor=mentor, mentee=other)
+    _with_rhythm(settled)
+    unsettled_url = reverse("cadence_edit", args=[program.slug, mentorship.pk])
+    settled_url = reverse("cadence_edit", args=[program.slug, settled.pk])
+
+    for person in (mentor, mentee):
+        client.force_login(person)
+        page = client.get(reverse("program_home", args=[program.slug])).text
+        assert unsettled_url in page, person
+        assert settled_url not in page, person
+    client.force_login(other)
+    assert settled_url not in client.get(reverse("program_home", args=[program.slug])).text
+
+
 # --- mentee -------------------------------------------------------------------------------
 
 

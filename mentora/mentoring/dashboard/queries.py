@@ -44,6 +44,7 @@ from mentora.mentoring.workspace.queries import (
 from mentora.mentoring.workspace.services import local_today
 from mentora.programs.models import Mentorship, Program
 from mentora.programs.queries import live_mentorships_of_mentor
+from mentora.scheduling import needs as scheduling_needs
 from mentora.scheduling.models import Session, SessionStatus
 from mentora.scheduling.queries import upcoming_sessions
 
@@ -181,10 +182,10 @@ class Soonest:
     sessions: list[Session]
     complete: bool  # every upcoming session is in `sessions`
 
-    def first_as_mentee(self, mentee: User) -> Session | bool | None:
-        """The mentee's next session; False when it may lie beyond the list."""
+    def next_as_mentee(self, mentee: User) -> tuple[bool, Session | None]:
+        """Whether the list tells the mentee's next session, and that session."""
         found = next((s for s in self.sessions if s.mentee_id == mentee.pk), None)
-        return found if found or self.complete else False
+        return bool(found or self.complete), found
 
 
 def soonest_sessions(user: User, program: Program, now: datetime) -> Soonest:
@@ -198,8 +199,8 @@ def mentee_dashboard(
 ) -> MenteeDashboard:
     """Everything the mentee's home shows, in a fixed number of queries (one fewer
     when the page has read the `soonest` sessions already)."""
-    next_session = soonest.first_as_mentee(mentee) if soonest else False
-    if next_session is False:
+    known, next_session = soonest.next_as_mentee(mentee) if soonest else (False, None)
+    if not known:
         next_session = _with_agenda(_upcoming(program, now).filter(mentee=mentee)).first()
     # The first few open questions, each row counting them all (one query).
     shown_questions: list[Question] = list(
@@ -244,7 +245,7 @@ def mentor_dashboard(program: Program, mentor: User, now: datetime) -> list[Ment
     next_id = _upcoming(program, now).filter(mentorship=OuterRef("pk")).values("pk")[:1]
     mentorships = list(
         live_mentorships_of_mentor(program, mentor)
-        .annotate(next_session_id=Subquery(next_id))
+        .annotate(next_session_id=Subquery(next_id), has_rhythm=scheduling_needs.has_rhythm())
         .prefetch_related(
             Prefetch(
                 "goals",
@@ -252,6 +253,7 @@ def mentor_dashboard(program: Program, mentor: User, now: datetime) -> list[Ment
             )
         )
     )
+    scheduling_needs.remember_rhythms(program, mentor, "mentor", mentorships)
     ids = [m.next_session_id for m in mentorships if m.next_session_id is not None]
     sessions = {s.pk: s for s in _with_agenda(Session.objects.filter(pk__in=ids))} if ids else {}
     return [

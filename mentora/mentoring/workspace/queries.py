@@ -27,6 +27,7 @@ from mentora.mentoring.models import (
 from mentora.programs.memo import per_request
 from mentora.programs.models import Mentorship, Program, Role
 from mentora.programs.queries import live_mentorships_of_mentee
+from mentora.scheduling import needs as scheduling_needs
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -110,9 +111,12 @@ def mentee_mentorships_and_items(
     def read() -> tuple[list[Mentorship], tuple[int, int] | None]:
         rows: list[Mentorship] = list(
             live_mentorships_of_mentee(program, mentee).annotate(
-                open_items=count(Q()), overdue_items=count(Q(due_on__lt=today))
+                open_items=count(Q()),
+                overdue_items=count(Q(due_on__lt=today)),
+                has_rhythm=scheduling_needs.has_rhythm(),
             )
         )
+        scheduling_needs.remember_rhythms(program, mentee, "mentee", rows)
         if not rows:
             return rows, None
         first: Any = rows[0]
