@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -450,17 +450,15 @@ def _multi_hot(rows: Sequence[Iterable[object]], vocab: Mapping[object, int]) ->
     # float32 so overlaps are BLAS matrix products; width at least 1 for empty vocabularies.
     # Many people share a set (the same day, the same languages): each distinct set is
     # encoded once, then copied to its rows; the ones are set in one assignment.
-    distinct: dict[frozenset[object], int] = {}
-    which = np.fromiter(
-        (distinct.setdefault(frozenset(items), len(distinct)) for items in rows),
-        dtype=np.int64,
-        count=len(rows),
-    )
-    columns = [[vocab[i] for i in items if i in vocab] for items in distinct]
-    sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+    sets = list(map(frozenset, rows))
+    distinct = {items: r for r, items in enumerate(dict.fromkeys(sets))}
+    which = np.fromiter(map(distinct.__getitem__, sets), dtype=np.int64, count=len(sets))
+    sizes = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+    items = chain.from_iterable(distinct)  # every set's items, set after set
+    columns = np.fromiter(map(vocab.get, items, repeat(-1)), dtype=np.int64, count=int(sizes.sum()))
+    known = columns >= 0  # items outside the vocabulary have no column
     table = np.zeros((len(distinct), max(1, len(vocab))), dtype=np.float32)
-    flat = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(sizes.sum()))
-    table[np.repeat(np.arange(len(columns)), sizes), flat] = 1.0
+    table[np.repeat(np.arange(len(distinct)), sizes)[known], columns[known]] = 1.0
     return table[which]
 
 
