@@ -57,7 +57,6 @@ def program_home(request: ProgramRequest) -> HttpResponse:
     if roles & {Role.MENTEE, Role.MENTOR}:
         soonest = dashboard.soonest_sessions(user, program, now)
         context["upcoming_sessions"] = soonest.sessions
-        context["pending_pulses"] = health_queries.pending_pulses(program, user)
     if Role.MENTEE in roles:
         mentorships, _counts = mentee_mentorships_and_items(program, user, local_today(user, now))
         context["mentee"] = {
@@ -69,7 +68,10 @@ def program_home(request: ProgramRequest) -> HttpResponse:
                 [] if mentorships else request_queries.waiting_for_mentee(program, user, now)
             ),
         }
-        context["mentee_past"] = health_queries.past_mentorships(program, user)
+        overview = health_queries.mentee_overview(
+            program, user, only_mentee=roles == frozenset({Role.MENTEE})
+        )
+        context["mentee_past"] = overview.past
     if Role.MENTOR in roles:
         context["mentor"] = {
             "mentorships": queries.live_mentorships_of_mentor(program, user),
@@ -88,7 +90,9 @@ def program_home(request: ProgramRequest) -> HttpResponse:
         context["service_levels"] = service_levels.recent_service_levels(
             Scope(program, None), now, weeks=DEFAULT_WEEKS
         )
-    # Last: it reuses what the sections above read (each person's live mentorships).
+    # Last: they reuse what the sections above read (live mentorships, a mentee's pulses).
+    if roles & {Role.MENTEE, Role.MENTOR}:
+        context["pending_pulses"] = health_queries.pending_pulses(program, user)
     context["needs"] = needs_you_now(program, user, roles, now, is_admin=is_admin)
     return render(request, "home/program_home.html", context)
 

@@ -28,9 +28,6 @@ from mentora.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12
-# Pages still over the dozen (issue 18): held at today's count so they cannot grow,
-# lowered as their sections are folded into fewer queries.
-OVER_THE_DOZEN = {"mentee home": 14}
 _serial = count()
 
 
@@ -152,7 +149,7 @@ def test_main_page_queries_stay_few_and_flat(client, request, world, cohort, suc
     few, many = _few_and_many(client, url(world), _grow_all(world, cohort, success_manager))
 
     assert (few, many) == (few, few), f"{page}: {few} queries, then {many} with more data"
-    assert few <= OVER_THE_DOZEN.get(page, MAX_QUERIES), f"{page}: {few} queries"
+    assert few <= MAX_QUERIES, f"{page}: {few} queries"
 
 
 @pytest.mark.parametrize("page", sorted(MEASURED_ONLY))

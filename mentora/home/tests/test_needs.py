@@ -148,6 +148,50 @@ def test_the_homes_ask_for_a_regular_time_only_where_a_pairing_has_none(
     assert settled_url not in client.get(reverse("program_home", args=[program.slug])).text
 
 
+def _pulse_cards(client, program):
+    page = client.get(reverse("program_home", args=[program.slug])).text
+    return page.count('class="card pulse-card"'), page
+
+
+def test_a_mentees_home_asks_the_latest_waiting_pulse_of_each_active_mentorship(
+    client, program, cohort, mentee, mentorship
+):
+    """The mentee's pulses come from the overview of their mentorships (one query)."""
+    PulseFactory(mentorship=mentorship, asked_at=timezone.now() - timedelta(days=14))
+    latest = PulseFactory(mentorship=mentorship, asked_at=timezone.now() - timedelta(days=1))
+    answered = f.MentorshipFactory(program=program, mentee=mentee)
+    PulseFactory(
+        mentorship=answered, answer="great", answered_at=timezone.now(), comment="All good"
+    )
+    paused = f.MentorshipFactory(program=program, mentee=mentee, status="paused")
+    PulseFactory(mentorship=paused)
+    client.force_login(mentee)
+
+    cards, page = _pulse_cards(client, program)
+
+    assert cards == 1
+    assert f'data-pulse="{latest.pk}"' in page
+    assert reverse("pulse_answer", args=[program.slug, latest.pk]) in page
+
+
+def test_a_mentee_who_also_mentors_is_asked_on_both_sides(
+    client, program, cohort, mentor, mentee, mentorship
+):
+    f.MembershipFactory(user=mentee, program=program, role=Role.MENTOR)
+    other = f.UserFactory(name="Omar Other")
+    f.MembershipFactory(user=other, program=program, role=Role.MENTEE, cohort=cohort)
+    as_mentor = f.MentorshipFactory(program=program, mentor=mentee, mentee=other)
+    as_mentee_pulse = PulseFactory(mentorship=mentorship)
+    as_mentor_pulse = PulseFactory(mentorship=as_mentor, respondent=mentee)
+    client.force_login(mentee)
+
+    cards, page = _pulse_cards(client, program)
+
+    assert cards == 2
+    assert f'data-pulse="{as_mentee_pulse.pk}"' in page
+    assert f'data-pulse="{as_mentor_pulse.pk}"' in page
+
+
 # --- mentee -------------------------------------------------------------------------------
 
 

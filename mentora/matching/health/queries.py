@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from mentora.accounts.models import User
 from mentora.matching.engine.suggestions import RankedMentor
 from mentora.matching.models import Concern, ConcernStatus, Pulse, PulseAnswer
 from mentora.mentoring.models import Reflection
-from mentora.programs.memo import per_request
+from mentora.programs.memo import per_request, remember
 from mentora.programs.models import Membership, Mentorship, MentorshipStatus, Program, Role
 from mentora.scheduling.models import MISSED_STATUSES, CancelReason, Session, SessionStatus
 
@@ -187,15 +187,61 @@ def mentorship_history(program: Program, mentee: User, *, for_staff: bool) -> li
     )
 
 
-def past_mentorships(program: Program, mentee: User) -> list[Mentorship]:
-    """The mentee's ended mentorships in the program, newest first, each with its
-    `held` count: what their home lists (one query; the history page has the rest)."""
-    return list(
-        Mentorship.objects.filter(program=program, mentee=mentee, status=MentorshipStatus.ENDED)
-        .select_related("mentor")
-        .annotate(held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)))
+@dataclass(frozen=True)
+class MenteeOverview:
+    """What a mentee's home shows of their mentorships here beyond the live ones."""
+
+    past: list[Mentorship]  # ended, newest first, each with its `held` count
+    pending_pulses: list[PendingPulse]  # as pending_pulses() gives them, as mentee
+
+
+def mentee_overview(program: Program, mentee: User, *, only_mentee: bool) -> MenteeOverview:
+    """Every mentorship of the mentee in the program, in one query: the ended ones
+    with their held counts, the active ones with the latest pulse waiting for the
+    mentee's answer (three subqueries on the pulse index). When the person holds
+    no other role here (`only_mentee`) those are all their pending pulses, so the
+    page's pending_pulses() reads them from here."""
+    waiting = Pulse.objects.filter(mentorship=OuterRef("pk"), respondent=mentee, answer="")
+    latest = waiting.order_by("-asked_at", "-pk")
+    rows: list[Mentorship] = list(
+        Mentorship.objects.filter(program=program, mentee=mentee)
+        .select_related("mentor", "mentee")
+        .annotate(
+            held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
+            pulse_id=Subquery(latest.values("pk")[:1]),
+            pulse_asked_at=Subquery(latest.values("asked_at")[:1]),
+            pulse_comment=Subquery(latest.values("comment")[:1]),
+        )
         .order_by("-started_at", "-pk")
     )
+    pending = _pending_on_rows(mentee, rows)
+    if only_mentee:
+        remember(mentee, ("pending_pulses", program.pk), pending)
+    past = [m for m in rows if m.status == MentorshipStatus.ENDED]
+    return MenteeOverview(past=past, pending_pulses=pending)
+
+
+def _pending_on_rows(mentee: User, rows: list[Mentorship]) -> list[PendingPulse]:
+    """The pulses annotated on active mentorships, as _pending_pulses orders them.
+    Each is the whole row: an unanswered pulse has no answer and no answer time."""
+    pulses = [
+        Pulse(
+            pk=m.pulse_id,  # type: ignore[attr-defined]
+            mentorship=m,
+            respondent=mentee,
+            asked_at=m.pulse_asked_at,  # type: ignore[attr-defined]
+            answer="",
+            comment=m.pulse_comment,  # type: ignore[attr-defined]
+            answered_at=None,
+        )
+        for m in rows
+        if m.status == MentorshipStatus.ACTIVE and m.pulse_id is not None  # type: ignore[attr-defined]
+    ]
+    pulses.sort(key=lambda p: p.asked_at, reverse=True)
+    return [
+        PendingPulse(pulse=p, other=p.mentorship.mentor, choices=PulseAnswer.choices)
+        for p in pulses
+    ]
 
 
 def mentorship_sessions(mentorship: Mentorship) -> QuerySet[Session]:

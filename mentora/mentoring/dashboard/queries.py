@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +34,6 @@ from mentora.mentoring.agenda.services import (
     ReadinessLevel,
     open_questions_for,
     readiness,
-    shared_notes,
 )
 from mentora.mentoring.models import (
     ActionItem,
@@ -33,7 +43,6 @@ from mentora.mentoring.models import (
     AgendaQuestion,
     GoalStatus,
     MentorshipGoal,
-    Note,
     Question,
 )
 from mentora.mentoring.workspace.queries import (
@@ -117,6 +126,15 @@ class MentorshipGoals:
 
 
 @dataclass(frozen=True)
+class SharedNote:
+    """A shared note of the mentee's last session, as the dashboard shows it."""
+
+    pk: int
+    author_name: str
+    body: str
+
+
+@dataclass(frozen=True)
 class MenteeDashboard:
     next_session: NextSession | None
     open_question_count: int
@@ -125,7 +143,7 @@ class MenteeDashboard:
     open_items: list[OpenItem]
     overdue_count: int
     last_session: Session | None
-    last_notes: list[Note]  # shared notes only
+    last_notes: list[SharedNote]  # shared notes only
     goals: list[MentorshipGoals]
 
 
@@ -212,12 +230,7 @@ def mentee_dashboard(
     today = local_today(mentee, now)
     items = first_open_items(program, mentee)[:SHOWN_ACTION_ITEMS]
     shown_items = [OpenItem(i, i.due_on < today) for i in items]
-    last_session = (
-        Session.objects.filter(program=program, mentee=mentee, status=SessionStatus.HELD)
-        .select_related("mentor")
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
+    last_session, last_notes = _last_held_with_notes(program, mentee)
     # The live mentorships the header reads too, oldest first, and their goals.
     live, (open_count, overdue_count) = mentee_mentorships_and_items(program, mentee, today)
     mentorships = sorted(live, key=lambda m: (m.started_at, m.pk))
@@ -233,9 +246,40 @@ def mentee_dashboard(
         open_items=shown_items,
         overdue_count=overdue_count,
         last_session=last_session,
-        last_notes=list(shared_notes(last_session)) if last_session else [],
+        last_notes=last_notes,
         goals=[MentorshipGoals(m, goals[m.pk]) for m in mentorships],
     )
+
+
+def _last_held_with_notes(
+    program: Program, mentee: User
+) -> tuple[Session | None, list[SharedNote]]:
+    """The mentee's last held session and its shared notes, in one query: the session
+    joined to its shared notes (one row per note, one row with no note)."""
+    last = (
+        Session.objects.filter(program=program, mentee=mentee, status=SessionStatus.HELD)
+        .order_by("-starts_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = list(
+        Session.objects.filter(pk=Subquery(last))
+        .select_related("mentor")
+        .annotate(shared_note=FilteredRelation("notes", condition=Q(notes__shared=True)))
+        .annotate(
+            note_pk=F("shared_note__pk"),
+            note_body=F("shared_note__body"),
+            note_author=F("shared_note__author__name"),
+        )
+        .order_by("shared_note__created_at", "shared_note__pk")
+    )
+    if not rows:
+        return None, []
+    notes = [
+        SharedNote(r.note_pk, r.note_author, r.note_body)  # type: ignore[attr-defined]
+        for r in rows
+        if r.note_pk is not None  # type: ignore[attr-defined]
+    ]
+    return rows[0], notes
 
 
 def mentor_dashboard(program: Program, mentor: User, now: datetime) -> list[MenteeRow]:

@@ -156,7 +156,26 @@ def test_mentee_dashboard_last_held_session_shared_notes_only(program, mentee, m
     d = mentee_dashboard(program, mentee, NOW)
 
     assert d.last_session == last
-    assert d.last_notes == [shared]
+    assert [n.pk for n in d.last_notes] == [shared.pk]
+    assert d.last_notes[0].body == "Shared: practise SQL joins"
+
+
+def test_mentee_dashboard_last_session_without_shared_notes_and_notes_in_order(
+    program, mentee, mentor, mentorship
+):
+    last = held(mentorship, 2)
+    f.NoteFactory(session=last, body="PRIVATE", shared=False)
+
+    d = mentee_dashboard(program, mentee, NOW)
+    assert (d.last_session, d.last_notes) == (last, [])
+
+    first = f.NoteFactory(session=last, author=mentor, body="First")
+    second = f.NoteFactory(session=last, author=mentee, body="Second")
+    d = mentee_dashboard(program, mentee, NOW)
+    assert [(n.pk, n.author_name) for n in d.last_notes] == [
+        (first.pk, mentor.name),
+        (second.pk, mentee.name),
+    ]
 
 
 def test_mentee_dashboard_goals_with_status(program, mentee, mentorship):
