@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from mentora.api import handlers, mentorships, sessions
+from mentora.api import concerns, handlers, mentor_requests, mentorships, people, sessions
 from mentora.api.access import program_for_caller
 from mentora.api.auth import TokenOrSession
 from mentora.api.schemas import MeOut, ProgramOut
@@ -100,3 +100,6 @@ api.add_router("/me", me_router)
 api.add_router("/programs", programs_router)
 api.add_router("/programs", sessions.router)
 api.add_router("/programs", mentorships.router)
+api.add_router("/programs", people.router)
+api.add_router("/programs", mentor_requests.router)
+api.add_router("/programs", concerns.router)
