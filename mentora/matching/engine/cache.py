@@ -223,13 +223,14 @@ def _remember(key: str, pool: MentorPool) -> None:
 
 @contextmanager
 def _collection_paused() -> Iterator[None]:
-    """No garbage collection while a pool is loaded and built.
+    """No garbage collection while a pool is loaded and built, or unpickled.
 
-    A build allocates tens of thousands of small objects (rows, sets, features),
-    enough to set off several collections, and a full one walks every object the
-    process holds: in a busy process that costs more than the build. None of them
-    form cycles, so nothing is left to collect; the collector runs again after.
-    Only re-enabled if it was enabled, so a caller that paused it keeps it paused.
+    Either allocates tens of thousands of small objects, enough to set off many
+    collections, and every few a full one walks every object the process holds:
+    in a busy process that costs more than the build. The pool's objects hold no
+    cycles; anything the queries leave is collected once the collector runs
+    again, after. Only re-enabled if it was enabled, so a caller that paused it
+    keeps it paused.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -246,7 +247,8 @@ def _pool_key(program_id: int, reference: date) -> str:
 
 
 def _stored(key: str) -> MentorPool | None:
-    pool: MentorPool | None = cache.get(key)
+    with _collection_paused():  # unpickling builds as many objects as loading
+        pool: MentorPool | None = cache.get(key)
     return pool if _fresh(pool) else None
 
 
