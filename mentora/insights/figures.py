@@ -8,9 +8,9 @@ mentorship is active in a week if it had started and not ended by that week's en
 
 The page costs a fixed number of queries whatever the range or the data: one
 grouped query for sessions (with their agendas, the mentee's reflections and the
-feedback, joined to the period's sessions only), one for action items, one each
-for endings and their reasons, one with a filtered count per week for active
-mentorships, and two for capacity.
+feedback, read for the period's sessions only: session_rows.py), one for action
+items, one each for endings and their reasons, one with a filtered count per
+week for active mentorships, and two for capacity.
 """
 
 from __future__ import annotations
@@ -21,24 +21,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import (
-    Count,
-    Exists,
-    Expression,
-    F,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import Count, Exists, Expression, OuterRef, Q, QuerySet, Sum
 
 from mentora.accounts.models import MentorProfile
 from mentora.insights.access import Scope
+from mentora.insights.session_rows import session_rows
 from mentora.insights.weeks import week_number
-from mentora.mentoring.models import ActionItem, GoalMet
+from mentora.mentoring.models import ActionItem
 from mentora.programs.models import Cohort, EndReason, Membership, Mentorship, Role
-from mentora.scheduling.models import CancellationKind, Session, SessionStatus
+from mentora.scheduling.models import Session
 
 MAX_WEEKS = 104
 
@@ -236,7 +227,7 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
         "mentee",
         mentees,
     )
-    _merge(weeks, _session_rows(sessions, period))
+    _merge(weeks, session_rows(sessions, _week("starts_at", period), len(weeks)))
     _merge(weeks, _action_rows(scope, period, mentees))
     mentorships = _scoped(Mentorship.objects.filter(program=program), "mentee", mentees)
     _merge(weeks, _ending_rows(mentorships, period))
@@ -259,54 +250,6 @@ def figures(scope: Scope, period: Period, cohort: Cohort | None = None) -> Figur
 
 def _week(field_name: str, period: Period) -> Expression:
     return week_number(field_name, period.weeks, period.zone)
-
-
-def _session_rows(sessions: QuerySet[Session], period: Period) -> QuerySet[Any]:
-    """Everything about the period's sessions in one grouped query: what happened,
-    whether a goal was written, the mentee's answer to "was the goal met?" (the goal
-    is the mentee's), and the feedback. Agenda, feedback and the mentee's reflection
-    are at most one row per session, so the joins never double-count. They are
-    joined to the period's sessions only, through indexes that hold what is counted
-    (mentoring 0003): a database that prefers probing them per session reads no
-    row outside the period."""
-    cancelled = Q(status=SessionStatus.CANCELLED)
-    reflection = "mentee_reflection__goal_met"
-    return (
-        sessions.annotate(
-            week=_week("starts_at", period),
-            mentee_reflection=FilteredRelation(
-                "reflections", condition=Q(reflections__author=F("mentee"))
-            ),
-            # In the join's condition, so SQLite probes the index of agendas with a goal.
-            agenda_with_goal=FilteredRelation("agenda", condition=~Q(agenda__goal="")),
-        )
-        .values("week")
-        .annotate(
-            scheduled=Count("pk"),
-            held=Count("pk", filter=Q(status=SessionStatus.HELD)),
-            cancelled_on_time=Count(
-                "pk", filter=cancelled & Q(cancellation_kind=CancellationKind.ON_TIME)
-            ),
-            cancelled_late=Count(
-                "pk", filter=cancelled & Q(cancellation_kind=CancellationKind.LATE)
-            ),
-            mentee_no_shows=Count("pk", filter=Q(status=SessionStatus.MENTEE_NO_SHOW)),
-            mentor_no_shows=Count("pk", filter=Q(status=SessionStatus.MENTOR_NO_SHOW)),
-            not_marked=Count("pk", filter=Q(status=SessionStatus.SCHEDULED)),
-            prepared=Count(
-                "pk", filter=Q(status=SessionStatus.HELD, agenda_with_goal__isnull=False)
-            ),
-            goal_yes=Count("pk", filter=Q(**{reflection: GoalMet.YES})),
-            goal_partly=Count("pk", filter=Q(**{reflection: GoalMet.PARTLY})),
-            goal_no=Count("pk", filter=Q(**{reflection: GoalMet.NO})),
-            feedback_count=Count("feedback"),
-            feedback_sum=Sum("feedback__rating"),
-            feedback_high=Count("feedback", filter=Q(feedback__rating__gte=4)),
-            feedback_mid=Count("feedback", filter=Q(feedback__rating=3)),
-            feedback_low=Count("feedback", filter=Q(feedback__rating__lte=2)),
-        )
-        .order_by()
-    )
 
 
 def _action_rows(

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from mentora.insights import session_rows
 from mentora.insights.access import Scope
 from mentora.insights.figures import Period, csv_rows, figures
 from mentora.insights.queries import mentor_rows
@@ -136,6 +137,17 @@ def test_prepared_goals_and_feedback(program, known):
     assert (b.feedback_count, b.feedback_average) == (1, 4.0)
     assert fig.total.feedback_average == pytest.approx(11 / 3)
     assert (fig.total.feedback_high, fig.total.feedback_mid, fig.total.feedback_low) == (2, 0, 1)
+
+
+def test_a_long_period_joins_what_a_short_one_looks_up_with_the_same_numbers(
+    program, known, cohort, success_manager, monkeypatch
+):
+    scopes = [(Scope(program, None), None), (Scope(program, success_manager), cohort)]
+    looked_up = [figures(scope, two_weeks(), c).weeks for scope, c in scopes]
+    monkeypatch.setattr(session_rows, "PROBED_WEEKS", 0)  # two weeks count as long
+    joined = [figures(scope, two_weeks(), c).weeks for scope, c in scopes]
+    assert joined == looked_up
+    assert looked_up[0][0].goal_yes == 1  # the numbers are there, not two empty tables
 
 
 def test_action_items_mentorships_rematches_and_utilisation(program, known):
