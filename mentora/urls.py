@@ -28,6 +28,7 @@ program_patterns = [
     path("audit/", audit_views.program_audit, name="program_audit"),
     *settings_urls.program_patterns,
     *webhook_urls.program_patterns,
+    *api_urls.program_patterns,
     *cohort_urls.program_patterns,
     path("mentors/<id:user_id>/", home_views.mentor_detail, name="mentor_detail"),
     path("mentees/<id:user_id>/", home_views.mentee_detail, name="mentee_detail"),

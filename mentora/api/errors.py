@@ -31,6 +31,7 @@ class ApiCode(StrEnum):
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     TOKEN_NAME = "token_name"
     TOKEN_PROGRAM = "token_program"
+    TOKEN_MAKER_LEFT = "token_maker_left"
 
 
 class ApiError(DomainError):

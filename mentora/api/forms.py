@@ -1,4 +1,5 @@
-"""The personal access tokens page's form: it only parses; tokens.token_create decides."""
+"""The token pages' forms: they only parse; tokens.token_create and
+tokens.service_token_create decide."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 
-class TokenForm(inputs.Form):
+class IntegrationTokenForm(inputs.Form):
+    """A program's integration token: a name, what it may do, when it expires."""
+
     name = forms.CharField(
         max_length=100,
         label=_("Name"),
@@ -28,18 +31,24 @@ class TokenForm(inputs.Form):
         widget=forms.RadioSelect,
         label=_("It may"),
     )
-    program = inputs.ModelIdChoiceField(
-        queryset=Program.objects.none(),
-        required=False,
-        empty_label=_("All my programs"),
-        label=_("Programs"),
-    )
     days = forms.TypedChoiceField(
         choices=[(d, _("%(days)d days") % {"days": d}) for d in EXPIRY_DAYS],
         coerce=int,
         initial=90,
         label=_("Expires after"),
     )
+
+
+class TokenForm(IntegrationTokenForm):
+    """A personal token: the same, and one of the person's programs or all of them."""
+
+    program = inputs.ModelIdChoiceField(
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All my programs"),
+        label=_("Programs"),
+    )
+    field_order = ["name", "scope", "program", "days"]
 
     def __init__(self, *args: Any, programs: QuerySet[Program], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

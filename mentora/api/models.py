@@ -1,9 +1,15 @@
-"""The API's own records: personal access tokens and idempotency keys.
+"""The API's own records: access tokens and idempotency keys.
 
 A token's secret is never stored: only its SHA-256 (`secret_hash`) and a short
 visible `prefix` to tell tokens apart in a list. A token acts as its owner,
 never more: the owner's roles decide what it may see, its scope (read, or read
 and write) and its program (one, or all of the owner's) narrow that further.
+
+A personal token is its owner's own (their profile's tokens page). A program
+service token is an integration's (`name`: "Learning platform"): made by a
+program admin on the program's settings, listed to and revocable by every
+admin of the program, always for that one program, and working only while the
+admin who made it (its `owner`) is still an admin there.
 """
 
 from __future__ import annotations
@@ -20,7 +26,13 @@ class TokenScope(models.TextChoices):
     WRITE = "write", _("Read and write")
 
 
+class TokenKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    SERVICE = "service", _("Program integration")
+
+
 class PersonalAccessToken(models.Model):
+    kind = models.CharField(max_length=8, choices=TokenKind, default=TokenKind.PERSONAL)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
@@ -39,10 +51,24 @@ class PersonalAccessToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["owner", "revoked_at"], name="api_token_owner_live")]
+        indexes = [
+            models.Index(fields=["owner", "revoked_at"], name="api_token_owner_live"),
+            models.Index(fields=["program", "kind", "revoked_at"], name="api_token_program_live"),
+        ]
+        constraints = [
+            # An integration belongs to one program, never to "all of them".
+            models.CheckConstraint(
+                condition=~models.Q(kind="service") | models.Q(program__isnull=False),
+                name="api_service_token_has_program",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == TokenKind.SERVICE
 
     @property
     def can_write(self) -> bool:

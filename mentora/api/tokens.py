@@ -1,5 +1,5 @@
-"""Personal access tokens: create (the secret shown once), revoke, and find the
-token a request carries.
+"""Access tokens: personal ones and program service tokens (integrations): create
+(the secret shown once), revoke, and find the token a request carries.
 
 A token is `mnt_<prefix>_<secret>`; only the SHA-256 of the whole of it is
 stored, so a leaked database gives no usable token. `last_used_at` is written
@@ -15,14 +15,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mentora import inputs
 from mentora.api.errors import ApiCode, ApiError
-from mentora.api.models import PersonalAccessToken, TokenScope
+from mentora.api.models import PersonalAccessToken, TokenKind, TokenScope
 from mentora.clock import now_or_current
-from mentora.programs.access import takes_part
-from mentora.programs.models import Program
+from mentora.programs.access import has_role, takes_part
+from mentora.programs.models import Program, Role
 
 if TYPE_CHECKING:
     from mentora.accounts.models import User
@@ -31,6 +32,8 @@ PREFIX = "mnt_"
 LAST_USED_EVERY = timedelta(minutes=5)
 EXPIRY_DAYS = (7, 30, 90, 365)
 MAX_LIVE_TOKENS = 50
+# Integrations of one program (a learning platform, a CRM, a data pipeline...).
+MAX_LIVE_SERVICE_TOKENS = 50
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,43 @@ def live_tokens(owner: User, now: datetime) -> list[PersonalAccessToken]:
     """The owner's tokens that still work, newest first."""
     return list(
         PersonalAccessToken.objects.filter(
-            owner=owner, revoked_at__isnull=True, expires_at__gt=now
+            owner=owner, kind=TokenKind.PERSONAL, revoked_at__isnull=True, expires_at__gt=now
         ).select_related("program")
     )
+
+
+def live_service_tokens(program: Program, now: datetime) -> list[PersonalAccessToken]:
+    """The program's integrations that still work, newest first, with who made each."""
+    return list(
+        PersonalAccessToken.objects.filter(
+            program=program, kind=TokenKind.SERVICE, revoked_at__isnull=True, expires_at__gt=now
+        ).select_related("owner")
+    )
+
+
+def _check_choices(name: str, scope: TokenScope | str, days: int) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or inputs.find_control_character(name) is not None:
+        raise ApiError(
+            ApiCode.TOKEN_NAME,
+            _("Give the token a name of up to 100 characters."),
+            status=422,
+            field="name",
+        )
+    if scope not in TokenScope.values:
+        raise ApiError(ApiCode.INVALID, _("Choose read, or read and write."), status=422)
+    if days not in EXPIRY_DAYS:
+        raise ApiError(ApiCode.INVALID, _("Choose when the token expires."), status=422)
+    return name
+
+
+def _new_token(**fields: object) -> NewToken:
+    prefix = secrets.token_hex(4)
+    secret = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = PersonalAccessToken.objects.create(
+        prefix=prefix, secret_hash=hash_secret(secret), **fields
+    )
+    return NewToken(token, secret)
 
 
 def token_create(
@@ -63,18 +100,7 @@ def token_create(
 ) -> NewToken:
     """A new token for `owner`; `program` must be one the owner takes part in."""
     now = now_or_current(now)
-    name = name.strip()
-    if not name or len(name) > 100 or inputs.find_control_character(name) is not None:
-        raise ApiError(
-            ApiCode.TOKEN_NAME,
-            _("Give the token a name of up to 100 characters."),
-            status=422,
-            field="name",
-        )
-    if scope not in TokenScope.values:
-        raise ApiError(ApiCode.INVALID, _("Choose read, or read and write."), status=422)
-    if days not in EXPIRY_DAYS:
-        raise ApiError(ApiCode.INVALID, _("Choose when the token expires."), status=422)
+    name = _check_choices(name, scope, days)
     if program is not None and not takes_part(owner, program):
         raise ApiError(
             ApiCode.TOKEN_PROGRAM, _("Choose one of your programs."), status=422, field="program"
@@ -86,28 +112,72 @@ def token_create(
             % {"count": MAX_LIVE_TOKENS},
             status=409,
         )
-    prefix = secrets.token_hex(4)
-    secret = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = PersonalAccessToken.objects.create(
+    return _new_token(
         owner=owner,
         name=name,
-        prefix=prefix,
-        secret_hash=hash_secret(secret),
         scope=scope,
         program=program,
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
-    return NewToken(token, secret)
+
+
+def service_token_create(
+    *,
+    program: Program,
+    by: User,
+    name: str,
+    scope: TokenScope | str,
+    days: int,
+    now: datetime | None = None,
+) -> NewToken:
+    """A new integration token for `program`, made by `by`, one of its admins (the
+    page lets only admins here; the check is repeated because a token must never
+    stand for more than its maker)."""
+    now = now_or_current(now)
+    name = _check_choices(name, scope, days)
+    if not has_role(by, program, Role.ADMIN):
+        raise ApiError(
+            ApiCode.FORBIDDEN,
+            _("Only an admin of the program makes its integration tokens."),
+            status=403,
+        )
+    if len(live_service_tokens(program, now)) >= MAX_LIVE_SERVICE_TOKENS:
+        raise ApiError(
+            ApiCode.TOKEN_NAME,
+            _("The program has %(count)d integration tokens: revoke one it no longer uses first.")
+            % {"count": MAX_LIVE_SERVICE_TOKENS},
+            status=409,
+        )
+    return _new_token(
+        kind=TokenKind.SERVICE,
+        owner=by,
+        name=name,
+        scope=scope,
+        program=program,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
 
 
 def token_revoke(*, owner: User, token_id: int, now: datetime | None = None) -> bool:
-    """Revoke one of the owner's own tokens; False when there is none such."""
-    now = now_or_current(now)
+    """Revoke one of the owner's own personal tokens; False when there is none such."""
+    return _revoke(
+        PersonalAccessToken.objects.filter(owner=owner, kind=TokenKind.PERSONAL), token_id, now
+    )
+
+
+def service_token_revoke(*, program: Program, token_id: int, now: datetime | None = None) -> bool:
+    """Revoke one of the program's integration tokens (any of its admins may)."""
+    tokens = PersonalAccessToken.objects.filter(program=program, kind=TokenKind.SERVICE)
+    return _revoke(tokens, token_id, now)
+
+
+def _revoke(tokens: QuerySet[PersonalAccessToken], token_id: int, now: datetime | None) -> bool:
     with transaction.atomic():
-        updated = PersonalAccessToken.objects.filter(
-            pk=token_id, owner=owner, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        updated = tokens.filter(pk=token_id, revoked_at__isnull=True).update(
+            revoked_at=now_or_current(now)
+        )
     return updated == 1
 
 
@@ -126,6 +196,16 @@ def token_for_secret(secret: str, now: datetime) -> PersonalAccessToken:
         raise ApiError(ApiCode.TOKEN_REVOKED, _("The token was revoked."), status=401)
     if token.expires_at <= now:
         raise ApiError(ApiCode.TOKEN_EXPIRED, _("The token has expired."), status=401)
+    if token.is_service and not has_role(token.owner, token.program, Role.ADMIN):  # type: ignore[arg-type]
+        # It stood for its maker's authority there: gone with it, never more.
+        raise ApiError(
+            ApiCode.TOKEN_MAKER_LEFT,
+            _(
+                "The admin who made this integration token no longer administers "
+                "the program: an admin makes a new one."
+            ),
+            status=401,
+        )
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_EVERY:
         PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

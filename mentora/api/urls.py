@@ -1,4 +1,5 @@
-"""The API at /api/v1/ and the personal access tokens page at /accounts/tokens/."""
+"""The API at /api/v1/, the personal access tokens page at /accounts/tokens/ and a
+program's integration tokens at /p/<slug>/settings/integrations/."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -9,4 +10,13 @@ global_patterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("accounts/tokens/", views.token_list, name="account_tokens"),
     path("accounts/tokens/<id:token_id>/revoke/", views.token_revoke, name="account_token_revoke"),
+]
+
+program_patterns: list[URLPattern] = [
+    path("settings/integrations/", views.integration_tokens, name="integration_tokens"),
+    path(
+        "settings/integrations/<id:token_id>/revoke/",
+        views.integration_token_revoke,
+        name="integration_token_revoke",
+    ),
 ]

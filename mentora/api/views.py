@@ -1,7 +1,9 @@
-"""/accounts/tokens/: a person's own personal access tokens for the API.
+"""/accounts/tokens/: a person's own personal access tokens for the API, and
+/p/<slug>/settings/integrations/: a program's integration (service) tokens.
 
 Thin views: create (the secret is shown once, on the page the POST redirects
-to, never again), list the live ones, revoke. Another person's token id is a 404.
+to, never again), list the live ones, revoke. Another person's token id, or
+another program's, is a 404.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from mentora import errors
 from mentora.accounts.http import AuthedRequest
 from mentora.api import tokens
 from mentora.api.errors import ApiError
-from mentora.api.forms import TokenForm
+from mentora.api.forms import IntegrationTokenForm, TokenForm
+from mentora.programs import access
+from mentora.programs.decorators import ProgramRequest, program_view
 from mentora.programs.queries import programs_of
 
 # The new token's secret waits in the session for the page after the redirect,
 # which shows it once and forgets it.
 NEW_TOKEN_KEY = "mentora_api_new_token"
+NEW_INTEGRATION_KEY = "mentora_api_new_integration_token"
 
 
 @login_required
@@ -68,3 +73,50 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
         raise Http404
     messages.success(request, _("The token is revoked: it no longer works."))
     return redirect("account_tokens")
+
+
+@program_view(allow=access.manages_settings)
+@require_http_methods(["GET", "POST"])
+def integration_tokens(request: ProgramRequest) -> HttpResponse:
+    program = request.program
+    form = IntegrationTokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = tokens.service_token_create(
+                    program=program,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    days=form.cleaned_data["days"],
+                )
+            except ApiError as error:
+                errors.form_error(form, error)
+                status = error.status
+            else:
+                request.session[NEW_INTEGRATION_KEY] = {
+                    "name": created.token.name,
+                    "secret": created.secret,
+                }
+                return redirect("integration_tokens", slug=program.slug)
+        else:
+            status = 400
+    context = {
+        "program": program,
+        "form": form,
+        "created": request.session.pop(NEW_INTEGRATION_KEY, None)
+        if request.method == "GET"
+        else None,
+        "tokens": tokens.live_service_tokens(program, timezone.now()),
+    }
+    return render(request, "api/integrations.html", context, status=status)
+
+
+@program_view(allow=access.manages_settings)
+@require_POST
+def integration_token_revoke(request: ProgramRequest, token_id: int) -> HttpResponse:
+    if not tokens.service_token_revoke(program=request.program, token_id=token_id):
+        raise Http404
+    messages.success(request, _("The integration token is revoked: it no longer works."))
+    return redirect("integration_tokens", slug=request.program.slug)

@@ -46,6 +46,8 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "program_settings": (K.PROGRAM,),
     "program_settings_changes": (K.PROGRAM,),
     "webhook_settings": (K.PROGRAM,),
+    "integration_tokens": (K.PROGRAM,),
+    "integration_token_revoke": (K.PROGRAM,),
     "program_cohorts": (K.PROGRAM,),
     "cohort_edit": (K.PROGRAM,),
     "cohort_close": (K.PROGRAM,),
