@@ -14,7 +14,16 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from mentora.api import concerns, handlers, mentor_requests, mentorships, people, sessions
+from mentora.api import (
+    availability,
+    concerns,
+    handlers,
+    mentor_requests,
+    mentorships,
+    people,
+    sessions,
+    workspace,
+)
 from mentora.api.access import program_for_caller
 from mentora.api.auth import TokenOrSession
 from mentora.api.schemas import MeOut, ProgramOut
@@ -103,3 +112,5 @@ api.add_router("/programs", mentorships.router)
 api.add_router("/programs", people.router)
 api.add_router("/programs", mentor_requests.router)
 api.add_router("/programs", concerns.router)
+api.add_router("/programs", workspace.router)
+api.add_router("/programs", availability.router)
