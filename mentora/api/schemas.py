@@ -113,3 +113,97 @@ class CancelIn(Schema):
         description="schedule_conflict, illness, work_not_done, emergency or other."
     )
     note: str = ""
+
+
+class MentorRequestOut(Schema):
+    id: int
+    mentee: PersonOut
+    mentor: PersonOut
+    message: str = Field(description="The mentee's words to the mentor: what they want to achieve.")
+    status: str = Field(
+        description="open, accepted, declined, withdrawn or expired (an open request past "
+        "its expiry reads as expired)."
+    )
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None = None
+    updated_at: datetime = Field(description="Last change of any kind (see ?updated_since=).")
+    decline_reason: str = Field("", description="Why the mentor declined, as a code.")
+    decline_note: str = Field("", description="The mentor's word to the mentee, if declined.")
+    withdraw_reason: str = Field("", description="Why it was withdrawn, as a code.")
+    mentorship_id: int | None = Field(None, description="The mentorship accepting it started.")
+
+
+class MentorRequestPage(Schema):
+    items: list[MentorRequestOut]
+    next: str | None = Field(None, description="Pass as ?cursor= for the next page.")
+
+
+class MentorRequestIn(Schema):
+    mentor_id: int
+    message: str = Field(
+        description="What you want to achieve with this mentor (a couple of sentences)."
+    )
+
+
+class WeeklyTimeOut(Schema):
+    slot: str = Field(description="Pass as `slot` to accept, e.g. 1-17:00.")
+    weekday: int = Field(description="0 is Monday, in the mentor's zone.")
+    time: str = Field(description="HH:MM in the mentor's zone.")
+    time_zone: str = Field(description="The mentor's zone (IANA).")
+    mentee_first: datetime = Field(description="The first such time, for the mentee.")
+
+
+class WeeklyTimesOut(Schema):
+    request_id: int
+    times: list[WeeklyTimeOut]
+
+
+class AcceptIn(Schema):
+    slot: str = Field(
+        description="One of the request's weekly times (`slot` of .../times), in your zone.",
+        examples=["1-17:00"],
+    )
+    frequency: str = Field("weekly", description="weekly or biweekly.")
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="no_capacity, outside_expertise, schedule or other.")
+    note: str = ""
+
+
+class ConcernOut(Schema):
+    id: int
+    mentorship_id: int
+    mentor: PersonOut
+    mentee: PersonOut
+    raised_by: PersonOut
+    reason: str
+    details: str = Field("", description="The words of whoever raised it.")
+    status: str = Field(description="open or resolved.")
+    created_at: datetime
+    updated_at: datetime = Field(description="Last change of any kind (see ?updated_since=).")
+    resolved_at: datetime | None = None
+    resolved_by: PersonOut | None = None
+    outcome: str = Field("", description="keep_going, paused or rematched, once resolved.")
+    resolution_note: str = ""
+    new_mentorship_id: int | None = Field(None, description="The re-match's new mentorship.")
+
+
+class ConcernPage(Schema):
+    items: list[ConcernOut]
+    next: str | None = Field(None, description="Pass as ?cursor= for the next page.")
+
+
+class ConcernIn(Schema):
+    mentorship_id: int
+    reason: str = Field(
+        description="missed_sessions, not_helpful, expertise, schedule, communication, "
+        "conduct or other."
+    )
+    details: str = Field("", description="Needed for `other`; read by staff, not the other party.")
+
+
+class ResolveIn(Schema):
+    outcome: str = Field(description="keep_going (with a note) or paused; a re-match is a page.")
+    note: str = ""
