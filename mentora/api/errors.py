@@ -67,6 +67,12 @@ UNPROCESSABLE_CODES = frozenset(
         "end_not_after_start",
         "times_required",
         "times_not_allowed",
+        # Mentor requests and concerns (issue 15): input the service refuses in itself.
+        "message_too_short",
+        "bad_frequency",
+        "details_too_long",
+        "details_needed",
+        "note_needed",
     }
 )
 
