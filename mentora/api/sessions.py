@@ -1,8 +1,11 @@
-"""Sessions over the API: list (filters, cursor), one, open slots, book, cancel.
+"""Sessions over the API: list (filters, cursor), one, open slots, book, move,
+cancel, and what happened (attendance).
 
 The same access rules (scheduling.access), forms (booking.forms: a start time in
-the booking window, a reason from the list) and services (session_book,
-session_cancel: the notice policy decides on time or late) as the pages.
+the booking window, a reason from the list, an outcome from the list) and
+services (session_book, session_reschedule, session_cancel: the notice policy
+decides on time or late; session_mark_attendance: who may record what, and
+when) as the pages.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query, Router, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
@@ -29,7 +32,7 @@ from mentora.api.schemas import (
 )
 from mentora.scheduling import access, queries
 from mentora.scheduling.booking import services
-from mentora.scheduling.booking.forms import CancelForm, SlotForm
+from mentora.scheduling.booking.forms import AttendanceForm, CancelForm, SlotForm
 from mentora.scheduling.models import Session, SessionStatus
 
 router = Router(tags=["sessions"])
@@ -47,6 +50,23 @@ WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 SLOT_DAYS = 7
 MAX_SLOT_DAYS = 31
 CURSOR_SALT = "mentora.api.sessions.cursor"
+
+
+class MoveIn(Schema):
+    starts_at: str = Field(
+        description="One of the mentorship's open slots, RFC 3339 with an offset.",
+        examples=["2027-01-05T15:00:00Z"],
+    )
+
+
+class AttendanceIn(Schema):
+    outcome: str = Field(
+        description=(
+            "held or mentee_no_show (the mentor, once the session has ended); "
+            "mentor_no_show (the mentee, once it has started)."
+        ),
+        examples=["held"],
+    )
 
 
 def session_out(session: Session) -> dict[str, Any]:
@@ -189,8 +209,7 @@ def session_book(
             by=caller(request),
             now=now,
         )
-        session = Session.objects.select_related("mentor", "mentee").get(pk=session.pk)
-        return 201, SessionOut.model_validate(session_out(session)).model_dump(mode="json")
+        return 201, SessionOut.model_validate(_answer(session)).model_dump(mode="json")
 
     status, body = run_once(
         owner=caller(request),
@@ -220,5 +239,47 @@ def session_cancel(request: HttpRequest, slug: str, session_id: int, payload: Ca
         reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"],
     )
-    session = Session.objects.select_related("mentor", "mentee").get(pk=session.pk)
-    return session_out(session)
+    return _answer(session)
+
+
+def _answer(session: Session) -> dict[str, Any]:
+    return session_out(Session.objects.select_related("mentor", "mentee").get(pk=session.pk))
+
+
+@router.post(
+    "/{slug}/sessions/{session_id}/move",
+    response={200: SessionOut, **WRITE_ERRORS},
+    operation_id="session_move",
+    summary="Move a session that hasn't started to another open time (late inside the notice)",
+)
+def session_move(request: HttpRequest, slug: str, session_id: int, payload: MoveIn) -> Any:
+    program = program_for_caller(request, slug)
+    session = access.session_for_party(caller(request), program, object_id(session_id))
+    now = timezone.now()
+    form = SlotForm({"starts_at": payload.starts_at}, program=program, now=now)
+    if not form.is_valid():
+        lists.refuse_form(form)
+    moved = services.session_reschedule(
+        session=session, starts_at=form.cleaned_data["starts_at"], by=caller(request), now=now
+    )
+    return _answer(moved)
+
+
+@router.post(
+    "/{slug}/sessions/{session_id}/attendance",
+    response={200: SessionOut, **WRITE_ERRORS},
+    operation_id="session_attendance",
+    summary="Record what happened: held or a no-show (once; the mentor after the end)",
+)
+def session_attendance(
+    request: HttpRequest, slug: str, session_id: int, payload: AttendanceIn
+) -> Any:
+    program = program_for_caller(request, slug)
+    session = access.session_for_party(caller(request), program, object_id(session_id))
+    form = AttendanceForm({"outcome": payload.outcome})
+    if not form.is_valid():
+        lists.refuse_form(form)
+    marked = services.session_mark_attendance(
+        session=session, by=caller(request), outcome=form.cleaned_data["outcome"]
+    )
+    return _answer(marked)
