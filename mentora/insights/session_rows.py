@@ -55,7 +55,7 @@ def session_rows(
     of `weeks` weeks."""
     if weeks > PROBED_WEEKS:
         return joined(sessions, week)
-    with _without_jit():
+    with _plainly():
         return [_as_counts(row) for row in probed(sessions, week)]
 
 
@@ -133,17 +133,25 @@ def _rating_band(rating: int) -> str:
     return "feedback_mid" if rating == 3 else "feedback_low"
 
 
+# For the lookups, on PostgreSQL, for their transaction only (is_local):
+# - no compiling: the planner estimates each lookup as a read from disk, and
+#   above a cost it compiles the query to machine code first: 12 weeks of 100,000
+#   sessions were compiled for 170 ms to run for 60;
+# - no parallel workers: a correlated subquery runs in the leading process only,
+#   so workers scanning the sessions add a sort and a merge, and no speed.
+_PLAIN = (
+    "SELECT set_config('jit', 'off', true),"
+    " set_config('max_parallel_workers_per_gather', '0', true)"
+)
+
+
 @contextmanager
-def _without_jit() -> Iterator[None]:
-    """PostgreSQL compiles a query to machine code when the planner's estimate of
-    it is high, and it estimates each lookup as a read from disk: 12 weeks of
-    100,000 sessions were compiled for 170 ms to run for 60. Off for this one
-    query's transaction (SET LOCAL ends with it)."""
+def _plainly() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_PLAIN)
         yield
 
 
