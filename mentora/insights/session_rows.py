@@ -14,8 +14,10 @@ them, chosen by the length of the period:
 - joined (longer periods): the same tables joined to the period's sessions.
   Looking up costs about a microsecond a session and table on PostgreSQL,
   hashing a tenth of that a stored row, so once a period holds a large share of
-  what is stored, reading the tables whole is the cheaper way (100,000 sessions,
-  a year: about 140 ms joined, 300 ms probed; 12 weeks: 60 ms either way).
+  what is stored, reading the tables whole is the cheaper way. With 100,000
+  sessions (a year): a year about 140 ms joined, 300 ms probed; 12 weeks 40 ms
+  joined, 65 ms probed, but joined 78 ms once the tables hold three years,
+  probed still 65 (docs/performance.md).
 
 Both give the same numbers: rows of a week's number ("week", None outside the
 period) and counts named as the fields of figures.Week.
