@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from mentora.matching.health import queries as health_queries
 from mentora.matching.mentor_requests import queries as request_queries
@@ -88,6 +88,23 @@ def request_lists(viewer: User, program: Program, now: datetime) -> request_quer
         sent=access.has_role(viewer, program, Role.MENTEE),
         received=access.has_role(viewer, program, Role.MENTOR),
         staff_scope=access.staff_scope(viewer, program),
+    )
+
+
+def _own_or_scope(own: Q, scope: Q | None) -> Q:
+    """One's own rows, or also a staff scope's (an empty scope is everything: an admin's;
+    `Q(...) | Q()` would quietly drop the empty side)."""
+    if scope is None:
+        return own
+    return scope if not scope else own | scope
+
+
+def requests_seen_by(viewer: User, program: Program, now: datetime) -> QuerySet[MentorRequest]:
+    """Every request `request_for_viewer` shows the viewer, as one query (the API's
+    list): their own as its mentee or mentor, and those of the mentees staff may see."""
+    own = Q(mentee=viewer) | Q(mentor=viewer)
+    return request_queries.requests_in(
+        program, _own_or_scope(own, access.staff_scope(viewer, program)), now
     )
 
 
@@ -183,6 +200,13 @@ def manages_concern(user: User, program: Program, concern: Concern) -> bool:
 
 def sees_concern(user: User, program: Program, concern: Concern) -> bool:
     return concern.raised_by_id == user.pk or manages_concern(user, program, concern)
+
+
+def concerns_seen_by(viewer: User, program: Program) -> QuerySet[Concern]:
+    """Every concern `sees_concern` lets the viewer see, open or resolved, as one query
+    (the API's list): the ones they raised, and as staff those `concerns_for_staff` covers."""
+    scope = access.staff_scope(viewer, program, field="mentorship__mentee")
+    return health_queries.concerns_covered(program, _own_or_scope(Q(raised_by=viewer), scope))
 
 
 def concern_for_viewer(user: User, program: Program, concern_id: int) -> Concern:

@@ -49,6 +49,12 @@ def concerns_in(
     return concerns.order_by("-resolved_at", "-pk")
 
 
+def concerns_covered(program: Program, covered: Q) -> QuerySet[Concern]:
+    """The program's concerns a filter covers, whatever their status (the API's list
+    pages through them; who is covered is access's)."""
+    return _concerns(program).filter(covered)
+
+
 # --- mentorships and mentees ----------------------------------------------------------
 
 

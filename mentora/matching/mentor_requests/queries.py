@@ -104,6 +104,12 @@ def request_in(program: Program, request_id: int, now: datetime) -> MentorReques
     )
 
 
+def requests_in(program: Program, covered: Q, now: datetime) -> QuerySet[MentorRequest]:
+    """The program's requests a filter covers, with their people and the `overdue`
+    annotation (the API's list pages through them; who is covered is access's)."""
+    return _with_overdue(MentorRequest.objects.filter(program=program).filter(covered), now)
+
+
 def in_scope(request: MentorRequest, scope: Q) -> bool:
     """Whether a staff scope (a filter on the request's mentee) covers this request."""
     return MentorRequest.objects.filter(scope, pk=request.pk).exists()
