@@ -73,6 +73,20 @@ UNPROCESSABLE_CODES = frozenset(
         "details_too_long",
         "details_needed",
         "note_needed",
+        # The session workspace (issue 15): what the mentoring services refuse in
+        # the input itself (a state refusal, like a closed window, stays a 409).
+        "empty",
+        "too_long",
+        "bad_url",
+        "bad_template",
+        "bad_choice",
+        "bad_goal",
+        "bad_owner",
+        "bad_rating",
+        "bad_visibility",
+        "date_in_past",
+        "date_too_far",
+        "reason_missing",
     }
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
@@ -207,3 +207,112 @@ class ConcernIn(Schema):
 class ResolveIn(Schema):
     outcome: str = Field(description="keep_going (with a note) or paused; a re-match is a page.")
     note: str = ""
+
+
+# --- the session workspace (issue 15) -------------------------------------------
+
+
+class AgendaLinkOut(Schema):
+    id: int
+    url: str
+    title: str = ""
+    added_at: datetime
+
+
+class AgendaFileOut(Schema):
+    name: str
+    content_type: str
+    size: int = Field(description="Bytes.")
+    uploaded_at: datetime
+
+
+class AgendaOut(Schema):
+    goal: str = ""
+    goal_template: str = Field("", description="The suggested goal it started from, if any.")
+    mentorship_goal_id: int | None = Field(None, description="The mentorship goal it serves.")
+    working_on: str = ""
+    next_days: str = ""
+    planned_work_done: str = Field("", description="yes, partly or no (empty: not said).")
+    previous_notes_reviewed: bool = False
+    setup_checked: bool = False
+    updated_at: datetime | None = None
+    links: list[AgendaLinkOut] = Field(default_factory=list)
+    files: list[AgendaFileOut] = Field(default_factory=list)
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    tried: str = ""
+    topic: str = ""
+    link: str = ""
+    status: str = Field(description="open, answered or solved_myself.")
+    answer: str = ""
+    created_at: datetime
+
+
+class NoteOut(Schema):
+    id: int
+    author: PersonOut
+    body: str = Field(description="Markdown.")
+    shared: bool = Field(description="false: private, read by its author only.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActionItemOut(Schema):
+    id: int
+    mentorship_id: int
+    session_id: int | None = None
+    title: str
+    owner: PersonOut
+    due_on: date
+    kind: str = Field(description="practice, task or stretch.")
+    done_at: datetime | None = None
+    created_at: datetime
+
+
+class ReflectionOut(Schema):
+    author: PersonOut
+    role: str = Field(description="mentee (their reflection) or mentor (their session report).")
+    goal_met: str = Field(description="yes, partly or no.")
+    why_not: str = ""
+    plan_now: str = ""
+    still_makes_sense: str = Field(description="yes, unsure or no.")
+    topics_covered: str = Field("", description="The mentor's report only.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class FeedbackOut(Schema):
+    rating: int = Field(description="1 (not helpful) to 5 (very helpful).")
+    useful: str = ""
+    less_productive: str = ""
+    visibility: str = Field(description="mentor (with the mentee's name) or success_manager.")
+    created_at: datetime
+
+
+class WorkspaceWindowsOut(Schema):
+    agenda_editable: bool = Field(description="The mentee, until the session starts.")
+    notes_open: bool = Field(description="The two parties, until notes_close_at.")
+    notes_close_at: datetime
+    reflection_open: bool = Field(description="The caller's own reflection, now.")
+    reflection_closes_at: datetime
+    feedback_open: bool = Field(description="The mentee, once, in the normal window.")
+
+
+class WorkspaceOut(Schema):
+    session_id: int
+    viewer: str = Field(description="mentee, mentor or staff (staff read only).")
+    agenda: AgendaOut | None = None
+    questions: list[QuestionOut] = Field(description="The questions brought to this session.")
+    notes: list[NoteOut] = Field(description="Shared notes, and the caller's own private ones.")
+    action_items: list[ActionItemOut]
+    reflections: list[ReflectionOut] = Field(
+        description="A party reads their own; staff read both."
+    )
+    feedback: FeedbackOut | None = Field(
+        None,
+        description="The mentee's own; the mentor only if shared with them; staff's to read.",
+    )
+    windows: WorkspaceWindowsOut
