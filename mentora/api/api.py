@@ -17,6 +17,7 @@ from ninja.openapi.docs import Swagger
 from mentora.api import (
     availability,
     concerns,
+    directory,
     handlers,
     mentor_requests,
     mentorships,
@@ -114,3 +115,4 @@ api.add_router("/programs", mentor_requests.router)
 api.add_router("/programs", concerns.router)
 api.add_router("/programs", workspace.router)
 api.add_router("/programs", availability.router)
+api.add_router("/programs", directory.router)

@@ -198,7 +198,9 @@ def directory_page(
     shown = Paginator(found, PER_PAGE).get_page(page)
     on_page: list[MentorFeatures] = list(shown.object_list)
     on_ids = [m.user_id for m in on_page]
-    profiles = {p.user_id: p for p in MentorProfile.objects.filter(user_id__in=on_ids)}
+    # With the person (their zone, for the API's answer): the same one query.
+    on_profiles = MentorProfile.objects.filter(user_id__in=on_ids).select_related("user")
+    profiles = {p.user_id: p for p in on_profiles}
     requested = (
         set(pending(program, now).filter(mentee=viewer).values_list("mentor_id", flat=True))
         if c.for_mentee
