@@ -7,11 +7,13 @@ error answers (`ERRORS`).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from csp.decorators import csp_update
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.openapi.docs import Swagger
 
 from mentora.api import (
@@ -27,11 +29,13 @@ from mentora.api import (
 )
 from mentora.api.access import program_for_caller
 from mentora.api.auth import TokenOrSession
+from mentora.api.errors import ApiCode, ApiError
 from mentora.api.schemas import MeOut, ProgramOut
-from mentora.api.sessions import ERRORS
+from mentora.api.sessions import ERRORS, WRITE_ERRORS
 from mentora.programs import access as program_access
 from mentora.programs.models import Program
 from mentora.programs.queries import programs_of
+from mentora.scheduling.ical import services as ical_services
 
 api = NinjaAPI(
     title="Mentora API",
@@ -79,6 +83,46 @@ def _program_out(request: HttpRequest, program: Program) -> dict[str, Any]:
 )
 def me_get(request: HttpRequest) -> Any:
     return request.user
+
+
+class CalendarFeedOut(Schema):
+    url: str = Field(description="The secret address of the caller's sessions as iCalendar.")
+    webcal_url: str = Field(description="The same address for calendar apps to subscribe to.")
+
+
+def _feed_caller(request: HttpRequest) -> Any:
+    """The person whose feed it is. Their feed holds every program's sessions, so an
+    integration's token or a one-program token may not read it (403)."""
+    token = getattr(request, "api_token", None)
+    if token is not None and (token.is_service or token.program_id is not None):
+        raise ApiError(
+            ApiCode.FORBIDDEN,
+            _("The calendar feed holds all your programs: use a token for all of them."),
+            status=403,
+        )
+    return request.user
+
+
+@me_router.get(
+    "/calendar-feed",
+    response={200: CalendarFeedOut, **ERRORS},
+    operation_id="me_calendar_feed",
+    summary="The caller's private calendar feed address (all their sessions, as iCalendar)",
+)
+def me_calendar_feed(request: HttpRequest) -> Any:
+    return asdict(ical_services.feed_address(_feed_caller(request)))
+
+
+@me_router.post(
+    "/calendar-feed/reset",
+    response={200: CalendarFeedOut, **WRITE_ERRORS},
+    operation_id="me_calendar_feed_reset",
+    summary="A new feed address; the old one stops working at once",
+)
+def me_calendar_feed_reset(request: HttpRequest) -> Any:
+    user = _feed_caller(request)
+    ical_services.calendar_feed_reset(user=user)
+    return asdict(ical_services.feed_address(user))
 
 
 @programs_router.get(

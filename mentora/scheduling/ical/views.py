@@ -4,12 +4,10 @@ feed's settings."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -56,10 +54,6 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _feed_url(token: str) -> str:
-    return settings.SITE_URL + reverse("calendar_feed", kwargs={"token": token})
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def feed_settings(request: AuthedRequest) -> HttpResponse:
@@ -73,11 +67,7 @@ def feed_settings(request: AuthedRequest) -> HttpResponse:
             ),
         )
         return redirect("calendar_feed_settings")
-    subscription, _created = CalendarFeed.objects.get_or_create(user=request.user)
-    url = _feed_url(subscription.token)
-    context = {
-        "feed_url": url,
-        # webcal:// makes Apple Calendar and Outlook offer to subscribe on click.
-        "webcal_url": "webcal://" + url.split("://", 1)[-1],
-    }
+    address = feed_services.feed_address(request.user)
+    # webcal:// makes Apple Calendar and Outlook offer to subscribe on click.
+    context = {"feed_url": address.url, "webcal_url": address.webcal_url}
     return render(request, "scheduling/feed_settings.html", context)
