@@ -87,6 +87,10 @@ UNPROCESSABLE_CODES = frozenset(
         "date_in_past",
         "date_too_far",
         "reason_missing",
+        # A mentor's availability (issue 15): a range overlapping another of the
+        # same day (in a new week's hours, or one already kept), time off too long.
+        "overlap",
+        "time_off_too_long",
     }
 )
 
