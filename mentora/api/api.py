@@ -21,6 +21,7 @@ from mentora.api import (
     concerns,
     directory,
     handlers,
+    insights,
     mentor_requests,
     mentorships,
     people,
@@ -160,3 +161,4 @@ api.add_router("/programs", concerns.router)
 api.add_router("/programs", workspace.router)
 api.add_router("/programs", availability.router)
 api.add_router("/programs", directory.router)
+api.add_router("/programs", insights.router)
