@@ -18,6 +18,7 @@ from ninja.openapi.docs import Swagger
 
 from mentora.api import (
     availability,
+    caseload,
     concerns,
     directory,
     handlers,
@@ -162,3 +163,4 @@ api.add_router("/programs", workspace.router)
 api.add_router("/programs", availability.router)
 api.add_router("/programs", directory.router)
 api.add_router("/programs", insights.router)
+api.add_router("/programs", caseload.router)

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core import signing
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from mentora.api import lists
 from mentora.api.access import caller, program_for_caller
-from mentora.api.errors import ApiCode, ApiError
 from mentora.api.schemas import PersonOut, person_out
 from mentora.api.sessions import ERRORS
 from mentora.matching import access
@@ -90,17 +87,6 @@ def _card_out(card: directory.Card) -> dict[str, Any]:
     }
 
 
-def _page_number(cursor: str | None) -> int:
-    if not cursor:
-        return 1
-    try:
-        return int(signing.loads(cursor, salt=CURSOR_SALT))
-    except (signing.BadSignature, ValueError, TypeError):
-        raise ApiError(
-            ApiCode.BAD_CURSOR, _("This cursor is not one we gave."), status=422, field="cursor"
-        ) from None
-
-
 @router.get(
     "/{slug}/mentors",
     response={200: DirectoryPageOut, **ERRORS},
@@ -131,7 +117,7 @@ def mentor_directory(
     )
     if not form.is_valid():
         lists.refuse_form(form)
-    number = _page_number(filters.cursor)
+    number = lists.page_number_of(filters.cursor, CURSOR_SALT)
     found = directory.directory_page(
         program=program,
         viewer=viewer,
@@ -141,7 +127,7 @@ def mentor_directory(
         now=now,
     )
     following = (
-        signing.dumps(found.page.number + 1, salt=CURSOR_SALT) if found.page.has_next() else None
+        lists.numbered_cursor(found.page.number + 1, CURSOR_SALT) if found.page.has_next() else None
     )
     # A cursor past the last page reads as the last page: give none further.
     return {
