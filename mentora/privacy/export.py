@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentora.privacy import hooks as privacy_hooks
 from mentora.privacy import queries
 
 if TYPE_CHECKING:
@@ -461,7 +462,7 @@ def _readme(user: User, names: Iterable[str]) -> str:
 def export_zip(user: User) -> IO[bytes]:
     """The ZIP of `user`'s data, rewound, in a temporary file the caller closes."""
     files: Files = {}
-    for part in PARTS:
+    for part in (*PARTS, *privacy_hooks.export_parts):
         files.update(part(user))
     out = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_LIMIT)  # noqa: SIM115 (FileResponse closes it)
     uploads = list(queries.files_uploaded(user))

@@ -55,6 +55,7 @@ from mentora.matching.lifecycle.services import mentorship_end, requests_withdra
 from mentora.matching.models import BulkMatchRow, MentorRequest, WithdrawReason
 from mentora.mentoring.models import MentorshipGoal, WorkingAgreement
 from mentora.notifications.models import Notification
+from mentora.privacy import hooks as privacy_hooks
 from mentora.privacy import queries
 from mentora.privacy.errors import PrivacyCode, PrivacyError
 from mentora.privacy.models import PersonErasure
@@ -389,6 +390,7 @@ def person_erase(
         locked.erased_at = now
         locked.save(update_fields=["name", "email", "password", "is_active", "erased_at"])
         mentor_features_changed([locked.pk])
+        privacy_hooks.person_erased(locked)
         erasure = PersonErasure.objects.create(
             program=program, erased_user_id=locked.pk, by=by, at=now, summary=summary
         )

@@ -293,3 +293,27 @@ def test_a_mentor_is_erased_too_and_their_mentees_keep_their_records(
     assert traces("Lisbon") == []
     assert Note.objects.get(author=mentee).body == "Mia's own note"
     assert Mentorship.objects.get(pk=mentorship.pk).end_reason == "mentor_unavailable"
+
+
+def test_her_api_tokens_and_kept_api_answers_go(world, program, admin_user):
+    from mentora.api import tokens
+    from mentora.api.models import IdempotencyKey, PersonalAccessToken
+
+    zelda = world.zelda
+    mine = tokens.token_create(owner=zelda, name="Zelda's sync", scope="write", days=30)
+    IdempotencyKey.objects.create(
+        owner=zelda,
+        key="k1",
+        operation="session_book:1",
+        request_hash="0" * 64,
+        status_code=201,
+        response={"mentee": {"name": zelda.name}},
+        created_at=timezone.now(),
+    )
+    theirs = tokens.token_create(owner=admin_user, name="Ada's", scope="read", days=30)
+
+    services.person_erase(user=zelda, program=program, by=admin_user)
+
+    assert not PersonalAccessToken.objects.filter(pk=mine.token.pk).exists()
+    assert not IdempotencyKey.objects.filter(owner=zelda).exists()
+    assert PersonalAccessToken.objects.filter(pk=theirs.token.pk).exists()

@@ -178,3 +178,21 @@ def test_where_she_is_signed_in_is_in_her_export_and_not_in_his(client, world):
     assert phone["last_seen_at"].endswith("Z")
     assert len(hers) == 2  # the phone and the browser that asked for the export
     assert "Zelda-Phone" not in his and "198.51.100.7" not in his
+
+
+def test_her_api_tokens_are_listed_without_their_secrets(client, world):
+    from mentora.api import tokens
+
+    made = tokens.token_create(owner=world.zelda, name="Zelda's sync", scope="read", days=30)
+
+    archive = _zip(client, world.zelda)
+
+    [listed] = _json(archive, "api_tokens.json")
+    assert (listed["name"], listed["scope"], listed["starts_with"]) == (
+        "Zelda's sync",
+        "read",
+        f"mnt_{made.token.prefix}",
+    )
+    everything = _all_bytes(archive)
+    assert made.secret.encode() not in everything
+    assert made.token.secret_hash.encode() not in everything
