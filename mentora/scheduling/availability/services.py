@@ -10,6 +10,7 @@ where their availability lives.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -114,6 +115,34 @@ def weekly_hours_remove(*, mentor: User, weekly_hours_id: int) -> WeeklyHours:
         hours.delete()
         mentor_features_changed([mentor.pk])
     return hours
+
+
+def weekly_hours_replace(
+    *, mentor: User, ranges: Sequence[tuple[int, time, time]]
+) -> list[WeeklyHours]:
+    """Replace all of the mentor's weekly ranges with `ranges` ((weekday, start,
+    end), in their zone): the API's PUT of a whole week. All or nothing.
+
+    Each range passes `weekly_hours_add`'s rules in turn, so one that ends before
+    it starts, or overlaps another of the same day, is refused; the refusal's
+    `field` is then the range's index ("0", "1", ...) and nothing is changed.
+    """
+    with transaction.atomic():
+        lock_people(mentor.pk)
+        WeeklyHours.objects.filter(mentor=mentor).delete()
+        added = []
+        for index, (weekday, start_time, end_time) in enumerate(ranges):
+            try:
+                added.append(
+                    weekly_hours_add(
+                        mentor=mentor, weekday=weekday, start_time=start_time, end_time=end_time
+                    )
+                )
+            except SchedulingError as error:
+                error.field = str(index)
+                raise
+        mentor_features_changed([mentor.pk])
+    return added
 
 
 # --- Date overrides ----------------------------------------------------------
