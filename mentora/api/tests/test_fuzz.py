@@ -6,7 +6,9 @@ content types, headers and bodies as documented).
 
 The program's slug is the real one (else every operation is a 404 at its
 first step); ids are what the fuzzer draws, and on every other example a real
-session or mentorship of the program, so the found paths are walked too."""
+one of the program (a session, a mentorship, a request, a concern, an action
+item, a date override, a stretch of time off; in a body the mentorship, mentor
+and mentee), so the found paths are walked too."""
 
 import json
 from datetime import time, timedelta
@@ -29,6 +31,8 @@ from schemathesis.specs.openapi.checks import (
 
 from mentora.api import tokens
 from mentora.api.api import api
+from mentora.matching.tests.factories import ConcernFactory, MentorRequestFactory
+from mentora.matching.tests.people import mentee_in
 from mentora.tests import factories as f
 
 EXAMPLES = 12
@@ -63,6 +67,23 @@ def world(program, mentorship, mentee, mentor, admin_user):
     for weekday in range(7):
         f.WeeklyHoursFactory(mentor=mentor, weekday=weekday, start_time=time(9), end_time=time(21))
     session = f.SessionFactory(mentorship=mentorship, starts_at=timezone.now() + timedelta(days=3))
+    seeker = mentee_in(program, "Sid Seeker")
+    ahead = timezone.localdate() + timedelta(days=10)
+    ids = {
+        "session_id": session.pk,
+        "mentorship_id": mentorship.pk,
+        "request_id": MentorRequestFactory(program=program, mentee=seeker, mentor=mentor).pk,
+        "concern_id": ConcernFactory(mentorship=mentorship).pk,
+        "item_id": f.ActionItemFactory(mentorship=mentorship).pk,
+        "override_id": f.DateOverrideFactory(mentor=mentor, date=ahead).pk,
+        "time_off_id": f.TimeOffFactory(
+            mentor=mentor, starts_on=ahead + timedelta(days=7), ends_on=ahead + timedelta(days=9)
+        ).pk,
+        "user_id": mentee.pk,
+        # In bodies: the people a request, a match or a re-match names.
+        "mentor_id": mentor.pk,
+        "mentee_id": seeker.pk,
+    }
     people = {"mentee": mentee, "mentor": mentor, "admin": admin_user}
 
     def make(role):
@@ -70,7 +91,7 @@ def world(program, mentorship, mentee, mentor, admin_user):
         return {
             "headers": {"Authorization": f"Bearer {secret.secret}"},
             "slug": program.slug,
-            "ids": {"session_id": session.pk, "mentorship_id": mentorship.pk},
+            "ids": ids,
             "turn": [0],
         }
 
@@ -86,8 +107,10 @@ def _call(case, world):
         for name, real in world["ids"].items():
             if name in params:
                 params[name] = real
-    if isinstance(case.body, dict) and "mentorship_id" in case.body and world["turn"][0] % 2:
-        case.body["mentorship_id"] = world["ids"]["mentorship_id"]
+    if isinstance(case.body, dict) and world["turn"][0] % 2:
+        for name, real in world["ids"].items():
+            if name in case.body:
+                case.body[name] = real
     case.call_and_validate(headers=world["headers"], checks=CHECKS)
 
 
