@@ -64,7 +64,7 @@ class InviteForm(inputs.Form):
         if cleaned.get("cohort") and cleaned.get("role") not in (None, Role.MENTEE):
             self.add_error(
                 "cohort",
-                "Only mentees belong to a cohort. Choose “No cohort” or the Mentee role.",
+                _("Only mentees belong to a cohort. Choose “No cohort” or the Mentee role."),
             )
         return cleaned
 

@@ -142,10 +142,12 @@ def person_invite(
     name: str,
     role: Role,
     cohort: Cohort | None = None,
+    success_manager: User | None = None,
     time_zone: str | None = None,
     invited_by: User,
 ) -> User:
-    """Invite a person to `program` in `role`.
+    """Invite a person to `program` in `role` (a mentee optionally with a cohort
+    and a success manager, as an import gives them).
 
     Steps: find or create the account (new ones get an unusable password and the
     program's zone), add the membership, and after commit email either a
@@ -164,7 +166,11 @@ def person_invite(
                 field="email",
             )
         membership, added = _membership_ensure_or_error(
-            user=user, program=program, role=role, cohort=cohort
+            user=user,
+            program=program,
+            role=role,
+            cohort=cohort,
+            success_manager=success_manager,
         )
         if not added and user.has_usable_password():
             raise ProgramError(

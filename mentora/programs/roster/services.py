@@ -1,5 +1,5 @@
 """Writes of the people page's bulk actions: assign a success manager (one, or
-spread evenly), move mentees to a cohort. Resending invitations is
+spread evenly; the API also unassigns), move mentees to a cohort. Resending invitations is
 `programs.services.invitations_resend` (the one email path of invitations).
 
 Each action is all or nothing: one person who can't take it refuses the whole
@@ -81,6 +81,19 @@ def success_manager_assign(
         changed = [m.pk for m in memberships if m.success_manager_id != success_manager.pk]
         Membership.objects.filter(pk__in=changed).update(
             updated_at=timezone.now(), success_manager=success_manager
+        )
+    return len(changed)
+
+
+def success_manager_unassign(*, program: Program, mentees: Sequence[User], by: User) -> int:
+    """Leave each of `mentees` without a success manager (the API's unassign), by
+    the same rule as assigning; the number whose manager changed."""
+    with transaction.atomic():
+        memberships = _mentee_memberships(program, mentees)
+        _check_may_assign(program, memberships, by)
+        changed = [m.pk for m in memberships if m.success_manager_id is not None]
+        Membership.objects.filter(pk__in=changed).update(
+            updated_at=timezone.now(), success_manager=None
         )
     return len(changed)
 
