@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mentora.scheduling",
     "mentora.mentoring",
     "mentora.matching",
+    "mentora.applications",
     "mentora.notifications",
     "mentora.insights",
     "mentora.privacy",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from mentora.accounts import urls as accounts_urls
 from mentora.api import urls as api_urls
+from mentora.applications import urls as application_urls
 from mentora.csp_report import csp_report
 from mentora.home import views as home_views
 from mentora.home.onboarding import views as onboarding_views
@@ -38,6 +39,7 @@ program_patterns = [
     *notifications_urls.program_patterns,
     *insights_urls.program_patterns,
     *privacy_urls.program_patterns,
+    *application_urls.program_patterns,
 ]
 
 urlpatterns = [
@@ -55,6 +57,7 @@ urlpatterns = [
     *matching_urls.global_patterns,
     *insights_urls.global_patterns,
     *privacy_urls.global_patterns,
+    *application_urls.global_patterns,  # /apply/<slug>/...: public, no login
     *accounts_urls.global_patterns,  # before allauth's: its sessions page is replaced
     *api_urls.global_patterns,  # /api/v1/ and /accounts/tokens/ (before allauth's)
     # Before allauth's: removing a security key keeps the programs' second-factor rule.

@@ -118,6 +118,11 @@ PAGE_KINDS: dict[str, tuple[AuditKind, ...]] = {
     "risk_policy_edit": (K.CASELOAD,),
     # privacy
     "person_erase": (K.PEOPLE,),
+    # applications (applicants are people before they join)
+    "application_queue": (K.PEOPLE,),
+    "application_detail": (K.PEOPLE,),
+    "application_rounds": (K.PROGRAM,),
+    "application_round": (K.PROGRAM,),
 }
 
 # Refusals show nothing, so they leave no entry: not found, forbidden, wrong method.
