@@ -25,6 +25,7 @@ Time boundaries ("in the last 4 weeks" means at or after now − 4 weeks):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,9 +78,16 @@ class Signal(models.TextChoices):
 
 @dataclass(frozen=True)
 class Reason:
+    """One signal firing for a mentee. Its words are written when read: a caseload
+    ranks every mentee but shows one page of them."""
+
     signal: Signal
     weight: int
-    text: str
+    words: Callable[[], str]
+
+    @property
+    def text(self) -> str:
+        return self.words()
 
     @property
     def label(self) -> str:
@@ -245,47 +253,53 @@ def _waiting_since(a: dict[str, Any], now: datetime) -> str:
 
 
 def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Reason]:
-    """The signals that fire for one mentee's counts, heaviest first."""
+    """The signals that fire for one mentee's counts, heaviest first (each worded
+    only when read: see Reason)."""
     w = policy.window_weeks
     reasons: list[Reason] = []
 
-    def fire(signal: Signal, weight: int, text: str) -> None:
+    def fire(signal: Signal, weight: int, words: Callable[[], str]) -> None:
         if weight > 0:
-            reasons.append(Reason(signal, weight, text))
+            reasons.append(Reason(signal, weight, words))
 
+    # Each lambda binds its numbers as defaults: they are worded later, if at all.
     if a["r_concerns"]:
-        n = a["r_concerns"]
         fire(
             Signal.CONCERN,
             policy.concern_weight,
-            ngettext("%(n)d open concern", "%(n)d open concerns", n) % {"n": n},
+            lambda n=a["r_concerns"]: (
+                ngettext("%(n)d open concern", "%(n)d open concerns", n) % {"n": n}
+            ),
         )
     said = a["r_not_a_fit_pulses"] + a["r_not_a_fit_reflections"]
     if said:
         fire(
             Signal.NOT_A_FIT,
             policy.not_a_fit_weight,
-            ngettext(
-                "“Not a fit” said %(n)d time in a pulse or reflection in %(weeks)s",
-                "“Not a fit” said %(n)d times in a pulse or reflection in %(weeks)s",
-                said,
-            )
-            % {"n": said, "weeks": _weeks(w)},
+            lambda n=said: (
+                ngettext(
+                    "“Not a fit” said %(n)d time in a pulse or reflection in %(weeks)s",
+                    "“Not a fit” said %(n)d times in a pulse or reflection in %(weeks)s",
+                    n,
+                )
+                % {"n": n, "weeks": _weeks(w)}
+            ),
         )
     if not a["r_live_since"]:
         # Nobody to hold a session with: the other session rules can't fire, this one does.
-        fire(Signal.NO_MENTOR, policy.no_mentor_weight, _waiting_since(a, now))
+        fire(Signal.NO_MENTOR, policy.no_mentor_weight, lambda: _waiting_since(a, now))
     if a["r_missed"] >= policy.missed_threshold:
-        n = a["r_missed"]
         fire(
             Signal.MISSED,
             policy.missed_weight,
-            ngettext(
-                "%(n)d missed session (late cancellations and no-shows) in %(weeks)s",
-                "%(n)d missed sessions (late cancellations and no-shows) in %(weeks)s",
-                n,
-            )
-            % {"n": n, "weeks": _weeks(w)},
+            lambda n=a["r_missed"]: (
+                ngettext(
+                    "%(n)d missed session (late cancellations and no-shows) in %(weeks)s",
+                    "%(n)d missed sessions (late cancellations and no-shows) in %(weeks)s",
+                    n,
+                )
+                % {"n": n, "weeks": _weeks(w)}
+            ),
         )
     reference = max((t for t in (a["r_last_held"], a["r_live_since"]) if t), default=None)
     if (
@@ -293,63 +307,73 @@ def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Re
         and reference
         and reference < now - timedelta(weeks=policy.no_session_weeks)
     ):
-        days = (now - reference).days
-        held = (
-            _("since the last session") if a["r_last_held"] else _("since the mentorship started")
-        )
         fire(
             Signal.NO_SESSION,
             policy.no_session_weight,
-            _("No session held in %(days)d days (%(held)s)") % {"days": days, "held": held},
+            lambda days=(now - reference).days, since_held=bool(a["r_last_held"]): (
+                _("No session held in %(days)d days (%(held)s)")
+                % {
+                    "days": days,
+                    "held": (
+                        _("since the last session")
+                        if since_held
+                        else _("since the mentorship started")
+                    ),
+                }
+            ),
         )
     if a["success_manager_id"] is None:
         fire(
             Signal.NO_SUCCESS_MANAGER,
             policy.no_success_manager_weight,
-            _("No success manager is assigned: nobody on staff looks after this mentee"),
+            lambda: _("No success manager is assigned: nobody on staff looks after this mentee"),
         )
     if a["r_no_goal"] >= policy.no_goal_threshold:
-        n = a["r_no_goal"]
         fire(
             Signal.NO_GOAL,
             policy.no_goal_weight,
-            ngettext(
-                "%(n)d session held without a written goal in %(weeks)s",
-                "%(n)d sessions held without a written goal in %(weeks)s",
-                n,
-            )
-            % {"n": n, "weeks": _weeks(w)},
+            lambda n=a["r_no_goal"]: (
+                ngettext(
+                    "%(n)d session held without a written goal in %(weeks)s",
+                    "%(n)d sessions held without a written goal in %(weeks)s",
+                    n,
+                )
+                % {"n": n, "weeks": _weeks(w)}
+            ),
         )
     if a["r_low_feedback"]:
-        n = a["r_low_feedback"]
         fire(
             Signal.LOW_FEEDBACK,
             policy.low_feedback_weight,
-            ngettext(
-                "Feedback rated %(max)d/5 or lower on %(n)d session in %(weeks)s",
-                "Feedback rated %(max)d/5 or lower on %(n)d sessions in %(weeks)s",
-                n,
-            )
-            % {"max": policy.low_rating_max, "n": n, "weeks": _weeks(w)},
+            lambda n=a["r_low_feedback"]: (
+                ngettext(
+                    "Feedback rated %(max)d/5 or lower on %(n)d session in %(weeks)s",
+                    "Feedback rated %(max)d/5 or lower on %(n)d sessions in %(weeks)s",
+                    n,
+                )
+                % {"max": policy.low_rating_max, "n": n, "weeks": _weeks(w)}
+            ),
         )
     if a["r_overdue"] >= policy.overdue_threshold:
-        n = a["r_overdue"]
         fire(
             Signal.OVERDUE,
             policy.overdue_weight,
-            ngettext("%(n)d overdue action item", "%(n)d overdue action items", n) % {"n": n},
+            lambda n=a["r_overdue"]: (
+                ngettext("%(n)d overdue action item", "%(n)d overdue action items", n) % {"n": n}
+            ),
         )
     if a["r_unmarked"]:
-        n = a["r_unmarked"]
         fire(
             Signal.UNMARKED,
             policy.unmarked_weight,
-            ngettext(
-                "Attendance not recorded by the mentor for %(n)d session",
-                "Attendance not recorded by the mentor for %(n)d sessions",
-                n,
-            )
-            % {"n": n},
+            lambda n=a["r_unmarked"]: (
+                ngettext(
+                    "Attendance not recorded by the mentor for %(n)d session",
+                    "Attendance not recorded by the mentor for %(n)d sessions",
+                    n,
+                )
+                % {"n": n}
+            ),
         )
     return sorted(reasons, key=lambda r: -r.weight)
 

@@ -3,13 +3,27 @@ Filters only format what the view passed; none runs a query."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from mentora.insights.figures import TREND_WEEKS, Trend
 
 register = template.Library()
+
+
+@register.filter
+def options(choices: Iterable[tuple[Any, str]], chosen: Any) -> SafeString:
+    """`<option>`s for (value, name) pairs, `chosen` selected: written at once, since a
+    program's hundreds of mentors took most of the page as a template loop."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if pk == chosen else "", name) for pk, name in choices),
+    )
 
 
 @register.filter
