@@ -83,7 +83,7 @@ class Reason:
 
     signal: Signal
     weight: int
-    words: Callable[[], str]
+    words: Callable[..., str]  # called with no arguments (its numbers bound as defaults)
 
     @property
     def text(self) -> str:
@@ -258,7 +258,7 @@ def reasons_for(a: dict[str, Any], policy: RiskPolicy, now: datetime) -> list[Re
     w = policy.window_weeks
     reasons: list[Reason] = []
 
-    def fire(signal: Signal, weight: int, words: Callable[[], str]) -> None:
+    def fire(signal: Signal, weight: int, words: Callable[..., str]) -> None:
         if weight > 0:
             reasons.append(Reason(signal, weight, words))
 
