@@ -119,6 +119,7 @@ def _answer_field(question: Question) -> forms.Field:
     if question.kind == QuestionKind.ONE_CHOICE:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if question.kind == QuestionKind.MANY_CHOICES:
+        common["error_messages"]["invalid_choice"] = _("Choose among the choices.")
         return forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
         )
@@ -223,7 +224,11 @@ class LinkActionForm(inputs.Form):
 
 class MoveForm(inputs.Form):
     from_status = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
-    to_status = forms.ChoiceField(label=_("Move to"), choices=ApplicationStatus.choices)
+    to_status = forms.ChoiceField(
+        label=_("Move to"),
+        choices=ApplicationStatus.choices,
+        error_messages={"invalid_choice": _("An application can't move that way from here.")},
+    )
     note = forms.CharField(
         label=_("Note (why; kept in the history)"),
         required=False,

@@ -13,6 +13,12 @@ from django.utils import timezone
 
 from mentora import urls
 from mentora.api.tokens import token_create
+from mentora.applications.tests.factories import (
+    QuestionFactory,
+    RoundFactory,
+    answer,
+    application_with_token,
+)
 from mentora.matching.models import BulkMatchRun, BulkObjective
 from mentora.matching.tests.factories import (
     ConcernFactory,
@@ -69,7 +75,16 @@ def _world(program, mentorship, mentee, admin_user):
     WebhookDelivery.objects.create(
         endpoint=hook, event_id="msg_1", event_type="session.booked", payload={"data": {}}
     )
+    # An open round with a question, a submitted application and the applicant's link.
+    application_round = RoundFactory(program=program)
+    question = QuestionFactory(round=application_round, label="Why apply?")
+    application, link = application_with_token(round=application_round)
+    answer(application, question, "To learn.")
     return {
+        "slug": program.slug,  # /apply/<slug>/...
+        "round_id": application_round.pk,
+        "application_id": application.pk,
+        "link": link,
         "session_id": session.pk,
         "mentorship_id": mentorship.pk,
         "user_id": mentee.pk,
