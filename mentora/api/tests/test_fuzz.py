@@ -83,6 +83,8 @@ def world(program, mentorship, mentee, mentor, admin_user):
         # In bodies: the people a request, a match or a re-match names.
         "mentor_id": mentor.pk,
         "mentee_id": seeker.pk,
+        "cohort_id": mentee.memberships.get(program=program).cohort_id,
+        "success_manager_id": mentee.memberships.get(program=program).success_manager_id,
     }
     people = {"mentee": mentee, "mentor": mentor, "admin": admin_user}
 
