@@ -32,8 +32,8 @@ def test_the_success_manager_reads_their_mentees_most_at_risk_first(
 
     assert answer.status_code == 200, answer.content
     body = answer.json()
-    assert [i["mentee"]["name"] for i in body["items"]][0] == "Una Unmatched"
     una = body["items"][0]
+    assert una["mentee"]["name"] == "Una Unmatched"
     assert "no_mentor" in [s["signal"] for s in una["signals"]]
     assert una["mentors"] == [] and una["success_manager"]["name"] == "Sam Success"
     mia = next(i for i in body["items"] if i["mentee"]["id"] == mentee.pk)
