@@ -392,3 +392,19 @@ def test_the_rate_limit_per_email(client, round_, questions, monkeypatch):
 
     assert refused.status_code == 429
     assert "Too many applications for this email" in refused.content.decode()
+
+
+def test_a_draft_can_be_withdrawn_and_the_applicant_sees_each_status(client, round_):
+    draft, token = application_with_token(
+        round=round_, status=S.DRAFT, email_confirmed_at=None, submitted_at=None
+    )
+    link = reverse("application_link", args=["bootcamp", token])
+
+    client.post(link, {"action": "withdraw"})
+
+    draft.refresh_from_db()
+    assert draft.status == S.WITHDRAWN
+    assert "You withdrew this application." in client.get(link).content.decode()
+    _reviewed, other = application_with_token(round=round_, status=S.INTERVIEW)
+    page = client.get(reverse("application_link", args=["bootcamp", other])).content.decode()
+    assert "Interview" in page and "Withdraw my application" in page
