@@ -24,6 +24,12 @@ from django.urls import Resolver404, URLPattern, resolve, reverse
 from django.utils import timezone
 
 from mentora import urls as root_urls
+from mentora.applications.tests.factories import (
+    ApplicationFactory,
+    QuestionFactory,
+    RoundFactory,
+    answer,
+)
 from mentora.matching.models import BulkMatchRun, BulkObjective
 from mentora.matching.tests.factories import ConcernFactory, MentorRequestFactory, PulseFactory
 from mentora.programs.models import Role
@@ -130,6 +136,11 @@ def _world(program, mentorship, mentee, mentor, admin_user) -> dict[str, list[in
         program=program, created_by=admin_user, created_at=now, objective=BulkObjective.TOTAL_FIT
     )
     cohort = f.CohortFactory(program=program, name="Autumn 2027")
+    # An open round with a question and a submitted application, for the review pages.
+    application_round = RoundFactory(program=program)
+    question = QuestionFactory(round=application_round, label="Why do you want a mentor?")
+    application = ApplicationFactory(round=application_round)
+    answer(application, question, "To get my first developer job.")
     return {
         "session_id": [upcoming.pk, awaiting.pk, held.pk, cancelled.pk],
         "mentorship_id": [mentorship.pk],
@@ -143,6 +154,8 @@ def _world(program, mentorship, mentee, mentor, admin_user) -> dict[str, list[in
             mentee.memberships.get(program=program).pk,
             seeker_membership.pk,
         ],
+        "round_id": [application_round.pk],
+        "application_id": [application.pk],
     }
 
 
