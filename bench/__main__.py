@@ -26,6 +26,7 @@ BENCHMARKS = (
     "publishing",
     "directory",
     "throughput",
+    "api_throughput",
 )
 
 
@@ -67,6 +68,7 @@ def setup_django() -> str:
 def runners() -> dict[str, Callable[[], Result | list[Result]]]:
     # Imported only after django.setup(): the benchmarks import models.
     from bench import (
+        api_throughput,
         calendars,
         cohort,
         directory,
@@ -93,6 +95,7 @@ def runners() -> dict[str, Callable[[], Result | list[Result]]]:
         "publishing": publishing.run,
         "directory": directory.run,
         "throughput": throughput.run,
+        "api_throughput": api_throughput.run,
     }
 
 

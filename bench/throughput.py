@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import time as clock_time
 from pathlib import Path
@@ -157,7 +158,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
+def _serve(port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """gunicorn on `port`, with `env` added to this process's environment."""
     gunicorn = REPO / ".venv" / "bin" / "gunicorn"
     server = subprocess.Popen(
         [
@@ -171,7 +173,7 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
             "warning",
         ],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(REPO)},
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -189,10 +191,27 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def _drive(port: int, url: str, cookie: str, seconds: float) -> Load:
+def _drive(
+    port: int,
+    url: str,
+    cookie: str,
+    seconds: float,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: Callable[[], tuple[bytes, dict[str, str]] | None] | None = None,
+    ok: Collection[int] = (200,),
+) -> Load:
     """CONNECTIONS threads asking for `url` for `seconds`, each on its own connection
-    (reopened when the server closes it: gunicorn's sync workers close each one)."""
-    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "Host": "127.0.0.1"}
+    (reopened when the server closes it: gunicorn's sync workers close each one).
+
+    `cookie` (when not empty) signs the requests in, `headers` are sent with each;
+    `body`, when given, is called before each request for its body and its own
+    headers, and None from it stops that thread (no more work). A status in `ok`
+    counts as a success, any other as an error."""
+    common = {"Host": "127.0.0.1", **(headers or {})}
+    if cookie:
+        common["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
     latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
     errors = [0] * CONNECTIONS
     stop_at = time.perf_counter() + seconds
@@ -200,16 +219,24 @@ def _drive(port: int, url: str, cookie: str, seconds: float) -> Load:
     def client(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.perf_counter() < stop_at:
+            payload: bytes | None = None
+            sent = common
+            if body is not None:
+                job = body()
+                if job is None:
+                    break
+                payload, own = job
+                sent = {**common, **own}
             started = time.perf_counter()
             try:
-                conn.request("GET", url, headers=headers)
+                conn.request(method, url, body=payload, headers=sent)
                 response = conn.getresponse()
                 response.read()
-                ok = response.status == 200
+                good = response.status in ok
             except (OSError, http.client.HTTPException):
                 conn.close()
-                ok = False
-            if ok:
+                good = False
+            if good:
                 latencies[i].append((time.perf_counter() - started) * 1000)
             else:
                 errors[i] += 1
