@@ -159,7 +159,8 @@ def mentorship_slots(
     days: int = Query(SLOT_DAYS, ge=1, le=MAX_SLOT_DAYS),
 ) -> Any:
     program = program_for_caller(request, slug)
-    mentorship = access.mentorship_for_party(caller(request), program, object_id(mentorship_id))
+    # The mentee's open times, for the parties and for staff booking on the mentee's behalf.
+    mentorship = access.mentorship_for_booking(caller(request), program, object_id(mentorship_id))
     now = timezone.now()
     start = now
     if from_:
@@ -171,7 +172,7 @@ def mentorship_slots(
         start = max(now, form.cleaned_data["starts_at"])
     end = start + timedelta(days=days)
     bookable = queries.bookable_slots(mentorship, window=(start, end), now=now)
-    mine = request.user.pk == mentorship.mentee_id
+    mine = request.user.pk != mentorship.mentor_id  # the mentee, or staff booking for them
     return {
         "mentorship_id": mentorship.pk,
         "window_start": start,
@@ -185,7 +186,10 @@ def mentorship_slots(
     "/{slug}/sessions",
     response={201: SessionOut, **WRITE_ERRORS},
     operation_id="session_book",
-    summary="Book a session in an open time (send Idempotency-Key to retry safely)",
+    summary=(
+        "Book a session in an open time, as a party or for a mentee as their staff "
+        "(send Idempotency-Key to retry safely)"
+    ),
 )
 def session_book(
     request: HttpRequest,
@@ -194,7 +198,8 @@ def session_book(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> Any:
     program = program_for_caller(request, slug)
-    mentorship = access.mentorship_for_party(
+    # A party, or the mentee's staff booking for the mentee (an integration's token).
+    mentorship = access.mentorship_for_booking(
         caller(request), program, object_id(payload.mentorship_id)
     )
     now = timezone.now()

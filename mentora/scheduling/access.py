@@ -1,6 +1,7 @@
 """Who may see or change what in scheduling, built from `mentora.programs.access`.
 
-- A mentorship's booking and cadence pages: its mentor and mentee.
+- A mentorship's booking and cadence pages: its mentor and mentee. Over the API
+  the mentee's staff may also book for the mentee (`mentorship_for_booking`).
 - A session's page and invite: its mentor and mentee, and program staff who may
   view the mentee (program admins and the mentee's own success manager).
 - Changing a session (cancel, move, make up, attendance): the two parties only.
@@ -84,3 +85,24 @@ def session_for_mentor(user: User, program: Program, session_id: int) -> Session
     session = session_for_viewer(user, program, session_id)
     access.require(user.pk == session.mentor_id, "Only the mentor sets a session's link.")
     return session
+
+
+def mentorship_for_booking(user: User, program: Program, mentorship_id: int) -> Mentorship:
+    """A mentorship the user may book a session in: a party, or the mentee's staff
+    (a program admin or their success manager, booking on the mentee's behalf under
+    the mentee's rules: booking.services.booking_party); 404 for anyone else."""
+    mentorship = (
+        Mentorship.objects.filter(pk=mentorship_id, program=program)
+        .select_related("program", "mentor", "mentee", "mentor__mentor_profile")
+        .first()
+    )
+    access.require(
+        mentorship is not None
+        and (
+            access.is_party(user, mentorship)
+            or access.manages_mentee(user, program, mentorship.mentee)
+        ),
+        "No such mentorship.",
+    )
+    assert mentorship is not None
+    return mentorship

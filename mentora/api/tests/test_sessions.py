@@ -113,13 +113,12 @@ def test_without_a_key_a_second_booking_of_the_same_time_is_refused(
     assert Session.objects.count() == 1
 
 
-def test_staff_may_read_a_session_but_not_book_or_cancel(
+def test_staff_may_read_a_session_but_not_cancel_it(
     client, program, mentorship, mentee, success_manager, open_all_week, bearer
 ):
     session = f.SessionFactory(mentorship=mentorship, starts_at=TUESDAY_10)
     header = bearer(success_manager)
     assert client.get(api(program.slug, f"/sessions/{session.pk}"), **header).status_code == 200
-    assert book(client, program, mentorship, header).status_code == 404
     cancel = client.post(
         api(program.slug, f"/sessions/{session.pk}/cancel"),
         {"reason": "illness"},
@@ -127,6 +126,40 @@ def test_staff_may_read_a_session_but_not_book_or_cancel(
         **header,
     )
     assert cancel.status_code == 404
+
+
+def test_the_mentees_staff_book_for_them_under_the_mentees_rules(
+    client, program, mentorship, mentee, success_manager, admin_user, open_all_week, bearer
+):
+    """A learning platform's integration books on a mentee's behalf: only the mentee's
+    open times, and the booking records who made it."""
+    slots = client.get(
+        api(program.slug, f"/mentorships/{mentorship.pk}/slots"), **bearer(admin_user)
+    )
+    assert TUESDAY_10.isoformat().replace("+00:00", "Z") in slots.json()["slots"]
+
+    booked = book(client, program, mentorship, bearer(success_manager))
+    # 03:00 in New York: outside the mentor's hours, which only the mentor may book.
+    night = book(
+        client, program, mentorship, bearer(admin_user), starts_at=TUESDAY_10 + timedelta(hours=17)
+    )
+
+    assert booked.status_code == 201, booked.content
+    assert Session.objects.get(pk=booked.json()["id"]).created_by == success_manager
+    assert (night.status_code, night.json()["code"]) == (409, "outside_availability")
+
+
+def test_another_success_manager_may_not_book_for_someone_elses_mentee(
+    client, program, mentorship, open_all_week, bearer
+):
+    other = f.UserFactory(name="Sid Other")
+    f.MembershipFactory(user=other, program=program, role="success_manager")
+
+    answer = book(client, program, mentorship, bearer(other))
+    slots = client.get(api(program.slug, f"/mentorships/{mentorship.pk}/slots"), **bearer(other))
+
+    assert (answer.status_code, slots.status_code) == (404, 404)
+    assert not Session.objects.filter(mentorship=mentorship).exists()
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_mentee"])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mentora.clock import now_or_current
-from mentora.programs.access import is_party
+from mentora.programs.access import is_party, manages_mentee
 from mentora.programs.models import Mentorship, MentorshipStatus, Program
 from mentora.scheduling import hooks, policies, queries
 from mentora.scheduling.calendars import busy as calendar_busy
@@ -224,6 +224,17 @@ def require_party(mentorship: Mentorship, by: User) -> None:
         raise _not_a_party()
 
 
+def booking_party(mentorship: Mentorship, by: User) -> User:
+    """Whose rules a booking by `by` follows: their own as a party; the mentee's when
+    the mentee's staff book for them (an integration of a learning platform booking
+    on a mentee's behalf), so they get the mentee's open times and nothing more."""
+    if is_party(by, mentorship):
+        return by
+    if manages_mentee(by, mentorship.program, mentorship.mentee):
+        return mentorship.mentee
+    raise _not_a_party()
+
+
 def blocked_range(
     mentorship: Mentorship, starts_at: datetime, length: timedelta
 ) -> tuple[datetime, datetime]:
@@ -288,16 +299,17 @@ def session_book(
     Steps: lock mentor and mentee; check the mentorship, the makeup rules and
     every time rule; insert (the database refuses overlaps on PostgreSQL);
     log the booking. A time that's taken raises SchedulingError(SLOT_TAKEN)
-    with the nearest open times.
+    with the nearest open times. `by` is a party, or the mentee's staff booking
+    for them under the mentee's rules (booking_party); `by` is recorded either way.
     """
     now = now_or_current(now)
-    require_party(mentorship, by)
+    party = booking_party(mentorship, by)
     length = timedelta(minutes=mentorship.program.default_session_minutes)
     not_after = None
     try:
         with transaction.atomic():
             lock_people(mentorship.mentor_id, mentorship.mentee_id)
-            not_after = _check_booking(mentorship, starts_at, length, by, kind, makeup_for, now)
+            not_after = _check_booking(mentorship, starts_at, length, party, kind, makeup_for, now)
             blocked_from, blocked_until = blocked_range(mentorship, starts_at, length)
             session = Session(
                 program=mentorship.program,
@@ -319,13 +331,13 @@ def session_book(
             return session
     except MenteeBusy:
         alternatives = _alternatives(mentorship, starts_at, length, now, not_after=not_after)
-        raise _mentee_busy(mentorship, by, alternatives) from None
+        raise _mentee_busy(mentorship, party, alternatives) from None
     except SlotTaken as exc:
         raise _slot_taken(
             _alternatives(mentorship, starts_at, length, now, not_after=not_after),
             exc,
             mentorship,
-            by,
+            party,
         ) from None
 
 
