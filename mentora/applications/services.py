@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from mentora.accounts.mail import account_email_queue
 from mentora.accounts.models import User
+from mentora.applications import hooks
 from mentora.applications.errors import ApplicationCode, ApplicationError
 from mentora.applications.models import (
     CHOICE_KINDS,
@@ -439,6 +440,7 @@ def _move(
         note=note,
     )
     application.status = to_status
+    hooks.application_moved(application, from_status=from_status, to_status=to_status, by=by)
 
 
 def application_confirm(*, application: Application, now: datetime | None = None) -> bool:

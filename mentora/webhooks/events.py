@@ -1,7 +1,7 @@
 """What the lower apps announce through their hooks, as webhook events.
 
 `listen()` (WebhooksConfig.ready) connects the scheduling, matching,
-mentoring and programs hooks to the functions of the same name here. Each
+mentoring, programs and applications hooks to the functions of the same name here. Each
 builds the event's payload inside the caller's transaction and, once it
 commits, records one delivery per subscribed endpoint of the program and
 queues its task (nothing is sent for a change that rolled back; a failing
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from mentora.applications import hooks as applications_hooks
 from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
 from mentora.matching.models import RequestStatus
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from mentora.accounts.models import User
+    from mentora.applications.models import Application
     from mentora.matching.models import Concern, MentorRequest
     from mentora.mentoring.models import Feedback, Reflection
     from mentora.programs.models import Membership, Mentorship
@@ -213,6 +215,33 @@ def feedback_submitted(feedback: Feedback) -> None:
     emit("feedback.submitted", feedback.session.program_id, _feedback(feedback))
 
 
+# --- Applications ---------------------------------------------------------------
+
+
+def application_moved(
+    application: Application, *, from_status: str, to_status: str, by: User | None
+) -> None:
+    """`application.submitted` once the applicant confirms; `application.status_changed`
+    for every later move. A draft is nobody's business yet (staff never see one), so
+    a draft withdrawn says nothing. No name, email or answer: ids, role and statuses."""
+    if from_status == "draft" and to_status != "submitted":
+        return
+    kind = "application.submitted" if from_status == "draft" else "application.status_changed"
+    round_ = application.round
+    emit(
+        kind,
+        round_.program_id,
+        {
+            "id": application.pk,
+            "round_id": round_.pk,
+            "role": round_.role,
+            "from_status": from_status,
+            "status": to_status,
+            "by_id": by.pk if by else None,
+        },
+    )
+
+
 # --- Scheduling -----------------------------------------------------------------
 
 
@@ -312,12 +341,20 @@ LISTENERS = {
     "feedback_submitted",
     "people_invited",
     "people_joined",
+    "application_moved",
 }
 
 
 def listen() -> None:
     """Connect the lower apps' hooks this module has a function for."""
-    for hooks in (scheduling_hooks, matching_hooks, mentoring_hooks, programs_hooks):
+    hooks_of_apps = (
+        scheduling_hooks,
+        matching_hooks,
+        mentoring_hooks,
+        programs_hooks,
+        applications_hooks,
+    )
+    for hooks in hooks_of_apps:
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook) and name in LISTENERS:
                 hook.connect(globals()[name])

@@ -33,6 +33,8 @@ EVENT_TYPES: tuple[tuple[str, StrOrPromise], ...] = (
     ("request.expired", _("A request expired unanswered")),
     ("concern.raised", _("A concern was raised")),
     ("concern.resolved", _("A concern was resolved")),
+    ("application.submitted", _("An application was submitted (its email confirmed)")),
+    ("application.status_changed", _("An application moved (review, decision, withdrawal)")),
 )
 EVENT_NAMES = frozenset(name for name, _label in EVENT_TYPES)
 

@@ -13,6 +13,9 @@ import pytest
 from django.urls import reverse
 from standardwebhooks import Webhook
 
+from mentora.applications import hooks as applications_hooks
+from mentora.applications import services as application_services
+from mentora.applications.tests.factories import ApplicationFactory, RoundFactory
 from mentora.hooks import Hook
 from mentora.matching import hooks as matching_hooks
 from mentora.matching.mentor_requests.services import request_create, requests_expire
@@ -98,7 +101,8 @@ def _no_private_text(endpoint, *also):
 
 def test_every_listener_is_connected_to_a_hook_of_its_name():
     connected = set()
-    for hooks in (scheduling_hooks, matching_hooks, mentoring_hooks, programs_hooks):
+    apps = (scheduling_hooks, matching_hooks, mentoring_hooks, programs_hooks, applications_hooks)
+    for hooks in apps:
         for name, hook in vars(hooks).items():
             if isinstance(hook, Hook) and getattr(events, name, None) in hook._listeners:
                 connected.add(name)
@@ -380,3 +384,51 @@ def test_a_new_request_expiring_the_mentees_overdue_one_sends_request_expired(
 
     assert _data(endpoint, "request.expired")["id"] == old.pk
     assert _data(endpoint, "request.created")["mentor_id"] == ray.pk
+
+
+# --- application.submitted and application.status_changed ----------------------------
+
+
+def test_an_application_is_announced_once_confirmed_and_at_every_later_move(
+    program, success_manager, django_capture_on_commit_callbacks
+):
+    endpoint = _subscribe(program)
+    round_ = RoundFactory(program=program)
+    draft = ApplicationFactory(
+        round=round_,
+        status="draft",
+        email="nia@example.org",
+        name="Nia Applicant",
+        email_confirmed_at=None,
+        submitted_at=None,
+    )
+    quiet = ApplicationFactory(
+        round=round_, status="draft", email_confirmed_at=None, submitted_at=None
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.application_withdraw(application=quiet)
+        application_services.application_confirm(application=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_services.application_move(
+            application=draft,
+            from_status="submitted",
+            to_status="in_review",
+            note=PRIVATE,
+            by=success_manager,
+        )
+
+    assert _data(endpoint, "application.submitted") == {
+        "program": program.slug,
+        "id": draft.pk,
+        "round_id": round_.pk,
+        "role": round_.role,
+        "from_status": "draft",
+        "status": "submitted",
+        "by_id": None,
+    }
+    moved = _data(endpoint, "application.status_changed")
+    assert (moved["status"], moved["by_id"]) == ("in_review", success_manager.pk)
+    # The withdrawn draft was never seen by staff: nothing about it went out.
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == 2
+    _no_private_text(endpoint, "Nia Applicant")
