@@ -1,6 +1,9 @@
 """The mentor directory over the API: the program's mentors as its directory page
 lists them to the caller (by fit with its reasons for a mentee, by name for
-anyone else), with the page's filters, a page at a time.
+anyone else), with the page's filters, a page at a time; and one mentor's
+profile as their page shows it to the caller (`programs.people.mentor_page`:
+background answers only as the page shows them, the meeting link only to whom
+the page shows it).
 
 The same reads (`matching.mentor_requests.directory`) and filter form
 (`DirectoryFilterForm`) as the page; only what a card shows is sent (never a
@@ -17,12 +20,13 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from mentora.api import lists
-from mentora.api.access import caller, program_for_caller
+from mentora.api.access import caller, object_id, program_for_caller
 from mentora.api.schemas import PersonOut, person_out
 from mentora.api.sessions import ERRORS
 from mentora.matching import access
 from mentora.matching.mentor_requests import directory
 from mentora.matching.mentor_requests.forms import DirectoryFilterForm
+from mentora.programs import people
 
 router = Router(tags=["directory"])
 CURSOR_SALT = "mentora.api.directory.cursor"
@@ -135,4 +139,64 @@ def mentor_directory(
         "total": found.total,
         "can_request": access.may_request_mentors(viewer, program),
         "next": following,
+    }
+
+
+class BackgroundOut(Schema):
+    field: str
+    label: str
+    value: str
+
+
+class MentorProfileOut(Schema):
+    mentor: PersonOut
+    headline: str
+    bio: str
+    stack: dict[str, list[str]]  # by kind: languages, frameworks, tools...
+    career_stage: str
+    years_experience: int
+    knowledge_areas: list[str]
+    languages: list[str]
+    capacity: int
+    mentees_now: int
+    has_room: bool
+    their_local_time: str  # HH:MM in their zone, now
+    offset_minutes: int  # their UTC offset minus the caller's
+    background: list[BackgroundOut]
+    meeting_link: str | None
+
+
+@router.get(
+    "/{slug}/mentors/{user_id}",
+    response={200: MentorProfileOut, **ERRORS},
+    operation_id="mentor_get",
+    summary="One mentor's profile, as their page shows it to the caller",
+)
+def mentor_get(request: HttpRequest, slug: str, user_id: int) -> Any:
+    program = program_for_caller(request, slug)
+    page = people.mentor_page(
+        program=program, mentor_id=object_id(user_id), viewer=caller(request), now=timezone.now()
+    )
+    profile = page.profile
+    return {
+        "mentor": person_out(page.mentor),
+        "headline": profile.headline if profile else "",
+        "bio": profile.bio if profile else "",
+        "stack": {group.label: [t.name for t in group.technologies] for group in page.stack},
+        "career_stage": profile.career_stage if profile else "",
+        "years_experience": profile.years_experience if profile else 0,
+        "knowledge_areas": list(profile.knowledge_areas or []) if profile else [],
+        "languages": list(profile.languages or []) if profile else [],
+        "capacity": profile.capacity if profile else 0,
+        "mentees_now": page.load,
+        "has_room": page.has_room,
+        "their_local_time": page.zone.local_time,
+        "offset_minutes": page.zone.offset_minutes,
+        "background": [
+            {"field": a.field, "label": str(a.get_field_display()), "value": a.value}
+            for a in page.background
+        ],
+        "meeting_link": (profile.meeting_link or None)
+        if profile and page.shows_meeting_link
+        else None,
     }

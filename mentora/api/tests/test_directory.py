@@ -112,3 +112,32 @@ def test_private_background_never_appears(client, program, seeker, ana, bearer):
 
 def test_an_outsider_gets_404(client, program, ana, outsider, bearer):
     assert get(client, program, bearer(outsider)).status_code == 404
+
+
+def profile(client, program, header, user_id):
+    return client.get(f"/api/v1/programs/{program.slug}/mentors/{user_id}", **header)
+
+
+def test_one_mentors_profile_as_their_page_shows_it(client, program, seeker, ana, bearer):
+    ana.mentor_profile.meeting_link = "https://meet.example.com/ana"
+    ana.mentor_profile.save()
+    f.BackgroundAnswerFactory(
+        user=ana, field=BackgroundField.ETHNICITY, value=PRIVATE_MARK, visibility="private"
+    )
+
+    answer = profile(client, program, bearer(seeker), ana.pk)
+
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["mentor"]["name"], body["has_room"]) == ("Ana Backend", True)
+    assert "Python" in [name for names in body["stack"].values() for name in names]
+    assert body["meeting_link"] is None  # Sid isn't her mentee
+    assert PRIVATE_MARK not in answer.text
+
+
+def test_a_profile_of_no_mentor_or_for_an_outsider_is_404(
+    client, program, seeker, ana, outsider, bearer
+):
+    assert profile(client, program, bearer(seeker), seeker.pk).status_code == 404
+    assert profile(client, program, bearer(seeker), 99999999).status_code == 404
+    assert profile(client, program, bearer(outsider), ana.pk).status_code == 404
