@@ -20,6 +20,7 @@ from mentora.applications.models import (
     Application,
     ApplicationRound,
     ApplicationStatus,
+    DeclineTemplate,
     Question,
     link_hash,
 )
@@ -97,5 +98,12 @@ def application_for_link(slug: str, token: str) -> Application:
         .first()
     )
     access.require(found is not None, "No such application.")
+    assert found is not None
+    return found
+
+
+def decline_template_in_program(program: Program, template_id: int | None) -> DeclineTemplate:
+    found = DeclineTemplate.objects.filter(program=program, pk=template_id or 0).first()
+    access.require(found is not None, "No such message.")
     assert found is not None
     return found

@@ -8,6 +8,7 @@ from mentora.applications.models import (
     Answer,
     Application,
     ApplicationRound,
+    DeclineTemplate,
     Question,
     StatusChange,
 )
@@ -65,3 +66,11 @@ class StatusChangeAdmin(ReadOnlyAdmin):
     list_filter = ("to_status",)
     list_select_related = ("application", "by")
     search_fields = ("application__email", "application__name")
+
+
+@admin.register(DeclineTemplate)
+class DeclineTemplateAdmin(ReadOnlyAdmin):
+    list_display = ("program", "name", "created_at")
+    list_filter = ("program",)
+    list_select_related = ("program",)
+    search_fields = ("program__name", "name")

@@ -30,6 +30,14 @@ class ApplicationCode(StrEnum):
     BAD_MOVE = "bad_move"
     CHANGED = "changed"
     NOTE_TOO_LONG = "note_too_long"
+    # decisions
+    ALREADY_MEMBER = "already_member"
+    CANNOT_ADMIT = "cannot_admit"
+    BAD_COHORT = "bad_cohort"
+    TEMPLATE_NEEDED = "template_needed"
+    TEMPLATE_NAME_TAKEN = "template_name_taken"
+    TOO_MANY_TEMPLATES = "too_many_templates"
+    BAD_TEMPLATE = "bad_template"
 
 
 class ApplicationError(DomainError):

@@ -16,14 +16,18 @@ from mentora import inputs
 from mentora.accounts.timezones import validate_time_zone
 from mentora.applications import services
 from mentora.applications.models import (
+    MAX_DECLINE_BODY,
     MAX_INTRO,
     MAX_NOTE,
+    MAX_TEMPLATE_NAME,
     REVIEW_MOVES,
     ApplicationStatus,
+    DeclineTemplate,
     Question,
     QuestionKind,
     RoundRole,
 )
+from mentora.programs.models import Cohort
 
 TIME_ZONE_LIST_ID = "applicant-time-zones"
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -264,3 +268,86 @@ class QueueFilterForm(inputs.Form):
 
     def round_id(self) -> int | None:
         return inputs.parse_id(self.cleaned_data.get("round") or "")
+
+
+# --- Decisions ----------------------------------------------------------------
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Note (why; kept in the history)"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(inputs.Form):
+    """A decision from the status the reviewer saw (`from_status`, a compare-and-set)."""
+
+    decision = forms.ChoiceField(
+        choices=[(d, d) for d in ("admit", "waitlist", "decline")], widget=forms.HiddenInput
+    )
+    from_status = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, current: str, decision: str, **kwargs: Any) -> None:
+        initial = {"from_status": current, "decision": decision}
+        # Several decisions on one page: each form's ids are its own.
+        super().__init__(*args, initial=initial, auto_id=f"{decision}_%s", **kwargs)
+        self.fields["note"] = _note_field()
+
+
+class CohortChoice(inputs.ModelIdChoiceField[Cohort]):
+    def label_from_instance(self, obj: Cohort) -> str:
+        return obj.name
+
+
+class AdmitForm(DecisionForm):
+    """Admitting: a mentee may join one of the program's open cohorts; a mentor none."""
+
+    def __init__(self, *args: Any, cohorts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, decision="admit", **kwargs)
+        if cohorts is not None:
+            self.fields["cohort"] = CohortChoice(
+                label=_("Cohort"),
+                queryset=cohorts,
+                required=False,
+                empty_label=_("No cohort"),
+            )
+            self.order_fields(["decision", "from_status", "cohort", "note"])
+
+
+class WaitlistForm(DecisionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, decision="waitlist", **kwargs)
+
+
+class TemplateChoice(inputs.ModelIdChoiceField[DeclineTemplate]):
+    def label_from_instance(self, obj: DeclineTemplate) -> str:
+        return obj.name
+
+
+class DeclineForm(DecisionForm):
+    def __init__(self, *args: Any, templates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, decision="decline", **kwargs)
+        self.fields["template"] = TemplateChoice(
+            label=_("Message to the applicant"),
+            queryset=templates,
+            error_messages={"required": _("Choose the message to send.")},
+        )
+        self.order_fields(["decision", "from_status", "template", "note"])
+
+
+class DeclineTemplateForm(inputs.Form):
+    add_template = forms.CharField(widget=forms.HiddenInput, initial="1")
+    name = forms.CharField(label=_("Name"), max_length=MAX_TEMPLATE_NAME)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_DECLINE_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent as written to the applicants declined with it."),
+    )
+
+
+class DeclineTemplateRemoveForm(inputs.Form):
+    remove_template = inputs.IdField()

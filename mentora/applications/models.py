@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentora.accounts.timezones import validate_time_zone
-from mentora.programs.models import Program, Role
+from mentora.programs.models import Membership, Program, Role
 
 # Size limits (characters). A whole application's answers together stay under
 # MAX_APPLICATION_CHARS, so a form can't be used to store a book.
@@ -136,13 +136,21 @@ class ApplicationStatus(models.TextChoices):
 S = ApplicationStatus
 # An application in one of these no longer holds the round for its email.
 CLOSED_STATUSES = frozenset({S.DECLINED, S.WITHDRAWN})
-# The moves reviewers make (slice 1: states only; admitting creates nothing yet).
+# The plain moves reviewers make (a status and a note, nothing else). Admitting,
+# waitlisting and declining are decisions, each with its own service (the
+# membership, the waitlist position, the decline message) and from these:
 REVIEW_MOVES: dict[str, frozenset[str]] = {
-    S.SUBMITTED: frozenset({S.IN_REVIEW, S.INTERVIEW, S.WAITLISTED, S.DECLINED}),
-    S.IN_REVIEW: frozenset({S.INTERVIEW, S.ADMITTED, S.WAITLISTED, S.DECLINED}),
-    S.INTERVIEW: frozenset({S.IN_REVIEW, S.ADMITTED, S.WAITLISTED, S.DECLINED}),
-    S.WAITLISTED: frozenset({S.IN_REVIEW, S.ADMITTED, S.DECLINED}),
+    S.SUBMITTED: frozenset({S.IN_REVIEW, S.INTERVIEW}),
+    S.IN_REVIEW: frozenset({S.INTERVIEW}),
+    S.INTERVIEW: frozenset({S.IN_REVIEW}),
+    S.WAITLISTED: frozenset({S.IN_REVIEW}),  # off the waitlist (its position goes)
 }
+ADMITTABLE = frozenset({S.IN_REVIEW, S.INTERVIEW, S.WAITLISTED})
+WAITLISTABLE = frozenset({S.IN_REVIEW, S.INTERVIEW})
+DECLINABLE = frozenset({S.IN_REVIEW, S.INTERVIEW, S.WAITLISTED})
+MAX_DECLINE_TEMPLATES = 30
+MAX_DECLINE_BODY = 5000
+MAX_TEMPLATE_NAME = 100
 # The applicant may withdraw from these.
 WITHDRAWABLE = frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.INTERVIEW, S.WAITLISTED})
 
@@ -165,6 +173,15 @@ class Application(models.Model):
     link_hash = models.CharField(max_length=64, unique=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Decisions: admitted (when, and the membership it made), waitlisted (its
+    # place in the round's line: 1, 2, 3 in the order waitlisted), declined
+    # (the message the applicant was sent and sees on their link page).
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    decline_message = models.TextField(max_length=MAX_DECLINE_BODY, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -187,6 +204,25 @@ class Application(models.Model):
                 condition=Q(status__in=[S.DRAFT, S.WITHDRAWN])
                 | Q(submitted_at__isnull=False, email_confirmed_at__isnull=False),
                 name="application_submitted_when_past_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=S.ADMITTED, admitted_at__isnull=False)
+                | (~Q(status=S.ADMITTED) & Q(admitted_at__isnull=True)),
+                name="application_admitted_at_when_admitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=S.WAITLISTED, waitlist_position__isnull=False)
+                | (~Q(status=S.WAITLISTED) & Q(waitlist_position__isnull=True)),
+                name="application_position_when_waitlisted",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "waitlist_position"],
+                condition=Q(status=S.WAITLISTED),
+                name="application_one_per_waitlist_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=S.DECLINED) | Q(decline_message=""),
+                name="application_decline_message_when_declined",
             ),
         ]
         indexes = [models.Index(fields=["round", "status"])]
@@ -245,3 +281,26 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class DeclineTemplate(models.Model):
+    """A message a program sends the applicants it declines (chosen when declining)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="decline_templates")
+    name = models.CharField(_("name"), max_length=MAX_TEMPLATE_NAME)
+    body = models.TextField(_("message"), max_length=MAX_DECLINE_BODY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "name"], name="application_decline_template_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(body=""), name="application_decline_template_has_body"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,12 +15,13 @@ from mentora.applications.models import (
     Application,
     ApplicationRound,
     ApplicationStatus,
+    DeclineTemplate,
     Question,
     QuestionKind,
     StatusChange,
 )
 from mentora.clock import now_or_current
-from mentora.programs.models import Program
+from mentora.programs.models import Cohort, Program
 
 
 def open_rounds(program: Program, now: datetime | None = None) -> list[ApplicationRound]:
@@ -107,3 +108,28 @@ def answers_of(application: Application) -> dict[int, Any]:
 
 def history(application: Application) -> list[StatusChange]:
     return list(StatusChange.objects.filter(application=application).select_related("by"))
+
+
+def decline_templates(program: Program) -> QuerySet[DeclineTemplate]:
+    return DeclineTemplate.objects.filter(program=program).order_by("name", "pk")
+
+
+def has_decline_templates(program: Program) -> bool:
+    return DeclineTemplate.objects.filter(program=program).exists()
+
+
+def open_cohorts(program: Program) -> QuerySet[Cohort]:
+    """The cohorts an admitted mentee may join (a closed cohort takes no one new)."""
+    return Cohort.objects.filter(program=program, closed_at__isnull=True).order_by("name", "pk")
+
+
+def waitlist_place(application: Application) -> int | None:
+    """Its place in the round's line now (those ahead of it left count no more),
+    or None off the waitlist."""
+    if application.status != ApplicationStatus.WAITLISTED or application.waitlist_position is None:
+        return None
+    return Application.objects.filter(
+        round_id=application.round_id,
+        status=ApplicationStatus.WAITLISTED,
+        waitlist_position__lte=application.waitlist_position,
+    ).count()

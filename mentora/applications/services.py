@@ -1,6 +1,8 @@
 """Writes of applications: rounds and questions (program admins), applying,
 confirming, editing a draft and withdrawing (the applicant, through their link),
-and moving an application between review states (reviewers).
+moving an application between review states, and the decisions (reviewers):
+admitting into the program (the invitation the people page sends), a place
+on the round's waitlist, declining with one of the program's messages.
 
 Every move of an application is a compare-and-set on the status it is leaving
 and leaves one `StatusChange` (who, when, from, to, the note) in the same
@@ -32,22 +34,29 @@ from mentora.accounts.models import User
 from mentora.applications import hooks
 from mentora.applications.errors import ApplicationCode, ApplicationError
 from mentora.applications.models import (
+    ADMITTABLE,
     CHOICE_KINDS,
     CLOSED_STATUSES,
+    DECLINABLE,
     MAX_APPLICATION_CHARS,
     MAX_CHOICE_LENGTH,
     MAX_CHOICES,
+    MAX_DECLINE_BODY,
+    MAX_DECLINE_TEMPLATES,
     MAX_LINK,
     MAX_LONG_TEXT,
     MAX_NOTE,
     MAX_QUESTIONS,
     MAX_SHORT_TEXT,
+    MAX_TEMPLATE_NAME,
     REVIEW_MOVES,
+    WAITLISTABLE,
     WITHDRAWABLE,
     Answer,
     Application,
     ApplicationRound,
     ApplicationStatus,
+    DeclineTemplate,
     Question,
     QuestionKind,
     RoundRole,
@@ -55,7 +64,9 @@ from mentora.applications.models import (
     link_hash,
 )
 from mentora.clock import now_or_current
-from mentora.programs.models import Program
+from mentora.programs import services as program_services
+from mentora.programs.errors import ProgramError
+from mentora.programs.models import Cohort, Membership, Program, Role
 
 S = ApplicationStatus
 Code = ApplicationCode
@@ -503,6 +514,8 @@ def application_move(
         raise ApplicationError(
             Code.BAD_MOVE, _("An application can't move that way."), field="to_status"
         )
+    # Off the waitlist, the place in line goes (the DB allows it only there).
+    extra = {"waitlist_position": None} if from_status == S.WAITLISTED else {}
     with transaction.atomic():
         _move(
             application,
@@ -511,4 +524,239 @@ def application_move(
             by=by,
             note=note.strip(),
             now=now,
+            **extra,
         )
+
+
+# --- Decisions ----------------------------------------------------------------
+
+
+def _check_note(note: str) -> str:
+    if len(note) > MAX_NOTE:
+        raise ApplicationError(
+            Code.NOTE_TOO_LONG,
+            _("A note is at most %(limit)d characters.") % {"limit": MAX_NOTE},
+            field="note",
+        )
+    return note.strip()
+
+
+def _check_decision(from_status: str, allowed: frozenset[str]) -> None:
+    if from_status not in allowed:
+        raise ApplicationError(Code.BAD_MOVE, _("An application can't move that way."))
+
+
+def _locked_as_seen(application: Application, from_status: str) -> Application:
+    """The application locked, still in the status the reviewer saw."""
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("round__program")
+        .get(pk=application.pk)
+    )
+    if locked.status != from_status:
+        raise ApplicationError(
+            Code.CHANGED, _("The application changed meanwhile: look at it again.")
+        )
+    return locked
+
+
+def _leaving(from_status: str) -> dict[str, Any]:
+    """What goes with the status left: off the waitlist, the place in line."""
+    return {"waitlist_position": None} if from_status == S.WAITLISTED else {}
+
+
+def application_admit(
+    *,
+    application: Application,
+    from_status: str,
+    cohort: Cohort | None,
+    note: str,
+    by: User,
+    now: datetime | None = None,
+) -> Membership:
+    """Admit the applicant into the program in the round's role: the account
+    found or made by the application's email (a new one takes the
+    application's name and time zone), the membership (a mentee in `cohort`,
+    if given; a mentor in none), and the invitation email, all as the people
+    page's invite does it (`programs.services.person_invite`). Someone already
+    a member in that role is refused, with nothing changed."""
+    now = now_or_current(now)
+    note = _check_note(note)
+    _check_decision(from_status, ADMITTABLE)
+    with transaction.atomic():
+        locked = _locked_as_seen(application, from_status)
+        program = locked.round.program
+        role = Role(locked.round.role)
+        if cohort is not None and role != Role.MENTEE:
+            raise ApplicationError(
+                Code.BAD_COHORT, _("Only mentees belong to a cohort."), field="cohort"
+            )
+        if cohort is not None and (cohort.program_id != program.pk or cohort.closed_at):
+            raise ApplicationError(
+                Code.BAD_COHORT, _("Choose one of the program's open cohorts."), field="cohort"
+            )
+        member = Membership.objects.filter(
+            program=program, role=role, is_active=True, user__email__iexact=locked.email
+        ).exists()
+        if member:
+            raise ApplicationError(
+                Code.ALREADY_MEMBER,
+                _("%(email)s is already a %(role)s in %(program)s: nothing was changed.")
+                % {"email": locked.email, "role": role.label.lower(), "program": program.name},
+            )
+        try:
+            user = program_services.person_invite(
+                program=program,
+                email=locked.email,
+                name=locked.name,
+                role=role,
+                cohort=cohort,
+                time_zone=locked.time_zone,
+                invited_by=by,
+            )
+        except ProgramError as error:
+            raise ApplicationError(Code.CANNOT_ADMIT, error.message) from error
+        membership = Membership.objects.get(user=user, program=program, role=role)
+        _move(
+            locked,
+            from_status=from_status,
+            to_status=S.ADMITTED,
+            by=by,
+            note=note,
+            now=now,
+            admitted_at=now,
+            membership=membership,
+            **_leaving(from_status),
+        )
+    application.status = S.ADMITTED
+    return membership
+
+
+def application_waitlist(
+    *,
+    application: Application,
+    from_status: str,
+    note: str,
+    by: User,
+    now: datetime | None = None,
+) -> int:
+    """Onto the round's waitlist at the next place (1, 2, 3 in the order
+    waitlisted); returns the position."""
+    now = now_or_current(now)
+    note = _check_note(note)
+    _check_decision(from_status, WAITLISTABLE)
+    try:
+        with transaction.atomic():
+            # The round's lock makes the positions one at a time.
+            ApplicationRound.objects.select_for_update().filter(pk=application.round_id).first()
+            locked = _locked_as_seen(application, from_status)
+            last = Application.objects.filter(
+                round_id=locked.round_id, status=S.WAITLISTED
+            ).aggregate(last=Max("waitlist_position"))["last"]
+            position = (last or 0) + 1
+            _move(
+                locked,
+                from_status=from_status,
+                to_status=S.WAITLISTED,
+                by=by,
+                note=note,
+                now=now,
+                waitlist_position=position,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            Code.CHANGED, _("The application changed meanwhile: look at it again.")
+        ) from exc
+    application.status = S.WAITLISTED
+    application.waitlist_position = position
+    return position
+
+
+def _decline_email(application: Application, program: Program, message: str) -> None:
+    """The decline message, rendered now (the request's language) and queued
+    for the worker."""
+    context = {"application": application, "program": program, "message": message}
+    subject = render_to_string("applications/email/declined_subject.txt", context)
+    account_email_queue(
+        EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("applications/email/declined_body.txt", context),
+            to=[application.email],
+        )
+    )
+
+
+def application_decline(
+    *,
+    application: Application,
+    from_status: str,
+    template: DeclineTemplate,
+    note: str,
+    by: User,
+    now: datetime | None = None,
+) -> None:
+    """Declined with one of the program's messages: the applicant is emailed
+    its text (by the worker) and sees it on their link page."""
+    now = now_or_current(now)
+    note = _check_note(note)
+    _check_decision(from_status, DECLINABLE)
+    with transaction.atomic():
+        locked = _locked_as_seen(application, from_status)
+        program = locked.round.program
+        if template.program_id != program.pk:
+            raise ApplicationError(
+                Code.BAD_TEMPLATE, _("Choose one of the program's messages."), field="template"
+            )
+        _move(
+            locked,
+            from_status=from_status,
+            to_status=S.DECLINED,
+            by=by,
+            note=note,
+            now=now,
+            decline_message=template.body,
+            **_leaving(from_status),
+        )
+        transaction.on_commit(partial(_decline_email, locked, program, template.body), robust=True)
+    application.status = S.DECLINED
+
+
+def decline_template_add(*, program: Program, name: str, body: str) -> DeclineTemplate:
+    name, body = name.strip(), body.strip()
+    if len(name) > MAX_TEMPLATE_NAME:
+        raise ApplicationError(
+            Code.TEMPLATE_NEEDED,
+            _("A name is at most %(limit)d characters.") % {"limit": MAX_TEMPLATE_NAME},
+            field="name",
+        )
+    if not name or not body:
+        raise ApplicationError(
+            Code.TEMPLATE_NEEDED, _("Give the message a name and a text."), field="body"
+        )
+    if len(body) > MAX_DECLINE_BODY:
+        raise ApplicationError(
+            Code.NOTE_TOO_LONG,
+            _("A message is at most %(limit)d characters.") % {"limit": MAX_DECLINE_BODY},
+            field="body",
+        )
+    try:
+        with transaction.atomic():
+            Program.objects.select_for_update().filter(pk=program.pk).first()
+            if DeclineTemplate.objects.filter(program=program).count() >= MAX_DECLINE_TEMPLATES:
+                raise ApplicationError(
+                    Code.TOO_MANY_TEMPLATES,
+                    _("A program has at most %(count)d decline messages.")
+                    % {"count": MAX_DECLINE_TEMPLATES},
+                )
+            return DeclineTemplate.objects.create(program=program, name=name, body=body)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            Code.TEMPLATE_NAME_TAKEN,
+            _("There is a message with this name already."),
+            field="name",
+        ) from exc
+
+
+def decline_template_remove(*, template: DeclineTemplate) -> None:
+    """Gone from the choices; applicants declined with it keep their copy of the text."""
+    DeclineTemplate.objects.filter(pk=template.pk).delete()

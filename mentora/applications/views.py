@@ -28,7 +28,11 @@ from mentora.applications import access, limits, queries, services
 from mentora.applications.errors import ApplicationCode, ApplicationError
 from mentora.applications.forms import (
     TIME_ZONE_LIST_ID,
+    AdmitForm,
     ApplyForm,
+    DeclineForm,
+    DeclineTemplateForm,
+    DeclineTemplateRemoveForm,
     DraftForm,
     LinkActionForm,
     MoveForm,
@@ -37,8 +41,16 @@ from mentora.applications.forms import (
     RoundActionForm,
     RoundEditForm,
     RoundForm,
+    WaitlistForm,
 )
-from mentora.applications.models import ApplicationRound, ApplicationStatus
+from mentora.applications.models import (
+    ADMITTABLE,
+    DECLINABLE,
+    WAITLISTABLE,
+    ApplicationRound,
+    ApplicationStatus,
+    RoundRole,
+)
 from mentora.programs.decorators import ProgramRequest, program_view
 
 PAGE_SIZE = 50
@@ -72,8 +84,35 @@ def application_rounds(request: ProgramRequest) -> HttpResponse:
     program = request.program
     zone = program.time_zone
     form = RoundForm(zone=zone)
+    template_form = DeclineTemplateForm()
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "remove_template" in request.POST:
+        remove = DeclineTemplateRemoveForm(request.POST)
+        if remove.is_valid():
+            template = access.decline_template_in_program(
+                program, remove.cleaned_data["remove_template"]
+            )
+            services.decline_template_remove(template=template)
+            messages.success(request, _("Message removed."))
+        else:
+            messages.error(request, _("That isn't a button here."))
+        return redirect("application_rounds", slug=program.slug)
+    if request.method == "POST" and "add_template" in request.POST:
+        template_form = DeclineTemplateForm(request.POST)
+        if template_form.is_valid():
+            try:
+                services.decline_template_add(
+                    program=program,
+                    name=template_form.cleaned_data["name"],
+                    body=template_form.cleaned_data["body"],
+                )
+            except ApplicationError as error:
+                errors.form_error(template_form, error)
+            else:
+                messages.success(request, _("Message added."))
+                return redirect("application_rounds", slug=program.slug)
+        status = 400
+    elif request.method == "POST":
         form = RoundForm(request.POST, zone=zone)
         if _valid_in_zone(form, zone):
             try:
@@ -91,7 +130,13 @@ def application_rounds(request: ProgramRequest) -> HttpResponse:
                 messages.success(request, _("Round created. Now add its questions."))
                 return redirect("application_round", slug=program.slug, round_id=created.pk)
         status = 400
-    context = {"program": program, "form": form, "rounds": queries.rounds_of(program)}
+    context = {
+        "program": program,
+        "form": form,
+        "rounds": queries.rounds_of(program),
+        "template_form": template_form,
+        "templates": queries.decline_templates(program),
+    }
     return render(request, "applications/rounds.html", context, status=status)
 
 
@@ -216,36 +261,97 @@ def inputs_without_page(request: HttpRequest) -> str:
 def application_detail(request: ProgramRequest, application_id: int) -> HttpResponse:
     program = request.program
     application = access.application_for_reviewer(program, application_id)
-    form = MoveForm(current=application.status)
+    forms_ = _decision_forms(program, application)
     status = 200
     if request.method == "POST":
-        form = MoveForm(request.POST, current=application.status)
-        if form.is_valid():
-            try:
-                services.application_move(
-                    application=application,
-                    from_status=form.cleaned_data["from_status"],
-                    to_status=form.cleaned_data["to_status"],
-                    note=form.cleaned_data["note"],
-                    by=request.user,
-                )
-            except ApplicationError as error:
-                errors.form_error(form, error)
-            else:
-                messages.success(request, _("Moved."))
-                return redirect(
-                    "application_detail", slug=program.slug, application_id=application.pk
-                )
+        chosen = request.POST.get("decision")
+        if chosen in ("admit", "waitlist", "decline"):
+            forms_[chosen] = _decision_forms(program, application, request.POST)[chosen]
+            done = _decide(request, application, chosen, forms_[chosen])
+        else:
+            forms_["move"] = MoveForm(request.POST, current=application.status)
+            done = _plain_move(request, application, forms_["move"])
+        if done:
+            return redirect("application_detail", slug=program.slug, application_id=application.pk)
         status = 400
+    move_form = forms_["move"]
     context = {
         "program": program,
         "application": application,
         "answers": queries.answer_rows(application, yes=_("Yes"), no=_("No")),
         "history": queries.history(application),
-        "form": form,
-        "can_move": bool(form.fields["to_status"].choices),  # type: ignore[attr-defined]
+        "form": move_form,
+        "can_move": bool(move_form.fields["to_status"].choices),  # type: ignore[attr-defined]
+        "admit_form": forms_["admit"] if application.status in ADMITTABLE else None,
+        "waitlist_form": forms_["waitlist"] if application.status in WAITLISTABLE else None,
+        "decline_form": forms_["decline"] if application.status in DECLINABLE else None,
+        "has_templates": queries.has_decline_templates(program),
+        "manages_rounds": access.manages_rounds(request.user, program),
+        "waitlist_place": queries.waitlist_place(application),
     }
     return render(request, "applications/detail.html", context, status=status)
+
+
+def _decision_forms(program: Any, application: Any, data: Any = None) -> dict[str, Any]:
+    current = application.status
+    mentee = application.round.role == RoundRole.MENTEE
+    return {
+        "move": MoveForm(current=current),
+        "admit": AdmitForm(
+            data, current=current, cohorts=queries.open_cohorts(program) if mentee else None
+        ),
+        "waitlist": WaitlistForm(data, current=current),
+        "decline": DeclineForm(data, current=current, templates=queries.decline_templates(program)),
+    }
+
+
+def _plain_move(request: ProgramRequest, application: Any, form: MoveForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.application_move(
+            application=application,
+            from_status=form.cleaned_data["from_status"],
+            to_status=form.cleaned_data["to_status"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ApplicationError as error:
+        errors.form_error(form, error)
+        return False
+    messages.success(request, _("Moved."))
+    return True
+
+
+def _decide(request: ProgramRequest, application: Any, decision: str, form: Any) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    common = {
+        "application": application,
+        "from_status": data["from_status"],
+        "note": data["note"],
+        "by": request.user,
+    }
+    try:
+        if decision == "admit":
+            services.application_admit(cohort=data.get("cohort"), **common)
+            done = _("Admitted: %(email)s was sent the invitation to set a password.") % {
+                "email": application.email
+            }
+        elif decision == "waitlist":
+            position = services.application_waitlist(**common)
+            done = _("Waitlisted as number %(position)d.") % {"position": position}
+        else:
+            services.application_decline(template=data["template"], **common)
+            done = _("Declined: %(email)s is being sent the message.") % {
+                "email": application.email
+            }
+    except ApplicationError as error:
+        errors.form_error(form, error)
+        return False
+    messages.success(request, done)
+    return True
 
 
 # --- Public pages (no login) ---------------------------------------------------
@@ -351,6 +457,7 @@ def application_link(request: HttpRequest, slug: str, link: str) -> HttpResponse
         "is_draft": application.status == ApplicationStatus.DRAFT,
         "round_open": round_.is_open(timezone.now()),
         "answers": queries.answer_rows(application, yes=_("Yes"), no=_("No")),
+        "waitlist_place": queries.waitlist_place(application),
     }
     return render(request, "applications/link.html", context)
 
