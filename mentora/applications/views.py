@@ -282,14 +282,19 @@ def application_detail(request: ProgramRequest, application_id: int) -> HttpResp
         "history": queries.history(application),
         "form": move_form,
         "can_move": bool(move_form.fields["to_status"].choices),  # type: ignore[attr-defined]
-        "admit_form": forms_["admit"] if application.status in ADMITTABLE else None,
-        "waitlist_form": forms_["waitlist"] if application.status in WAITLISTABLE else None,
-        "decline_form": forms_["decline"] if application.status in DECLINABLE else None,
+        # A decision refused stays on the page with its reason, whatever the status now.
+        "admit_form": _shown(forms_["admit"], application.status in ADMITTABLE),
+        "waitlist_form": _shown(forms_["waitlist"], application.status in WAITLISTABLE),
+        "decline_form": _shown(forms_["decline"], application.status in DECLINABLE),
         "has_templates": queries.has_decline_templates(program),
         "manages_rounds": access.manages_rounds(request.user, program),
         "waitlist_place": queries.waitlist_place(application),
     }
     return render(request, "applications/detail.html", context, status=status)
+
+
+def _shown(form: Any, allowed: bool) -> Any:
+    return form if allowed or form.is_bound else None
 
 
 def _decision_forms(program: Any, application: Any, data: Any = None) -> dict[str, Any]:
