@@ -4,6 +4,8 @@ with one of the program's messages; reviewers only, from the status they saw."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -341,3 +343,54 @@ def test_a_decision_the_status_doesnt_allow_is_refused(admin_user, mentees):
         )
 
     assert refused.value.code == ApplicationCode.BAD_MOVE
+
+
+# --- The pages are valid HTML (the walk in mentora/tests sees a submitted one only) ---
+
+
+def test_the_decision_pages_are_valid_html(
+    client, admin_user, ava, cohort, template, mentees, tmp_path, django_capture_on_commit_callbacks
+):
+    from mentora.tests.test_html_valid import REPO, _tool
+
+    tool = _tool()
+    tokens = {}
+    for status in ("waitlisted", "declined", "admitted"):
+        token = f"{status}-token-" + "z" * 30
+        tokens[status] = token
+        ApplicationFactory(
+            round=mentees, status=S.IN_REVIEW, link_hash=link_hash(token), email=f"{status}@x.org"
+        )
+    client.force_login(admin_user)
+    pages = [detail(ava), reverse("application_rounds", args=["bootcamp"])]
+    by_token = {a.email.split("@")[0]: a for a in Application.objects.exclude(pk=ava.pk)}
+    client.post(
+        detail(by_token["waitlisted"]), {"decision": "waitlist", "from_status": "in_review"}
+    )
+    client.post(
+        detail(by_token["declined"]),
+        {"decision": "decline", "from_status": "in_review", "template": template.pk},
+    )
+    admit(client, by_token["admitted"], django_capture_on_commit_callbacks, cohort=cohort.pk)
+    pages += [detail(a) for a in by_token.values()]
+    refused = client.post(detail(ava), {"decision": "admit", "from_status": "interview"})
+    (tmp_path / "refused.html").write_text(refused.content.decode())
+    for n, path in enumerate(pages):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        (tmp_path / f"staff-{n}.html").write_text(response.content.decode())
+    applicant = client.__class__()
+    for status, token in tokens.items():
+        text = link_page(applicant, None, token)
+        (tmp_path / f"link-{status}.html").write_text(text)
+    files = sorted(str(p) for p in tmp_path.glob("*.html"))
+
+    result = subprocess.run(
+        [str(tool), "--config", str(REPO / ".htmlvalidate.json"), *files],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-2000:]
