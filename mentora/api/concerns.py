@@ -91,12 +91,15 @@ def concerns_list(
     found = access.concerns_seen_by(caller(request), program)
     if chosen.get("status"):
         found = found.filter(status=chosen["status"])
-    if chosen.get("updated_since"):
-        found = found.filter(updated_at__gte=chosen["updated_since"])
-    rows, following = lists.page_of(
-        found, order="created_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    return lists.page_answer(
+        found,
+        chosen,
+        order="created_at",
+        cursor=cursor,
+        limit=limit,
+        salt=CURSOR_SALT,
+        out=concern_out,
     )
-    return {"items": [concern_out(c) for c in rows], "next": following}
 
 
 @router.get(

@@ -8,7 +8,7 @@ forge a cursor or carry one from one list to another.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -74,6 +74,24 @@ def _after(cursor: str, salt: str) -> tuple[datetime, int]:
         raise ApiError(
             ApiCode.BAD_CURSOR, _("This cursor is not one we gave."), status=422, field="cursor"
         ) from None
+
+
+def page_answer(
+    found: QuerySet[M],
+    chosen: dict[str, Any],
+    *,
+    order: str,
+    cursor: str | None,
+    limit: int,
+    salt: str,
+    out: Callable[[M], dict[str, Any]],
+) -> dict[str, Any]:
+    """A list's answer: the rows changed at or after ?updated_since= (when chosen), one
+    page of them by (`order`, id), each as `out` writes it, and the next cursor."""
+    if chosen.get("updated_since"):
+        found = found.filter(updated_at__gte=chosen["updated_since"])
+    rows, following = page_of(found, order=order, cursor=cursor, limit=limit, salt=salt)
+    return {"items": [out(row) for row in rows], "next": following}
 
 
 def page_of(

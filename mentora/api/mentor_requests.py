@@ -112,12 +112,15 @@ def requests_list(
         found = found.filter(Q(status=RequestStatus.OPEN) & Q(overdue=False))
     elif chosen.get("status"):
         found = found.filter(status=chosen["status"])
-    if chosen.get("updated_since"):
-        found = found.filter(updated_at__gte=chosen["updated_since"])
-    rows, following = lists.page_of(
-        found, order="created_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    return lists.page_answer(
+        found,
+        chosen,
+        order="created_at",
+        cursor=cursor,
+        limit=limit,
+        salt=CURSOR_SALT,
+        out=request_out,
     )
-    return {"items": [request_out(r) for r in rows], "next": following}
 
 
 @router.get(

@@ -96,12 +96,15 @@ def mentorships_list(
     found = access.mentorships_seen_by(caller(request), program).select_related("mentor", "mentee")
     if chosen.get("status"):
         found = found.filter(status=chosen["status"])
-    if chosen.get("updated_since"):
-        found = found.filter(updated_at__gte=chosen["updated_since"])
-    rows, following = lists.page_of(
-        found, order="started_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    return lists.page_answer(
+        found,
+        chosen,
+        order="started_at",
+        cursor=cursor,
+        limit=limit,
+        salt=CURSOR_SALT,
+        out=mentorship_out,
     )
-    return {"items": [mentorship_out(m) for m in rows], "next": following}
 
 
 @router.get(

@@ -291,12 +291,15 @@ def people_list(
         found = found.filter(status=chosen["status"])
     if chosen.get("cohort"):
         found = found.filter(cohort=chosen["cohort"])
-    if chosen.get("updated_since"):
-        found = found.filter(updated_at__gte=chosen["updated_since"])
-    rows, following = lists.page_of(
-        found, order="joined_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    return lists.page_answer(
+        found,
+        chosen,
+        order="joined_at",
+        cursor=cursor,
+        limit=limit,
+        salt=CURSOR_SALT,
+        out=membership_out,
     )
-    return {"items": [membership_out(m) for m in rows], "next": following}
 
 
 @router.get(

@@ -125,12 +125,15 @@ def sessions_list(
         found = found.filter(starts_at__lt=chosen["to"])
     if chosen.get("status"):
         found = found.filter(status=chosen["status"])
-    if chosen.get("updated_since"):
-        found = found.filter(updated_at__gte=chosen["updated_since"])
-    rows, following = lists.page_of(
-        found, order="starts_at", cursor=cursor, limit=limit, salt=CURSOR_SALT
+    return lists.page_answer(
+        found,
+        chosen,
+        order="starts_at",
+        cursor=cursor,
+        limit=limit,
+        salt=CURSOR_SALT,
+        out=session_out,
     )
-    return {"items": [session_out(s) for s in rows], "next": following}
 
 
 @router.get(
