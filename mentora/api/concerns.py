@@ -16,11 +16,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Router
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
-from mentora.api.idempotency import run_once
+from mentora.api.idempotency import answer_once
 from mentora.api.schemas import ConcernIn, ConcernOut, ConcernPage, ResolveIn, person_out
 from mentora.api.sessions import ERRORS, WRITE_ERRORS
 from mentora.matching import access
@@ -142,14 +142,13 @@ def concern_raise(
         body = ConcernOut.model_validate(_as_it_is(program, concern))
         return 201, body.model_dump(mode="json")
 
-    status, body = run_once(
+    return answer_once(
         owner=caller(request),
         key=idempotency_key,
         operation=f"concern_raise:{program.pk}",
-        body=payload.model_dump(),
+        payload=payload,
         run=raise_it,
     )
-    return Status(status, body)
 
 
 @router.post(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import Schema, Status
 
 from mentora.api.errors import ApiCode, ApiError
 from mentora.api.handlers import domain_answer
@@ -118,3 +119,14 @@ def _earlier_answer(owner: User, key: str, digest: str) -> Answer:
             field=HEADER,
         )
     return earlier.status_code, earlier.response or {}
+
+
+def answer_once(
+    *, owner: User, key: str | None, operation: str, payload: Schema, run: Callable[[], Answer]
+) -> Status:
+    """An operation's answer for a POST that creates: `run_once` with the request's
+    body, as ninja's Status (the code `run` chose: 201, or a kept refusal)."""
+    status, body = run_once(
+        owner=owner, key=key, operation=operation, body=payload.model_dump(), run=run
+    )
+    return Status(status, body)

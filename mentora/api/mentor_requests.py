@@ -18,11 +18,11 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Router
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
-from mentora.api.idempotency import run_once
+from mentora.api.idempotency import answer_once
 from mentora.api.schemas import (
     AcceptIn,
     DeclineIn,
@@ -199,14 +199,13 @@ def request_create(
         body = MentorRequestOut.model_validate(_as_it_is(program, sent, now))
         return 201, body.model_dump(mode="json")
 
-    status, body = run_once(
+    return answer_once(
         owner=caller(request),
         key=idempotency_key,
         operation=f"request_create:{program.pk}",
-        body=payload.model_dump(),
+        payload=payload,
         run=send,
     )
-    return Status(status, body)
 
 
 @router.post(

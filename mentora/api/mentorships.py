@@ -20,7 +20,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
-from mentora.api.idempotency import run_once
+from mentora.api.idempotency import answer_once
 from mentora.api.schemas import MentorshipOut, MentorshipPage, person_out
 from mentora.api.sessions import ERRORS, WRITE_ERRORS
 from mentora.matching import access as matching_access
@@ -165,14 +165,13 @@ def mentorship_match(
         )
         return 201, MentorshipOut.model_validate(_answer(mentorship)).model_dump(mode="json")
 
-    status, body = run_once(
+    return answer_once(
         owner=caller(request),
         key=idempotency_key,
         operation=f"mentorship_match:{program.pk}",
-        body=payload.model_dump(),
+        payload=payload,
         run=match,
     )
-    return Status(status, body)
 
 
 @router.post(

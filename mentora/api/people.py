@@ -26,14 +26,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema
 
 from mentora import inputs
 from mentora.accounts.models import User
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
 from mentora.api.errors import ApiCode, ApiError
-from mentora.api.idempotency import run_once
+from mentora.api.idempotency import answer_once
 from mentora.api.schemas import PersonOut, person_out
 from mentora.api.sessions import ERRORS, WRITE_ERRORS
 from mentora.errors import DomainError
@@ -368,14 +368,13 @@ def person_invite(
         membership = Membership.objects.get(program=program, user=person, role=kwargs["role"])
         return 201, MembershipOut.model_validate(_answer(membership)).model_dump(mode="json")
 
-    status, body = run_once(
+    return answer_once(
         owner=by,
         key=idempotency_key,
         operation=f"person_invite:{program.pk}",
-        body=payload.model_dump(),
+        payload=payload,
         run=invite,
     )
-    return Status(status, body)
 
 
 @router.patch(

@@ -15,12 +15,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema
 
 from mentora.api import lists
 from mentora.api.access import caller, object_id, program_for_caller
 from mentora.api.errors import ApiCode, ApiError
-from mentora.api.idempotency import run_once
+from mentora.api.idempotency import answer_once
 from mentora.api.schemas import (
     BookIn,
     CancelIn,
@@ -219,14 +219,13 @@ def session_book(
         )
         return 201, SessionOut.model_validate(_answer(session)).model_dump(mode="json")
 
-    status, body = run_once(
+    return answer_once(
         owner=caller(request),
         key=idempotency_key,
         operation=f"session_book:{program.pk}",
-        body=payload.model_dump(),
+        payload=payload,
         run=book,
     )
-    return Status(status, body)
 
 
 @router.post(
