@@ -431,6 +431,34 @@ def notifications_part(user: User) -> Files:
     }
 
 
+def applications_part(user: User) -> Files:
+    """Their applications with their own answers (sensitive ones too: they are
+    theirs); never a reviewer's notes."""
+    return {
+        "applications.json": [
+            record(
+                a,
+                "name",
+                "email",
+                "time_zone",
+                "status",
+                "submitted_at",
+                "admitted_at",
+                "waitlist_position",
+                "decline_message",
+                "created_at",
+                program={"id": a.round.program_id, "name": a.round.program.name},
+                role=a.round.role,
+                answers=[
+                    {"question": answer.question.label, "answer": answer.value}
+                    for answer in a.answers.all()
+                ],
+            )
+            for a in queries.applications(user)
+        ]
+    }
+
+
 PARTS: tuple[Callable[[User], Files], ...] = (
     accounts_part,
     programs_part,
@@ -438,6 +466,7 @@ PARTS: tuple[Callable[[User], Files], ...] = (
     mentoring_part,
     matching_part,
     notifications_part,
+    applications_part,
 )
 
 

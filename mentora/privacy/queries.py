@@ -27,6 +27,7 @@ from allauth.usersessions.models import UserSession
 from django.db.models import Q, QuerySet
 
 from mentora.accounts.models import BackgroundAnswer, MenteeProfile, MentorProfile
+from mentora.applications.models import Application
 from mentora.matching.models import Concern, MentorRequest, Pulse
 from mentora.mentoring.models import (
     ActionItem,
@@ -237,6 +238,17 @@ def preferences(user: User) -> QuerySet[NotificationPreference]:
 
 def sessions_cancelled_by(user: User) -> QuerySet[Session]:
     return Session.objects.filter(cancelled_by=user)
+
+
+def applications(user: User) -> QuerySet[Application]:
+    """The applications made with the person's email, in any program (an applicant
+    needs no account, so the email is what ties them to the person)."""
+    return (
+        Application.objects.filter(email__iexact=user.email)
+        .select_related("round__program")
+        .prefetch_related("answers__question")
+        .order_by("created_at", "pk")
+    )
 
 
 def erasure_preview(user: User) -> dict[str, int]:

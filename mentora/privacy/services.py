@@ -315,6 +315,8 @@ def _delete_traces(user: User) -> dict[str, int]:
         "deliveries": queries.deliveries(user).delete()[0],
         "preferences": queries.preferences(user).delete()[0],
         "calendar_feed": CalendarFeed.objects.filter(user=user).delete()[0],
+        # Applications made with their email go whole, with their answers and history.
+        "applications": queries.applications(user).delete()[0],
         "email_addresses": EmailAddress.objects.filter(
             Q(user=user) | Q(email__iexact=email)
         ).delete()[0],

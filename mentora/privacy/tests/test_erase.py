@@ -317,3 +317,27 @@ def test_her_api_tokens_and_kept_api_answers_go(world, program, admin_user):
     assert not PersonalAccessToken.objects.filter(pk=mine.token.pk).exists()
     assert not IdempotencyKey.objects.filter(owner=zelda).exists()
     assert PersonalAccessToken.objects.filter(pk=theirs.token.pk).exists()
+
+
+def test_her_applications_go_with_their_answers(world, program, admin_user):
+    from mentora.applications.models import Answer, Application
+    from mentora.applications.tests.factories import (
+        ApplicationFactory,
+        QuestionFactory,
+        RoundFactory,
+        answer,
+    )
+
+    zelda = world.zelda
+    round_ = RoundFactory(program=program)
+    question = QuestionFactory(round=round_, label="Why?")
+    hers = ApplicationFactory(round=round_, email=zelda.email.upper(), name=zelda.name)
+    answer(hers, question, "ZELDA-TEXT in an application")
+    someone_else = ApplicationFactory(round=round_)
+
+    services.person_erase(user=zelda, program=program, by=admin_user)
+
+    assert not Application.objects.filter(pk=hers.pk).exists()
+    assert not Answer.objects.filter(application_id=hers.pk).exists()
+    assert Application.objects.filter(pk=someone_else.pk).exists()
+    assert traces(NAME) == traces(EMAIL) == traces("ZELDA-TEXT") == []

@@ -196,3 +196,24 @@ def test_her_api_tokens_are_listed_without_their_secrets(client, world):
     everything = _all_bytes(archive)
     assert made.secret.encode() not in everything
     assert made.token.secret_hash.encode() not in everything
+
+
+def test_her_applications_are_in_the_zip_with_her_answers(client, world):
+    from mentora.applications.tests.factories import (
+        ApplicationFactory,
+        QuestionFactory,
+        RoundFactory,
+        answer,
+    )
+
+    round_ = RoundFactory(program=world.zelda.memberships.first().program)
+    question = QuestionFactory(round=round_, label="Why do you want a mentor?", sensitive=True)
+    application = ApplicationFactory(round=round_, email=world.zelda.email)
+    answer(application, question, "To change careers")
+
+    [listed] = _json(_zip(client, world.zelda), "applications.json")
+
+    assert listed["id"] == application.pk
+    assert listed["answers"] == [
+        {"question": "Why do you want a mentor?", "answer": "To change careers"}
+    ]
